@@ -1,0 +1,37 @@
+"""Per-person notification socket: signed-in users only, one group per person."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from accounts.events import Hello, Notice
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+class NotificationConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        self.group = user_group(user.pk)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send(text_data=Hello(user_id=user.pk, server_time=time.time()).model_dump_json())
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        # The socket is server-to-client only; anything a client sends is ignored.
+        return
+
+    async def notify(self, event: dict[str, Any]) -> None:
+        await self.send(text_data=Notice.model_validate(event["notice"]).model_dump_json())

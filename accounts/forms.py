@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.actions import login_locked, record_login_failure
+from accounts.choices import Industry, JobGroup
+from accounts.models import Organization, Region, User
+from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
+
+
+class CityChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            queryset=Region.objects.filter(kind__in=["city", "district", "zone"]).order_by("code"), **kwargs
+        )
+
+
+class RegistrationForm(forms.Form):
+    mobile = forms.CharField(
+        label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"})
+    )
+    real_name = forms.CharField(label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password1 = forms.CharField(
+        label=_("密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少 8 位，不能全是数字，不要与手机号或姓名相近。"),
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    region = CityChoiceField(label=_("所在城市"), empty_label=_("请选择"))
+    organization = forms.ModelChoiceField(
+        label=_("工作单位"),
+        queryset=Organization.objects.order_by("name"),
+        required=False,
+        empty_label=_("暂不填写"),
+    )
+    job_group = forms.ChoiceField(label=_("岗位类别"), choices=[("", _("请选择")), *list(JobGroup.choices)])
+    industry = forms.ChoiceField(label=_("行业"), choices=[("", _("请选择")), *list(Industry.choices)], required=False)
+    id_number = forms.CharField(
+        label=_("身份证号（选填）"),
+        max_length=18,
+        required=False,
+        help_text=_("用于证书核验和技能等级认定，仅加密保存，页面上只显示部分号码。"),
+    )
+    agree = forms.BooleanField(label=_("我已阅读并同意平台的个人信息保护说明"))
+
+    def clean_mobile(self) -> str:
+        mobile = normalize_mobile(self.cleaned_data["mobile"])
+        validate_mobile(mobile)
+        return mobile
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data.get("id_number", "").strip().upper()
+        if value:
+            validate_id_number(value)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif p1:
+            probe = User(mobile=data.get("mobile", ""), real_name=data.get("real_name", ""))
+            try:
+                password_validation.validate_password(p1, probe)
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric", "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _("手机号或密码不正确，请重新输入。"),
+        "inactive": _("该账户已停用，请联系管理员。"),
+        "locked": _("登录失败次数过多，账户已暂时锁定，请 15 分钟后再试或找回密码。"),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        mobile = normalize_mobile(self.cleaned_data.get("username") or "")
+        if mobile and login_locked(mobile):
+            raise ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            return super().clean()
+        except ValidationError:
+            if mobile:
+                ip = self.request.META.get("REMOTE_ADDR") if self.request else None
+                record_login_failure(mobile, ip=ip)
+            raise
+
+
+class ProfileForm(forms.ModelForm):
+    id_number = forms.CharField(
+        label=_("身份证号"),
+        max_length=18,
+        required=False,
+        help_text=_("留空表示不修改；已保存的号码只显示部分。"),
+    )
+    region = CityChoiceField(label=_("所在城市"), required=False)
+
+    class Meta:
+        model = User
+        fields = ["real_name", "email", "region", "organization", "job_group", "industry"]
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data.get("id_number", "").strip().upper()
+        if value:
+            validate_id_number(value)
+        return value

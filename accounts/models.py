@@ -1,0 +1,185 @@
+"""Users, roles, regions, organizations and the audit trail shared by every app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import pii
+from accounts.choices import Industry, JobGroup, OrgKind, RegionKind, Role, SizeClass
+from accounts.validators import normalize_mobile, validate_credit_code, validate_mobile
+
+
+class Region(models.Model):
+    """A province, city, district or development zone; cities hang under the province."""
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=80, blank=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=RegionKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def city(self) -> Region | None:
+        """The prefecture-level city this region belongs to (itself for a city)."""
+        region: Region | None = self
+        while region is not None and region.kind not in (RegionKind.CITY, RegionKind.PROVINCE):
+            region = region.parent
+        return region if region is not None and region.kind == RegionKind.CITY else None
+
+
+class Organization(models.Model):
+    name = models.CharField(_("名称"), max_length=120)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code])
+    kind = models.CharField(_("类型"), max_length=20, choices=OrgKind.choices, default=OrgKind.ENTERPRISE)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在地区"), on_delete=models.PROTECT, related_name="organizations"
+    )
+    industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices, default=Industry.OTHER)
+    size_class = models.CharField(_("企业规模"), max_length=10, choices=SizeClass.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, mobile: str, password: str | None = None, **fields: Any) -> User:
+        mobile = normalize_mobile(mobile)
+        validate_mobile(mobile)
+        user = self.model(mobile=mobile, **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, mobile: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(mobile, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Logs in with a mainland mobile number; one real name, as Chinese names are not split."""
+
+    mobile = models.CharField(_("手机号"), max_length=11, unique=True, validators=[validate_mobile])
+    real_name = models.CharField(_("姓名"), max_length=50)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    id_number_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    id_number_cipher = models.TextField(blank=True, editable=False)
+    id_number_masked = models.CharField(_("身份证号"), max_length=18, blank=True, editable=False)
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在地区"), null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    job_group = models.CharField(_("岗位类别"), max_length=20, choices=JobGroup.choices, blank=True)
+    industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices, blank=True)
+    is_staff = models.BooleanField(_("后台权限"), default=False)
+    is_active = models.BooleanField(_("有效"), default=True)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "mobile"
+    REQUIRED_FIELDS = ["real_name"]
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        permissions = [("view_pii", _("可查看完整身份证号和手机号"))]
+
+    def __str__(self) -> str:
+        return self.real_name or self.mobile
+
+    def get_full_name(self) -> str:
+        return self.real_name
+
+    def get_short_name(self) -> str:
+        return self.real_name
+
+    @property
+    def mobile_masked(self) -> str:
+        return pii.mask_mobile(self.mobile)
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        """Roles held by this user, cached on the instance for the request."""
+        cached = getattr(self, "_role_set", None)
+        if cached is None:
+            cached = frozenset(self.role_grants.values_list("role", flat=True)) if self.pk else frozenset()
+            self._role_set = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_superuser or bool(self.role_set.intersection(roles))
+
+
+class RoleGrant(models.Model):
+    """A role held by a user, with its scope: a city for city admins, an organization for enterprise roles."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    region = models.ForeignKey(Region, verbose_name=_("管辖地区"), null=True, blank=True, on_delete=models.PROTECT)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which record, when, what it was before and after, and why."""
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=60, db_index=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import actions, selectors
+from accounts.choices import Role
+from accounts.forms import LoginForm, ProfileForm, RegistrationForm
+from accounts.signals import client_ip
+
+ADMIN_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN, Role.MENTOR)
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = actions.register_user(
+                mobile=data["mobile"],
+                real_name=data["real_name"],
+                password=data["password1"],
+                id_number=data["id_number"] or None,
+                region=data["region"],
+                organization=data["organization"],
+                job_group=data["job_group"],
+                industry=data["industry"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            login(request, user, backend="accounts.backends.MobileBackend")
+            messages.success(request, _("注册成功，欢迎加入数智英才！"))
+            return redirect("accounts:profile")
+    return render(request, "accounts/register.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        actions.audit(self.request.user, "account.password_change", self.request.user, ip=client_ip(self.request))
+        messages.success(self.request, _("密码已修改。"))
+        return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        if form.cleaned_data.get("id_number"):
+            fields["id_number"] = form.cleaned_data["id_number"]
+        try:
+            actions.update_profile(user, actor=user, **fields)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("个人资料已保存。"))
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "grants": user.role_grants.select_related("region", "organization")},
+    )
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_role(*ADMIN_ROLES):
+        raise PermissionDenied(_("只有管理员和企业导师可以查看人员名单。"))
+    qs = selectors.people_visible_to(request.user).order_by("real_name", "pk")
+    query = request.GET.get("q", "").strip()
+    if query:
+        qs = qs.filter(Q(real_name__icontains=query) | Q(organization__name__icontains=query))
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "accounts/people.html", {"page": page, "query": query})
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.access_person(request.user, pk)
+    if person.pk != request.user.pk and not request.user.has_role(*ADMIN_ROLES):
+        raise PermissionDenied
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {"person": person, "can_reveal": request.user.has_perm("accounts.view_pii")},
+    )
+
+
+@login_required
+@require_POST
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.access_person(request.user, pk)
+    revealed = actions.reveal_pii(request.user, person, ip=client_ip(request))
+    return render(request, "accounts/person_detail.html", {"person": person, "revealed": revealed, "can_reveal": True})
+
+
+@login_required
+def organizations(request: HttpRequest) -> HttpResponse:
+    qs = selectors.organizations_visible_to(request.user).order_by("region__code", "name")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "accounts/organizations.html", {"page": page})
+
+
+@login_required
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = selectors.access_organization(request.user, pk)
+    staff = selectors.people_visible_to(request.user).filter(organization=org).order_by("real_name")[:200]
+    return render(request, "accounts/organization_detail.html", {"org": org, "staff": staff})

@@ -1,0 +1,63 @@
+"""Role-aware navigation for the site header.
+
+Each entry names a URL and the roles that see it (None: everyone, "auth": any signed-in user).
+Entries whose URL is not installed yet are skipped, so apps add their entries as they land.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+
+NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
+    (_("首页"), "/", None),
+    (_("新闻"), "cms:news", None),
+    (_("典型案例"), "cms:cases", None),
+    (_("课程"), "lms:catalog", None),
+    (_("竞赛"), "competitions:list", None),
+    (_("人才榜"), "talent:leaderboard", None),
+    (_("我的学习"), "lms:dashboard", "auth"),
+    (_("导师工作台"), "lms:mentor", (Role.MENTOR, Role.ENTERPRISE_ADMIN)),
+    (_("赛事管理"), "competitions:manage", (Role.ORGANIZER,)),
+    (_("评分"), "competitions:judge", (Role.JUDGE,)),
+    (_("内容管理"), "wagtailadmin_home", (Role.EDITOR, Role.ORGANIZER)),
+    (_("人员"), "accounts:people", (Role.ENTERPRISE_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN, Role.MENTOR)),
+    (_("单位"), "accounts:organizations", (Role.ENTERPRISE_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN)),
+    (_("数据看板"), "talent:dashboard", (Role.CITY_ADMIN, Role.PROVINCE_ADMIN)),
+    (_("数据交换"), "exchange:index", (Role.ENTERPRISE_ADMIN, Role.ORGANIZER, Role.CITY_ADMIN, Role.PROVINCE_ADMIN)),
+]
+
+_resolved: dict[str, str | None] = {}
+
+
+def _url(name: str) -> str | None:
+    if name.startswith("/"):
+        return name
+    if name not in _resolved:
+        try:
+            _resolved[name] = reverse(name)
+        except NoReverseMatch:
+            _resolved[name] = None
+    return _resolved[name]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    items = []
+    for label, name, roles in NAV:
+        if roles == "auth" and not signed_in:
+            continue
+        if isinstance(roles, tuple) and not (signed_in and user.has_role(*roles)):
+            continue
+        url = _url(name)
+        if url is None:
+            continue
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        items.append({"label": label, "url": url, "current": current})
+    return {"nav_items": items}

@@ -1,0 +1,37 @@
+"""Fill English translations into locale/en/LC_MESSAGES/django.po from a JSON object.
+
+Usage: python locale/fill.py translations.json   (keys: Chinese msgids, values: English)
+Then `make messages` (or compilemessages) rebuilds the .mo that is committed beside the .po.
+Untranslated entries fall back to the Chinese source text at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import polib
+
+PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "django.po"
+
+
+def main(path: str) -> None:
+    table = json.loads(Path(path).read_text(encoding="utf-8"))
+    po = polib.pofile(str(PO))
+    filled = 0
+    for entry in po:
+        if entry.msgid in table:
+            entry.msgstr = table[entry.msgid]
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+            filled += 1
+    po.save()
+    po.save_as_mofile(str(PO.with_suffix(".mo")))
+    missing = [e.msgid for e in po if not e.msgstr]
+    print(f"filled {filled}; untranslated {len(missing)}")
+    for msgid in missing[:50]:
+        print("  ", msgid)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
