@@ -81,3 +81,22 @@ SHANDONG_CITIES: tuple[tuple[str, str, str], ...] = (
     ("371600", "滨州", "Binzhou"),
     ("371700", "菏泽", "Heze"),
 )
+
+
+class SkillDomain(models.TextChoices):
+    """Digital-skill domains shared by courses, questions, contests and talent profiles."""
+
+    INDUSTRIAL_INTERNET = "industrial_internet", _("工业互联网")
+    DATA_ANALYSIS = "data_analysis", _("数据分析")
+    AI_APPLICATIONS = "ai_applications", _("人工智能应用")
+    INDUSTRIAL_ROBOTICS = "industrial_robotics", _("工业机器人")
+    DIGITAL_DESIGN = "digital_design", _("数字化设计")
+    CYBERSECURITY = "cybersecurity", _("网络安全")
+    SMART_MANUFACTURING = "smart_manufacturing", _("智能制造")
+    DIGITAL_OPERATIONS = "digital_operations", _("数字化运营管理")
+
+
+class CourseLevel(models.TextChoices):
+    BEGINNER = "beginner", _("入门")
+    INTERMEDIATE = "intermediate", _("进阶")
+    ADVANCED = "advanced", _("高级")

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
