@@ -57,12 +57,12 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.stem[:40]
 
-    @property
-    def is_objective(self) -> bool:
-        return self.qtype in OBJECTIVE_TYPES
-
     def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         from lms.grading import question_fingerprint
 
         self.fingerprint = question_fingerprint(self.qtype, self.stem, self.options)
         super().save(*args, **kwargs)
+
+    @property
+    def is_objective(self) -> bool:
+        return self.qtype in OBJECTIVE_TYPES
