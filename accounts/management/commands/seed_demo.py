@@ -13,7 +13,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, logins
 
-APPS_IN_ORDER = ("accounts", "talent", "cms", "lms", "competitions")
+APPS_IN_ORDER = ("accounts", "talent", "cms", "lms", "competitions", "competitions.live")
 
 
 class Command(BaseCommand):
