@@ -1,0 +1,56 @@
+"""Contest fixtures, built through the lifecycle actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import Organization, User
+from competitions import actions
+from competitions.models import Contest, ContestStatus, EventGroup, Registration
+
+
+@pytest.fixture
+def contest(organizer: User) -> Contest:
+    """A province contest open for registration, with two event groups."""
+    now = timezone.now()
+    contest = actions.create_contest(
+        actor=organizer,
+        title="2026 年山东省数字技能大赛",
+        slug="sd-2026",
+        level="province",
+        status=ContestStatus.OPEN,
+        registration_opens=now - timedelta(days=1),
+        registration_closes=now + timedelta(days=7),
+        theory_weight=Decimal("0.300"),
+    )
+    actions.add_event_group(contest, actor=organizer, name="工业互联网运维", domain="industrial_internet")
+    actions.add_event_group(contest, actor=organizer, name="数据分析", domain="data_analysis")
+    return contest
+
+
+@pytest.fixture
+def group(contest: Contest) -> EventGroup:
+    return contest.event_groups.get(name="工业互联网运维")
+
+
+@pytest.fixture
+def approved(contest: Contest, group: EventGroup, organizer: User) -> Callable[[User], Registration]:
+    def make(person: User) -> Registration:
+        registration = actions.register(person=person, contest=contest, event_group=group, actor=person)
+        return actions.review_registration(registration, actor=organizer, approve=True)
+
+    return make
+
+
+@pytest.fixture
+def contestants(
+    make_person: Callable[..., User], make_org: Callable[..., Organization], approved: Callable[[User], Registration]
+) -> list[Registration]:
+    """Four approved contestants from four organizations in 济南."""
+    return [approved(make_person(Role.LEARNER, org=make_org(f"参赛企业{i}", "济南"))) for i in range(4)]
