@@ -13,7 +13,17 @@ from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from cms.sanitize import clean_html
+
 RICH_FEATURES = ["h2", "h3", "bold", "italic", "ol", "ul", "link", "document-link", "blockquote", "hr", "code"]
+
+
+class SafeRichTextBlock(blocks.RichTextBlock):
+    """Rich text whose HTML is sanitized whenever it is written to the database."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        source = super().get_prep_value(value)
+        return clean_html(source) if isinstance(source, str) else source
 
 
 class ImageBlock(blocks.StructBlock):
@@ -87,7 +97,7 @@ class CalloutBlock(blocks.StructBlock):
         default="tip",
     )
     title = blocks.CharBlock(label=_("标题"), required=False, max_length=120)
-    text = blocks.RichTextBlock(label=_("内容"), features=["bold", "italic", "link", "ol", "ul"])
+    text = SafeRichTextBlock(label=_("内容"), features=["bold", "italic", "link", "ol", "ul"])
 
     class Meta:
         icon = "warning"
@@ -111,7 +121,7 @@ class QuizBlock(blocks.StructBlock):
 
 
 class LessonBody(blocks.StreamBlock):
-    text = blocks.RichTextBlock(label=_("正文"), features=RICH_FEATURES)
+    text = SafeRichTextBlock(label=_("正文"), features=RICH_FEATURES)
     image = ImageBlock()
     video = VideoBlock()
     document = DocumentBlock()
@@ -139,3 +149,23 @@ class ResultItemBlock(blocks.StructBlock):
     class Meta:
         icon = "order-up"
         label = _("成效指标")
+
+
+class LinkBlock(blocks.StructBlock):
+    """A titled link, used for contests (served by the competitions app, which cms cannot import)."""
+
+    title = blocks.CharBlock(label=_("标题"), max_length=200)
+    url = blocks.CharBlock(label=_("链接"), max_length=300, help_text=_("站内路径，如 /contests/12/，或完整网址"))
+
+    class Meta:
+        icon = "link"
+        label = _("链接")
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        url = value.get("url", "")
+        if not (url.startswith("/") or url.startswith("https://") or url.startswith("http://")):
+            raise blocks.StructBlockValidationError(
+                block_errors={"url": blocks.BlockValidationError(_("链接须以 / 或 http(s):// 开头"))}
+            )
+        return value

@@ -6,6 +6,9 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from wagtail.fields import RichTextField
+
+from cms.sanitize import clean_html
 
 
 class ChoiceListField(models.JSONField):
@@ -40,3 +43,11 @@ class ChoiceListField(models.JSONField):
             help_text=self.help_text,
             widget=forms.CheckboxSelectMultiple,
         )
+
+
+class SafeRichTextField(RichTextField):
+    """A RichTextField whose HTML is sanitized whenever it is written to the database."""
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return clean_html(value) if isinstance(value, str) else value

@@ -4,21 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.fields import RichTextField, StreamField
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from accounts.choices import CourseLevel, Industry, JobGroup, SkillDomain
-from accounts.models import Organization, User
-from cms.blocks import RICH_FEATURES, LessonBody, OutcomeBlock
+from accounts.choices import CourseLevel, Industry, JobGroup, RegionKind, SkillDomain
+from accounts.models import Organization, Region, User
+from cms.blocks import RICH_FEATURES, DocumentBlock, ImageBlock, LessonBody, LinkBlock, OutcomeBlock, ResultItemBlock
 from cms.fields import ChoiceListField
+from cms.fields import SafeRichTextField as RichTextField
+
+# Names of the Wagtail hooks through which apps to the right of cms (which cms cannot import)
+# contribute to the home page. See docs/cms.md.
+HOME_CONTESTS_HOOK = "shuzhi_home_contests"
+HOME_FIGURES_HOOK = "shuzhi_home_figures"
 
 
-class HomePage(Page):
+class CachedPageMixin:
+    """Marks the response of a live page as cacheable by `cms.middleware.PageCacheMiddleware`."""
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
+        request._cms_page_cacheable = True  # type: ignore[attr-defined]
+        return response
+
+
+class HomePage(CachedPageMixin, Page):
     hero_title = models.CharField(_("主标题"), max_length=120, default="数智英才")
     hero_text = models.TextField(
         _("导语"),
@@ -29,20 +50,36 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("hero_title"), FieldPanel("hero_text")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.CourseIndexPage", "cms.NewsIndexPage", "cms.CaseIndexPage", "cms.PolicyIndexPage"]
 
     class Meta:
         verbose_name = _("首页")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = [
+        # Real counts only; apps to the right add theirs through the figures hook.
+        figures: list[tuple[Any, Any]] = [
             (_("注册学员"), User.objects.filter(is_active=True).count()),
             (_("参与单位"), Organization.objects.count()),
+            (_("在线课程"), CoursePage.objects.live().count()),
         ]
+        for hook in hooks.get_hooks(HOME_FIGURES_HOOK):
+            figures.extend(hook(request))
+        contests: list[dict[str, Any]] = []
+        for hook in hooks.get_hooks(HOME_CONTESTS_HOOK):
+            contests.extend(hook(request))
+        context["figures"] = figures
+        context["contests"] = contests[:6]
+        context["courses"] = list(CoursePage.objects.live().select_related("cover").order_by("-first_published_at")[:3])
+        context["news"] = list(NewsPage.objects.live().select_related("cover").order_by("-date", "-pk")[:4])
+        context["cases"] = list(
+            CasePage.objects.live().select_related("cover", "city").order_by("-first_published_at")[:3]
+        )
+        context["meta_description"] = self.hero_text[:150]
         return context
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedPageMixin, Page):
     """The course catalogue section; the LMS shows the learner-facing catalogue."""
 
     intro = RichTextField(_("简介"), blank=True, features=RICH_FEATURES)
@@ -60,7 +97,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(Page):
+class CoursePage(CachedPageMixin, Page):
     summary = models.TextField(_("课程简介"), max_length=600)
     audience_tracks = ChoiceListField(
         _("面向人群"), base_choices=JobGroup.choices, help_text=_("一线操作人员、技术骨干或管理人员")
@@ -135,7 +172,7 @@ class CoursePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(CachedPageMixin, Page):
     summary = models.TextField(_("本课简介"), blank=True, max_length=600)
     body = StreamField(LessonBody(), verbose_name=_("课程内容"), blank=True)
     duration_minutes = models.PositiveIntegerField(_("时长（分钟）"), default=20)
@@ -178,3 +215,304 @@ class LessonPage(Page):
         context["meta_description"] = self.summary[:150]
         context["og_type"] = "article"
         return context
+
+
+# --- News --------------------------------------------------------------------------------------
+
+
+class NewsCategory(models.TextChoices):
+    NOTICE = "notice", _("通知公告")
+    WORK = "work", _("工作动态")
+    MEDIA = "media", _("媒体报道")
+    CONTEST = "contest", _("赛事资讯")
+
+
+class NewsIndexPage(CachedPageMixin, Page):
+    intro = RichTextField(_("简介"), blank=True, features=RICH_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    page_size = 10
+
+    class Meta:
+        verbose_name = _("新闻栏目")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        articles = NewsPage.objects.child_of(self).live().select_related("cover").order_by("-date", "-pk")
+        category = request.GET.get("category", "")
+        if category in NewsCategory.values:
+            articles = articles.filter(category=category)
+        else:
+            category = ""
+        tag = request.GET.get("tag", "")
+        if tag:
+            articles = articles.filter(tags__slug=tag).distinct()
+        context["page_obj"] = Paginator(articles, self.page_size).get_page(request.GET.get("page"))
+        context["categories"] = NewsCategory.choices
+        context["category"] = category
+        context["tag"] = tag
+        return context
+
+
+class NewsTag(TaggedItemBase):
+    content_object = ParentalKey("cms.NewsPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class NewsPage(CachedPageMixin, Page):
+    category = models.CharField(_("分类"), max_length=16, choices=NewsCategory.choices, default=NewsCategory.WORK)
+    date = models.DateField(_("发布日期"), default=timezone.localdate)
+    source = models.CharField(_("来源"), max_length=120, blank=True)
+    summary = models.TextField(_("摘要"), max_length=300, blank=True)
+    cover = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("封面"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cover_alt = models.CharField(
+        _("封面替代文字"), max_length=200, blank=True, help_text=_("描述图片内容，供读屏软件朗读")
+    )
+    body = RichTextField(_("正文"), features=[*RICH_FEATURES, "image", "embed"])
+    tags = ClusterTaggableManager(through=NewsTag, blank=True, verbose_name=_("标签"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("category"), FieldPanel("date"), FieldPanel("source")]),
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("cover"), FieldPanel("cover_alt")], heading=_("封面")),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("新闻")
+        verbose_name_plural = _("新闻")
+
+    def clean(self) -> None:
+        super().clean()
+        if self.cover_id and not self.cover_alt:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"cover_alt": _("有封面时必须填写替代文字")})
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["meta_description"] = self.summary[:150]
+        context["og_image"] = self.cover
+        context["og_type"] = "article"
+        return context
+
+
+# --- Case studies --------------------------------------------------------------------------------
+
+
+class CaseIndexPage(CachedPageMixin, Page):
+    intro = RichTextField(_("简介"), blank=True, features=RICH_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.CasePage"]
+    page_size = 12
+
+    class Meta:
+        verbose_name = _("典型案例栏目")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from cms.selectors import filter_cases
+
+        context = super().get_context(request, *args, **kwargs)
+        cases, filters = filter_cases(CasePage.objects.child_of(self).live(), request.GET)
+        context["page_obj"] = Paginator(cases, self.page_size).get_page(request.GET.get("page"))
+        context["filters"] = filters
+        context["cities"] = Region.objects.filter(kind=RegionKind.CITY).order_by("code")
+        context["industries"] = Industry.choices
+        return context
+
+
+class CaseTag(TaggedItemBase):
+    content_object = ParentalKey("cms.CasePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class CasePage(CachedPageMixin, Page):
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("企业"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    enterprise_name = models.CharField(_("企业名称"), max_length=120, help_text=_("对外展示的企业名称"))
+    city = models.ForeignKey(
+        Region,
+        verbose_name=_("城市"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"kind": RegionKind.CITY},
+        related_name="+",
+    )
+    industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices)
+    job_group = models.CharField(_("岗位类别"), max_length=20, choices=JobGroup.choices, blank=True)
+    summary = models.TextField(_("案例摘要"), max_length=400)
+    cover = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("封面"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    challenge = RichTextField(_("面临的问题"), features=RICH_FEATURES)
+    solution = RichTextField(_("数字化解决方案"), blank=True, features=RICH_FEATURES)
+    training = RichTextField(_("人才培训"), blank=True, features=RICH_FEATURES)
+    work_study = RichTextField(_("工学一体"), blank=True, features=RICH_FEATURES)
+    results = StreamField([("result", ResultItemBlock())], verbose_name=_("成效"), blank=True)
+    gallery = StreamField([("image", ImageBlock())], verbose_name=_("图集"), blank=True)
+    related_courses = ParentalManyToManyField(
+        "cms.CoursePage", verbose_name=_("相关课程"), blank=True, related_name="+"
+    )
+    related_contests = StreamField([("contest", LinkBlock())], verbose_name=_("相关赛事"), blank=True)
+    tags = ClusterTaggableManager(through=CaseTag, blank=True, verbose_name=_("标签"))
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("enterprise_name"),
+                FieldPanel("organization"),
+                FieldRowPanel([FieldPanel("city"), FieldPanel("industry"), FieldPanel("job_group")]),
+                FieldPanel("tags"),
+            ],
+            heading=_("基本信息"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("cover"),
+        FieldPanel("challenge"),
+        FieldPanel("solution"),
+        FieldPanel("training"),
+        FieldPanel("work_study"),
+        FieldPanel("results"),
+        FieldPanel("gallery"),
+        FieldPanel("related_courses"),
+        FieldPanel("related_contests"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("challenge"),
+        index.SearchField("solution"),
+    ]
+    parent_page_types = ["cms.CaseIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("典型案例")
+        verbose_name_plural = _("典型案例")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["related_courses"] = list(self.related_courses.live().order_by("path"))
+        context["case_tags"] = list(self.tags.all())
+        context["meta_description"] = self.summary[:150]
+        context["og_image"] = self.cover
+        context["og_type"] = "article"
+        return context
+
+
+# --- Policies ------------------------------------------------------------------------------------
+
+
+class PolicyIndexPage(CachedPageMixin, Page):
+    intro = RichTextField(_("简介"), blank=True, features=RICH_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.PolicyPage"]
+
+    class Meta:
+        verbose_name = _("政策文件栏目")
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        policies = PolicyPage.objects.child_of(self).live().order_by("-issued_on", "-pk")
+        context["page_obj"] = Paginator(policies, 20).get_page(request.GET.get("page"))
+        return context
+
+
+class PolicyPage(CachedPageMixin, Page):
+    authority = models.CharField(_("发文机关"), max_length=200)
+    document_number = models.CharField(
+        _("文号"), max_length=60, blank=True, help_text=_("例如：鲁工信服〔2025〕175号；征求意见稿可留空")
+    )
+    issued_on = models.DateField(_("发布日期"))
+    effective_on = models.DateField(_("施行日期"), null=True, blank=True)
+    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+    summary = models.TextField(_("摘要"), max_length=600)
+    body = RichTextField(_("正文"), features=RICH_FEATURES)
+    attachments = StreamField([("document", DocumentBlock())], verbose_name=_("附件"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("authority"), FieldPanel("document_number")]),
+        FieldRowPanel([FieldPanel("issued_on"), FieldPanel("effective_on"), FieldPanel("expires_on")]),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("attachments"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("document_number"),
+    ]
+    parent_page_types = ["cms.PolicyIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("政策文件")
+        verbose_name_plural = _("政策文件")
+
+    def clean(self) -> None:
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.effective_on and self.issued_on and self.effective_on < self.issued_on:
+            raise ValidationError({"effective_on": _("施行日期不能早于发布日期")})
+        if self.expires_on and self.effective_on and self.expires_on < self.effective_on:
+            raise ValidationError({"expires_on": _("有效期不能早于施行日期")})
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["meta_description"] = self.summary[:150]
+        context["og_type"] = "article"
+        return context
+
+
+# --- Search --------------------------------------------------------------------------------------
+
+
+class SearchKind(models.TextChoices):
+    NEWS = "news", _("新闻")
+    CASE = "case", _("典型案例")
+    POLICY = "policy", _("政策文件")
+    COURSE = "course", _("课程")
+    LESSON = "lesson", _("课时")
+
+
+class SearchEntry(models.Model):
+    """A searchable copy of one live page's text (see cms/search.py for why and how)."""
+
+    page = models.OneToOneField(Page, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=SearchKind.choices, db_index=True)
+    title = models.CharField(max_length=255)
+    text = models.TextField(help_text="NFKC, lower-cased title + summary + body, for substring matching")
+    tokens = models.TextField(help_text="jieba search-mode tokens separated by spaces, for ranking")
+    published_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("搜索索引")
+        indexes = [models.Index(fields=["kind", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
