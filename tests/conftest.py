@@ -33,6 +33,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache (Redis keeps lock-outs and counters between runs)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def valid_id_number(seq: int, birth: str = "19900101", area: str = "370102") -> str:
     body = f"{area}{birth}{seq % 1000:03d}"
     return body + id_check_char(body)

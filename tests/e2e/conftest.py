@@ -28,11 +28,11 @@ def _application():  # Module-level so it can be handed to the forked process.
 
 
 def _child_setup(real_ensure_connection) -> None:
-    """In the forked server: use the test database and lift pytest-django's database block."""
-    from channels.testing.live import set_database_connection
+    """In the forked server: lift pytest-django's database block. The fork inherits settings
+    already pointing at the test database (channels' set_database_connection would prefix the
+    name a second time on PostgreSQL)."""
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-    set_database_connection()
     BaseDatabaseWrapper.ensure_connection = real_ensure_connection
 
 
