@@ -1,10 +1,52 @@
-"""Changes of state in the CMS."""
+"""Changes of state in the CMS: site tree, editorial groups and workflow, publishing."""
 
 from __future__ import annotations
 
-from wagtail.models import Locale, Page, Site
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
+from accounts.models import User
+from cms import search
 from cms.models import HomePage
+
+EDITORS = "Editors"
+MODERATORS = "Moderators"
+WORKFLOW_NAME = "内容审核"
+TASK_NAME = "审核员审批"
+
+# Editors draft and submit; only moderators (reviewers) publish. Neither bypasses the workflow.
+PAGE_PERMISSIONS: dict[str, list[str]] = {
+    EDITORS: ["add_page", "change_page", "lock_page", "unlock_page"],
+    MODERATORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+COLLECTION_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
+    EDITORS: [
+        ("wagtailimages", "add_image"),
+        ("wagtailimages", "choose_image"),
+        ("wagtaildocs", "add_document"),
+        ("wagtaildocs", "choose_document"),
+    ],
+    MODERATORS: [
+        ("wagtailimages", "add_image"),
+        ("wagtailimages", "change_image"),
+        ("wagtailimages", "choose_image"),
+        ("wagtaildocs", "add_document"),
+        ("wagtaildocs", "change_document"),
+        ("wagtaildocs", "choose_document"),
+    ],
+}
 
 
 def ensure_site() -> HomePage:
@@ -31,3 +73,60 @@ def ensure_site() -> HomePage:
     if not Site.objects.filter(is_default_site=True).exists():
         Site.objects.create(hostname="localhost", root_page=home, is_default_site=True, site_name="数智英才")
     return home
+
+
+def _perm(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@transaction.atomic
+def ensure_editorial() -> Workflow:
+    """Create the editorial groups, their page/collection permissions and the review workflow.
+
+    Idempotent; `seed_demo` calls it and tests call it after a database flush. Rules: members
+    of "Editors" (role editor/organizer) may create and edit pages under the home page and
+    submit them; the "内容审核" workflow on the home page needs one approval by a member of
+    "Moderators" (role province_admin) before a page goes live.
+    """
+    home = ensure_site()
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+    admin_access = _perm("wagtailadmin", "access_admin")
+    groups: dict[str, Group] = {}
+    for name, codenames in PAGE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(admin_access)
+        groups[name] = group
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(group=group, page=home, permission=_perm("wagtailcore", codename))
+        for app_label, codename in COLLECTION_PERMISSIONS[name]:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission=_perm(app_label, codename)
+            )
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+    task.groups.add(groups[MODERATORS])
+    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow
+
+
+def publish(parent: Page, page: Page, *, user: User | None = None) -> Page:
+    """Add `page` under `parent` and publish it directly (seed and imports, not editors).
+
+    Rules: `parent` must allow the page type (Wagtail's `can_create_at`), otherwise
+    ValueError. Publishing updates the search index and invalidates the page cache through
+    the `page_published` signal.
+    """
+    if not page.can_create_at(parent):
+        raise ValueError(f"{type(page).__name__} cannot be created under {type(parent.specific).__name__}")
+    parent.add_child(instance=page)
+    page.save_revision(user=user).publish(user=user)
+    page.refresh_from_db()
+    return page
+
+
+def rebuild_search_index() -> int:
+    """Re-index every live page (after an import or a flush); returns the entry count."""
+    return search.rebuild()

@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("内容")
+
+    def ready(self) -> None:
+        from cms import signals
+
+        signals.connect()

@@ -1,12 +1,170 @@
-"""Demo content for the CMS (called by `manage.py seed_demo`)."""
+"""Demo content for the CMS (called by `manage.py seed_demo`). Idempotent: pages by slug,
+images by title; existing pages are left as editors may have changed them."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
-from cms.actions import ensure_site
+from django.core.files.images import ImageFile
+from django.core.management.base import BaseCommand
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFont
+from wagtail.images.models import Image
+from wagtail.models import Page
+
+from accounts.models import Organization, Region
+from cms import actions
+from cms.demo_content import CASES, COURSES, NEWS, POLICIES
+from cms.models import (
+    CaseIndexPage,
+    CasePage,
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    NewsIndexPage,
+    NewsPage,
+    PolicyIndexPage,
+    PolicyPage,
+)
+
+FONT_PATHS = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+)
+PALETTE = [(21, 94, 160), (14, 116, 92), (150, 64, 20), (88, 60, 150), (160, 32, 64), (30, 110, 140)]
+
+
+def _font(size: int) -> Any:
+    for path in FONT_PATHS:
+        if Path(path).exists():
+            return ImageFont.truetype(path, size)
+    return ImageFont.load_default()
+
+
+def cover_image(title: str, label: str, color: tuple[int, int, int]) -> Image:
+    """A generated 1200x630 cover (gradient, grid, wrapped title); reused by title."""
+    existing = Image.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    width, height = 1200, 630
+    img = PILImage.new("RGB", (width, height), color)
+    draw = ImageDraw.Draw(img)
+    for y in range(height):  # vertical gradient towards a darker shade
+        shade = tuple(int(c * (1 - 0.45 * y / height)) for c in color)
+        draw.line([(0, y), (width, y)], fill=shade)
+    for x in range(0, width, 60):
+        draw.line([(x, 0), (x + 300, height)], fill=tuple(min(c + 25, 255) for c in color), width=1)
+    draw.rounded_rectangle([60, 60, 60 + 24 * len(label) + 40, 110], radius=20, fill=(255, 255, 255))
+    draw.text((80, 68), label, font=_font(26), fill=color)
+    font = _font(58)
+    lines: list[str] = []
+    line = ""
+    for char in title:
+        if draw.textlength(line + char, font=font) > width - 140:
+            lines.append(line)
+            line = ""
+        line += char
+    lines.append(line)
+    for index, text in enumerate(lines[:4]):
+        draw.text((70, 180 + index * 80), text, font=font, fill=(255, 255, 255))
+    draw.text((70, height - 80), "数智英才 · 数字技能人才培育平台", font=_font(28), fill=(230, 238, 248))
+    buffer = io.BytesIO()
+    img.save(buffer, format="PNG")
+    return Image.objects.create(title=title, file=ImageFile(buffer, name=f"cover-{abs(hash(title)) % 10**8}.png"))
+
+
+def _child(parent: Page, model: type[Page], slug: str) -> Page | None:
+    return model.objects.child_of(parent).filter(slug=slug).first()
+
+
+def _section(home: Page, model: type[Page], slug: str, title: str, intro: str) -> Any:
+    page = _child(home, model, slug)
+    if page is None:
+        page = actions.publish(home, model(title=title, slug=slug, intro=intro))
+    return page
 
 
 def seed(command: BaseCommand) -> None:
-    home = ensure_site()
-    command.stdout.write(f"cms: home page {home.url_path}")
+    home = actions.ensure_site()
+    actions.ensure_editorial()
+    courses = _seed_courses(home)
+    news_index = _section(
+        home, NewsIndexPage, "news", "新闻动态", "<p>专项行动的通知公告、工作动态、赛事资讯和媒体报道。</p>"
+    )
+    for index, (slug, title, category, date, source, summary, body, tags) in enumerate(NEWS):
+        if _child(news_index, NewsPage, slug):
+            continue
+        page = NewsPage(title=title, slug=slug, category=category, date=date, source=source, summary=summary, body=body,
+                        cover=cover_image(title, "新闻", PALETTE[index % len(PALETTE)]), cover_alt=f"封面：{title}")  # fmt: skip
+        page.tags.add(*tags)
+        actions.publish(news_index, page)
+    case_index = _section(
+        home,
+        CaseIndexPage,
+        "cases",
+        "典型案例",
+        "<p>各市中小企业培育数字技能人才、推进数智化升级的典型做法与成效。</p>",
+    )
+    for index, case in enumerate(CASES):
+        if _child(case_index, CasePage, str(case["slug"])):
+            continue
+        org = Organization.objects.filter(name=case["org"]).first()
+        page = CasePage(
+            title=case["title"], slug=case["slug"], organization=org, enterprise_name=case["org"],
+            city=Region.objects.get(code=case["city"]), industry=case["industry"], job_group=case["job_group"],
+            summary=case["summary"], challenge=case["challenge"], solution=case["solution"],
+            training=case["training"], work_study=case["work_study"],
+            cover=cover_image(str(case["title"]), "典型案例", PALETTE[index % len(PALETTE)]),
+            results=[("result", {"metric": m, "before": Decimal(str(b)), "after": Decimal(str(a)), "unit": u})
+                     for m, b, a, u in case["results"]],  # type: ignore[attr-defined]
+            related_contests=[("contest", {"title": "2026年全省中小企业数字技能大赛", "url": "/contests/"})],
+        )  # fmt: skip
+        page.tags.add(*case["tags"])  # type: ignore[misc]
+        related = [c for c in courses if c.audience_tracks and c.audience_tracks[0] == case["job_group"]]
+        page.related_courses.set(related)
+        actions.publish(case_index, page)
+    policy_index = _section(
+        home, PolicyIndexPage, "policies", "政策文件", "<p>与数字技能人才培育和中小企业数字化转型相关的政策文件。</p>"
+    )
+    for policy in POLICIES:
+        if _child(policy_index, PolicyPage, str(policy["slug"])):
+            continue
+        actions.publish(
+            policy_index,
+            PolicyPage(title=policy["title"], slug=policy["slug"], authority=policy["authority"],
+                       document_number=policy["number"], issued_on=policy["issued"], effective_on=policy["effective"],
+                       expires_on=policy["expires"], summary=policy["summary"], body=policy["body"]),
+        )  # fmt: skip
+    count = actions.rebuild_search_index()
+    command.stdout.write(f"cms: home, {len(courses)} courses, {len(NEWS)} news, {len(CASES)} cases, "
+                         f"{len(POLICIES)} policies, {count} searchable pages")  # fmt: skip
+
+
+def _seed_courses(home: Page) -> list[CoursePage]:
+    index = _section(
+        home, CourseIndexPage, "courses", "课程", "<p>面向一线操作人员、技术骨干和管理人员的数字技能课程。</p>"
+    )
+    result: list[CoursePage] = []
+    for spec in COURSES:
+        course = _child(index, CoursePage, str(spec["slug"]))
+        if course is None:
+            course = actions.publish(
+                index,
+                CoursePage(
+                    title=spec["title"], slug=spec["slug"], summary=spec["summary"], audience_tracks=[spec["track"]],
+                    skill_domain=spec["domain"], level=spec["level"], hours=Decimal(str(spec["hours"])),
+                    outline=spec["outline"], cover=cover_image(str(spec["title"]), "课程", spec["color"]),  # type: ignore[arg-type]
+                    outcomes=[("outcome", {"text": text}) for text in spec["outcomes"]],  # type: ignore[attr-defined]
+                ),
+            )  # fmt: skip
+        for slug, title, minutes, body in spec["lessons"]:  # type: ignore[attr-defined]
+            if _child(course, LessonPage, slug) is None:
+                summary = title + "：" + str(spec["summary"])[:40]
+                actions.publish(
+                    course, LessonPage(title=title, slug=slug, summary=summary, duration_minutes=minutes, body=body)
+                )
+        result.append(course.specific)
+    return result

@@ -33,6 +33,14 @@ HOME_FIGURES_HOOK = "shuzhi_home_figures"
 class CachedPageMixin:
     """Marks the response of a live page as cacheable by `cms.middleware.PageCacheMiddleware`."""
 
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        # Defaults for the SEO/OpenGraph block of cms/page_base.html; pages override them.
+        context = super().get_context(request, *args, **kwargs)  # type: ignore[misc]
+        context.setdefault("meta_description", self.search_description)  # type: ignore[attr-defined]
+        context.setdefault("og_image", None)
+        context.setdefault("og_type", "website")
+        return context
+
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
         request._cms_page_cacheable = True  # type: ignore[attr-defined]
