@@ -13,21 +13,44 @@ from django.utils.translation import gettext as _
 
 from accounts.actions import audit
 from accounts.choices import Role, SkillDomain
-from accounts.models import User
-from accounts.selectors import people_visible_to
+from accounts.models import Organization, Region, User
+from accounts.selectors import people_visible_to, scope_for
+from talent import kpi
+from talent.index import refresh_person
+from talent.matching import explain
 from talent.models import (
     Achievement,
     AchievementKind,
+    Candidate,
+    CandidateStatus,
+    CityQuota,
+    ConsentKind,
+    ConsentRecord,
+    CultivationItem,
+    DeletionRequest,
+    Demand,
+    DemandStatus,
     Evaluation,
     EvaluationRoute,
     EvaluationStatus,
+    KpiMetric,
+    KpiTarget,
+    Match,
+    MatchStatus,
+    Objection,
+    ObjectionStatus,
+    PlanItemKind,
+    RoundStatus,
+    SelectionRound,
     SkillLevel,
     TalentCategory,
+    TalentProfile,
 )
 
 
 def _after_change(achievement: Achievement) -> None:
-    """Hook for derived state (talent index, leaderboards): runs after every ledger change."""
+    """Derived state (talent index, KPI counts, leaderboards) follows every ledger change."""
+    refresh_person(achievement.person_id)
 
 
 @transaction.atomic
@@ -248,3 +271,474 @@ def reject_evaluation(evaluation: Evaluation, *, actor: User, reason: str) -> Ev
     )
     evaluation.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
+
+
+# --- Consent ------------------------------------------------------------------------------------
+
+
+def _profile_for(person: User) -> TalentProfile:
+    profile = TalentProfile.objects.select_for_update().filter(person=person).first()
+    return profile if profile is not None else refresh_person(person.pk)
+
+
+@transaction.atomic
+def set_consent(person: User, kind: str, granted: bool, *, ip: str | None = None) -> TalentProfile:
+    """Record a grant or withdrawal of consent (kept as history) and apply it to the profile.
+
+    Leaderboard consent decides whether the name is shown; people who have not agreed are
+    still counted and ranked, anonymized. Matching consent decides whether enterprises can
+    find the person at all; withdrawing it withdraws open invitations.
+    """
+    if kind not in ConsentKind.values:
+        raise ValidationError(_("未知的授权事项。"))
+    profile = _profile_for(person)
+    ConsentRecord.objects.create(person=person, kind=kind, granted=granted, ip=ip)
+    attr = "public_consent" if kind == ConsentKind.LEADERBOARD else "match_opt_in"
+    before = getattr(profile, attr)
+    setattr(profile, attr, granted)
+    profile.save(update_fields=[attr, "updated_at"])
+    if kind == ConsentKind.MATCHING and not granted:
+        Match.objects.filter(person=person, status=MatchStatus.INVITED).update(
+            status=MatchStatus.WITHDRAWN, answered_at=timezone.now()
+        )
+    audit(person, f"talent.consent.{kind}", profile, before={attr: before}, after={attr: granted})
+    return profile
+
+
+# --- KPI targets ---------------------------------------------------------------------------------
+
+
+def _require_province(actor: User) -> None:
+    if not (actor.is_superuser or actor.has_role(Role.PROVINCE_ADMIN)):
+        raise PermissionDenied(_("只有省级管理员可以执行此操作。"))
+
+
+@transaction.atomic
+def set_kpi_target(*, actor: User, year: int, metric: str, value: float, city: Region | None = None) -> KpiTarget:
+    """Set one year's target for the province or a city (province admin only)."""
+    _require_province(actor)
+    if year not in kpi.YEARS:
+        raise ValidationError(_("年度须在 2026—2030 之间。"))
+    if metric not in KpiMetric.values:
+        raise ValidationError(_("未知的指标。"))
+    if value < 0 or (metric == KpiMetric.DEMAND_FIT and value > 100):
+        raise ValidationError(_("目标值不合理：人数不能为负，适配度须在 0—100 之间。"))
+    target = KpiTarget.objects.select_for_update().filter(year=year, metric=metric, city=city).first()
+    before = None if target is None else target.value
+    if target is None:
+        target = KpiTarget(year=year, metric=metric, city=city)
+    target.value = value
+    target.updated_by = actor
+    target.save()
+    audit(actor, "talent.kpi_target", target, before={"value": before}, after={"value": value})
+    return target
+
+
+# --- Leader-cultivation shortlist -----------------------------------------------------------------
+
+
+def candidate_reasons(profile: TalentProfile, selection: SelectionRound) -> list[str] | None:
+    """Why a profile meets a round's criteria, or None when it does not."""
+    reasons = []
+    if selection.min_level:
+        if profile.level_rank < SkillLevel.rank(selection.min_level):
+            return None
+        reasons.append(_("技能等级：%(l)s") % {"l": profile.get_level_display()})
+    if profile.index < selection.min_index:
+        return None
+    reasons.append(
+        _("人才指数 %(i)s（要求不低于 %(m)s）") % {"i": f"{profile.index:g}", "m": f"{selection.min_index:g}"}
+    )
+    if selection.min_awards:
+        if profile.province_awards < selection.min_awards:
+            return None
+        reasons.append(_("省级及以上竞赛获奖 %(n)s 次") % {"n": profile.province_awards})
+    for code in selection.required_categories:
+        if code not in profile.categories:
+            return None
+        reasons.append(_("人才类别：%(c)s") % {"c": TalentCategory(code).label})
+    return reasons
+
+
+@transaction.atomic
+def create_round(
+    *,
+    actor: User,
+    year: int,
+    name: str,
+    quotas: dict[int, int],
+    min_level: str = "",
+    min_index: float = 0,
+    min_awards: int = 0,
+    required_categories: list[str] | None = None,
+) -> SelectionRound:
+    """Open a selection round with its criteria and per-city quotas (city id → places)."""
+    _require_province(actor)
+    if min_level and min_level not in SkillLevel.values:
+        raise ValidationError(_("未知的技能等级。"))
+    for code in required_categories or []:
+        if code not in TalentCategory.values:
+            raise ValidationError(_("未知的人才类别：%(v)s") % {"v": code})
+    selection = SelectionRound.objects.create(
+        year=year,
+        name=name,
+        min_level=min_level,
+        min_index=min_index,
+        min_awards=min_awards,
+        required_categories=list(required_categories or []),
+        created_by=actor,
+    )
+    CityQuota.objects.bulk_create(
+        [CityQuota(round=selection, city_id=city_id, quota=quota) for city_id, quota in quotas.items()]
+    )
+    audit(actor, "shortlist.create_round", selection, after={"quotas": {str(k): v for k, v in quotas.items()}})
+    return selection
+
+
+@transaction.atomic
+def generate_candidates(selection: SelectionRound, *, actor: User, limit: int = 5000) -> int:
+    """Add everyone on the province board who meets the criteria (best index first), each with
+    the reasons they qualify. Re-running adds newcomers and refreshes reasons of those still
+    undecided; decided candidates keep their state. Returns the number of candidates."""
+    _require_province(actor)
+    if selection.status != RoundStatus.NOMINATING:
+        raise ValidationError(_("只有推荐阶段可以生成候选人。"))
+    pool = TalentProfile.objects.filter(index__gte=selection.min_index).exclude(city=None)
+    if selection.min_level:
+        pool = pool.filter(level_rank__gte=SkillLevel.rank(selection.min_level))
+    if selection.min_awards:
+        pool = pool.filter(province_awards__gte=selection.min_awards)
+    existing = {c.person_id: c for c in selection.candidates.all()}
+    for profile in pool.order_by("-index", "person_id")[:limit]:
+        reasons = candidate_reasons(profile, selection)
+        if reasons is None:
+            continue
+        current = existing.get(profile.person_id)
+        if current is None:
+            Candidate.objects.create(
+                round=selection,
+                person_id=profile.person_id,
+                city_id=profile.city_id,
+                index=profile.index,
+                reasons=reasons,
+            )
+        elif current.status == CandidateStatus.CANDIDATE:
+            current.reasons, current.index, current.city_id = reasons, profile.index, profile.city_id
+            current.save(update_fields=["reasons", "index", "city", "updated_at"])
+    audit(actor, "shortlist.generate", selection)
+    return selection.candidates.count()
+
+
+def _city_admin_of(actor: User, candidate: Candidate) -> None:
+    if actor.is_superuser or actor.has_role(Role.PROVINCE_ADMIN):
+        return
+    if not actor.has_role(Role.CITY_ADMIN):
+        raise PermissionDenied(_("只有市级管理员可以推荐候选人。"))
+    _everything, regions, _orgs = scope_for(actor)
+    if candidate.city_id not in regions:
+        raise PermissionDenied(_("只能推荐本市的候选人。"))
+
+
+@transaction.atomic
+def nominate_candidate(candidate: Candidate, *, actor: User, reason: str) -> Candidate:
+    """City admin nominates a candidate of their city, within the city's quota (counted under a
+    lock on the quota row, so two admins cannot both take the last place)."""
+    locked = Candidate.objects.select_for_update().select_related("round").get(pk=candidate.pk)
+    _city_admin_of(actor, locked)
+    if locked.round.status != RoundStatus.NOMINATING:
+        raise ValidationError(_("本批次已不在推荐阶段。"))
+    if locked.status not in (CandidateStatus.CANDIDATE, CandidateStatus.DECLINED):
+        raise ValidationError(_("该候选人已处理（%(s)s）。") % {"s": locked.get_status_display()})
+    if not reason.strip():
+        raise ValidationError(_("请填写推荐理由。"))
+    quota = CityQuota.objects.select_for_update().filter(round=locked.round, city_id=locked.city_id).first()
+    used = Candidate.objects.filter(
+        round=locked.round,
+        city_id=locked.city_id,
+        status__in=(CandidateStatus.NOMINATED, CandidateStatus.APPROVED, CandidateStatus.FINAL),
+    ).count()
+    if quota is None or used >= quota.quota:
+        raise ValidationError(_("本市推荐名额已用完（名额 %(q)s 人）。") % {"q": 0 if quota is None else quota.quota})
+    before = locked.status
+    locked.status, locked.city_reason = CandidateStatus.NOMINATED, reason.strip()
+    locked.save(update_fields=["status", "city_reason", "updated_at"])
+    audit(
+        actor, "shortlist.nominate", locked, before={"status": before}, after={"status": locked.status}, reason=reason
+    )
+    return locked
+
+
+@transaction.atomic
+def decline_candidate(candidate: Candidate, *, actor: User, reason: str) -> Candidate:
+    locked = Candidate.objects.select_for_update().select_related("round").get(pk=candidate.pk)
+    _city_admin_of(actor, locked)
+    if locked.round.status != RoundStatus.NOMINATING:
+        raise ValidationError(_("本批次已不在推荐阶段。"))
+    if locked.status not in (CandidateStatus.CANDIDATE, CandidateStatus.NOMINATED):
+        raise ValidationError(_("该候选人已处理（%(s)s）。") % {"s": locked.get_status_display()})
+    if not reason.strip():
+        raise ValidationError(_("不推荐时必须填写理由。"))
+    before = locked.status
+    locked.status, locked.city_reason = CandidateStatus.DECLINED, reason.strip()
+    locked.save(update_fields=["status", "city_reason", "updated_at"])
+    audit(actor, "shortlist.decline", locked, before={"status": before}, after={"status": locked.status}, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def review_candidate(candidate: Candidate, *, actor: User, approve: bool, reason: str = "") -> Candidate:
+    """The province admin approves or rejects a city's nomination (a rejection needs a reason)."""
+    _require_province(actor)
+    locked = Candidate.objects.select_for_update().select_related("round").get(pk=candidate.pk)
+    if locked.round.status != RoundStatus.NOMINATING or locked.status != CandidateStatus.NOMINATED:
+        raise ValidationError(_("只能审核市级已推荐的候选人。"))
+    if not approve and not reason.strip():
+        raise ValidationError(_("不通过时必须填写理由。"))
+    before = locked.status
+    locked.status = CandidateStatus.APPROVED if approve else CandidateStatus.REJECTED
+    locked.province_reason = reason.strip()
+    locked.save(update_fields=["status", "province_reason", "updated_at"])
+    audit(actor, "shortlist.review", locked, before={"status": before}, after={"status": locked.status}, reason=reason)
+    return locked
+
+
+@transaction.atomic
+def start_notice(selection: SelectionRound, *, actor: User, days: int = 5) -> SelectionRound:
+    """Publish the approved list for the public notice period (公示)."""
+    _require_province(actor)
+    locked = SelectionRound.objects.select_for_update().get(pk=selection.pk)
+    if locked.status != RoundStatus.NOMINATING:
+        raise ValidationError(_("本批次已进入公示或已确定。"))
+    if not locked.candidates.filter(status=CandidateStatus.APPROVED).exists():
+        raise ValidationError(_("还没有省级审核通过的候选人，不能公示。"))
+    now = timezone.now()
+    locked.status, locked.notice_starts, locked.notice_ends = RoundStatus.NOTICE, now, now + dt.timedelta(days=days)
+    locked.save(update_fields=["status", "notice_starts", "notice_ends"])
+    audit(actor, "shortlist.notice", locked, after={"notice_ends": locked.notice_ends.isoformat()})
+    return locked
+
+
+@transaction.atomic
+def file_objection(candidate: Candidate, *, text: str, filed_by: User | None = None) -> Objection:
+    """Anyone may object to a listed candidate during the notice period."""
+    if candidate.round.status != RoundStatus.NOTICE or candidate.status != CandidateStatus.APPROVED:
+        raise ValidationError(_("只能对公示期内的人选提出异议。"))
+    if candidate.round.notice_ends and timezone.now() > candidate.round.notice_ends:
+        raise ValidationError(_("公示期已结束。"))
+    if not text.strip():
+        raise ValidationError(_("请填写异议内容。"))
+    objection = Objection.objects.create(candidate=candidate, text=text.strip()[:2000], filed_by=filed_by)
+    audit(filed_by, "shortlist.objection", objection)
+    return objection
+
+
+@transaction.atomic
+def resolve_objection(objection: Objection, *, actor: User, upheld: bool, resolution: str) -> Objection:
+    """Upholding an objection withdraws the candidate from the list."""
+    _require_province(actor)
+    locked = Objection.objects.select_for_update().select_related("candidate").get(pk=objection.pk)
+    if locked.status != ObjectionStatus.OPEN:
+        raise ValidationError(_("该异议已处理。"))
+    if not resolution.strip():
+        raise ValidationError(_("请填写处理意见。"))
+    locked.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.DISMISSED
+    locked.resolution, locked.resolved_by = resolution.strip(), actor
+    locked.save()
+    if upheld:
+        Candidate.objects.filter(pk=locked.candidate_id).update(status=CandidateStatus.WITHDRAWN)
+    audit(actor, "shortlist.resolve_objection", locked, after={"status": locked.status}, reason=resolution)
+    return locked
+
+
+@transaction.atomic
+def finalize_round(selection: SelectionRound, *, actor: User, now: dt.datetime | None = None) -> list[Candidate]:
+    """Close the round after the notice period with no open objections: approved candidates
+    become leaders (a 高技能领军人才 category through an approved evaluation, so the ledger and
+    the KPI count them) and each gets an empty cultivation plan to fill in."""
+    _require_province(actor)
+    locked = SelectionRound.objects.select_for_update().get(pk=selection.pk)
+    now = now or timezone.now()
+    if locked.status != RoundStatus.NOTICE:
+        raise ValidationError(_("只有公示中的批次可以确定最终名单。"))
+    if locked.notice_ends and now < locked.notice_ends:
+        raise ValidationError(_("公示期尚未结束（%(d)s 结束）。") % {"d": f"{locked.notice_ends:%Y-%m-%d %H:%M}"})
+    if Objection.objects.filter(candidate__round=locked, status=ObjectionStatus.OPEN).exists():
+        raise ValidationError(_("还有未处理的公示异议。"))
+    finals = list(
+        locked.candidates.select_for_update().filter(status=CandidateStatus.APPROVED).select_related("person")
+    )
+    for candidate in finals:
+        candidate.status = CandidateStatus.FINAL
+        candidate.save(update_fields=["status", "updated_at"])
+        evaluation = propose_evaluation(
+            person=candidate.person,
+            category=TalentCategory.LEADER,
+            route=EvaluationRoute.RECOGNITION,
+            body=str(_("数字高技能领军人才培育计划")),
+            evidence={"round": locked.name, "reasons": candidate.reasons},
+            source="talent.shortlist",
+            source_id=candidate.pk,
+            actor=actor,
+        )
+        if evaluation.status == EvaluationStatus.PENDING:
+            approve_evaluation(evaluation, actor=actor, reason=locked.name)
+    locked.status = RoundStatus.FINAL
+    locked.save(update_fields=["status"])
+    audit(actor, "shortlist.finalize", locked, after={"leaders": [c.person_id for c in finals]})
+    return finals
+
+
+@transaction.atomic
+def add_plan_item(
+    candidate: Candidate, *, actor: User, kind: str, title: str, due: dt.date | None = None, note: str = ""
+) -> CultivationItem:
+    if candidate.status != CandidateStatus.FINAL:
+        raise ValidationError(_("只有入选的领军人才才有培养计划。"))
+    _city_admin_of(actor, candidate)
+    if kind not in PlanItemKind.values or not title.strip():
+        raise ValidationError(_("请选择类型并填写内容。"))
+    item = CultivationItem.objects.create(candidate=candidate, kind=kind, title=title.strip(), due=due, note=note)
+    audit(actor, "shortlist.plan_add", item, after={"kind": kind, "title": title})
+    return item
+
+
+@transaction.atomic
+def complete_plan_item(item: CultivationItem, *, actor: User, note: str = "") -> CultivationItem:
+    _city_admin_of(actor, item.candidate)
+    item.done_at = timezone.now()
+    if note:
+        item.note = note
+    item.save(update_fields=["done_at", "note"])
+    audit(actor, "shortlist.plan_done", item)
+    return item
+
+
+# --- Enterprise demand matching ----------------------------------------------------------------
+
+
+def _enterprise_admin_of(actor: User, organization: Organization) -> None:
+    if actor.is_superuser:
+        return
+    if not actor.has_role(Role.ENTERPRISE_ADMIN):
+        raise PermissionDenied(_("只有企业管理员可以发布和处理人才需求。"))
+    _everything, _regions, orgs = scope_for(actor)
+    if organization.pk not in orgs:
+        raise PermissionDenied(_("只能处理本单位的人才需求。"))
+
+
+@transaction.atomic
+def post_demand(
+    *,
+    actor: User,
+    organization: Organization,
+    title: str,
+    domains: list[str],
+    headcount: int,
+    city: Region,
+    skills: str = "",
+    min_level: str = "",
+    pay_min: int | None = None,
+    pay_max: int | None = None,
+) -> Demand:
+    _enterprise_admin_of(actor, organization)
+    if not title.strip():
+        raise ValidationError(_("请填写岗位名称。"))
+    if not domains or any(d not in SkillDomain.values for d in domains):
+        raise ValidationError(_("请至少选择一个技能领域。"))
+    if headcount < 1:
+        raise ValidationError(_("需求人数至少为 1。"))
+    if min_level and min_level not in SkillLevel.values:
+        raise ValidationError(_("未知的技能等级。"))
+    if pay_min is not None and pay_max is not None and pay_min > pay_max:
+        raise ValidationError(_("月薪下限不能高于上限。"))
+    demand = Demand.objects.create(
+        organization=organization,
+        title=title.strip(),
+        domains=list(domains),
+        skills=skills.strip(),
+        min_level=min_level,
+        headcount=headcount,
+        city=city,
+        pay_min=pay_min,
+        pay_max=pay_max,
+        created_by=actor,
+    )
+    audit(actor, "talent.demand_post", demand, after={"title": demand.title, "headcount": headcount})
+    return demand
+
+
+@transaction.atomic
+def invite_match(demand: Demand, person: User, *, actor: User) -> Match:
+    """The enterprise invites a matched, opted-in person. Idempotent per (demand, person)."""
+    _enterprise_admin_of(actor, demand.organization)
+    if demand.status != DemandStatus.OPEN:
+        raise ValidationError(_("该需求已结束。"))
+    profile = TalentProfile.objects.filter(person=person, match_opt_in=True).first()
+    if profile is None:
+        raise ValidationError(_("此人未同意参与企业对接。"))
+    score, reasons = explain(demand, profile)
+    match, created = Match.objects.get_or_create(
+        demand=demand, person=person, defaults={"score": score, "explanation": reasons, "invited_by": actor}
+    )
+    if created:
+        audit(actor, "talent.match_invite", match, after={"score": score})
+    return match
+
+
+@transaction.atomic
+def answer_match(match: Match, *, person: User, accept: bool) -> Match:
+    """The invited person accepts (contact details become visible) or declines."""
+    locked = Match.objects.select_for_update().get(pk=match.pk)
+    if locked.person_id != person.pk:
+        raise PermissionDenied(_("只能答复发给自己的邀请。"))
+    if locked.status != MatchStatus.INVITED:
+        raise ValidationError(_("该邀请已答复或已撤回。"))
+    locked.status = MatchStatus.ACCEPTED if accept else MatchStatus.DECLINED
+    locked.answered_at = timezone.now()
+    locked.save(update_fields=["status", "answered_at"])
+    audit(person, "talent.match_answer", locked, after={"status": locked.status})
+    return locked
+
+
+def reveal_contact(match: Match, *, viewer: User) -> dict[str, str]:
+    """Contact details of an accepted match for the demand's enterprise admin (audited)."""
+    _enterprise_admin_of(viewer, match.demand.organization)
+    if match.status != MatchStatus.ACCEPTED:
+        raise PermissionDenied(_("对方接受邀请后才能查看联系方式。"))
+    audit(viewer, "talent.match_contact", match)
+    return {"real_name": match.person.real_name, "mobile": match.person.mobile, "email": match.person.email}
+
+
+# --- Personal data ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_deletion(person: User, *, note: str = "") -> DeletionRequest:
+    """A person asks to delete what talent need not keep. Consents are withdrawn at once (the
+    person disappears from names on boards and from matching); the rest is done on processing."""
+    request = DeletionRequest.objects.create(person=person, note=note.strip()[:2000])
+    if TalentProfile.objects.filter(person=person).exists():
+        set_consent(person, ConsentKind.LEADERBOARD, False)
+        set_consent(person, ConsentKind.MATCHING, False)
+    audit(person, "talent.deletion_request", request)
+    return request
+
+
+@transaction.atomic
+def process_deletion(request: DeletionRequest, *, actor: User) -> DeletionRequest:
+    """Delete matches and consent history; keep the ledger, evaluations and shortlist records,
+    which are the programme's legally required records of certificates and decisions."""
+    _require_province(actor)
+    if request.processed_at is not None:
+        raise ValidationError(_("该申请已处理。"))
+    person = request.person
+    matches = Match.objects.filter(person=person).delete()[0]
+    consents = ConsentRecord.objects.filter(person=person).delete()[0]
+    request.processed_at, request.processed_by = timezone.now(), actor
+    request.outcome = str(
+        _("已删除对接记录 %(m)s 条、授权记录 %(c)s 条；成果台账、技能评价和遴选记录依规保留。")
+        % {"m": matches, "c": consents}
+    )
+    request.save()
+    audit(actor, "talent.deletion_process", request, reason=request.outcome)
+    return request

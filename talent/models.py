@@ -155,3 +155,335 @@ class Evaluation(models.Model):
         if self.level:
             return str(self.get_level_display())
         return str(self.get_category_display())
+
+
+class TalentProfile(models.Model):
+    """Single-row derived state per person: the talent index and what the boards and KPIs need.
+
+    Everything but the consent flags is recomputed from the ledger (`talent.index`) and can be
+    rebuilt with `manage.py rebuild_talent`. City, industry and job group are copied from the
+    person (or their organization) so that boards and dashboards filter one table.
+    """
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="talent_profile")
+    index = models.FloatField(_("人才指数"), default=0, db_index=True)
+    breakdown = models.JSONField(_("指数构成"), default=dict, blank=True)
+    city = models.ForeignKey(
+        "accounts.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("城市")
+    )
+    industry = models.CharField(_("行业"), max_length=20, blank=True)
+    job_group = models.CharField(_("岗位类别"), max_length=20, blank=True)
+    domain = models.CharField(_("主要技能领域"), max_length=30, blank=True)
+    level = models.CharField(_("最高技能等级"), max_length=12, choices=SkillLevel.choices, blank=True)
+    level_rank = models.SmallIntegerField(default=-1)
+    categories = models.JSONField(_("人才类别"), default=list, blank=True)
+    province_awards = models.PositiveIntegerField(_("省级及以上获奖"), default=0)
+    talent_since = models.DateTimeField(null=True, blank=True)
+    leader_since = models.DateTimeField(null=True, blank=True)
+    designer_since = models.DateTimeField(null=True, blank=True)
+    engineer_since = models.DateTimeField(null=True, blank=True)
+    public_consent = models.BooleanField(_("同意公开展示"), default=False)
+    match_opt_in = models.BooleanField(_("同意参与企业对接"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("人才档案")
+        verbose_name_plural = _("人才档案")
+        indexes = [
+            models.Index(fields=["-index", "person"], name="talent_board_province"),
+            models.Index(fields=["city", "-index"], name="talent_board_city"),
+            models.Index(fields=["industry", "-index"], name="talent_board_industry"),
+            models.Index(fields=["domain", "-index"], name="talent_board_domain"),
+            models.Index(fields=["job_group", "-index"], name="talent_board_jobgroup"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.index}"
+
+
+class ConsentKind(models.TextChoices):
+    LEADERBOARD = "leaderboard", _("在人才榜公开姓名")
+    MATCHING = "matching", _("参与企业需求对接")
+
+
+class ConsentRecord(models.Model):
+    """Every grant and withdrawal of consent, kept as history; the profile holds the current state."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="talent_consents")
+    kind = models.CharField(_("事项"), max_length=20, choices=ConsentKind.choices)
+    granted = models.BooleanField(_("同意"))
+    created_at = models.DateTimeField(default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("授权记录")
+        verbose_name_plural = _("授权记录")
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.kind} · {self.granted}"
+
+
+class KpiMetric(models.TextChoices):
+    TALENTS = "talents", _("数字技能人才")
+    LEADERS = "leaders", _("高技能领军人才")
+    DESIGNERS = "designers", _("数字化解决方案设计师")
+    ENGINEERS = "engineers", _("数字技术工程师")
+    DEMAND_FIT = "demand_fit", _("企业需求适配度（%）")
+
+
+class KpiTarget(models.Model):
+    """A target for one year, for the province (city empty) or one city. Missing rows fall back
+    to the plan's defaults (`talent.kpi.default_target`)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    city = models.ForeignKey(
+        "accounts.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("城市")
+    )
+    metric = models.CharField(_("指标"), max_length=12, choices=KpiMetric.choices)
+    value = models.FloatField(_("目标值"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("年度目标")
+        verbose_name_plural = _("年度目标")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "city", "metric"], name="kpi_target_once"),
+            models.UniqueConstraint(
+                fields=["year", "metric"], condition=models.Q(city__isnull=True), name="kpi_target_province_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.metric} {self.value:g}"
+
+
+class KpiActual(models.Model):
+    """Precomputed counts of people who first counted for a metric in a year, per city (city
+    empty: people without a city). Kept incrementally by the ledger hook; rebuilt by
+    `rebuild_talent`. The dashboard reads these few rows instead of scanning every profile."""
+
+    year = models.PositiveSmallIntegerField()
+    city = models.ForeignKey("accounts.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    metric = models.CharField(max_length=12, choices=KpiMetric.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "city", "metric"], name="kpi_actual_once"),
+            models.UniqueConstraint(
+                fields=["year", "metric"], condition=models.Q(city__isnull=True), name="kpi_actual_nocity_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.metric} {self.count}"
+
+
+# --- Leader-cultivation shortlist (数字高技能领军人才培育计划) -------------------------------------
+
+
+class RoundStatus(models.TextChoices):
+    NOMINATING = "nominating", _("市级推荐")
+    NOTICE = "notice", _("公示中")
+    FINAL = "final", _("已确定")
+
+
+class SelectionRound(models.Model):
+    year = models.PositiveSmallIntegerField(_("年度"))
+    name = models.CharField(_("名称"), max_length=120)
+    min_level = models.CharField(_("最低技能等级"), max_length=12, choices=SkillLevel.choices, blank=True)
+    min_index = models.FloatField(_("最低人才指数"), default=0)
+    min_awards = models.PositiveSmallIntegerField(_("省级及以上获奖次数不少于"), default=0)
+    required_categories = models.JSONField(_("须具备的人才类别"), default=list, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=RoundStatus.choices, default=RoundStatus.NOMINATING)
+    notice_starts = models.DateTimeField(_("公示开始"), null=True, blank=True)
+    notice_ends = models.DateTimeField(_("公示结束"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        verbose_name = _("遴选批次")
+        verbose_name_plural = _("遴选批次")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CityQuota(models.Model):
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="quotas")
+    city = models.ForeignKey("accounts.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("城市"))
+    quota = models.PositiveIntegerField(_("推荐名额"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "city"], name="quota_once")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.city} · {self.quota}"
+
+
+class CandidateStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("候选")
+    NOMINATED = "nominated", _("市级已推荐")
+    DECLINED = "declined", _("市级未推荐")
+    APPROVED = "approved", _("省级已审核")
+    REJECTED = "rejected", _("省级未通过")
+    WITHDRAWN = "withdrawn", _("公示异议成立")
+    FINAL = "final", _("入选")
+
+
+class Candidate(models.Model):
+    round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="candidates")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leader_candidacies")
+    city = models.ForeignKey("accounts.Region", null=True, on_delete=models.SET_NULL, related_name="+")
+    index = models.FloatField(_("人才指数"), default=0)
+    reasons = models.JSONField(_("入围理由"), default=list)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=CandidateStatus.choices, default=CandidateStatus.CANDIDATE
+    )
+    city_reason = models.TextField(_("市级意见"), blank=True)
+    province_reason = models.TextField(_("省级意见"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-index", "id"]
+        verbose_name = _("领军人才候选人")
+        verbose_name_plural = _("领军人才候选人")
+        constraints = [models.UniqueConstraint(fields=["round", "person"], name="candidate_once")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.person}"
+
+
+class ObjectionStatus(models.TextChoices):
+    OPEN = "open", _("待处理")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
+
+
+class Objection(models.Model):
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="objections")
+    text = models.TextField(_("异议内容"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=ObjectionStatus.choices, default=ObjectionStatus.OPEN)
+    resolution = models.TextField(_("处理意见"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.candidate} · {self.get_status_display()}"
+
+
+class PlanItemKind(models.TextChoices):
+    MENTORING = "mentoring", _("导师带徒")
+    PROJECT = "project", _("攻关项目")
+    MILESTONE = "milestone", _("培养节点")
+
+
+class CultivationItem(models.Model):
+    """One line of an approved leader's cultivation plan."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="plan_items")
+    kind = models.CharField(_("类型"), max_length=12, choices=PlanItemKind.choices)
+    title = models.CharField(_("内容"), max_length=200)
+    due = models.DateField(_("计划完成"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# --- Enterprise demand matching (人才与产业精准对接) ---------------------------------------------
+
+
+class DemandStatus(models.TextChoices):
+    OPEN = "open", _("招募中")
+    CLOSED = "closed", _("已结束")
+
+
+class Demand(models.Model):
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="talent_demands")
+    title = models.CharField(_("岗位名称"), max_length=120)
+    domains = models.JSONField(_("技能领域"), default=list)
+    skills = models.CharField(_("技能要求"), max_length=300, blank=True)
+    min_level = models.CharField(_("最低技能等级"), max_length=12, choices=SkillLevel.choices, blank=True)
+    headcount = models.PositiveIntegerField(_("需求人数"))
+    city = models.ForeignKey("accounts.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("工作城市"))
+    pay_min = models.PositiveIntegerField(_("月薪下限（元）"), null=True, blank=True)
+    pay_max = models.PositiveIntegerField(_("月薪上限（元）"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=DemandStatus.choices, default=DemandStatus.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("企业人才需求")
+        verbose_name_plural = _("企业人才需求")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MatchStatus(models.TextChoices):
+    INVITED = "invited", _("企业已邀请")
+    ACCEPTED = "accepted", _("双方确认")
+    DECLINED = "declined", _("本人婉拒")
+    WITHDRAWN = "withdrawn", _("企业撤回")
+
+
+class Match(models.Model):
+    """An enterprise's invitation to a matched person; contact details show only once accepted."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="matches")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="talent_matches")
+    score = models.FloatField(_("匹配度"))
+    explanation = models.JSONField(_("匹配说明"), default=list)
+    status = models.CharField(_("状态"), max_length=10, choices=MatchStatus.choices, default=MatchStatus.INVITED)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [models.UniqueConstraint(fields=["demand", "person"], name="match_once")]
+
+    def __str__(self) -> str:
+        return f"{self.demand} · {self.person}"
+
+
+class DeletionRequest(models.Model):
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="talent_deletions")
+    note = models.TextField(_("说明"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    processed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.TextField(_("处理结果"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.created_at:%Y-%m-%d}"

@@ -1,0 +1,278 @@
+"""Leaderboards: province, city, industry, skill domain and job group; top N and "my rank".
+
+Two backends give the same answers:
+
+* `DbBoards` (embedded defaults): ordered index scans over `TalentProfile`.
+* `RedisBoards` (when `settings.REDIS_URL` is set): per board a Fenwick tree of score counts in
+  a hash (my rank = 1 + people with a strictly higher score, one HMGET of ≤ 17 fields) and a
+  capped sorted set of the best `TOP_K` people (top N). Memory does not grow with the number of
+  people: a full sorted set per board would cost ~100 bytes per person per board, about 4 GB for
+  8 million people on five boards each. Both structures are rebuilt from the database by
+  `rebuild()` (`manage.py rebuild_talent`).
+
+Ranking: index descending; equal indexes share a rank (1, 2, 2, 4); the listing orders ties by
+person id. Scores are kept in tenths, as the index is rounded to one decimal.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Round
+
+from talent.models import TalentProfile
+
+BOARD_KINDS = ("province", "city", "industry", "domain", "job")
+FIELD_FOR_KIND = {"city": "city_id", "industry": "industry", "domain": "domain", "job": "job_group"}
+TOP_K = 1000
+FENWICK_SIZE = 1 << 16  # scores up to 6553.5 in tenths; higher scores are clamped
+ID_OFFSET = 10**10
+
+
+@dataclass(frozen=True)
+class Entry:
+    person_id: int
+    index: float
+    rank: int
+
+
+def tenths(index: float) -> int:
+    return max(0, min(FENWICK_SIZE - 1, round(index * 10)))
+
+
+def boards_of(profile: Any) -> list[str]:
+    """The boards a profile appears on (province plus each non-empty dimension)."""
+    found = ["province"]
+    for kind, attr in FIELD_FOR_KIND.items():
+        value = getattr(profile, attr)
+        if value not in (None, ""):
+            found.append(f"{kind}:{value}")
+    return found
+
+
+def board_filter(board: str) -> Q:
+    if board == "province":
+        return Q()
+    kind, _sep, key = board.partition(":")
+    if kind not in FIELD_FOR_KIND or not key:
+        raise ValueError(board)
+    return Q(**{FIELD_FOR_KIND[kind]: int(key) if kind == "city" else key})
+
+
+def _ranked(rows: list[tuple[int, float]]) -> list[Entry]:
+    entries: list[Entry] = []
+    for position, (pid, index) in enumerate(rows, start=1):
+        rank = entries[-1].rank if entries and entries[-1].index == index else position
+        entries.append(Entry(pid, index, rank))
+    return entries
+
+
+class DbBoards:
+    name = "database"
+
+    def profiles(self, board: str) -> QuerySet[TalentProfile]:
+        return TalentProfile.objects.filter(board_filter(board))
+
+    def top(self, board: str, n: int) -> list[Entry]:
+        rows = list(self.profiles(board).order_by("-index", "person_id").values_list("person_id", "index")[:n])
+        return _ranked(rows)
+
+    def rank_of(self, board: str, index: float) -> int:
+        return self.profiles(board).filter(index__gt=index).count() + 1
+
+    def size(self, board: str) -> int:
+        return self.profiles(board).count()
+
+    def update(self, person_id: int, old: dict[str, float], new: dict[str, float]) -> None:
+        """Nothing to do: the profile row is the board."""
+
+    def rebuild(self) -> dict[str, int]:
+        return {}
+
+
+_UPDATE = """
+local fw, top = KEYS[1], KEYS[2]
+local oldt, newt = tonumber(ARGV[1]), tonumber(ARGV[2])
+local member, K, N = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+local function prefix(p)
+  local s = 0
+  while p > 0 do s = s + tonumber(redis.call('HGET', fw, p) or 0); p = p - bit.band(p, -p) end
+  return s
+end
+local function add(t, d)
+  local p = N - t
+  while p <= N do redis.call('HINCRBY', fw, p, d); p = p + bit.band(p, -p) end
+end
+local complete = redis.call('ZCARD', top) >= prefix(N)
+if oldt >= 0 then add(oldt, -1) end
+if newt >= 0 then add(newt, 1) end
+redis.call('ZREM', top, member)
+if newt >= 0 then
+  local insert = complete
+  if not insert then
+    local worst = redis.call('ZRANGE', top, 0, 0, 'WITHSCORES')
+    if #worst > 0 then
+      local ws = tonumber(worst[2])
+      insert = newt > ws or (newt == ws and member > worst[1])
+    end
+  end
+  if insert then
+    redis.call('ZADD', top, newt, member)
+    local c = redis.call('ZCARD', top)
+    if c > K then redis.call('ZREMRANGEBYRANK', top, 0, c - K - 1) end
+  end
+end
+return 1
+"""
+
+
+def _member(person_id: int) -> str:
+    # Equal scores list in reverse member order; encoding makes that ascending person id.
+    return f"{ID_OFFSET - person_id:010d}"
+
+
+def _person(member: bytes | str) -> int:
+    return ID_OFFSET - int(member)
+
+
+class RedisBoards:
+    name = "redis"
+
+    def __init__(self, url: str, prefix: str) -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url)
+        self.prefix = f"{prefix}:talent"
+        self.script = self.client.register_script(_UPDATE)
+        self.db = DbBoards()
+
+    def _fw(self, board: str) -> str:
+        return f"{self.prefix}:fw:{board}"
+
+    def _top(self, board: str) -> str:
+        return f"{self.prefix}:top:{board}"
+
+    @staticmethod
+    def _prefix_fields(p: int) -> list[int]:
+        fields = []
+        while p > 0:
+            fields.append(p)
+            p -= p & -p
+        return fields
+
+    def _count_above(self, board: str, t: int) -> int:
+        fields = self._prefix_fields(FENWICK_SIZE - t - 1)
+        if not fields:
+            return 0
+        return sum(int(v) for v in self.client.hmget(self._fw(board), fields) if v is not None)
+
+    def size(self, board: str) -> int:
+        return self._count_above(board, -1)
+
+    def rank_of(self, board: str, index: float) -> int:
+        return self._count_above(board, tenths(index)) + 1
+
+    def top(self, board: str, n: int) -> list[Entry]:
+        rows = self.client.zrevrange(self._top(board), 0, n - 1, withscores=True)
+        if len(rows) < n and n <= TOP_K and len(rows) < self.size(board):
+            self._refill(board)
+            rows = self.client.zrevrange(self._top(board), 0, n - 1, withscores=True)
+        if len(rows) < n and n > TOP_K:
+            return self.db.top(board, n)
+        return _ranked([(_person(member), score / 10) for member, score in rows])
+
+    def _refill(self, board: str) -> None:
+        """The capped set lost members (scores went down): reload it from the database."""
+        rows = self.db.profiles(board).order_by("-index", "person_id").values_list("person_id", "index")[:TOP_K]
+        pipe = self.client.pipeline(transaction=True)
+        pipe.delete(self._top(board))
+        mapping = {_member(pid): tenths(index) for pid, index in rows}
+        if mapping:
+            pipe.zadd(self._top(board), mapping)
+        pipe.execute()
+
+    def update(self, person_id: int, old: dict[str, float], new: dict[str, float]) -> None:
+        """Move one person between scores and boards. `old`/`new` map board → index."""
+        member = _member(person_id)
+        pipe = self.client.pipeline(transaction=False)
+        for board in sorted(set(old) | set(new)):
+            oldt = tenths(old[board]) if board in old else -1
+            newt = tenths(new[board]) if board in new else -1
+            if oldt == newt:
+                continue
+            self.script(
+                keys=[self._fw(board), self._top(board)],
+                args=[oldt, newt, member, TOP_K, FENWICK_SIZE],
+                client=pipe,
+            )
+        pipe.execute()
+
+    def rebuild(self) -> dict[str, int]:
+        """Recompute every board from the database; swap each in atomically. Returns sizes."""
+        counts: dict[str, dict[int, int]] = {}
+        scaled = Round(models_index() * 10)
+        for kind in BOARD_KINDS:
+            group = [] if kind == "province" else [FIELD_FOR_KIND[kind]]
+            rows = TalentProfile.objects.values(*group).annotate(t=scaled).values(*group, "t").annotate(n=Count("id"))
+            for row in rows:
+                if kind == "province":
+                    board = "province"
+                else:
+                    value = row[FIELD_FOR_KIND[kind]]
+                    if value in (None, ""):
+                        continue
+                    board = f"{kind}:{value}"
+                bucket = counts.setdefault(board, {})
+                t = max(0, min(FENWICK_SIZE - 1, int(row["t"])))
+                bucket[t] = bucket.get(t, 0) + row["n"]
+        old_keys = list(self.client.scan_iter(f"{self.prefix}:*"))
+        sizes: dict[str, int] = {}
+        pipe = self.client.pipeline(transaction=True)  # readers see the old boards or the new
+        for key in old_keys:
+            pipe.delete(key)
+        for board, bucket in counts.items():
+            tree = [0] * (FENWICK_SIZE + 1)
+            for t, n in bucket.items():
+                tree[FENWICK_SIZE - t] += n
+            for p in range(1, FENWICK_SIZE + 1):
+                parent = p + (p & -p)
+                if parent <= FENWICK_SIZE:
+                    tree[parent] += tree[p]
+            fields = {p: v for p, v in enumerate(tree) if p and v}
+            pipe.hset(self._fw(board), mapping=fields)
+            sizes[board] = sum(bucket.values())
+        pipe.execute()
+        for board in counts:
+            self._refill(board)
+        return sizes
+
+    def memory(self) -> int:
+        total = 0
+        for key in self.client.scan_iter(f"{self.prefix}:*"):
+            total += self.client.memory_usage(key) or 0
+        return total
+
+
+def models_index() -> Any:
+    from django.db.models import F
+
+    return F("index")
+
+
+@lru_cache(maxsize=4)
+def _redis(url: str, prefix: str) -> RedisBoards:
+    return RedisBoards(url, prefix)
+
+
+def backend() -> DbBoards | RedisBoards:
+    """Redis when configured, the database otherwise."""
+    url = getattr(settings, "REDIS_URL", None)
+    if url:
+        prefix = getattr(settings, "REDIS_PREFIX", None) or os.environ.get("REDIS_PREFIX", "shuzhi")
+        return _redis(url, prefix)
+    return DbBoards()

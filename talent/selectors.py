@@ -1,0 +1,274 @@
+"""Reads for talent: boards with consent applied, a person's index breakdown, evaluations,
+shortlist and demand fetches with scope (`access_*` raise Http404 outside the viewer's scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet, Sum
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.choices import Industry, JobGroup, Role, SkillDomain
+from accounts.models import Region, User
+from accounts.selectors import cities, people_visible_to, scope_for
+from talent import boards, kpi
+from talent.formula import Item, compute
+from talent.models import (
+    Achievement,
+    Candidate,
+    Demand,
+    Evaluation,
+    EvaluationStatus,
+    KpiActual,
+    KpiMetric,
+    Match,
+    MatchStatus,
+    SelectionRound,
+    TalentProfile,
+)
+
+
+@dataclass
+class BoardRow:
+    rank: int
+    index: float
+    name: str
+    city: str
+    level: str
+    is_me: bool
+    public: bool
+    person_id: int | None
+
+
+def mask_name(name: str) -> str:
+    """Anonymized display: the first character and two stars (王**), whatever the length."""
+    return f"{name[0]}**" if name else _("匿名")
+
+
+def board_choices() -> list[tuple[str, str]]:
+    """(board id, label) for every board, for the page's selector."""
+    found = [("province", _("全省"))]
+    found += [(f"city:{c.pk}", str(c.name)) for c in cities()]
+    found += [(f"industry:{v}", str(label)) for v, label in Industry.choices]
+    found += [(f"domain:{v}", str(label)) for v, label in SkillDomain.choices]
+    found += [(f"job:{v}", str(label)) for v, label in JobGroup.choices]
+    return found
+
+
+def board_label(board: str) -> str:
+    return dict(board_choices()).get(board, "")
+
+
+def valid_board(board: str) -> str:
+    if board not in dict(board_choices()):
+        raise Http404
+    return board
+
+
+def leaderboard(board: str, n: int, viewer: User | None) -> list[BoardRow]:
+    """Top n of a board. People who have not agreed to appear publicly are counted and ranked
+    but shown anonymized (to everyone but themselves), without a link to their record."""
+    entries = boards.backend().top(board, n)
+    profiles = TalentProfile.objects.select_related("person", "city").in_bulk(
+        [e.person_id for e in entries], field_name="person_id"
+    )
+    me = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    rows = []
+    for entry in entries:
+        profile = profiles.get(entry.person_id)
+        if profile is None:
+            continue
+        public = profile.public_consent
+        name = profile.person.real_name if public or entry.person_id == me else mask_name(profile.person.real_name)
+        rows.append(
+            BoardRow(
+                rank=entry.rank,
+                index=entry.index,
+                name=name,
+                city=profile.city.name if profile.city else "",
+                level=profile.get_level_display(),
+                is_me=entry.person_id == me,
+                public=public,
+                person_id=entry.person_id if public else None,
+            )
+        )
+    return rows
+
+
+def profile_of(person: User) -> TalentProfile | None:
+    return TalentProfile.objects.filter(person=person).first()
+
+
+def my_rank(person: User, board: str) -> tuple[int, int, float] | None:
+    """(rank, board size, index) of a person on a board; None when they are not on it."""
+    profile = profile_of(person)
+    if profile is None or board not in boards.boards_of(profile):
+        return None
+    backend = boards.backend()
+    return backend.rank_of(board, profile.index), backend.size(board), profile.index
+
+
+def my_boards(person: User) -> list[tuple[str, str, int, int]]:
+    """Every board a person is on with their rank: (board, label, rank, size)."""
+    profile = profile_of(person)
+    if profile is None:
+        return []
+    backend = boards.backend()
+    return [(b, board_label(b), backend.rank_of(b, profile.index), backend.size(b)) for b in boards.boards_of(profile)]
+
+
+def breakdown(person: User) -> tuple[float, dict[str, float], list[Item]]:
+    """A person's index, its components and every ledger row behind it (the explanation)."""
+    result = compute(Achievement.objects.filter(person=person))
+    return result.index, result.components, result.items
+
+
+def evaluations_to_decide(viewer: User) -> QuerySet[Evaluation]:
+    if not viewer.has_role(Role.PROVINCE_ADMIN, Role.CITY_ADMIN):
+        return Evaluation.objects.none()
+    return Evaluation.objects.filter(person__in=people_visible_to(viewer)).select_related("person", "decided_by")
+
+
+def access_evaluation(viewer: User, pk: int) -> Evaluation:
+    try:
+        return evaluations_to_decide(viewer).get(pk=pk)
+    except Evaluation.DoesNotExist:
+        raise Http404 from None
+
+
+def verify_certificate(code: str) -> Evaluation | None:
+    code = (code or "").strip().lower()
+    if not code:
+        return None
+    return (
+        Evaluation.objects.filter(verify_code=code, status=EvaluationStatus.APPROVED).select_related("person").first()
+    )
+
+
+def admin_cities(viewer: User) -> list[Region]:
+    """Cities a viewer administers: all for the province admin, their own for a city admin."""
+    if not viewer.is_authenticated:
+        return []
+    everything, regions, _orgs = scope_for(viewer)
+    if everything:
+        return list(cities())
+    if viewer.has_role(Role.CITY_ADMIN):
+        return list(cities().filter(pk__in=regions))
+    return []
+
+
+def access_round(viewer: User, pk: int) -> SelectionRound:
+    if not admin_cities(viewer):
+        raise Http404
+    try:
+        return SelectionRound.objects.get(pk=pk)
+    except SelectionRound.DoesNotExist:
+        raise Http404 from None
+
+
+def candidates_for(viewer: User, selection: SelectionRound) -> QuerySet[Candidate]:
+    qs = selection.candidates.select_related("person", "city", "person__organization")
+    if viewer.is_superuser or viewer.has_role(Role.PROVINCE_ADMIN):
+        return qs
+    return qs.filter(city__in=admin_cities(viewer))
+
+
+def access_candidate(viewer: User, pk: int) -> Candidate:
+    try:
+        candidate = Candidate.objects.select_related("round", "person", "city").get(pk=pk)
+    except Candidate.DoesNotExist:
+        raise Http404 from None
+    if not candidates_for(viewer, candidate.round).filter(pk=pk).exists():
+        raise Http404
+    return candidate
+
+
+def demands_visible_to(viewer: User) -> QuerySet[Demand]:
+    qs = Demand.objects.select_related("organization", "city")
+    everything, _regions, orgs = scope_for(viewer)
+    if everything:
+        return qs
+    if viewer.has_role(Role.ENTERPRISE_ADMIN):
+        return qs.filter(organization_id__in=orgs)
+    if viewer.has_role(Role.CITY_ADMIN):
+        return qs.filter(city__in=admin_cities(viewer))
+    return qs.none()
+
+
+def access_demand(viewer: User, pk: int) -> Demand:
+    try:
+        return demands_visible_to(viewer).get(pk=pk)
+    except Demand.DoesNotExist:
+        raise Http404 from None
+
+
+def matches_of(person: User) -> QuerySet[Match]:
+    return Match.objects.filter(person=person).select_related("demand", "demand__organization", "demand__city")
+
+
+def contact_visible(match: Match) -> bool:
+    """Enterprises see a person's contact details only after the person accepted."""
+    return match.status == MatchStatus.ACCEPTED
+
+
+def programme_figures() -> list[tuple[str, str]]:
+    """Headline figures for the home page: (label, value), read from precomputed counts."""
+    totals = {
+        row["metric"]: row["n"] or 0 for row in KpiActual.objects.values("metric").annotate(n=Sum("count")).order_by()
+    }
+    fit = kpi.demand_fit()
+    return [
+        (str(KpiMetric.TALENTS.label), f"{totals.get(KpiMetric.TALENTS, 0):,}"),
+        (str(KpiMetric.LEADERS.label), f"{totals.get(KpiMetric.LEADERS, 0):,}"),
+        (str(KpiMetric.DESIGNERS.label), f"{totals.get(KpiMetric.DESIGNERS, 0):,}"),
+        (str(KpiMetric.ENGINEERS.label), f"{totals.get(KpiMetric.ENGINEERS, 0):,}"),
+        (_("企业需求适配度"), "—" if fit is None else f"{fit:g}%"),
+    ]
+
+
+def personal_data(person: User) -> dict[str, Any]:
+    """Everything talent holds about a person, for their own download."""
+    profile = profile_of(person)
+    return {
+        "person": {"real_name": person.real_name, "mobile": person.mobile_masked, "id_number": person.id_number_masked},
+        "profile": None
+        if profile is None
+        else {
+            "index": profile.index,
+            "breakdown": profile.breakdown,
+            "level": profile.level,
+            "categories": profile.categories,
+            "public_consent": profile.public_consent,
+            "match_opt_in": profile.match_opt_in,
+        },
+        "achievements": [
+            {
+                "kind": a.kind,
+                "title": a.title,
+                "occurred_at": a.occurred_at.isoformat(),
+                "data": a.data,
+                "revoked": a.revoked_at is not None,
+            }
+            for a in person.achievements.all()
+        ],
+        "evaluations": [
+            {
+                "level": e.level,
+                "category": e.category,
+                "route": e.route,
+                "body": e.body,
+                "status": e.status,
+                "certificate_no": e.certificate_no,
+            }
+            for e in person.evaluations.all()
+        ],
+        "consents": [
+            {"kind": c.kind, "granted": c.granted, "at": c.created_at.isoformat()} for c in person.talent_consents.all()
+        ],
+        "matches": [
+            {"demand": m.demand.title, "organization": m.demand.organization.name, "status": m.status}
+            for m in matches_of(person)
+        ],
+    }
