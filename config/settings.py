@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "import_export",
+    "django_tasks_db",
     "channels",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -245,7 +246,12 @@ WAGTAILDOCS_EXTENSIONS += ["mp4", "webm"]  # lesson videos uploaded as documents
 # Whole-page cache for anonymous visitors, invalidated on publish (cms/cache.py); 0 = off.
 CMS_PAGE_CACHE_SECONDS = env_int("CMS_PAGE_CACHE_SECONDS", 0, minimum=0, maximum=86400)
 
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    # Long imports and exports (accounts.exchange) are queued in the database and run by
+    # `manage.py db_worker --backend exchange`, which `make run` starts beside daphne.
+    "exchange": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

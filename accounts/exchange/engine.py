@@ -1,0 +1,281 @@
+"""The import and export pipeline shared by every record type.
+
+Import: read the file as text → map the Chinese headers → generic cell checks (required fields,
+identifiers damaged by Excel) → the record type's importer checks each chunk against the file
+and the database → a row report. Nothing is written unless every row is valid, or the caller
+chose "only valid rows"; the write is one transaction, so an import never half-happens.
+
+Export: the record type's exporter yields rows; personal identifiers are masked unless the
+exporter holds `accounts.view_pii` (then the export is audited), and every cell that could be
+read as a formula is escaped, in csv and xlsx alike.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts import pii
+from accounts.actions import audit
+from accounts.exchange.files import FileProblemError, read_table, write_csv, write_xlsx
+from accounts.exchange.registry import Column, RecordType, Row, WriteCounts
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# The row report keeps this many errors in full; the counts are always exact.
+MAX_STORED_ERRORS = 10_000
+DOT_ZERO = re.compile(r"^\d+\.0+$")
+SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass
+class ImportReport:
+    record_type: str
+    total: int = 0
+    valid: int = 0
+    error_count: int = 0
+    error_rows: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    counts: WriteCounts = field(default_factory=WriteCounts)
+    written: bool = False
+    ignored_columns: list[str] = field(default_factory=list)
+    message: str = ""
+
+    def add_errors(self, row: Row) -> None:
+        self.error_rows += 1
+        for column, message in row.errors:
+            self.error_count += 1
+            if len(self.errors) < MAX_STORED_ERRORS:
+                self.errors.append({"row": row.number, "column": column, "message": message})
+
+    def lines(self) -> Iterator[str]:
+        """The row report as plain text lines (the command prints these)."""
+        for error in self.errors:
+            yield _("第 %(row)s 行 [%(column)s] %(message)s") % error
+        if self.error_count > len(self.errors):
+            yield _("……另有 %(n)s 条错误未列出。") % {"n": self.error_count - len(self.errors)}
+
+
+def map_header(record_type: RecordType, header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Column key → index in the file, and the headers that are not ours (ignored)."""
+    by_header = {c.header: c for c in record_type.columns}
+    positions: dict[str, int] = {}
+    ignored: list[str] = []
+    for index, text in enumerate(header):
+        name = text.strip().lstrip("*").strip()
+        column = by_header.get(name)
+        if column is None:
+            if name:
+                ignored.append(name)
+            continue
+        if column.key in positions:
+            raise FileProblemError(_("列“%(h)s”出现了两次，请删除重复的列。") % {"h": name})
+        positions[column.key] = index
+    missing = [c.header for c in record_type.columns if c.required and c.key not in positions]
+    if missing:
+        raise FileProblemError(
+            _("缺少必填列：%(cols)s。请使用模板，第 1 行应为列标题：%(all)s。")
+            % {"cols": "、".join(missing), "all": "、".join(record_type.headers)}
+        )
+    if ignored and not record_type.extra_columns_allowed:
+        raise FileProblemError(_("文件中有模板之外的列：%(cols)s。") % {"cols": "、".join(ignored)})
+    return positions, ignored
+
+
+def check_cell(row: Row, column: Column) -> None:
+    """Generic checks every record type gets: required fields and identifiers read as text."""
+    value = row.values.get(column.key, "")
+    if not value:
+        if column.required:
+            row.error(column, _("必填项为空，请填写%(h)s。") % {"h": column.header})
+        return
+    if not column.text:
+        return
+    if DOT_ZERO.match(value):
+        row.error(
+            column,
+            _("“%(v)s”末尾多了“.0”：该列被 Excel 存成了数字。请把该列设置为“文本”格式后重新填写。") % {"v": value},
+        )
+    elif SCIENTIFIC.match(value):
+        row.error(
+            column,
+            _("“%(v)s”是科学计数法：Excel 已把该号码当成数字，后几位已经丢失。请把该列设置为“文本”格式后重新填写。")
+            % {"v": value},
+        )
+    elif column.zero_padded and value.isdigit() and len(value) < column.zero_padded:
+        row.error(
+            column,
+            _("只有 %(n)s 位，应为 %(len)s 位：开头的 0 可能被 Excel 去掉了。请把该列设置为“文本”格式后重新填写。")
+            % {"n": len(value), "len": column.zero_padded},
+        )
+    elif column.key in row.numeric and column.zero_padded:
+        row.error(column, _("该单元格是数字格式，请把该列设置为“文本”格式，以免丢失开头的 0。"))
+
+
+def iter_rows(record_type: RecordType, path: Path, fmt: str, report: ImportReport) -> Iterator[Row]:
+    header, raw_rows = read_table(path, fmt)
+    positions, report.ignored_columns = map_header(record_type, header)
+    columns = [(c, positions.get(c.key)) for c in record_type.columns]
+    for number, (texts, numeric) in enumerate(raw_rows, start=2):
+        if not any(texts):
+            continue  # Excel leaves empty rows below the data; they are not records.
+        values = {c.key: (texts[i] if i is not None and i < len(texts) else "") for c, i in columns}
+        numeric_keys = (
+            frozenset(c.key for c, i in columns if i is not None and i in numeric) if numeric else frozenset()
+        )
+        yield Row(number=number, values=values, numeric=numeric_keys)
+
+
+def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run_import(
+    record_type: RecordType,
+    actor: User,
+    path: Path,
+    fmt: str,
+    *,
+    commit: bool,
+    only_valid: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Check every row of the file and, when `commit` is set, write the valid rows.
+
+    Writes nothing if any row is bad unless `only_valid`. The write happens in one transaction
+    after all rows are checked; a clash with a concurrent change (unique constraints) rolls it
+    back whole and is reported. Raises FileProblemError for a file that cannot be read at all.
+    """
+    assert record_type.importer is not None
+    report = ImportReport(record_type=record_type.key)
+    importer = record_type.importer(actor)
+    valid: list[Row] = []
+    for chunk in _chunks(iter_rows(record_type, path, fmt, report), importer.chunk_size):
+        for row in chunk:
+            for column in record_type.columns:
+                check_cell(row, column)
+        importer.clean_chunk(chunk)
+        for row in chunk:
+            report.total += 1
+            if row.errors:
+                report.add_errors(row)
+            else:
+                row.values = {}  # keep memory flat on 100,000-row files: only the cleaned data stays
+                valid.append(row)
+        if progress:
+            progress(report.total, "validate")
+    report.valid = len(valid)
+    report.errors.sort(key=lambda e: e["row"])
+    if report.total == 0:
+        report.message = _("文件中没有数据行：请在列标题下面填写数据。")
+        return report
+    if not commit:
+        return report
+    if report.error_rows and not only_valid:
+        report.message = _("有 %(n)s 行有错误，未写入任何数据。请修改后重新上传，或选择“仅导入有效行”。") % {
+            "n": report.error_rows
+        }
+        return report
+    if progress:
+        progress(report.total, "write")
+    try:
+        with transaction.atomic():
+            report.counts = importer.write(valid)
+            audit(
+                actor,
+                "exchange.import",
+                None,
+                after={
+                    "record_type": record_type.key,
+                    "rows": report.total,
+                    "created": report.counts.created,
+                    "updated": report.counts.updated,
+                    "unchanged": report.counts.unchanged,
+                    "skipped_bad_rows": report.error_rows,
+                },
+            )
+    except IntegrityError:
+        report.message = _(
+            "写入时发现数据已被他人同时修改（重复的手机号、身份证号或编码），本次未写入任何数据，请重新校验后导入。"
+        )
+        report.counts = WriteCounts()
+        return report
+    report.written = True
+    return report
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+
+def _mask(column: Column, value: object) -> object:
+    if not isinstance(value, str) or not value or "*" in value:
+        return value
+    if column.pii == "mobile":
+        return pii.mask_mobile(value)
+    if column.pii == "id_number":
+        return pii.mask_id_number(value)
+    return value
+
+
+def export_table(record_type: RecordType, actor: User) -> tuple[list[str], Iterator[list[object]], int, bool]:
+    """(header, rows, row count, unmasked) for what `actor` may export of this record type.
+
+    Personal identifiers are masked unless the actor holds `accounts.view_pii`; an unmasked
+    export writes an audit record before any row leaves the database.
+    """
+    assert record_type.exporter is not None
+    has_pii = any(c.pii for c in record_type.columns)
+    reveal = has_pii and actor.has_perm("accounts.view_pii")
+    exporter = record_type.exporter(actor, reveal)
+    queryset = exporter.queryset()
+    count = queryset.count()
+    if reveal:
+        audit(
+            actor,
+            "pii.export",
+            None,
+            after={"record_type": record_type.key, "rows": count},
+            reason=_("导出含完整个人信息的数据"),
+        )
+    columns = record_type.columns
+
+    def rows() -> Iterator[list[object]]:
+        for values in exporter.rows(queryset.iterator(chunk_size=2000)):
+            if reveal:
+                yield [values.get(c.key, "") for c in columns]
+            else:
+                yield [_mask(c, values.get(c.key, "")) if c.pii else values.get(c.key, "") for c in columns]
+
+    return record_type.headers, rows(), count, reveal
+
+
+def write_export(record_type: RecordType, actor: User, fmt: str, destination: Path | io.BytesIO) -> tuple[int, bool]:
+    """Write the export file; returns (rows written, unmasked)."""
+    header, rows, _count, reveal = export_table(record_type, actor)
+    if fmt == "csv":
+        if isinstance(destination, Path):
+            with destination.open("w", encoding="utf-8", newline="") as handle:
+                written = write_csv(handle, header, rows)
+        else:
+            text = io.StringIO(newline="")
+            written = write_csv(text, header, rows)
+            destination.write(text.getvalue().encode("utf-8"))
+        return written, reveal
+    return write_xlsx(destination, header, rows, title=str(record_type.label)), reveal

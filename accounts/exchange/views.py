@@ -1,0 +1,173 @@
+"""Thin views over `accounts.exchange.actions` and `selectors`."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.exchange import actions, selectors
+from accounts.exchange.files import FORMATS, template_xlsx, write_csv
+from accounts.exchange.forms import ExportForm, UploadForm
+from accounts.exchange.models import JobKind, JobStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_SHOWN = 500
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    types = selectors.record_types_for(request.user)
+    if not types:
+        raise PermissionDenied(_("您没有可导入或导出的数据。"))
+    jobs = selectors.jobs_of(request.user)[:15]
+    return render(request, "exchange/index.html", {"types": types, "jobs": jobs, "export_form": ExportForm()})
+
+
+@login_required
+def template(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    record_type = selectors.access_record_type(request.user, key, importing=True)
+    if fmt not in FORMATS:
+        raise Http404
+    header = record_type.headers
+    example = [c.example for c in record_type.columns]
+    name = f"{record_type.label}-导入模板.{fmt}"
+    if fmt == "csv":
+        buffer = io.StringIO(newline="")
+        write_csv(buffer, header, [example])
+        response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    else:
+        notes = [("【必填】" if c.required else "【选填】") + str(c.help or "") for c in record_type.columns]
+        text_columns = [i for i, c in enumerate(record_type.columns) if c.text]
+        response = HttpResponse(template_xlsx(header, example, text_columns, notes), content_type=XLSX)
+    return _attachment(response, name)
+
+
+def _attachment(response: HttpResponse, name: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def upload(request: HttpRequest, key: str) -> HttpResponse:
+    record_type = selectors.access_record_type(request.user, key, importing=True)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = actions.start_import(request.user, record_type.key, form.cleaned_data["file"])
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            return redirect("exchange:job", job.pk)
+    return render(request, "exchange/upload.html", {"record_type": record_type, "form": form})
+
+
+@login_required
+def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.access_job(request.user, job_id)
+    from accounts.exchange.registry import get_record_type
+
+    record_type = get_record_type(job.record_type)
+    return render(
+        request,
+        "exchange/job.html",
+        {
+            "job": job,
+            "record_type": record_type,
+            "errors": job.errors[:ERRORS_SHOWN],
+            "more_errors": max(0, job.error_count - ERRORS_SHOWN),
+            "can_import_all": job.status == JobStatus.VALIDATED and not job.error_rows and job.valid_rows,
+            "can_import_valid": job.status == JobStatus.VALIDATED and job.error_rows and job.valid_rows,
+        },
+    )
+
+
+@login_required
+def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
+    job = selectors.access_job(request.user, job_id)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "stage": job.stage,
+            "processed": job.processed_rows,
+            "total": job.total_rows,
+            "percent": job.percent,
+            "finished": job.finished,
+        }
+    )
+
+
+@login_required
+@require_POST
+def job_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.access_job(request.user, job_id)
+    try:
+        actions.confirm_import(request.user, job, only_valid=request.POST.get("mode") == "only_valid")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("exchange:job", job.pk)
+
+
+@login_required
+@require_POST
+def job_abandon(request: HttpRequest, job_id: str) -> HttpResponse:
+    job = selectors.access_job(request.user, job_id)
+    try:
+        actions.abandon_import(request.user, job)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("exchange:job", job.pk)
+    messages.success(request, _("已放弃该文件，上传的文件已删除。"))
+    return redirect("exchange:index")
+
+
+@login_required
+@require_POST
+def export(request: HttpRequest, key: str) -> HttpResponse:
+    record_type = selectors.access_record_type(request.user, key, exporting=True)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择导出格式。"))
+        return redirect("exchange:index")
+    job = actions.start_export(request.user, record_type.key, form.cleaned_data["format"])
+    return redirect("exchange:job", job.pk)
+
+
+@login_required
+def job_download(request: HttpRequest, job_id: str) -> FileResponse:
+    job = selectors.access_job(request.user, job_id)
+    path = actions.job_path(job)
+    if job.kind != JobKind.EXPORT or job.status != JobStatus.DONE or path is None or not path.exists():
+        raise Http404
+    from accounts.exchange.registry import get_record_type
+
+    record_type = get_record_type(job.record_type)
+    label = record_type.label if record_type else job.record_type
+    name = f"{label}-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{job.file_format}"
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=XLSX if job.file_format == "xlsx" else "text/csv; charset=utf-8",
+    )
+
+
+@login_required
+def job_report(request: HttpRequest, job_id: str) -> HttpResponse:
+    """The row report as csv, for fixing a large file in Excel."""
+    job = selectors.access_job(request.user, job_id)
+    buffer = io.StringIO(newline="")
+    rows = ([e["row"], e["column"], e["message"]] for e in job.errors)
+    write_csv(buffer, [_("行号"), _("列"), _("问题")], rows)
+    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    return _attachment(response, f"错误报告-{job.original_name or job.pk}.csv")
