@@ -8,7 +8,11 @@ Refusals raise `ValidationError` (bad input, with a reason to show) or `Permissi
 
 from __future__ import annotations
 
+import importlib
 import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -21,14 +25,32 @@ from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import RoleGrant, User
 from competitions.models import (
+    AWARD_ORDER,
+    Aggregation,
+    Appeal,
+    AppealStatus,
+    Award,
+    AwardMode,
+    Clarification,
     Contest,
     ContestRules,
     ContestStatus,
     EventGroup,
+    ItemKind,
+    JudgeAssignment,
+    Mark,
+    MarkingItem,
+    PracticalTask,
+    Promotion,
+    PromotionRule,
     Registration,
     RegistrationStatus,
+    Rescore,
+    Result,
+    SignOff,
     Team,
     TeamMember,
+    TheoryMark,
     Ticket,
 )
 
@@ -39,6 +61,12 @@ TWO = Decimal("0.01")
 
 def _q(value: Decimal) -> Decimal:
     return value.quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def fmt(value: Decimal) -> str:
+    """A decimal without trailing zeros and without exponent: 40.00 → "40", 2.50 → "2.5"."""
+    text = f"{_q(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # --- Who may do what ---------------------------------------------------------------------------
@@ -453,3 +481,762 @@ def add_event_group(contest: Contest, *, actor: User, name: str, domain: str = "
     group = EventGroup.objects.create(contest=contest, name=name, domain=domain)
     audit(actor, "contest.event_group.add", group, after={"name": name, "domain": domain})
     return group
+
+
+# --- Judging -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_judge(
+    event_group: EventGroup, judge: User, *, actor: User, is_chief: bool = False, is_arbiter: bool = False
+) -> JudgeAssignment:
+    """Assign a person holding the judge role to an event group (optionally as chief or arbiter)."""
+    _require_manager(actor, event_group.contest)
+    if not judge.has_role(Role.JUDGE):
+        raise ValidationError(_("%(p)s 不是裁判，不能分配到赛项。") % {"p": judge.real_name})
+    assignment, _created = JudgeAssignment.objects.update_or_create(
+        event_group=event_group, judge=judge, defaults={"is_chief": is_chief, "is_arbiter": is_arbiter}
+    )
+    audit(
+        actor, "contest.judge.assign", assignment, after={"judge": judge.pk, "chief": is_chief, "arbiter": is_arbiter}
+    )
+    return assignment
+
+
+@transaction.atomic
+def add_task(event_group: EventGroup, *, actor: User, title: str, description: str = "") -> PracticalTask:
+    _require_manager(actor, event_group.contest)
+    if not title.strip():
+        raise ValidationError(_("请填写实操任务名称。"))
+    task = PracticalTask.objects.create(event_group=event_group, title=title.strip(), description=description)
+    audit(actor, "contest.task.add", task, after={"title": task.title})
+    return task
+
+
+@transaction.atomic
+def add_item(task: PracticalTask, *, actor: User, kind: str, description: str, points: Decimal) -> MarkingItem:
+    """Add an item to a marking scheme: a measurement item (a judge enters 0—points) or a
+    judgement item (each judge gives 0—3; the item earns aggregate ÷ 3 × points)."""
+    _require_manager(actor, task.event_group.contest)
+    if SignOff.objects.filter(event_group=task.event_group).exists():
+        raise ValidationError(_("裁判长已签字，评分标准不能再修改。"))
+    if kind not in ItemKind.values:
+        raise ValidationError(_("未知的评分项类型。"))
+    points = Decimal(str(points))
+    if points <= 0:
+        raise ValidationError(_("分值必须大于 0。"))
+    if not description.strip():
+        raise ValidationError(_("请填写评分项内容。"))
+    item = MarkingItem.objects.create(
+        task=task, kind=kind, description=description.strip(), points=points, order=task.items.count() + 1
+    )
+    audit(actor, "contest.item.add", item, after={"kind": kind, "points": str(points)})
+    return item
+
+
+def judge_assignment(judge: User, event_group: EventGroup) -> JudgeAssignment | None:
+    return JudgeAssignment.objects.filter(event_group=event_group, judge=judge).first()
+
+
+def check_mark(*, judge: User, registration: Registration, item: MarkingItem, value: Decimal) -> Decimal:
+    """Validate one mark and return it as a Decimal; raise with the reason otherwise.
+
+    Refused: a judge not assigned to the contestant's event group; a judge from the
+    contestant's own organization (recusal); an item of another event group; a contestant not
+    approved; marks after the chief judge signed off; a value outside 0—max (a judgement item
+    takes a whole number 0—3).
+    """
+    group = registration.event_group
+    if judge_assignment(judge, group) is None:
+        raise PermissionDenied(_("您不是赛项“%(g)s”的裁判，不能评分。") % {"g": group.name})
+    if judge.organization_id and judge.organization_id == registration.person.organization_id:
+        raise PermissionDenied(_("回避：裁判不能为本单位选手评分。"))
+    if item.task.event_group_id != group.pk:
+        raise ValidationError(_("该评分项不属于选手所在赛项。"))
+    if registration.status != RegistrationStatus.APPROVED:
+        raise ValidationError(_("该选手的报名未通过审核，不能评分。"))
+    if SignOff.objects.filter(event_group=group).exists():
+        raise ValidationError(_("裁判长已签字，评分已锁定；如需改分请通过申诉仲裁。"))
+    try:
+        mark = Decimal(str(value).strip())
+    except ArithmeticError as exc:
+        raise ValidationError(_("分数必须是数字。")) from exc
+    if not mark.is_finite() or mark < 0 or mark > item.max_mark:
+        raise ValidationError(
+            _("“%(i)s”的分数应在 0 到 %(m)s 之间。") % {"i": item.description, "m": fmt(item.max_mark)}
+        )
+    if item.kind == ItemKind.JUDGEMENT and mark != mark.to_integral_value():
+        raise ValidationError(_("评判项只能给 0、1、2、3 分。"))
+    if mark != _q(mark):
+        raise ValidationError(_("分数最多保留两位小数。"))
+    return mark
+
+
+@transaction.atomic
+def record_mark(*, judge: User, registration: Registration, item: MarkingItem, value: Decimal | str) -> Mark:
+    """Record (or change, before sign-off) one judge's mark; every change is audited."""
+    mark_value = check_mark(judge=judge, registration=registration, item=item, value=value)
+    existing = Mark.objects.select_for_update().filter(item=item, registration=registration, judge=judge).first()
+    before = str(existing.value) if existing else None
+    if existing is None:
+        existing = Mark.objects.create(item=item, registration=registration, judge=judge, value=mark_value)
+    elif existing.value != mark_value:
+        existing.value = mark_value
+        existing.save(update_fields=["value", "updated_at"])
+    audit(judge, "contest.mark", existing, before={"value": before}, after={"value": str(mark_value)})
+    return existing
+
+
+def aggregate(values: list[Decimal], aggregation: str) -> Decimal:
+    """Mean of the judges' marks; with the trimmed rule and five or more judges, the highest and
+    the lowest mark are dropped first (WorldSkills-style). Empty → 0."""
+    if not values:
+        return Decimal(0)
+    ordered = sorted(values)
+    if aggregation == Aggregation.TRIMMED and len(ordered) >= 5:
+        ordered = ordered[1:-1]
+    return sum(ordered, Decimal(0)) / len(ordered)
+
+
+def item_points(item: MarkingItem, values: list[Decimal], aggregation: str) -> Decimal:
+    agg = aggregate(values, aggregation)
+    if item.kind == ItemKind.JUDGEMENT:
+        return agg / 3 * item.points
+    return agg
+
+
+def _group_marks(event_group: EventGroup) -> tuple[list[MarkingItem], dict[tuple[int, int], list[Decimal]]]:
+    items = list(MarkingItem.objects.filter(task__event_group=event_group).order_by("task_id", "order", "id"))
+    marks: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
+    for reg_id, item_id, value in Mark.objects.filter(item__in=items).values_list(
+        "registration_id", "item_id", "value"
+    ):
+        marks[(reg_id, item_id)].append(value)
+    return items, marks
+
+
+def practical_scores(event_group: EventGroup) -> dict[int, Decimal]:
+    """Practical score (0—100, two decimals) per registration id of the group: the items'
+    aggregated points over the scheme's total points. Only counts after the chief's sign-off."""
+    rules = rules_for(event_group.contest)
+    items, marks = _group_marks(event_group)
+    total = sum((item.points for item in items), Decimal(0))
+    registrations = event_group.registrations.filter(status=RegistrationStatus.APPROVED).values_list("id", flat=True)
+    scores: dict[int, Decimal] = {}
+    for reg_id in registrations:
+        if not total:
+            scores[reg_id] = Decimal(0)
+            continue
+        earned = sum(
+            (item_points(item, marks.get((reg_id, item.pk), []), rules.aggregation) for item in items), Decimal(0)
+        )
+        scores[reg_id] = _q(earned / total * 100)
+    return scores
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    registration_id: int
+    item_id: int
+    item: str
+    low: Decimal
+    high: Decimal
+
+
+def disagreements(event_group: EventGroup) -> list[Disagreement]:
+    """Judgement items where the judges' marks for a contestant differ by more than the contest's
+    threshold: shown to the chief judge, who reviews them before signing off."""
+    rules = rules_for(event_group.contest)
+    items, marks = _group_marks(event_group)
+    found = []
+    for item in items:
+        if item.kind != ItemKind.JUDGEMENT:
+            continue
+        for (reg_id, item_id), values in sorted(marks.items()):
+            if item_id == item.pk and len(values) > 1 and max(values) - min(values) > rules.disagreement_threshold:
+                found.append(Disagreement(reg_id, item.pk, item.description, min(values), max(values)))
+    return found
+
+
+def missing_marks(event_group: EventGroup) -> int:
+    """(contestant, item) pairs without any mark, and judgement items with fewer than two judges."""
+    items, marks = _group_marks(event_group)
+    regs = list(event_group.registrations.filter(status=RegistrationStatus.APPROVED).values_list("id", flat=True))
+    missing = 0
+    for reg_id in regs:
+        for item in items:
+            needed = 2 if item.kind == ItemKind.JUDGEMENT else 1
+            if len(marks.get((reg_id, item.pk), [])) < needed:
+                missing += 1
+    return missing
+
+
+@transaction.atomic
+def sign_off(event_group: EventGroup, *, actor: User, note: str = "") -> SignOff:
+    """The chief judge signs the group's practical marks; they count (and lock) from now on.
+
+    Refused for anyone but the group's chief judge, while marks are missing (each item needs
+    a mark per contestant, a judgement item marks from at least two judges), and, when judges
+    disagree beyond the threshold, without a note saying how the disagreement was reviewed.
+    """
+    assignment = judge_assignment(actor, event_group)
+    if assignment is None or not assignment.is_chief:
+        raise PermissionDenied(_("只有本赛项的裁判长可以签字确认成绩。"))
+    if SignOff.objects.filter(event_group=event_group).exists():
+        raise ValidationError(_("本赛项的实操成绩已签字确认。"))
+    missing = missing_marks(event_group)
+    if missing:
+        raise ValidationError(_("还有 %(n)s 项评分未完成，不能签字。") % {"n": missing})
+    flagged = disagreements(event_group)
+    if flagged and not note.strip():
+        raise ValidationError(_("有 %(n)s 处评判分差超过阈值，请复核后填写复核说明再签字。") % {"n": len(flagged)})
+    signoff = SignOff.objects.create(event_group=event_group, signed_by=actor, note=note.strip())
+    audit(
+        actor, "contest.signoff", signoff, after={"event_group": event_group.pk, "flagged": len(flagged)}, reason=note
+    )
+    return signoff
+
+
+# --- Theory scores -----------------------------------------------------------------------------
+
+
+def live_theory_scores(contest: Contest) -> dict[int, Decimal]:
+    """Theory scores from the live engine (0—100 per registration id); {} when it has none."""
+    try:
+        module = importlib.import_module("competitions.live.selectors")
+    except ImportError:
+        return {}
+    reader = getattr(module, "theory_scores", None)
+    if reader is None:
+        return {}
+    return {int(k): Decimal(str(v)) for k, v in (reader(contest) or {}).items()}
+
+
+def theory_scores(contest: Contest) -> dict[int, Decimal]:
+    """Theory score per registration id: the live engine's where it has one, otherwise the mark
+    an organizer entered (a theory exam held outside the platform); missing counts as 0."""
+    scores = {
+        reg_id: score
+        for reg_id, score in TheoryMark.objects.filter(registration__contest=contest).values_list(
+            "registration_id", "score"
+        )
+    }
+    scores.update(live_theory_scores(contest))
+    return scores
+
+
+@transaction.atomic
+def set_theory_mark(registration: Registration, *, actor: User, score: Decimal | str) -> TheoryMark:
+    """An organizer enters a theory score (0—100); refused where the live engine has a score."""
+    _require_manager(actor, registration.contest)
+    if registration.pk in live_theory_scores(registration.contest):
+        raise ValidationError(_("该选手已有线上理论考试成绩，不能手工录入。"))
+    try:
+        value = Decimal(str(score).strip())
+    except ArithmeticError as exc:
+        raise ValidationError(_("理论成绩必须是数字。")) from exc
+    if not value.is_finite() or value < 0 or value > 100:
+        raise ValidationError(_("理论成绩应在 0 到 100 之间。"))
+    existing = TheoryMark.objects.filter(registration=registration).first()
+    before = str(existing.score) if existing else None
+    mark, _created = TheoryMark.objects.update_or_create(
+        registration=registration, defaults={"score": _q(value), "entered_by": actor}
+    )
+    audit(actor, "contest.theory_mark", mark, before={"score": before}, after={"score": str(mark.score)})
+    return mark
+
+
+# --- Results -----------------------------------------------------------------------------------
+
+TIE_BREAK = _(
+    "总成绩高者名次在前；总成绩相同时实操成绩高者在前；仍相同时理论成绩高者在前；三项均相同者名次并列，"
+    "并列者获得相同奖项。"
+)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    registration_id: int
+    event_group_id: int
+    theory: Decimal
+    practical: Decimal
+    final: Decimal
+    rank: int
+    award: str
+
+
+def final_score(theory: Decimal, practical: Decimal, theory_weight: Decimal) -> Decimal:
+    """Weighted total: theory × w + practical × (1 − w), both 0—100, rounded half-up to 0.01."""
+    return _q(theory * theory_weight + practical * (1 - theory_weight))
+
+
+def rank_rows(rows: list[tuple[int, Decimal, Decimal, Decimal]]) -> dict[int, int]:
+    """Competition ranking (1, 1, 3) of (id, final, practical, theory) by the published tie-break."""
+    ordered = sorted(rows, key=lambda r: (-r[1], -r[2], -r[3], r[0]))
+    ranks: dict[int, int] = {}
+    previous: tuple[Decimal, Decimal, Decimal] | None = None
+    for position, (reg_id, final, practical, theory) in enumerate(ordered, start=1):
+        key = (final, practical, theory)
+        ranks[reg_id] = ranks[ordered[position - 2][0]] if key == previous else position
+        previous = key
+    return ranks
+
+
+def award_counts(rules: ContestRules, contestants: int) -> dict[str, int]:
+    """Places per award: by share (share × contestants rounded half-up) or by fixed counts."""
+    counts = {}
+    for award in AWARD_ORDER:
+        quota = rules.award_quota(award)
+        if rules.award_mode == AwardMode.SHARE:
+            counts[award] = int((quota * contestants).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        else:
+            counts[award] = int(quota)
+    return counts
+
+
+def allocate_awards(ranks: dict[int, int], rules: ContestRules) -> dict[int, str]:
+    """Award per id, in rank order: the first award whose cumulative places reach the rank.
+    Tied contestants share their rank, so ties at a boundary all get the higher award."""
+    counts = award_counts(rules, len(ranks))
+    awards: dict[int, str] = {}
+    for reg_id, rank in ranks.items():
+        cumulative = 0
+        awards[reg_id] = ""
+        for award in AWARD_ORDER:
+            cumulative += counts[award]
+            if counts[award] and rank <= cumulative:
+                awards[reg_id] = award
+                break
+    return awards
+
+
+def unsigned_groups(contest: Contest) -> list[EventGroup]:
+    return [
+        group
+        for group in contest.event_groups.all()
+        if group.practical_tasks.exists() and not SignOff.objects.filter(event_group=group).exists()
+    ]
+
+
+def compute_results(contest: Contest) -> list[ResultRow]:
+    """Results of every approved registration, from the stored marks and theory scores only."""
+    rules = rules_for(contest)
+    theory = theory_scores(contest)
+    rows: list[ResultRow] = []
+    for group in contest.event_groups.order_by("id"):
+        practical = practical_scores(group) if group.practical_tasks.exists() else {}
+        reg_ids = list(group.registrations.filter(status=RegistrationStatus.APPROVED).values_list("id", flat=True))
+        scored = []
+        for reg_id in reg_ids:
+            t = _q(theory.get(reg_id, Decimal(0)))
+            p = practical.get(reg_id, Decimal(0))
+            scored.append((reg_id, final_score(t, p, contest.theory_weight), p, t))
+        ranks = rank_rows(scored)
+        awards = allocate_awards(ranks, rules)
+        for reg_id, final, p, t in scored:
+            rows.append(ResultRow(reg_id, group.pk, t, p, final, ranks[reg_id], awards[reg_id]))
+    return sorted(rows, key=lambda r: (r.event_group_id, r.rank, r.registration_id))
+
+
+def _store(rows: list[ResultRow]) -> None:
+    for row in rows:
+        Result.objects.update_or_create(
+            registration_id=row.registration_id,
+            defaults={
+                "event_group_id": row.event_group_id,
+                "theory": row.theory,
+                "practical": row.practical,
+                "final": row.final,
+                "rank": row.rank,
+                "award": row.award,
+            },
+        )
+
+
+@transaction.atomic
+def publish_results(contest: Contest, *, actor: User) -> list[Result]:
+    """Compute and publish the final results (never the frozen live board) when the organizer
+    decides; every event group's practical marks must be signed off by its chief judge.
+
+    Publishing writes the ledger (a CONTEST_RESULT per contestant, a CONTEST_AWARD per
+    awardee), issues award certificates through the LMS and sends 以赛代评 recommendations to
+    talent as pending evaluations. All three are idempotent, so publishing again after an
+    appeal updates them.
+    """
+    _require_manager(actor, contest)
+    pending = unsigned_groups(contest)
+    if pending:
+        raise ValidationError(
+            _("以下赛项的实操成绩尚未经裁判长签字：%(g)s。") % {"g": "、".join(g.name for g in pending)}
+        )
+    rows = compute_results(contest)
+    _store(rows)
+    rules = rules_for(contest)
+    first_time = rules.results_published_at is None
+    if first_time:
+        rules.results_published_at = timezone.now()
+        rules.save(update_fields=["results_published_at"])
+    before = contest.status
+    contest.status = ContestStatus.PUBLISHED
+    contest.save(update_fields=["status"])
+    audit(
+        actor,
+        "contest.results.publish" if first_time else "contest.results.republish",
+        contest,
+        before={"status": before},
+        after={"status": contest.status, "results": len(rows)},
+    )
+    results = list(
+        Result.objects.filter(registration__contest=contest).select_related(
+            "registration__person", "event_group", "registration__contest__organizing_body"
+        )
+    )
+    for result in results:
+        _feed_talent(result, actor)
+        if result.award:
+            _issue_award_certificate(result, actor)
+            _propose_promotion(result, actor)
+    return results
+
+
+def recompute_results(contest: Contest, *, actor: User | None = None) -> list[str]:
+    """Recompute the results from the stored marks and answers and compare with the published
+    rows; returns the differences (none is expected). Audited."""
+    fresh = {row.registration_id: row for row in compute_results(contest)}
+    stored = {r.registration_id: r for r in Result.objects.filter(registration__contest=contest)}
+    differences = []
+    for reg_id in sorted(set(fresh) | set(stored)):
+        a, b = fresh.get(reg_id), stored.get(reg_id)
+        if a is None or b is None:
+            differences.append(f"registration {reg_id}: {'missing stored' if b is None else 'no longer ranked'}")
+            continue
+        for field in ("theory", "practical", "final", "rank", "award"):
+            if getattr(a, field) != getattr(b, field):
+                differences.append(f"registration {reg_id} {field}: stored {getattr(b, field)} != {getattr(a, field)}")
+    audit(actor, "contest.results.recompute", contest, after={"differences": len(differences)})
+    return differences
+
+
+def _domain(result: Result) -> str:
+    return result.event_group.domain or ""
+
+
+def _feed_talent(result: Result, actor: User) -> None:
+    from talent.actions import record_achievement
+    from talent.models import AchievementKind
+
+    registration = result.registration
+    contest = registration.contest
+    data = {
+        "contest_level": contest.level,
+        "placement": result.rank,
+        "award": result.award,
+        "event_group": result.event_group.name,
+        "domain": _domain(result),
+        "final": str(result.final),
+    }
+    record_achievement(
+        person=registration.person,
+        kind=AchievementKind.CONTEST_RESULT,
+        source="competitions.result",
+        source_id=registration.pk,
+        title=f"{contest.title} · {result.event_group.name} · 第 {result.rank} 名",
+        data=data,
+        actor=actor,
+    )
+    if result.award:
+        record_achievement(
+            person=registration.person,
+            kind=AchievementKind.CONTEST_AWARD,
+            source="competitions.award",
+            source_id=registration.pk,
+            title=f"{contest.title} · {result.event_group.name} · {result.get_award_display()}",
+            data=data,
+            actor=actor,
+        )
+
+
+def issuer_name(contest: Contest) -> str:
+    return contest.organizing_body.name if contest.organizing_body_id else contest.title
+
+
+def _issue_award_certificate(result: Result, actor: User) -> Any:
+    lms_actions = importlib.import_module("lms.actions")
+    if not hasattr(lms_actions, "issue_certificate"):
+        return None
+    registration = result.registration
+    contest = registration.contest
+    return lms_actions.issue_certificate(
+        holder=registration.person,
+        kind="award",
+        title=f"{contest.title} {result.event_group.name} {result.get_award_display()}",
+        issuer_name=issuer_name(contest),
+        hours=None,
+        source="competitions.award",
+        source_id=registration.pk,
+        details={
+            "contest": contest.title,
+            "event_group": result.event_group.name,
+            "award": result.get_award_display(),
+            "rank": result.rank,
+            "final": str(result.final),
+        },
+        actor=actor,
+    )
+
+
+def award_certificate(registration: Registration) -> Any:
+    """The LMS certificate of a registration's award, or None."""
+    try:
+        from lms.models import Certificate
+    except ImportError:
+        return None
+    return Certificate.objects.filter(
+        source="competitions.award", source_id=str(registration.pk), holder=registration.person
+    ).first()
+
+
+def promotion_for(result: Result, rules: list[PromotionRule], level: str) -> str:
+    """The level a result earns under the contest's 以赛代评 rules ('' for none): the rule for
+    the award applies when the person's current level is at most `max_current_level` (if set)
+    and below the target level."""
+    from talent.models import SkillLevel
+
+    for rule in rules:
+        if rule.award != result.award:
+            continue
+        if rule.max_current_level and SkillLevel.rank(level) > SkillLevel.rank(rule.max_current_level):
+            return ""
+        if SkillLevel.rank(level) >= SkillLevel.rank(rule.target_level):
+            return ""
+        return rule.target_level
+    return ""
+
+
+def _propose_promotion(result: Result, actor: User) -> Promotion | None:
+    registration = result.registration
+    contest = registration.contest
+    rules = list(contest.promotion_rules.all())
+    if not rules:
+        return None
+    level = current_level(registration.person)
+    target = promotion_for(result, rules, level)
+    if not target:
+        return None
+    talent_actions = importlib.import_module("talent.actions")
+    evaluation_id = None
+    if hasattr(talent_actions, "propose_evaluation"):
+        evaluation = talent_actions.propose_evaluation(
+            person=registration.person,
+            level=target,
+            category="",
+            domain=_domain(result),
+            route="contest",
+            body=issuer_name(contest),
+            evidence={
+                "contest": contest.title,
+                "contest_level": contest.level,
+                "event_group": result.event_group.name,
+                "award": result.award,
+                "rank": result.rank,
+                "final": str(result.final),
+                "current_level": level,
+            },
+            source="competitions.promotion",
+            source_id=registration.pk,
+            actor=actor,
+        )
+        evaluation_id = evaluation.pk
+    promotion, created = Promotion.objects.get_or_create(
+        registration=registration, defaults={"target_level": target, "evaluation_id": evaluation_id}
+    )
+    if created:
+        audit(actor, "contest.promotion.propose", promotion, after={"level": target, "evaluation": evaluation_id})
+    return promotion
+
+
+@transaction.atomic
+def set_promotion_rule(
+    contest: Contest, *, actor: User, award: str, target_level: str, max_current_level: str = ""
+) -> PromotionRule:
+    from talent.models import SkillLevel
+
+    _require_manager(actor, contest)
+    if award not in Award.values:
+        raise ValidationError(_("未知的奖项。"))
+    if target_level not in SkillLevel.values or (max_current_level and max_current_level not in SkillLevel.values):
+        raise ValidationError(_("未知的技能等级。"))
+    rule, _created = PromotionRule.objects.update_or_create(
+        contest=contest, award=award, defaults={"target_level": target_level, "max_current_level": max_current_level}
+    )
+    audit(
+        actor, "contest.promotion_rule", rule, after={"award": award, "target": target_level, "max": max_current_level}
+    )
+    return rule
+
+
+# --- Clarifications ----------------------------------------------------------------------------
+
+
+def is_contest_judge(user: User, contest: Contest) -> bool:
+    return JudgeAssignment.objects.filter(event_group__contest=contest, judge=user).exists()
+
+
+@transaction.atomic
+def ask_clarification(contest: Contest, *, actor: User, question: str) -> Clarification:
+    """A registered contestant asks the jury a question."""
+    if not Registration.objects.filter(contest=contest, person=actor, status=RegistrationStatus.APPROVED).exists():
+        raise PermissionDenied(_("只有本竞赛的参赛选手可以提问。"))
+    if not question.strip():
+        raise ValidationError(_("请填写问题。"))
+    clarification = Clarification.objects.create(contest=contest, asked_by=actor, question=question.strip()[:2000])
+    audit(actor, "contest.clarification.ask", clarification)
+    return clarification
+
+
+@transaction.atomic
+def answer_clarification(clarification: Clarification, *, actor: User, answer: str, to_all: bool) -> Clarification:
+    """The jury (an organizer or a judge of the contest) answers the asker only, or everyone."""
+    contest = clarification.contest
+    if not (can_manage(actor, contest) or is_contest_judge(actor, contest)):
+        raise PermissionDenied(_("只有本竞赛的组织者或裁判可以答复。"))
+    if not answer.strip():
+        raise ValidationError(_("请填写答复。"))
+    clarification.answer = answer.strip()
+    clarification.to_all = to_all
+    clarification.answered_by = actor
+    clarification.answered_at = timezone.now()
+    clarification.save()
+    audit(actor, "contest.clarification.answer", clarification, after={"to_all": to_all})
+    return clarification
+
+
+# --- Appeals -----------------------------------------------------------------------------------
+
+
+def appeal_deadline(contest: Contest) -> Any:
+    rules = rules_for(contest)
+    if rules.results_published_at is None:
+        return None
+    return rules.results_published_at + timedelta(hours=rules.appeal_hours)
+
+
+@transaction.atomic
+def file_appeal(registration: Registration, *, actor: User, reason: str) -> Appeal:
+    """The contestant appeals their result within the appeal window after publication."""
+    if actor.pk != registration.person_id:
+        raise PermissionDenied(_("只能对本人的成绩提出申诉。"))
+    deadline = appeal_deadline(registration.contest)
+    if deadline is None:
+        raise ValidationError(_("成绩尚未公布，暂不能申诉。"))
+    if timezone.now() > deadline:
+        raise ValidationError(
+            _("申诉期已于 %(t)s 结束，不再受理申诉。") % {"t": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")}
+        )
+    if not reason.strip():
+        raise ValidationError(_("请写明申诉理由。"))
+    if registration.appeals.filter(status=AppealStatus.PENDING).exists():
+        raise ValidationError(_("您已有一项申诉正在仲裁，请等待结果。"))
+    appeal = Appeal.objects.create(registration=registration, reason=reason.strip()[:4000])
+    audit(actor, "contest.appeal.file", appeal, reason=reason)
+    return appeal
+
+
+def can_arbitrate(user: User, registration: Registration) -> bool:
+    """The arbitration group: arbiters of the event group, or the contest's organizers."""
+    if can_manage(user, registration.contest):
+        return True
+    return JudgeAssignment.objects.filter(event_group=registration.event_group, judge=user, is_arbiter=True).exists()
+
+
+@transaction.atomic
+def decide_appeal(
+    appeal: Appeal,
+    *,
+    actor: User,
+    uphold: bool,
+    decision: str,
+    rescores: list[tuple[Mark, Decimal | str, str]] | None = None,
+    theory: Decimal | str | None = None,
+) -> Appeal:
+    """Arbitration decides a pending appeal, with a written decision the appellant sees.
+
+    An upheld appeal may re-score marks (each with its reason, recorded as a Rescore and
+    audited) or a manually entered theory score; the results are then published again, so the
+    ledger, certificates and recommendations follow. A rejected appeal changes no mark.
+    """
+    registration = appeal.registration
+    if not can_arbitrate(actor, registration):
+        raise PermissionDenied(_("只有仲裁组成员可以处理申诉。"))
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.status != AppealStatus.PENDING:
+        raise ValidationError(_("该申诉已处理。"))
+    if not decision.strip():
+        raise ValidationError(_("请填写仲裁意见。"))
+    rescores = rescores or []
+    if rescores and not uphold:
+        raise ValidationError(_("维持原成绩时不能改分。"))
+    for mark, value, reason in rescores:
+        if mark.registration_id != registration.pk:
+            raise ValidationError(_("只能修改申诉人本人的评分。"))
+        if not reason.strip():
+            raise ValidationError(_("每一处改分都必须写明理由。"))
+        new = Decimal(str(value))
+        if (
+            new < 0
+            or new > mark.item.max_mark
+            or (mark.item.kind == ItemKind.JUDGEMENT and new != new.to_integral_value())
+        ):
+            raise ValidationError(_("“%(i)s”的分数超出评分标准范围。") % {"i": mark.item.description})
+        Rescore.objects.create(appeal=appeal, mark=mark, before=mark.value, after=new, reason=reason.strip())
+        audit(
+            actor,
+            "contest.mark.rescore",
+            mark,
+            before={"value": str(mark.value)},
+            after={"value": str(new)},
+            reason=reason,
+        )
+        mark.value = new
+        mark.save(update_fields=["value", "updated_at"])
+    if theory is not None and uphold:
+        if registration.pk in live_theory_scores(registration.contest):
+            raise ValidationError(_("线上理论成绩由系统评定，不能在仲裁中修改。"))
+        before = TheoryMark.objects.filter(registration=registration).values_list("score", flat=True).first()
+        TheoryMark.objects.update_or_create(
+            registration=registration, defaults={"score": _q(Decimal(str(theory))), "entered_by": actor}
+        )
+        audit(
+            actor,
+            "contest.theory.rescore",
+            registration,
+            before={"score": str(before)},
+            after={"score": str(theory)},
+            reason=decision,
+        )
+    appeal.status = AppealStatus.UPHELD if uphold else AppealStatus.REJECTED
+    appeal.decision = decision.strip()
+    appeal.decided_by = actor
+    appeal.decided_at = timezone.now()
+    appeal.save()
+    audit(
+        actor,
+        "contest.appeal.decide",
+        appeal,
+        before={"status": AppealStatus.PENDING},
+        after={"status": appeal.status},
+        reason=decision,
+    )
+    if uphold and (rescores or theory is not None):
+        contest = registration.contest
+        rows = compute_results(contest)
+        _store(rows)
+        audit(actor, "contest.results.republish", contest, after={"appeal": appeal.pk})
+        for result in Result.objects.filter(registration__contest=contest).select_related(
+            "registration__person", "event_group"
+        ):
+            _feed_talent(result, actor)
+            if result.award:
+                _issue_award_certificate(result, actor)
+                _propose_promotion(result, actor)
+    return appeal

@@ -1,0 +1,78 @@
+"""Appeals after publication: window, arbitration, re-scores with reasons, visible outcome."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from competitions import actions
+from competitions.models import AppealStatus, ContestRules, Mark, Result
+from tests.competitions.conftest import score_all
+
+
+@pytest.fixture
+def published(contestants, judges, scheme, group, organizer, contest):
+    score_all(contestants, judges, scheme, [("40", "3"), ("30", "2"), ("20", "1"), ("10", "0")])
+    for registration in contestants:
+        actions.set_theory_mark(registration, actor=organizer, score="80")
+    actions.sign_off(group, actor=judges[0])
+    actions.publish_results(contest, actor=organizer)
+    return contestants
+
+
+def test_no_appeal_before_results_are_published(contestants) -> None:
+    with pytest.raises(ValidationError, match="尚未公布"):
+        actions.file_appeal(contestants[0], actor=contestants[0].person, reason="计分有误")
+
+
+def test_an_appeal_after_the_window_is_refused(published, contest) -> None:
+    ContestRules.objects.filter(contest=contest).update(results_published_at=timezone.now() - timedelta(hours=73))
+    contest = type(contest).objects.get(pk=contest.pk)
+    registration = type(published[0]).objects.get(pk=published[0].pk)
+    with pytest.raises(ValidationError, match="申诉期已于"):
+        actions.file_appeal(registration, actor=registration.person, reason="计分有误")
+
+
+def test_only_the_contestant_appeals_and_needs_a_reason(published) -> None:
+    with pytest.raises(PermissionDenied):
+        actions.file_appeal(published[0], actor=published[1].person, reason="替人申诉")
+    with pytest.raises(ValidationError, match="申诉理由"):
+        actions.file_appeal(published[0], actor=published[0].person, reason=" ")
+
+
+def test_an_upheld_appeal_rescores_with_reasons_and_republishes(published, judges, scheme, contest) -> None:
+    registration = published[3]
+    appeal = actions.file_appeal(registration, actor=registration.person, reason="采集点位漏计两处")
+    mark = Mark.objects.get(registration=registration, item=scheme["measured"], judge=judges[0])
+    with pytest.raises(ValidationError, match="理由"):
+        actions.decide_appeal(appeal, actor=judges[0], uphold=True, decision="成立", rescores=[(mark, "20", "")])
+    actions.decide_appeal(
+        appeal, actor=judges[0], uphold=True, decision="复核录像，漏计属实", rescores=[(mark, "20", "漏计两处采集点位")]
+    )
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.UPHELD and appeal.decision == "复核录像，漏计属实"
+    assert appeal.rescores.get().before == Decimal("10.00")
+    # practical: (20 + 10) / 2 = 15 of 40 measured + 0 judged → 15; final 0.3 × 80 + 0.7 × 15 = 34.50
+    assert Result.objects.get(registration=registration).final == Decimal("34.50")
+    assert actions.recompute_results(contest) == []
+    assert AuditEvent.objects.filter(action="contest.mark.rescore").exists()
+    assert AuditEvent.objects.filter(action="contest.appeal.decide").exists()
+
+
+def test_a_rejected_appeal_changes_nothing_and_only_arbiters_decide(published, judges) -> None:
+    registration = published[2]
+    appeal = actions.file_appeal(registration, actor=registration.person, reason="我认为评判偏低")
+    with pytest.raises(PermissionDenied, match="仲裁组"):
+        actions.decide_appeal(appeal, actor=judges[1], uphold=False, decision="维持")
+    with pytest.raises(ValidationError, match="已有一项申诉"):
+        actions.file_appeal(registration, actor=registration.person, reason="再次申诉")
+    before = Result.objects.get(registration=registration).final
+    actions.decide_appeal(appeal, actor=judges[0], uphold=False, decision="评分符合标准，维持原成绩")
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.REJECTED
+    assert Result.objects.get(registration=registration).final == before
