@@ -23,6 +23,7 @@ urlpatterns = [
     path("live/", include("competitions.live.urls")),
     path("talent/", include("talent.urls")),
     path("api/", api.urls),
+    path("", include("cms.root_urls")),  # sitemap.xml and robots.txt
 ]
 
 if settings.DEBUG:

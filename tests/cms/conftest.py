@@ -62,3 +62,21 @@ def make_course(course_index: CourseIndexPage) -> Callable[..., CoursePage]:
         return course
 
     return make
+
+
+@pytest.fixture
+def editorial(home: HomePage) -> None:
+    from cms.actions import ensure_editorial
+
+    ensure_editorial()
+
+
+@pytest.fixture
+def sections(home: HomePage) -> dict[str, Page]:
+    from cms.models import CaseIndexPage, NewsIndexPage, PolicyIndexPage
+
+    return {
+        "news": publish(home, NewsIndexPage(title="新闻", slug="news")),
+        "cases": publish(home, CaseIndexPage(title="案例", slug="cases")),
+        "policies": publish(home, PolicyIndexPage(title="政策", slug="policies")),
+    }
