@@ -58,3 +58,11 @@ def groups_for_role(role: str) -> list[Group]:
     if not Group.objects.filter(name=role_group_name(role)).exists():
         sync_role_groups()  # after a database flush in tests, or before the first migrate finished
     return list(Group.objects.filter(name__in=names))
+
+
+# lms: graders of short-answer/practical questions; question bank and quiz managers.
+_LMS_MANAGE = ["lms.grade_answer", "lms.add_question", "lms.change_question", "lms.add_quiz", "lms.change_quiz"]
+ROLE_PERMISSIONS[Role.ORGANIZER] += _LMS_MANAGE
+ROLE_PERMISSIONS[Role.EDITOR] += _LMS_MANAGE
+ROLE_PERMISSIONS[Role.MENTOR] += ["lms.grade_answer"]
+ROLE_PERMISSIONS[Role.JUDGE] += ["lms.grade_answer"]

@@ -1,11 +1,41 @@
 """Every change of state in lms: enrollment, progress, attempts, grading, work-study, certificates.
 
-Views, the API, import resources and demo data call these, so permission checks, audit records
-and ledger writes (`talent.actions.record_achievement`) happen in one place.
+The functions live in topical modules (certificates, progress, quizzes, workstudy) and are
+gathered here, the one place other apps and the views import actions from.
 """
 
 from __future__ import annotations
 
 from lms.certificates import issue_certificate, revoke_certificate
+from lms.progress import assign_mentor, complete_lesson, create_cohort, enroll, refresh, visit_lesson
+from lms.quizzes import (
+    LateSubmissionError,
+    close_if_expired,
+    grade_answer,
+    save_answer,
+    save_upload,
+    start_attempt,
+    submit_attempt,
+)
+from lms.workstudy import log_session, review_log, withdraw_approval
 
-__all__ = ["issue_certificate", "revoke_certificate"]
+__all__ = [
+    "LateSubmissionError",
+    "assign_mentor",
+    "close_if_expired",
+    "complete_lesson",
+    "create_cohort",
+    "enroll",
+    "grade_answer",
+    "issue_certificate",
+    "log_session",
+    "refresh",
+    "review_log",
+    "revoke_certificate",
+    "save_answer",
+    "save_upload",
+    "start_attempt",
+    "submit_attempt",
+    "visit_lesson",
+    "withdraw_approval",
+]

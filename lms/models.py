@@ -103,12 +103,22 @@ class Quiz(models.Model):
     opens_at = models.DateTimeField(_("开放时间"), null=True, blank=True)
     closes_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
     is_published = models.BooleanField(_("已发布"), default=True)
+    course = models.ForeignKey(
+        "cms.CoursePage",
+        verbose_name=_("所属课程"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quizzes",
+    )
+    counts_for_completion = models.BooleanField(_("计入结业"), default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        permissions = [("grade_answer", _("可阅卷（简答题、实操题）"))]
         verbose_name = _("测验")
         verbose_name_plural = _("测验与考试")
         ordering = ["id"]
@@ -125,6 +135,9 @@ class QuizQuestion(models.Model):
     class Meta:
         ordering = ["order", "id"]
         constraints = [models.UniqueConstraint(fields=["quiz", "question"], name="quiz_question_once")]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id}#{self.order}"
 
 
 class AttemptStatus(models.TextChoices):
@@ -200,6 +213,9 @@ class AttemptAnswer(models.Model):
         verbose_name_plural = _("答案")
         constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question")]
 
+    def __str__(self) -> str:
+        return f"{self.attempt_id}/{self.question_id}"
+
 
 # --- Certificates ----------------------------------------------------------------------------
 
@@ -249,3 +265,211 @@ class Certificate(models.Model):
 
 
 CERTIFICATE_KINDS = {"course": _("结业证书"), "award": _("获奖证书"), "exam": _("考试合格证书")}
+
+
+# --- Courses: rules, cohorts, enrollment, progress ---------------------------------------------
+
+
+class CourseRule(models.Model):
+    """How a course is completed. A course without a row uses the defaults (everything required)."""
+
+    course = models.OneToOneField("cms.CoursePage", on_delete=models.CASCADE, related_name="lms_rule")
+    require_lessons = models.BooleanField(_("必修课时全部完成"), default=True)
+    require_quizzes = models.BooleanField(_("计入结业的测验全部通过"), default=True)
+    require_workstudy = models.BooleanField(_("工学一体任务通过导师审核（课程设置时）"), default=True)
+    issue_certificate = models.BooleanField(_("结业颁发证书"), default=True)
+    issuer_name = models.CharField(_("颁发单位"), max_length=120, default="数智英才培育平台")
+
+    class Meta:
+        verbose_name = _("结业规则")
+        verbose_name_plural = _("结业规则")
+
+    def __str__(self) -> str:
+        return str(self.course_id)
+
+
+class Cohort(models.Model):
+    """A class of learners from one organization taking one course, with a mentor and dates."""
+
+    name = models.CharField(_("班级名称"), max_length=120)
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="cohorts"
+    )
+    course = models.ForeignKey("cms.CoursePage", verbose_name=_("课程"), on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("企业导师"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentored_cohorts",
+    )
+    starts_on = models.DateField(_("开班日期"))
+    ends_on = models.DateField(_("结业日期"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("班级")
+        verbose_name_plural = _("班级")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="cohort_dates_ordered")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrollment(models.Model):
+    """A learner on a course. `progress` (0–100) and `last_lesson` are derived and kept current
+    by lms.progress; `mentor` overrides the cohort's mentor for this learner's work-study."""
+
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey("cms.CoursePage", verbose_name=_("课程"), on_delete=models.CASCADE, related_name="+")
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("班级"), null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollments"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("企业导师"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentored_enrollments",
+    )
+    enrolled_at = models.DateTimeField(_("报名时间"), auto_now_add=True)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_lesson = models.ForeignKey(
+        "cms.LessonPage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    completed_at = models.DateTimeField(_("结业时间"), null=True, blank=True)
+    certificate = models.ForeignKey(Certificate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("选课")
+        verbose_name_plural = _("选课")
+        ordering = ["-enrolled_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["learner", "course"], name="enroll_once")]
+
+    def __str__(self) -> str:
+        return f"{self.learner} · {self.course_id}"
+
+    @property
+    def effective_mentor_id(self) -> int | None:
+        if self.mentor_id:
+            return self.mentor_id
+        return self.cohort.mentor_id if self.cohort_id and self.cohort else None
+
+
+class CompletionHow(models.TextChoices):
+    READ = "read", _("读到末尾")
+    VIDEO = "video", _("视频观看达标")
+    MANUAL = "manual", _("手动标记完成")
+
+
+class LessonProgress(models.Model):
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lesson_progress")
+    lesson = models.ForeignKey("cms.LessonPage", on_delete=models.CASCADE, related_name="+")
+    how = models.CharField(max_length=8, choices=CompletionHow.choices)
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("课时进度")
+        verbose_name_plural = _("课时进度")
+        constraints = [models.UniqueConstraint(fields=["enrollment", "lesson"], name="lesson_done_once")]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}/{self.lesson_id}"
+
+
+# --- Work-study (工学一体) ---------------------------------------------------------------------
+
+
+class WorkStudyModule(models.Model):
+    course = models.OneToOneField("cms.CoursePage", on_delete=models.CASCADE, related_name="workstudy")
+    title = models.CharField(_("名称"), max_length=200)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("工学一体模块")
+        verbose_name_plural = _("工学一体模块")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkStudyTask(models.Model):
+    """One task of the task book (任务书): what to do, the hours it needs, what to hand in."""
+
+    module = models.ForeignKey(WorkStudyModule, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("任务"), max_length=200)
+    description = models.TextField(_("任务书"), blank=True)
+    required_hours = models.DecimalField(_("要求学时"), max_digits=5, decimal_places=1, default=4)
+    deliverables = models.TextField(_("交付成果"), blank=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("工学任务")
+        verbose_name_plural = _("工学任务")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LogStatus(models.TextChoices):
+    PENDING = "pending", _("待审核")
+    APPROVED = "approved", _("已通过")
+    RETURNED = "returned", _("已退回")
+
+
+class WorkLog(models.Model):
+    """A session of work-study logged by the learner and signed off (or returned) by the mentor."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="work_logs")
+    task = models.ForeignKey(WorkStudyTask, verbose_name=_("任务"), on_delete=models.PROTECT, related_name="logs")
+    date = models.DateField(_("日期"))
+    hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1)
+    content = models.TextField(_("工作内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=LogStatus.choices, default=LogStatus.PENDING)
+    mentor_comment = models.TextField(_("导师意见"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("工学日志")
+        verbose_name_plural = _("工学日志")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0) & models.Q(hours__lte=24), name="worklog_hours_in_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} · {self.task_id}"
+
+
+class WorkLogPhoto(models.Model):
+    log = models.ForeignKey(WorkLog, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="lms/worklogs/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="lms/worklogs/thumbs/%Y/%m/")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("日志照片")
+        verbose_name_plural = _("日志照片")
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lms import certificates as certs
 from lms.models import Certificate
-
 
 # --- Certificates (public) ---------------------------------------------------------------------
 
@@ -60,7 +59,3 @@ def certificate_qr(request: HttpRequest, number: str) -> HttpResponse:
     if certificate is None:
         raise Http404
     return HttpResponse(certs.qr_svg(certificate, request.build_absolute_uri("/")), content_type="image/svg+xml")
-
-
-def verify_redirect(request: HttpRequest) -> HttpResponse:
-    return redirect("lms:verify")

@@ -1,0 +1,395 @@
+"""Quiz and exam attempts: papers, autosave, submission, grading. Re-exported by lms.actions.
+
+The server is the clock: an attempt's `deadline` is fixed at start and every save or submission
+is checked against it. Option letters are shuffled per attempt; responses are translated back to
+the question's original letters before they are stored, so grading never sees the shuffle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.actions import audit
+from accounts.choices import Role
+from accounts.models import User
+from accounts.selectors import people_visible_to
+from lms.grading import OPTION_LETTERS, grade
+from lms.models import (
+    Attempt,
+    AttemptAnswer,
+    AttemptStatus,
+    PaperMode,
+    Question,
+    QuestionType,
+    Quiz,
+)
+
+# A submission that reaches the server this long after the deadline still counts: it covers
+# the network round trip of a click made in the last second, nothing more.
+GRACE = dt.timedelta(seconds=5)
+MAX_TEXT = 5000
+CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE)
+
+
+class LateSubmissionError(ValidationError):
+    """The attempt's time ran out; its autosaved answers were graded instead."""
+
+
+# --- Building a paper ----------------------------------------------------------------------------
+
+
+def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
+    """The questions of a new paper: the quiz's fixed list, or a random draw per rule."""
+    if quiz.mode == PaperMode.FIXED:
+        return [item.question for item in quiz.items.select_related("question").filter(question__is_active=True)]
+    chosen: list[Question] = []
+    seen: set[int] = set()
+    for rule in quiz.draw_rules or []:
+        qs = Question.objects.filter(is_active=True).exclude(pk__in=seen)
+        for key in ("domain", "level", "knowledge_point", "qtype"):
+            if rule.get(key):
+                qs = qs.filter(**{key: rule[key]})
+        if rule.get("difficulty"):
+            qs = qs.filter(difficulty=int(rule["difficulty"]))
+        if rule.get("tag"):
+            qs = qs.filter(tags__name=rule["tag"])
+        ids = list(qs.values_list("pk", flat=True))
+        count = int(rule.get("count", 0))
+        if len(ids) < count:
+            raise ValidationError(
+                _("题库中符合抽题规则的试题不足（需要 %(n)d 道，现有 %(m)d 道）。") % {"n": count, "m": len(ids)}
+            )
+        picked = rng.sample(ids, count)
+        seen.update(picked)
+        chosen.extend(Question.objects.in_bulk(picked).values())
+    rng.shuffle(chosen)
+    return chosen
+
+
+def build_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict[str, Any]]:
+    rng = rng or random.SystemRandom()
+    questions = draw_questions(quiz, rng)
+    if not questions:
+        raise ValidationError(_("该测验还没有试题，请联系课程管理员。"))
+    paper = []
+    for question in questions:
+        perm = list(range(len(question.options or [])))
+        if quiz.shuffle_options and question.qtype in CHOICE_TYPES:
+            rng.shuffle(perm)
+        paper.append({"q": question.pk, "perm": perm})
+    return paper
+
+
+# --- Attempts -----------------------------------------------------------------------------------
+
+
+def _deadline(quiz: Quiz, start: dt.datetime) -> dt.datetime | None:
+    ends = [start + dt.timedelta(minutes=quiz.time_limit_minutes)] if quiz.time_limit_minutes else []
+    if quiz.closes_at:
+        ends.append(quiz.closes_at)
+    return min(ends) if ends else None
+
+
+def attempts_left(quiz: Quiz, learner: User) -> int | None:
+    if not quiz.max_attempts:
+        return None
+    return max(0, quiz.max_attempts - Attempt.objects.filter(quiz=quiz, learner=learner).count())
+
+
+@transaction.atomic
+def start_attempt(quiz: Quiz, learner: User) -> Attempt:
+    """Start (or resume) the learner's attempt.
+
+    An attempt still open and in time is resumed; one whose time ran out is graded first. The
+    attempts limit and the quiz's opening window are enforced here; the unique (quiz, learner,
+    number) constraint settles two starts racing.
+    """
+    now = timezone.now()
+    if not quiz.is_published:
+        raise ValidationError(_("该测验尚未发布。"))
+    if quiz.opens_at and now < quiz.opens_at:
+        raise ValidationError(
+            _("该测验将于 %(t)s 开放。") % {"t": timezone.localtime(quiz.opens_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise ValidationError(
+            _("该测验已于 %(t)s 截止。") % {"t": timezone.localtime(quiz.closes_at).strftime("%Y-%m-%d %H:%M")}
+        )
+    current = Attempt.objects.filter(quiz=quiz, learner=learner, status=AttemptStatus.IN_PROGRESS).first()
+    if current is not None:
+        if current.deadline is None or now <= current.deadline:
+            return current
+        _finalize(current, now)
+    done = Attempt.objects.filter(quiz=quiz, learner=learner).count()
+    if quiz.max_attempts and done >= quiz.max_attempts:
+        raise ValidationError(_("您已作答 %(n)d 次，达到该测验的次数上限。") % {"n": done})
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                quiz=quiz, learner=learner, number=done + 1, paper=build_paper(quiz), deadline=_deadline(quiz, now)
+            )
+    except IntegrityError:
+        raise ValidationError(_("您已在另一个窗口开始了本次作答，请刷新页面。")) from None
+    audit(learner, "quiz.start", attempt, after={"quiz": quiz.pk, "number": attempt.number})
+    return attempt
+
+
+def _paper_entry(attempt: Attempt, question_id: Any) -> dict[str, Any]:
+    try:
+        qid = int(question_id)
+    except (TypeError, ValueError):
+        raise ValidationError(_("题目编号无效。")) from None
+    for entry in attempt.paper:
+        if entry["q"] == qid:
+            return entry
+    raise ValidationError(_("该题不在您的试卷上。"))
+
+
+def to_original(question: Question, perm: list[int], response: Any) -> Any:
+    """Translate a response in displayed letters to the question's own letters, validating its shape."""
+    qtype = question.qtype
+    if response in (None, "", []):
+        return None
+    letters = OPTION_LETTERS[: len(perm)]
+
+    def letter(value: Any) -> str:
+        shown = str(value).strip().upper()
+        if len(shown) != 1 or shown not in letters:
+            raise ValidationError(_("选项“%(v)s”不在本题的选项中。") % {"v": str(value)[:10]})
+        return OPTION_LETTERS[perm[letters.index(shown)]]
+
+    if qtype == QuestionType.SINGLE:
+        if not isinstance(response, str):
+            raise ValidationError(_("单选题只能选择一个选项。"))
+        return letter(response)
+    if qtype == QuestionType.MULTIPLE:
+        if not isinstance(response, list):
+            raise ValidationError(_("多选题的答案格式不正确。"))
+        return sorted({letter(v) for v in response})
+    if qtype == QuestionType.TRUE_FALSE:
+        if isinstance(response, bool):
+            return response
+        if str(response).lower() in ("true", "false"):
+            return str(response).lower() == "true"
+        raise ValidationError(_("判断题请选择“正确”或“错误”。"))
+    if qtype == QuestionType.FILL:
+        values = [response] if isinstance(response, str) else response
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ValidationError(_("填空题的答案格式不正确。"))
+        if len(values) > max(1, len(question.answer or [])):
+            raise ValidationError(_("填空数量超过本题的空格数。"))
+        return [v[:200] for v in values]
+    if not isinstance(response, str):
+        raise ValidationError(_("请填写文字答案。"))
+    if len(response) > MAX_TEXT:
+        raise ValidationError(_("答案不能超过 %(n)d 字。") % {"n": MAX_TEXT})
+    return response
+
+
+def _check_open(attempt: Attempt, learner: User, now: dt.datetime) -> None:
+    if attempt.learner_id != learner.pk:
+        raise PermissionDenied(_("这不是您的试卷。"))
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise ValidationError(_("试卷已提交，不能再修改答案。"))
+    if attempt.deadline is not None and now > attempt.deadline + GRACE:
+        raise LateSubmissionError(
+            _("作答时间已于 %(t)s 结束，本次操作未被接受；时限内保存的答案已计入成绩。")
+            % {"t": timezone.localtime(attempt.deadline).strftime("%H:%M:%S")}
+        )
+
+
+def save_answer(attempt: Attempt, learner: User, question_id: Any, response: Any) -> AttemptAnswer:
+    """Autosave one answer (idempotent: saving again replaces it). Refused after the deadline,
+    after submission, for a question not on this paper, or for a response of the wrong shape."""
+    now = timezone.now()
+    _check_open(attempt, learner, now)
+    entry = _paper_entry(attempt, question_id)
+    question = Question.objects.only("qtype", "options", "answer").get(pk=entry["q"])
+    if question.qtype == QuestionType.PRACTICAL:
+        raise ValidationError(_("实操题请上传文件作答。"))
+    stored = to_original(question, entry["perm"], response)
+    for _try in range(2):
+        updated = AttemptAnswer.objects.filter(attempt=attempt, question_id=question.pk).update(
+            response=stored, saved_at=now
+        )
+        if updated:
+            return AttemptAnswer(attempt=attempt, question_id=question.pk, response=stored, saved_at=now)
+        try:
+            with transaction.atomic():
+                return AttemptAnswer.objects.create(attempt=attempt, question_id=question.pk, response=stored)
+        except IntegrityError:
+            continue  # a concurrent save created the row: update it on the next pass
+    raise ValidationError(_("保存失败，请重试。"))  # pragma: no cover
+
+
+PRACTICAL_MAX_BYTES = 20 * 1024 * 1024
+PRACTICAL_EXTENSIONS = {".pdf", ".zip", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".txt", ".mp4"}
+
+
+def save_upload(attempt: Attempt, learner: User, question_id: Any, upload: Any) -> AttemptAnswer:
+    """Attach a file to a practical question (size- and type-checked)."""
+    _check_open(attempt, learner, timezone.now())
+    entry = _paper_entry(attempt, question_id)
+    question = Question.objects.get(pk=entry["q"])
+    if question.qtype != QuestionType.PRACTICAL:
+        raise ValidationError(_("只有实操题可以上传文件。"))
+    name = (upload.name or "").lower()
+    if not any(name.endswith(ext) for ext in PRACTICAL_EXTENSIONS):
+        raise ValidationError(_("不支持该文件类型，请上传 PDF、图片、Office 文档、压缩包或视频。"))
+    if upload.size > PRACTICAL_MAX_BYTES:
+        raise ValidationError(_("文件不能超过 20 MB。"))
+    answer, _created = AttemptAnswer.objects.get_or_create(attempt=attempt, question=question)
+    answer.upload.save(f"a{attempt.pk}-q{question.pk}{name[name.rfind('.') :]}", upload, save=False)
+    answer.response = upload.name[:200]
+    answer.save()
+    return answer
+
+
+def _finalize(attempt: Attempt, now: dt.datetime) -> Attempt:
+    """Grade every objective answer and queue the others. Caller holds the attempt's row lock."""
+    questions = Question.objects.in_bulk([e["q"] for e in attempt.paper])
+    answers = {a.question_id: a for a in attempt.answers.all()}
+    total = Decimal(0)
+    score = Decimal(0)
+    pending = False
+    for entry in attempt.paper:
+        question = questions[entry["q"]]
+        total += question.points
+        answer = answers.get(question.pk)
+        if answer is None:
+            continue
+        if question.is_objective:
+            answer.is_correct = bool(grade(question.qtype, question.answer, answer.response))
+            answer.score = question.points if answer.is_correct else Decimal(0)
+            score += answer.score
+        elif answer.response or answer.upload:
+            answer.needs_grading = True
+            pending = True
+        answer.save(update_fields=["is_correct", "score", "needs_grading"])
+    attempt.max_score = total
+    attempt.score = score
+    attempt.submitted_at = now
+    attempt.status = AttemptStatus.GRADING if pending else AttemptStatus.GRADED
+    attempt.passed = None if pending else _passes(attempt)
+    attempt.save(update_fields=["max_score", "score", "submitted_at", "status", "passed"])
+    if attempt.status == AttemptStatus.GRADED:
+        _after_graded(attempt)
+    return attempt
+
+
+def _passes(attempt: Attempt) -> bool:
+    return attempt.max_score > 0 and attempt.score * 100 >= attempt.quiz.pass_mark * attempt.max_score
+
+
+def _after_graded(attempt: Attempt) -> None:
+    """A passed quiz can complete a course; the course rules live in lms.progress."""
+    if attempt.passed:
+        from lms import progress
+
+        progress.on_quiz_passed(attempt)
+
+
+def submit_attempt(attempt: Attempt, learner: User) -> Attempt:
+    """Submit: grade objective answers at once, queue the rest for a person.
+
+    A submission after the deadline (+ a few seconds' grace) is refused with LateSubmissionError, and
+    the attempt is graded from what was autosaved in time.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        try:
+            _check_open(locked, learner, now)
+        except LateSubmissionError:
+            late = True
+        else:
+            late = False
+        if late:
+            _finalize(locked, now if locked.deadline is None else locked.deadline)
+            audit(learner, "quiz.late_submit", locked, reason="deadline passed")
+        else:
+            _finalize(locked, now)
+            audit(learner, "quiz.submit", locked, after={"score": str(locked.score), "status": locked.status})
+    if late:
+        raise LateSubmissionError(
+            _("作答时间已于 %(t)s 结束，提交被拒绝；时限内自动保存的答案已计入成绩。")
+            % {"t": timezone.localtime(locked.deadline).strftime("%H:%M:%S")}
+        )
+    return locked
+
+
+def close_if_expired(attempt: Attempt) -> Attempt:
+    """Grade an open attempt whose time has run out (on the next visit; no timer process needed)."""
+    if attempt.status != AttemptStatus.IN_PROGRESS or attempt.deadline is None:
+        return attempt
+    if timezone.now() <= attempt.deadline + GRACE:
+        return attempt
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
+        if locked.status == AttemptStatus.IN_PROGRESS:
+            _finalize(locked, locked.deadline)
+    return locked
+
+
+# --- Grading by a person ------------------------------------------------------------------------
+
+
+def can_grade(user: User) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.has_perm("lms.grade_answer"))
+
+
+def grading_queue(grader: User) -> QuerySet[AttemptAnswer]:
+    """Short-answer and practical answers waiting for a person, oldest first.
+
+    Organizers, editors and province admins see all; mentors (and others with the permission)
+    only answers of people in their scope.
+    """
+    if not can_grade(grader):
+        return AttemptAnswer.objects.none()
+    qs = AttemptAnswer.objects.filter(needs_grading=True).select_related(
+        "attempt__quiz", "attempt__learner", "question"
+    )
+    if not (grader.is_superuser or grader.has_role(Role.ORGANIZER, Role.EDITOR, Role.PROVINCE_ADMIN)):
+        qs = qs.filter(Q(attempt__learner__in=people_visible_to(grader).values("pk")))
+    return qs.order_by("attempt__submitted_at", "pk")
+
+
+@transaction.atomic
+def grade_answer(
+    answer: AttemptAnswer, *, grader: User, score: Decimal | float | str, comment: str = ""
+) -> AttemptAnswer:
+    """Score one queued answer against the rubric; the attempt is graded once none is pending."""
+    if not grading_queue(grader).filter(pk=answer.pk).exists():
+        raise PermissionDenied(_("该答案不在您的阅卷范围内，或已评分。"))
+    locked = AttemptAnswer.objects.select_for_update().select_related("question").get(pk=answer.pk)
+    try:
+        value = Decimal(str(score))
+    except ArithmeticError:
+        raise ValidationError(_("请输入数字分数。")) from None
+    if value < 0 or value > locked.question.points:
+        raise ValidationError(_("分数应在 0 到 %(p)s 之间。") % {"p": locked.question.points})
+    locked.score = value
+    locked.is_correct = value == locked.question.points
+    locked.comment = comment.strip()[:2000]
+    locked.graded_by = grader
+    locked.graded_at = timezone.now()
+    locked.needs_grading = False
+    locked.save()
+    audit(grader, "quiz.grade", locked, after={"score": str(value)}, reason=locked.comment)
+    attempt = Attempt.objects.select_for_update().select_related("quiz").get(pk=locked.attempt_id)
+    if not attempt.answers.filter(needs_grading=True).exists():
+        attempt.score = sum((a.score or Decimal(0) for a in attempt.answers.all()), Decimal(0))
+        attempt.status = AttemptStatus.GRADED
+        attempt.passed = _passes(attempt)
+        attempt.save(update_fields=["score", "status", "passed"])
+        _after_graded(attempt)
+    return locked

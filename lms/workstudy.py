@@ -1,0 +1,216 @@
+"""Work-study (工学一体): learners log sessions with photos, mentors approve or return them.
+
+Re-exported by lms.actions. Photos are opened with Pillow (a non-image is refused), size-capped,
+re-encoded as JPEG without EXIF (no GPS location leaks) and thumbnailed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from accounts.actions import audit
+from accounts.choices import Role
+from accounts.models import User
+from lms.models import Enrollment, LogStatus, WorkLog, WorkLogPhoto, WorkStudyTask
+from lms.progress import refresh
+from talent.actions import record_achievement, revoke_achievement
+from talent.models import AchievementKind
+
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_MAX_SIDE = 1600
+THUMB_SIDE = 320
+MAX_PHOTOS = 6
+
+
+def process_photo(upload: Any) -> tuple[ContentFile, ContentFile, int, int]:
+    """Check an upload is a real image and return (image, thumbnail, width, height) as clean JPEGs."""
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError(_("照片“%(n)s”超过 8 MB，请压缩后再上传。") % {"n": upload.name[:60]})
+    try:
+        upload.seek(0)
+        probe = Image.open(upload)
+        probe.verify()  # detects truncated or non-image files
+        upload.seek(0)
+        image = Image.open(upload)
+        if image.width * image.height > PHOTO_MAX_PIXELS:
+            raise ValidationError(_("照片“%(n)s”像素过大。") % {"n": upload.name[:60]})
+        image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("“%(n)s”不是有效的图片文件，请上传 JPG 或 PNG 照片。") % {"n": upload.name[:60]}
+        ) from None
+    image = ImageOps.exif_transpose(image).convert("RGB")  # apply the camera's rotation, then drop EXIF
+    image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    clean = io.BytesIO()
+    image.save(clean, "JPEG", quality=85)  # no exif= argument: the saved file carries no metadata
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
+    small = io.BytesIO()
+    thumb.save(small, "JPEG", quality=80)
+    stem = uuid.uuid4().hex
+    return ContentFile(clean.getvalue(), f"{stem}.jpg"), ContentFile(small.getvalue(), f"{stem}-t.jpg"), *image.size
+
+
+def effective_mentor(enrollment: Enrollment) -> int | None:
+    if enrollment.mentor_id:
+        return enrollment.mentor_id
+    return enrollment.cohort.mentor_id if enrollment.cohort_id else None
+
+
+@transaction.atomic
+def log_session(
+    enrollment: Enrollment,
+    *,
+    learner: User,
+    task: WorkStudyTask,
+    date: dt.date,
+    hours: Any,
+    content: str,
+    photos: list[Any] | None = None,
+) -> WorkLog:
+    """The learner records one session of work-study; it waits for the mentor's review."""
+    if enrollment.learner_id != learner.pk:
+        raise PermissionDenied(_("只能为自己的课程填写日志。"))
+    if task.module.course_id != enrollment.course_id:
+        raise ValidationError(_("该任务不属于这门课程。"))
+    try:
+        value = Decimal(str(hours)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("学时请填写数字，例如 2.5。")) from None
+    if value <= 0 or value > 24:
+        raise ValidationError(_("单次学时应在 0.1 到 24 小时之间。"))
+    if date > timezone.localdate():
+        raise ValidationError(_("日志日期不能晚于今天。"))
+    if not content or not content.strip():
+        raise ValidationError(_("请填写本次完成的工作内容。"))
+    photos = photos or []
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError(_("每条日志最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS})
+    processed = [process_photo(p) for p in photos]  # all checked before anything is written
+    log = WorkLog.objects.create(
+        enrollment=enrollment, task=task, date=date, hours=value, content=content.strip()[:5000]
+    )
+    for image, thumb, width, height in processed:
+        photo = WorkLogPhoto(log=log, width=width, height=height)
+        photo.image.save(image.name, image, save=False)
+        photo.thumbnail.save(thumb.name, thumb, save=False)
+        photo.save()
+    audit(learner, "lms.worklog.create", log, after={"task": task.pk, "hours": str(value), "photos": len(processed)})
+    return log
+
+
+def can_review(mentor: User, log: WorkLog) -> bool:
+    enrollment = log.enrollment
+    return (
+        mentor.has_role(Role.MENTOR)
+        and effective_mentor(enrollment) == mentor.pk
+        and enrollment.learner.organization_id is not None
+        and enrollment.learner.organization_id == mentor.organization_id
+    )
+
+
+def mentor_queue(mentor: User) -> QuerySet[WorkLog]:
+    """Logs waiting for this mentor: learners they mentor directly or through a cohort, same organization."""
+    return (
+        WorkLog.objects.filter(status=LogStatus.PENDING, enrollment__learner__organization_id=mentor.organization_id)
+        .filter(Q(enrollment__mentor=mentor) | Q(enrollment__mentor__isnull=True, enrollment__cohort__mentor=mentor))
+        .select_related("enrollment__learner", "enrollment__course", "task")
+        .prefetch_related("photos")
+        .order_by("created_at", "pk")
+    )
+
+
+@transaction.atomic
+def review_log(log: WorkLog, *, mentor: User, approve: bool, comment: str = "") -> WorkLog:
+    """Approve (hours count toward completion and the talent record) or return with a comment.
+
+    Only the learner's own mentor, of the learner's organization, may review; a returned log
+    needs a comment so the learner knows what to fix.
+    """
+    locked = (
+        WorkLog.objects.select_for_update()
+        .select_related("enrollment__learner", "enrollment__cohort", "enrollment__course", "task")
+        .get(pk=log.pk)
+    )
+    if not can_review(mentor, locked):
+        raise PermissionDenied(_("您不是该学员的企业导师，或不属于同一单位，不能审核此日志。"))
+    if locked.status != LogStatus.PENDING:
+        raise ValidationError(_("该日志已审核（%(s)s）。") % {"s": locked.get_status_display()})
+    if not approve and not comment.strip():
+        raise ValidationError(_("退回日志时请填写意见，告诉学员需要补充什么。"))
+    before = locked.status
+    locked.status = LogStatus.APPROVED if approve else LogStatus.RETURNED
+    locked.mentor_comment = comment.strip()[:2000]
+    locked.reviewed_by = mentor
+    locked.reviewed_at = timezone.now()
+    locked.save(update_fields=["status", "mentor_comment", "reviewed_by", "reviewed_at"])
+    audit(
+        mentor,
+        "lms.worklog.review",
+        locked,
+        before={"status": before},
+        after={"status": locked.status},
+        reason=locked.mentor_comment,
+    )
+    enrollment = locked.enrollment
+    if approve:
+        record_achievement(
+            person=enrollment.learner,
+            kind=AchievementKind.WORKSTUDY_HOURS,
+            source="lms.worklog",
+            source_id=locked.pk,
+            title=f"{enrollment.course.title} · {locked.task.title}",
+            data={
+                "hours": str(locked.hours),
+                "course_id": enrollment.course_id,
+                "task_id": locked.task_id,
+                "date": locked.date.isoformat(),
+            },
+            actor=mentor,
+        )
+        refresh(enrollment)
+    log.status, log.mentor_comment = locked.status, locked.mentor_comment
+    return locked
+
+
+@transaction.atomic
+def withdraw_approval(log: WorkLog, *, actor: User, reason: str) -> WorkLog:
+    """Undo a mistaken approval (the mentor's own or an enterprise admin's); revokes the hours."""
+    locked = (
+        WorkLog.objects.select_for_update().select_related("enrollment__learner", "enrollment__cohort").get(pk=log.pk)
+    )
+    if not (
+        can_review(actor, locked)
+        or (
+            actor.has_role(Role.ENTERPRISE_ADMIN) and actor.organization_id == locked.enrollment.learner.organization_id
+        )
+    ):
+        raise PermissionDenied(_("您无权撤销该日志的审核。"))
+    if locked.status != LogStatus.APPROVED or not reason.strip():
+        raise ValidationError(_("只能撤销已通过的日志，并须填写原因。"))
+    locked.status = LogStatus.RETURNED
+    locked.mentor_comment = reason.strip()
+    locked.save(update_fields=["status", "mentor_comment"])
+    revoke_achievement(
+        person=locked.enrollment.learner,
+        kind=AchievementKind.WORKSTUDY_HOURS,
+        source="lms.worklog",
+        source_id=locked.pk,
+        reason=reason,
+        actor=actor,
+    )
+    audit(actor, "lms.worklog.withdraw", locked, reason=reason)
+    return locked
