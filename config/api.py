@@ -29,3 +29,6 @@ def me(request: HttpRequest) -> MeOut:
         region=user.region.name if user.region_id else None,
         organization=user.organization.name if user.organization_id else None,
     )
+
+
+api.add_router("/talent/", "talent.api.router")

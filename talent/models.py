@@ -151,6 +151,12 @@ class Evaluation(models.Model):
         return f"{self.person} · {self.subject_display}"
 
     @property
+    def domain_display(self) -> str:
+        from accounts.choices import SkillDomain
+
+        return str(SkillDomain(self.domain).label) if self.domain in SkillDomain.values else self.domain
+
+    @property
     def subject_display(self) -> str:
         if self.level:
             return str(self.get_level_display())

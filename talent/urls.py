@@ -1,7 +1,33 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from talent import views
 
 app_name = "talent"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.leaderboard, name="leaderboard"),
+    path("formula/", views.formula_page, name="formula"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify, name="verify_code"),
+    path("me/", views.me, name="me"),
+    path("me/consent/", views.consent, name="consent"),
+    path("me/data/", views.my_data, name="my_data"),
+    path("me/deletion/", views.deletion, name="deletion"),
+    path("me/matches/<int:pk>/", views.answer, name="answer"),
+    path("evaluations/", views.evaluations, name="evaluations"),
+    path("evaluations/<int:pk>/", views.decide_evaluation, name="decide_evaluation"),
+    path("shortlist/", views.rounds, name="rounds"),
+    path("shortlist/<int:pk>/", views.round_detail, name="round"),
+    path("shortlist/<int:pk>/do/", views.round_action, name="round_action"),
+    path("shortlist/<int:pk>/export.xlsx", views.round_export, name="round_export"),
+    path("shortlist/<int:pk>/notice/", views.notice, name="notice"),
+    path("candidates/<int:pk>/", views.candidate_action, name="candidate_action"),
+    path("candidates/<int:pk>/plan/", views.plan, name="plan"),
+    path("objections/<int:pk>/", views.objection_action, name="objection_action"),
+    path("demands/", views.demands, name="demands"),
+    path("demands/<int:pk>/", views.demand_detail, name="demand"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/report.xlsx", views.dashboard_export, name="dashboard_export"),
+]

@@ -1,0 +1,492 @@
+"""Pages for talent. Thin: parse input, call a selector or an action, render."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.actions import audit
+from accounts.choices import Role
+from accounts.models import Organization, User
+from accounts.signals import client_ip
+from talent import actions, charts, exports, kpi, selectors
+from talent.forms import DemandForm, ObjectionForm, PlanItemForm, ReasonForm, RoundForm, TargetForm
+from talent.formula import formula
+from talent.matching import rank_for
+from talent.models import (
+    CandidateStatus,
+    CultivationItem,
+    EvaluationStatus,
+    KpiMetric,
+    Match,
+    Objection,
+    RoundStatus,
+    SelectionRound,
+)
+
+ADMINS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN)
+
+
+def roles_required(*roles: str) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.has_role(*roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
+    if isinstance(exc, ValidationError):
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(exc) or _("您无权执行此操作。"))
+
+
+# --- Public --------------------------------------------------------------------------------------
+
+
+def leaderboard(request: HttpRequest) -> HttpResponse:
+    board = request.GET.get("board") or "province"
+    board = selectors.valid_board(board)
+    try:
+        n = min(max(int(request.GET.get("n", 50)), 1), 100)
+    except ValueError:
+        n = 50
+    me = None
+    if request.user.is_authenticated:
+        me = selectors.my_rank(request.user, board)
+    return render(
+        request,
+        "talent/leaderboard.html",
+        {
+            "board": board,
+            "board_label": selectors.board_label(board),
+            "choices": selectors.board_choices(),
+            "rows": selectors.leaderboard(board, n, request.user),
+            "me": me,
+            "n": n,
+        },
+    )
+
+
+def formula_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "talent/formula.html", {"f": formula()})
+
+
+def verify(request: HttpRequest, code: str = "") -> HttpResponse:
+    code = code or request.GET.get("code", "")
+    evaluation = selectors.verify_certificate(code) if code else None
+    return render(request, "talent/verify.html", {"code": code, "evaluation": evaluation})
+
+
+def notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public notice (公示) of a round's approved list, with an objection form."""
+    selection = get_object_or_404(SelectionRound, pk=pk, status__in=(RoundStatus.NOTICE, RoundStatus.FINAL))
+    listed = selection.candidates.filter(status__in=(CandidateStatus.APPROVED, CandidateStatus.FINAL)).select_related(
+        "person", "city", "person__organization"
+    )
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        candidate = get_object_or_404(listed, pk=request.POST.get("candidate"))
+        try:
+            actions.file_objection(
+                candidate,
+                text=form.cleaned_data["text"],
+                filed_by=request.user if request.user.is_authenticated else None,
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("异议已提交，将由省级管理员核实处理。"))
+            return redirect("talent:notice", pk=pk)
+    return render(request, "talent/notice.html", {"selection": selection, "listed": listed, "form": form})
+
+
+# --- The person's own page ------------------------------------------------------------------------
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    index, components, items = selectors.breakdown(request.user)
+    profile = selectors.profile_of(request.user)
+    return render(
+        request,
+        "talent/me.html",
+        {
+            "index": index,
+            "components": components,
+            "items": items,
+            "profile": profile,
+            "boards": selectors.my_boards(request.user),
+            "evaluations": request.user.evaluations.all(),
+            "matches": selectors.matches_of(request.user),
+            "deletions": request.user.talent_deletions.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def consent(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    granted = request.POST.get("granted") == "1"
+    try:
+        actions.set_consent(request.user, kind, granted, ip=client_ip(request))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("授权设置已更新。") if granted else _("已撤回授权。"))
+    return redirect("talent:me")
+
+
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    data = selectors.personal_data(request.user)
+    audit(request.user, "talent.data_download", request.user, ip=client_ip(request))
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-talent-data.json"'
+    return response
+
+
+@login_required
+@require_POST
+def deletion(request: HttpRequest) -> HttpResponse:
+    actions.request_deletion(request.user, note=request.POST.get("note", ""))
+    messages.success(request, _("删除申请已提交：公开展示和企业对接授权已撤回，其余数据将由管理员依规处理。"))
+    return redirect("talent:me")
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    match = get_object_or_404(Match, pk=pk, person=request.user)
+    try:
+        actions.answer_match(match, person=request.user, accept=request.POST.get("accept") == "1")
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    return redirect("talent:me")
+
+
+# --- Evaluations ---------------------------------------------------------------------------------
+
+
+@roles_required(*ADMINS)
+def evaluations(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", EvaluationStatus.PENDING)
+    if status not in EvaluationStatus.values:
+        status = EvaluationStatus.PENDING
+    rows = selectors.evaluations_to_decide(request.user).filter(status=status)[:200]
+    return render(
+        request,
+        "talent/evaluations.html",
+        {"rows": rows, "status": status, "statuses": EvaluationStatus.choices, "form": ReasonForm()},
+    )
+
+
+@roles_required(*ADMINS)
+@require_POST
+def decide_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    evaluation = selectors.access_evaluation(request.user, pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("approve") == "1":
+            actions.approve_evaluation(evaluation, actor=request.user, reason=reason)
+            messages.success(
+                request, _("已通过：%(p)s %(s)s") % {"p": evaluation.person, "s": evaluation.subject_display}
+            )
+        else:
+            actions.reject_evaluation(evaluation, actor=request.user, reason=reason)
+            messages.success(request, _("已驳回。"))
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    return redirect("talent:evaluations")
+
+
+# --- Shortlist -----------------------------------------------------------------------------------
+
+
+@roles_required(*ADMINS)
+def rounds(request: HttpRequest) -> HttpResponse:
+    is_province = request.user.has_role(Role.PROVINCE_ADMIN)
+    form = RoundForm(request.POST or None) if is_province else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            selection = actions.create_round(
+                actor=request.user,
+                year=data["year"],
+                name=data["name"],
+                quotas={c.pk: data["quota"] for c in selectors.admin_cities(request.user)},
+                min_level=data["min_level"],
+                min_index=data["min_index"],
+                min_awards=data["min_awards"],
+                required_categories=data["required_categories"],
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            return redirect("talent:round", pk=selection.pk)
+    listing = SelectionRound.objects.annotate(n=Count("candidates"))
+    return render(request, "talent/rounds.html", {"rounds": listing, "form": form})
+
+
+@roles_required(*ADMINS)
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    selection = selectors.access_round(request.user, pk)
+    candidates = selectors.candidates_for(request.user, selection)
+    status = request.GET.get("status", "")
+    if status in CandidateStatus.values:
+        candidates = candidates.filter(status=status)
+    used = dict(
+        selection.candidates.filter(
+            status__in=(CandidateStatus.NOMINATED, CandidateStatus.APPROVED, CandidateStatus.FINAL)
+        )
+        .values_list("city_id")
+        .annotate(n=Count("id"))
+    )
+    admin_city_ids = {c.pk for c in selectors.admin_cities(request.user)}
+    quotas = [
+        (q.city, q.quota, used.get(q.city_id, 0))
+        for q in selection.quotas.select_related("city")
+        if q.city_id in admin_city_ids
+    ]
+    objections = Objection.objects.filter(candidate__in=candidates).select_related("candidate__person")
+    return render(
+        request,
+        "talent/round.html",
+        {
+            "selection": selection,
+            "candidates": candidates[:300],
+            "quotas": quotas,
+            "objections": objections,
+            "is_province": request.user.has_role(Role.PROVINCE_ADMIN),
+            "status": status,
+            "statuses": CandidateStatus.choices,
+        },
+    )
+
+
+@roles_required(*ADMINS)
+@require_POST
+def round_action(request: HttpRequest, pk: int) -> HttpResponse:
+    selection = selectors.access_round(request.user, pk)
+    what = request.POST.get("do", "")
+    try:
+        if what == "generate":
+            n = actions.generate_candidates(selection, actor=request.user)
+            messages.success(request, _("已生成候选人 %(n)s 名。") % {"n": n})
+        elif what == "notice":
+            actions.start_notice(selection, actor=request.user, days=int(request.POST.get("days") or 5))
+            messages.success(request, _("名单已进入公示。"))
+        elif what == "finalize":
+            finals = actions.finalize_round(selection, actor=request.user)
+            messages.success(request, _("最终名单已确定，共 %(n)s 人。") % {"n": len(finals)})
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    return redirect("talent:round", pk=pk)
+
+
+@roles_required(*ADMINS)
+@require_POST
+def candidate_action(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = selectors.access_candidate(request.user, pk)
+    what = request.POST.get("do", "")
+    reason = request.POST.get("reason", "")
+    try:
+        if what == "nominate":
+            actions.nominate_candidate(candidate, actor=request.user, reason=reason)
+        elif what == "decline":
+            actions.decline_candidate(candidate, actor=request.user, reason=reason)
+        elif what in ("approve", "reject"):
+            actions.review_candidate(candidate, actor=request.user, approve=what == "approve", reason=reason)
+        else:
+            raise Http404
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已处理：%(p)s") % {"p": candidate.person})
+    return redirect("talent:round", pk=candidate.round_id)
+
+
+@roles_required(Role.PROVINCE_ADMIN)
+@require_POST
+def objection_action(request: HttpRequest, pk: int) -> HttpResponse:
+    objection = get_object_or_404(Objection.objects.select_related("candidate"), pk=pk)
+    try:
+        actions.resolve_objection(
+            objection,
+            actor=request.user,
+            upheld=request.POST.get("upheld") == "1",
+            resolution=request.POST.get("resolution", ""),
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    return redirect("talent:round", pk=objection.candidate.round_id)
+
+
+@roles_required(*ADMINS)
+def round_export(request: HttpRequest, pk: int) -> HttpResponse:
+    selection = selectors.access_round(request.user, pk)
+    rows = selectors.candidates_for(request.user, selection).filter(
+        status__in=(CandidateStatus.APPROVED, CandidateStatus.FINAL)
+    )
+    audit(request.user, "shortlist.export", selection, ip=client_ip(request))
+    return exports.xlsx_response(exports.shortlist_workbook(selection, rows), f"shortlist-{selection.year}.xlsx")
+
+
+@roles_required(*ADMINS)
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = selectors.access_candidate(request.user, pk)
+    form = PlanItemForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("done"):
+                item = get_object_or_404(CultivationItem, pk=request.POST["done"], candidate=candidate)
+                actions.complete_plan_item(item, actor=request.user)
+            elif form.is_valid():
+                actions.add_plan_item(candidate, actor=request.user, **form.cleaned_data)
+            else:
+                raise ValidationError(_("请检查填写内容。"))
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            return redirect("talent:plan", pk=pk)
+    return render(
+        request, "talent/plan.html", {"candidate": candidate, "items": candidate.plan_items.all(), "form": form}
+    )
+
+
+# --- Demand matching -----------------------------------------------------------------------------
+
+
+@roles_required(Role.ENTERPRISE_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN)
+def demands(request: HttpRequest) -> HttpResponse:
+    form = None
+    org: Organization | None = None
+    if request.user.has_role(Role.ENTERPRISE_ADMIN):
+        _everything, _regions, orgs = selectors.scope_for(request.user)
+        org = Organization.objects.filter(pk__in=orgs).first()
+        form = DemandForm(request.POST or None, initial={"city": org.region.city if org else None})
+    if form is not None and org is not None and request.method == "POST" and form.is_valid():
+        try:
+            demand = actions.post_demand(actor=request.user, organization=org, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            return redirect("talent:demand", pk=demand.pk)
+    rows = selectors.demands_visible_to(request.user).annotate(n=Count("matches"))[:200]
+    return render(request, "talent/demands.html", {"rows": rows, "form": form, "org": org})
+
+
+@roles_required(Role.ENTERPRISE_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN)
+def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    demand = selectors.access_demand(request.user, pk)
+    can_invite = request.user.has_role(Role.ENTERPRISE_ADMIN)
+    if request.method == "POST" and can_invite:
+        person = get_object_or_404(User, pk=request.POST.get("person"))
+        try:
+            actions.invite_match(demand, person, actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("邀请已发出，对方接受后可查看联系方式。"))
+        return redirect("talent:demand", pk=pk)
+    invited = {m.person_id: m for m in demand.matches.select_related("person")}
+    ranked = rank_for(demand) if can_invite else []
+    contacts = {}
+    if can_invite:
+        for match in invited.values():
+            if selectors.contact_visible(match):
+                contacts[match.pk] = actions.reveal_contact(match, viewer=request.user)
+    return render(
+        request,
+        "talent/demand.html",
+        {
+            "demand": demand,
+            "ranked": [(c, invited.get(c.profile.person_id)) for c in ranked],
+            "matches": list(invited.values()),
+            "contacts": contacts,
+            "can_invite": can_invite,
+            "mask": selectors.mask_name,
+        },
+    )
+
+
+# --- KPI dashboard -------------------------------------------------------------------------------
+
+
+def _dashboard_scope(request: HttpRequest) -> tuple[Any, list]:
+    cities = selectors.admin_cities(request.user)
+    if request.user.has_role(Role.PROVINCE_ADMIN) or request.user.is_superuser:
+        chosen = request.GET.get("city")
+        city = next((c for c in cities if str(c.pk) == chosen), None)
+        return city, cities
+    if not cities:
+        raise PermissionDenied
+    return cities[0], cities[:1]
+
+
+@roles_required(*ADMINS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    city, cities = _dashboard_scope(request)
+    board = kpi.build(city, cities)
+    year = min(max(timezone.now().year, kpi.YEARS[0]), kpi.YEARS[-1])
+    metrics = list(KpiMetric)
+    headline = [board.rows[(year, str(m))] for m in metrics]
+    chart_list = [(m.label, charts.bars(str(m.label), board.series(str(m)))) for m in metrics]
+    form = TargetForm(request.POST or None) if request.user.has_role(Role.PROVINCE_ADMIN) else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            actions.set_kpi_target(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("目标已更新。"))
+            return redirect(request.get_full_path())
+    return render(
+        request,
+        "talent/dashboard.html",
+        {
+            "board": board,
+            "city": city,
+            "cities": cities,
+            "year": year,
+            "headline": headline,
+            "charts": chart_list,
+            "years": kpi.YEARS,
+            "metrics": metrics,
+            "form": form,
+            "is_province": request.user.has_role(Role.PROVINCE_ADMIN),
+        },
+    )
+
+
+@roles_required(*ADMINS)
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    city, cities = _dashboard_scope(request)
+    board = kpi.build(city, cities)
+    audit(request.user, "talent.kpi_export", city, ip=client_ip(request))
+    return exports.xlsx_response(exports.kpi_workbook(board), f"kpi-report-{timezone.now():%Y}.xlsx")
