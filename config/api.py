@@ -32,3 +32,4 @@ def me(request: HttpRequest) -> MeOut:
 
 
 api.add_router("/talent/", "talent.api.router")
+api.add_router("/lms/", "lms.api.router")

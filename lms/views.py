@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+import csv
+from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.actions import audit
+from accounts.choices import Role
+from accounts.pii import escape_cell
+from lms import actions, progress, quizzes, selectors
 from lms import certificates as certs
-from lms.models import Certificate
+from lms import workstudy as workstudy_actions
+from lms.forms import CatalogFilterForm, CohortForm, GradeForm, ImportForm, ReviewForm, WorkLogForm
+from lms.models import Attempt, Certificate, Enrollment, Quiz, WorkStudyModule
+from lms.resources import import_questions, template_workbook
 
 # --- Certificates (public) ---------------------------------------------------------------------
 
@@ -59,3 +74,476 @@ def certificate_qr(request: HttpRequest, number: str) -> HttpResponse:
     if certificate is None:
         raise Http404
     return HttpResponse(certs.qr_svg(certificate, request.build_absolute_uri("/")), content_type="image/svg+xml")
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def _error_text(exc: ValidationError) -> str:
+    return "；".join(str(m) for m in exc.messages)
+
+
+def _role_required(request: HttpRequest, *roles: str) -> None:
+    if not request.user.has_role(*roles):
+        raise PermissionDenied(_("您没有访问此页面的权限。"))
+
+
+# --- Catalog and courses ------------------------------------------------------------------------
+
+
+@require_GET
+def catalog(request: HttpRequest) -> HttpResponse:
+    form = CatalogFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    courses = selectors.catalog(**{k: v for k, v in filters.items() if v})
+    enrolled: set[int] = set()
+    if request.user.is_authenticated:
+        enrolled = set(Enrollment.objects.filter(learner=request.user).values_list("course_id", flat=True))
+    return render(request, "lms/catalog.html", {"form": form, "courses": courses, "enrolled": enrolled})
+
+
+@require_GET
+def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = selectors.access_course(course_id)
+    enrollment = selectors.enrollment_for(request.user, course)
+    context: dict[str, Any] = {"course": course, "enrollment": enrollment}
+    if enrollment is not None:
+        state = progress.status(enrollment)
+        context["state"] = state
+        lessons = state["lessons"]
+        resume = next((lesson for lesson in lessons if lesson.pk == enrollment.last_lesson_id), None)
+        resume = resume or next((lesson for lesson in lessons if lesson.pk not in state["done_ids"]), None)
+        context["resume"] = resume
+    else:
+        context["state"] = {"lessons": progress.lessons_of(course), "done_ids": set()}
+        context["quizzes"] = Quiz.objects.filter(course=course, is_published=True)
+    return render(request, "lms/course.html", context)
+
+
+@login_required
+@require_POST
+def course_enroll(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = selectors.access_course(course_id)
+    try:
+        actions.enroll(request.user, course)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("报名成功，开始学习吧！"))
+    return redirect("lms:course", course_id=course.pk)
+
+
+def _enrollment_or_redirect(request: HttpRequest, course: Any) -> Enrollment | None:
+    enrollment = selectors.enrollment_for(request.user, course)
+    if enrollment is None:
+        messages.info(request, _("请先报名该课程。"))
+    return enrollment
+
+
+@login_required
+@require_GET
+def lesson(request: HttpRequest, course_id: int, lesson_id: int) -> HttpResponse:
+    course = selectors.access_course(course_id)
+    enrollment = _enrollment_or_redirect(request, course)
+    if enrollment is None:
+        return redirect("lms:course", course_id=course.pk)
+    page = selectors.access_lesson(course, lesson_id)
+    actions.visit_lesson(enrollment, page)
+    lessons = progress.lessons_of(course)
+    index = next(i for i, item in enumerate(lessons) if item.pk == page.pk)
+    return render(
+        request,
+        "lms/lesson.html",
+        {
+            "course": course,
+            "lesson": page,
+            "lessons": lessons,
+            "done_ids": selectors.lesson_done_ids(enrollment),
+            "enrollment": enrollment,
+            "previous": lessons[index - 1] if index > 0 else None,
+            "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def lesson_done(request: HttpRequest, course_id: int, lesson_id: int) -> HttpResponse:
+    course = selectors.access_course(course_id)
+    enrollment = selectors.enrollment_for(request.user, course)
+    if enrollment is None:
+        raise Http404
+    page = selectors.access_lesson(course, lesson_id)
+    how = request.POST.get("how", "manual")
+    if how not in ("read", "video", "manual"):
+        return HttpResponseBadRequest(_("未知的完成方式。"))
+    try:
+        watched = float(request.POST["watched"]) if "watched" in request.POST else None
+        actions.complete_lesson(enrollment, page, how=how, watched=watched)
+    except (ValidationError, ValueError) as exc:
+        message = _error_text(exc) if isinstance(exc, ValidationError) else _("参数无效。")
+        if request.headers.get("Accept", "").startswith("application/json"):
+            return JsonResponse({"detail": message}, status=400)
+        messages.error(request, message)
+        return redirect("lms:lesson", course_id=course.pk, lesson_id=page.pk)
+    enrollment.refresh_from_db()
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"progress": enrollment.progress, "completed": enrollment.completed_at is not None})
+    messages.success(request, _("本课时已完成。"))
+    nxt = request.POST.get("next_lesson")
+    if nxt and nxt.isdigit():
+        return redirect("lms:lesson", course_id=course.pk, lesson_id=int(nxt))
+    return redirect("lms:course", course_id=course.pk)
+
+
+# --- Quizzes ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def quiz_detail(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = selectors.access_quiz(quiz_id)
+    attempts = list(Attempt.objects.filter(quiz=quiz, learner=request.user).order_by("-number"))
+    for attempt in attempts:
+        actions.close_if_expired(attempt)
+    return render(
+        request,
+        "lms/quiz.html",
+        {
+            "quiz": quiz,
+            "attempts": attempts,
+            "left": quizzes.attempts_left(quiz, request.user),
+            "count": sum(int(r.get("count", 0)) for r in quiz.draw_rules)
+            if quiz.mode == "random"
+            else quiz.items.count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz = selectors.access_quiz(quiz_id)
+    try:
+        attempt = actions.start_attempt(quiz, request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("lms:quiz", quiz_id=quiz.pk)
+    return redirect("lms:attempt", attempt_id=attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = actions.close_if_expired(selectors.access_attempt(request.user, attempt_id))
+    if not attempt.is_open:
+        return redirect("lms:attempt_review", attempt_id=attempt.pk)
+    seconds_left = None
+    if attempt.deadline is not None:
+        seconds_left = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+    return render(
+        request,
+        "lms/attempt.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "items": selectors.paper_view(attempt),
+            "seconds_left": seconds_left,
+        },
+    )
+
+
+def _form_response(item: dict[str, Any], post: Any) -> Any:
+    name = f"q{item['id']}"
+    if item["qtype"] == "multiple":
+        return post.getlist(name)
+    if item["qtype"] == "fill":
+        return post.getlist(name)
+    return post.get(name)
+
+
+@login_required
+@require_POST
+def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Submit; answers posted with the form (no JavaScript) are saved first."""
+    attempt = selectors.access_attempt(request.user, attempt_id)
+    try:
+        if attempt.is_open:
+            for item in selectors.paper_view(attempt):
+                if item["qtype"] == "practical":
+                    upload = request.FILES.get(f"q{item['id']}")
+                    if upload is not None:
+                        actions.save_upload(attempt, request.user, item["id"], upload)
+                    continue
+                if f"q{item['id']}" in request.POST:
+                    actions.save_answer(attempt, request.user, item["id"], _form_response(item, request.POST))
+        attempt = actions.submit_attempt(attempt, request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        attempt.refresh_from_db()
+        if attempt.is_open:
+            return redirect("lms:attempt", attempt_id=attempt.pk)
+        return redirect("lms:attempt_review", attempt_id=attempt.pk)
+    messages.success(request, _("已提交。"))
+    return redirect("lms:attempt_review", attempt_id=attempt.pk)
+
+
+@login_required
+@require_GET
+def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = actions.close_if_expired(selectors.access_attempt(request.user, attempt_id))
+    if attempt.is_open:
+        return redirect("lms:attempt", attempt_id=attempt.pk)
+    return render(
+        request,
+        "lms/attempt_review.html",
+        {"attempt": attempt, "quiz": attempt.quiz, "items": selectors.review_view(attempt)},
+    )
+
+
+@login_required
+def grading(request: HttpRequest) -> HttpResponse:
+    if not quizzes.can_grade(request.user):
+        raise PermissionDenied(_("您没有阅卷权限。"))
+    queue = quizzes.grading_queue(request.user)
+    if request.method == "POST":
+        answer = queue.filter(
+            pk=request.POST.get("answer") if str(request.POST.get("answer", "")).isdigit() else 0
+        ).first()
+        if answer is None:
+            raise Http404
+        form = GradeForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.grade_answer(
+                    answer, grader=request.user, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+                )
+            except ValidationError as exc:
+                messages.error(request, _error_text(exc))
+            else:
+                messages.success(request, _("已评分。"))
+        else:
+            messages.error(request, _("请填写有效的分数。"))
+        return redirect("lms:grading")
+    page = Paginator(queue, 20).get_page(request.GET.get("page"))
+    return render(request, "lms/grading.html", {"page": page, "answers": page.object_list})
+
+
+# --- Dashboards ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "lms/dashboard.html", selectors.learner_dashboard(request.user))
+
+
+@login_required
+def workstudy(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = selectors.access_course(course_id)
+    enrollment = selectors.enrollment_for(request.user, course)
+    module = WorkStudyModule.objects.filter(course=course).prefetch_related("tasks").first()
+    if enrollment is None or module is None:
+        raise Http404
+    tasks = list(module.tasks.all())
+    form = WorkLogForm(request.POST or None, request.FILES or None, tasks=tasks)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        task = next((t for t in tasks if t.pk == data["task"]), None)
+        if task is None:
+            raise Http404
+        try:
+            actions.log_session(
+                enrollment,
+                learner=request.user,
+                task=task,
+                date=data["date"],
+                hours=data["hours"],
+                content=data["content"],
+                photos=data["photos"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("日志已提交，等待导师审核。"))
+            return redirect("lms:workstudy", course_id=course.pk)
+    logs = enrollment.work_logs.select_related("task", "reviewed_by").prefetch_related("photos")
+    return render(
+        request,
+        "lms/workstudy.html",
+        {
+            "course": course,
+            "module": module,
+            "form": form,
+            "logs": logs,
+            "state": progress.status(enrollment),
+            "mentor_id": workstudy_actions.effective_mentor(enrollment),
+        },
+    )
+
+
+@login_required
+def mentor(request: HttpRequest) -> HttpResponse:
+    """Mentor's queue of logs waiting for sign-off; enterprise admins see their cohorts here too."""
+    _role_required(request, Role.MENTOR, Role.ENTERPRISE_ADMIN)
+    user = request.user
+    if request.method == "POST":
+        _role_required(request, Role.MENTOR)
+        log = workstudy_actions.mentor_queue(user).filter(pk=_int(request.POST.get("log"))).first()
+        if log is None:
+            raise Http404
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.review_log(
+                    log,
+                    mentor=user,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as exc:
+                messages.error(request, _error_text(exc))
+            else:
+                messages.success(request, _("已审核。"))
+        return redirect("lms:mentor")
+    queue = list(workstudy_actions.mentor_queue(user)) if user.has_role(Role.MENTOR) else []
+    return render(
+        request,
+        "lms/mentor.html",
+        {
+            "queue": queue,
+            "cohorts": selectors.cohorts_visible_to(user)[:50],
+            "learners": selectors.mentor_learners(user)[:100] if user.has_role(Role.MENTOR) else [],
+            "can_create": user.has_role(Role.ENTERPRISE_ADMIN),
+            "is_mentor": user.has_role(Role.MENTOR),
+            "can_grade": quizzes.can_grade(user),
+        },
+    )
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@login_required
+def cohort_new(request: HttpRequest) -> HttpResponse:
+    _role_required(request, Role.ENTERPRISE_ADMIN)
+    user = request.user
+    courses = selectors.catalog()
+    people = list(selectors.organization_learners(user))
+    mentors = [p for p in people if p.has_role(Role.MENTOR)]
+    form = CohortForm(request.POST or None, courses=courses, mentors=mentors, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        by_id = {p.pk: p for p in people}
+        try:
+            cohort = actions.create_cohort(
+                actor=user,
+                name=data["name"],
+                course=selectors.access_course(data["course"]),
+                mentor=by_id.get(data["mentor"]) if data["mentor"] else None,
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                learners=[by_id[i] for i in data["learners"] if i in by_id],
+            )
+        except ValidationError as exc:
+            form.add_error(None, _error_text(exc))
+        else:
+            messages.success(request, _("班级已创建，学员已全部报名。"))
+            return redirect("lms:cohort", cohort_id=cohort.pk)
+    return render(request, "lms/cohort_form.html", {"form": form})
+
+
+def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Bar geometry for the cohort progress SVG (one bar per learner, 0–100 %)."""
+    bar, gap, label_w = 18, 8, 90
+    bars = []
+    for i, row in enumerate(rows):
+        bars.append(
+            {
+                "y": i * (bar + gap),
+                "w": row["progress"] * 2.4,
+                "label": row["learner"].real_name,
+                "value": row["progress"],
+                "ty": i * (bar + gap) + 13,
+            }
+        )
+    return {"bars": bars, "height": max(1, len(rows)) * (bar + gap), "label_w": label_w, "bar": bar}
+
+
+@login_required
+@require_GET
+def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = selectors.access_cohort(request.user, cohort_id)
+    rows = selectors.cohort_progress(cohort)
+    return render(request, "lms/cohort.html", {"cohort": cohort, "rows": rows, "chart": _chart(rows)})
+
+
+@login_required
+@require_GET
+def cohort_export(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = selectors.access_cohort(request.user, cohort_id)
+    rows = selectors.cohort_progress(cohort)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}.csv"'
+    response.write("\ufeff")  # so Excel opens UTF-8 Chinese correctly
+    writer = csv.writer(response)
+    writer.writerow(
+        [_("姓名"), _("手机号"), _("进度（%）"), _("已完成课时"), _("已认定工学学时"), _("待审日志"), _("结业")]
+    )
+    for row in rows:
+        writer.writerow(
+            [
+                escape_cell(row["learner"].real_name),
+                row["learner"].mobile_masked,
+                row["progress"],
+                row["lessons_done"],
+                row["approved_hours"],
+                row["pending_logs"],
+                _("是") if row["completed"] else _("否"),
+            ]
+        )
+    audit(request.user, "lms.cohort.export", cohort, after={"rows": len(rows)})
+    return response
+
+
+# --- Question bank import -----------------------------------------------------------------------
+
+
+@login_required
+def question_import(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("lms.add_question"):
+        raise PermissionDenied(_("您没有管理题库的权限。"))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            form.add_error("file", _("文件不能超过 5 MB。"))
+        else:
+            try:
+                report = import_questions(
+                    upload.read(), upload.name, actor=request.user, dry_run=not form.cleaned_data["confirm"]
+                )
+            except ValidationError as exc:
+                form.add_error("file", _error_text(exc))
+            else:
+                if report.written:
+                    messages.success(
+                        request, _("导入完成：新增 %(n)d 道，更新 %(u)d 道。") % {"n": report.new, "u": report.updated}
+                    )
+                    return redirect("lms:question_import")
+    return render(request, "lms/question_import.html", {"form": form, "report": report})
+
+
+@login_required
+@require_GET
+def question_template(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(
+        template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="question-bank-template.xlsx"'
+    return response

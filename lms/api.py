@@ -1,0 +1,101 @@
+"""JSON API for the quiz page: the paper (never the keys) and autosave. Mounted at /api/lms/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from lms import actions, selectors
+from lms.models import Attempt
+
+router = Router(tags=["lms"], auth=django_auth)
+
+
+class OptionOut(Schema):
+    letter: str
+    text: str
+
+
+class QuestionOut(Schema):
+    id: int
+    number: int
+    qtype: str
+    stem: str
+    points: float
+    options: list[OptionOut]
+    blanks: int
+    response: Any = None
+
+
+class PaperOut(Schema):
+    attempt: int
+    status: str
+    deadline: dt.datetime | None
+    server_time: dt.datetime
+    questions: list[QuestionOut]
+
+
+class AnswerIn(Schema):
+    question: int
+    response: Any = None
+
+
+class SavedOut(Schema):
+    saved: bool
+    question: int
+    server_time: dt.datetime
+
+
+def _attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    try:
+        return selectors.access_attempt(request.auth, attempt_id)
+    except Exception:
+        raise HttpError(404, "未找到该试卷。") from None
+
+
+@router.get("/attempts/{attempt_id}/paper", response=PaperOut, summary="The learner's own paper, without answer keys")
+def paper(request: HttpRequest, attempt_id: int) -> dict[str, Any]:
+    from django.utils import timezone
+
+    attempt = actions.close_if_expired(_attempt(request, attempt_id))
+    items = selectors.paper_view(attempt)
+    return {
+        "attempt": attempt.pk,
+        "status": attempt.status,
+        "deadline": attempt.deadline,
+        "server_time": timezone.now(),
+        "questions": [
+            {
+                **{k: item[k] for k in ("id", "number", "qtype", "stem", "response")},
+                "points": float(item["points"]),
+                "options": [{"letter": letter, "text": text} for letter, text in item["options"]],
+                "blanks": len(item["blanks"]),
+            }
+            for item in items
+        ],
+    }
+
+
+@router.post("/attempts/{attempt_id}/answers", response=SavedOut, summary="Autosave one answer")
+def save(request: HttpRequest, attempt_id: int, payload: AnswerIn) -> dict[str, Any]:
+    """Acknowledged only after the answer is committed. 409 after the deadline or submission,
+    400 for a question not on the paper or a malformed response."""
+    from django.utils import timezone
+
+    attempt = _attempt(request, attempt_id)
+    try:
+        actions.save_answer(attempt, request.auth, payload.question, payload.response)
+    except actions.LateSubmissionError as exc:
+        raise HttpError(409, "；".join(exc.messages)) from None
+    except ValidationError as exc:
+        status = 409 if not attempt.is_open else 400
+        raise HttpError(status, "；".join(exc.messages)) from None
+    except PermissionDenied as exc:
+        raise HttpError(404, str(exc)) from None
+    return {"saved": True, "question": payload.question, "server_time": timezone.now()}
