@@ -385,6 +385,9 @@ def team_problems(contest: Contest) -> list[str]:
 # --- Setup -------------------------------------------------------------------------------------
 
 
+RESERVED_SLUGS = frozenset({"manage", "judge", "board"})
+
+
 def can_create_contest(user: User | None) -> bool:
     return bool(user and user.is_authenticated and user.has_role(Role.ORGANIZER, Role.PROVINCE_ADMIN))
 
@@ -398,6 +401,8 @@ def create_contest(*, actor: User, title: str, slug: str, **fields: Any) -> Cont
     """
     if not can_create_contest(actor):
         raise PermissionDenied(_("只有赛事组织者可以创建竞赛。"))
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(_("网址标识“%(s)s”为系统保留，请换一个。") % {"s": slug})
     if Contest.objects.filter(slug=slug).exists():
         raise ValidationError(_("网址标识“%(s)s”已被使用，请换一个。") % {"s": slug})
     contest_fields, rules_fields = _split_fields(fields)

@@ -1,7 +1,28 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from competitions import views
 
 app_name = "competitions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.contest_list, name="list"),
+    path("board/", views.board_view, name="board"),
+    path("manage/", views.manage_list, name="manage"),
+    path("manage/new/", views.contest_create, name="create"),
+    path("manage/<slug:slug>/", views.console, name="console"),
+    path("manage/<slug:slug>/edit/", views.contest_edit, name="edit"),
+    path("manage/<slug:slug>/import/", views.import_view, name="import"),
+    path("manage/<slug:slug>/tickets/", views.tickets_print, name="tickets"),
+    path("manage/<slug:slug>/results.csv", views.export_view, name="export"),
+    path("manage/<slug:slug>/do/<str:op>/", views.console_op, name="op"),
+    path("judge/", views.judge_home, name="judge"),
+    path("judge/<int:group_id>/", views.judge_sheet, name="judge_sheet"),
+    path("<slug:slug>/", views.contest_detail, name="detail"),
+    path("<slug:slug>/register/", views.register_view, name="register"),
+    path("<slug:slug>/ticket/", views.ticket_view, name="ticket"),
+    path("<slug:slug>/ask/", views.ask_view, name="ask"),
+    path("<slug:slug>/appeal/", views.appeal_view, name="appeal"),
+    path("<slug:slug>/results/", views.results_view, name="results"),
+]

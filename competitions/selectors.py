@@ -1,0 +1,201 @@
+"""Reads for the contest lifecycle, including permission-checked fetches (`access_*`, 404 out of scope)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from competitions import actions
+from competitions.models import (
+    Appeal,
+    Clarification,
+    Contest,
+    ContestStatus,
+    EventGroup,
+    JudgeAssignment,
+    Registration,
+    RegistrationStatus,
+    Result,
+)
+
+PUBLIC_STATUSES = (ContestStatus.OPEN, ContestStatus.RUNNING, ContestStatus.FINISHED, ContestStatus.PUBLISHED)
+
+
+def public_contests() -> QuerySet[Contest]:
+    return (
+        Contest.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("organizing_body", "region")
+        .annotate(groups=Count("event_groups", distinct=True))
+        .order_by("-registration_opens", "-id")
+    )
+
+
+def access_public_contest(slug: str, viewer: User | None = None) -> Contest:
+    """A published contest page; drafts only for their organizers."""
+    contest = get_object_or_404(Contest.objects.select_related("organizing_body", "region"), slug=slug)
+    if contest.status == ContestStatus.DRAFT and not actions.can_manage(viewer, contest):
+        raise Http404
+    return contest
+
+
+def managed_contests(user: User) -> QuerySet[Contest]:
+    qs = Contest.objects.select_related("organizing_body").annotate(
+        pending=Count("registrations", filter=Q(registrations__status=RegistrationStatus.PENDING), distinct=True),
+        approved=Count("registrations", filter=Q(registrations__status=RegistrationStatus.APPROVED), distinct=True),
+    )
+    if user.is_superuser or user.has_role("province_admin"):
+        return qs.order_by("-id")
+    return qs.filter(Q(organizers=user) | Q(created_by=user)).distinct().order_by("-id")
+
+
+def access_managed_contest(slug: str, user: User) -> Contest:
+    contest = get_object_or_404(Contest, slug=slug)
+    if not actions.can_manage(user, contest):
+        raise Http404
+    return contest
+
+
+def access_judged_group(group_id: int, user: User) -> tuple[EventGroup, JudgeAssignment]:
+    assignment = (
+        JudgeAssignment.objects.select_related("event_group__contest")
+        .filter(event_group_id=group_id, judge=user)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment.event_group, assignment
+
+
+def judge_assignments(user: User) -> QuerySet[JudgeAssignment]:
+    return JudgeAssignment.objects.filter(judge=user).select_related("event_group__contest").order_by("-id")
+
+
+def access_own_registration(contest: Contest, user: User) -> Registration:
+    registration = (
+        Registration.objects.select_related("event_group", "contest", "person__organization")
+        .filter(contest=contest, person=user)
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def own_registration(contest: Contest, user: User) -> Registration | None:
+    if not user.is_authenticated:
+        return None
+    return Registration.objects.select_related("event_group").filter(contest=contest, person=user).first()
+
+
+def registrations_for(contest: Contest) -> QuerySet[Registration]:
+    return (
+        Registration.objects.filter(contest=contest)
+        .select_related("person__organization", "event_group", "ticket", "nominated_by", "theory_mark")
+        .order_by("event_group_id", "status", "id")
+    )
+
+
+def results_by_group(contest: Contest) -> list[tuple[EventGroup, list[Result]]]:
+    """Published results per event group, in rank order (empty before publication)."""
+    if actions.rules_for(contest).results_published_at is None:
+        return []
+    grouped: dict[int, list[Result]] = defaultdict(list)
+    rows = Result.objects.filter(registration__contest=contest).select_related(
+        "registration__person__organization", "registration__ticket", "event_group"
+    )
+    for row in rows.order_by("event_group_id", "rank", "id"):
+        grouped[row.event_group_id].append(row)
+    return [(group, grouped[group.pk]) for group in contest.event_groups.order_by("id") if grouped[group.pk]]
+
+
+def provincial_board(group_name: str) -> list[Result]:
+    """Results of the same event group across published city (and province) contests, merged by
+    final score with the published tie-break (practical, then theory)."""
+    rows = (
+        Result.objects.filter(
+            event_group__name=group_name,
+            registration__contest__status=ContestStatus.PUBLISHED,
+            registration__contest__level__in=("city", "province"),
+        )
+        .select_related("registration__person__organization", "registration__contest__region", "event_group")
+        .order_by("-final", "-practical", "-theory", "id")
+    )
+    return list(rows[:200])
+
+
+def board_groups() -> list[str]:
+    return sorted(
+        set(
+            EventGroup.objects.filter(contest__status=ContestStatus.PUBLISHED, results__isnull=False).values_list(
+                "name", flat=True
+            )
+        )
+    )
+
+
+def clarifications_for(contest: Contest, user: User) -> QuerySet[Clarification]:
+    qs = Clarification.objects.filter(contest=contest).select_related("asked_by")
+    if not user.is_authenticated:
+        return qs.filter(to_all=True).exclude(answer="")
+    if actions.can_manage(user, contest) or actions.is_contest_judge(user, contest):
+        return qs
+    return qs.filter(Q(asked_by=user) | (Q(to_all=True) & ~Q(answer="")))
+
+
+def appeals_for(contest: Contest) -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(registration__contest=contest)
+        .select_related("registration__person", "registration__event_group", "decided_by")
+        .prefetch_related("rescores__mark__item")
+    )
+
+
+def contest_cards(contests: list[Contest] | QuerySet[Contest]) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": contest.title,
+            "url": reverse("competitions:detail", args=[contest.slug]),
+            "starts_at": contest.theory_at or contest.practical_at or contest.registration_opens,
+            "status": contest.get_status_display(),
+        }
+        for contest in contests
+    ]
+
+
+def upcoming_contests(limit: int = 6) -> list[dict[str, Any]]:
+    """Contests open for registration or running, soonest first, for the CMS home page."""
+    qs = Contest.objects.filter(status__in=(ContestStatus.OPEN, ContestStatus.RUNNING)).order_by(
+        "theory_at", "registration_closes", "id"
+    )
+    return contest_cards(qs[:limit])
+
+
+def learner_contests(user: User) -> list[dict[str, Any]]:
+    """The person's registrations as cards for the LMS dashboard."""
+    if not user.is_authenticated:
+        return []
+    cards = []
+    regs = Registration.objects.filter(person=user).select_related("contest", "event_group").order_by("-id")[:10]
+    for registration in regs:
+        contest = registration.contest
+        cards.append(
+            {
+                "title": f"{contest.title} · {registration.event_group.name}",
+                "url": reverse("competitions:detail", args=[contest.slug]),
+                "starts_at": contest.theory_at or contest.practical_at,
+                "status": registration.get_status_display(),
+            }
+        )
+    return cards
+
+
+def appeal_open(contest: Contest) -> bool:
+    deadline = actions.appeal_deadline(contest)
+    return deadline is not None and timezone.now() <= deadline

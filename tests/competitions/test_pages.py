@@ -1,0 +1,137 @@
+"""Organizer, contestant and judge pages drive the actions; out-of-scope records are 404."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from competitions import actions, resources, selectors
+from competitions.models import Contest, Registration, RegistrationStatus
+from tests.competitions.conftest import score_all
+
+
+def test_an_organizer_creates_a_contest_through_the_page(client, organizer, city) -> None:
+    client.force_login(organizer)
+    assert client.get(reverse("competitions:manage")).status_code == 200
+    response = client.post(
+        reverse("competitions:create"),
+        {
+            "title": "济南市工业互联网技能竞赛",
+            "slug": "jn-iiot",
+            "level": "city",
+            "status": "open",
+            "theory_weight": "0.3",
+            "team_size_min": "1",
+            "team_size_max": "1",
+            "aggregation": "trimmed",
+            "disagreement_threshold": "1",
+            "award_mode": "share",
+            "award_first": "0.1",
+            "award_second": "0.2",
+            "award_third": "0.3",
+            "award_merit": "0",
+            "appeal_hours": "72",
+            "eligible_cities": [city("济南").pk],
+        },
+    )
+    contest = Contest.objects.get(slug="jn-iiot")
+    assert response.status_code == 302 and contest.organizers.filter(pk=organizer.pk).exists()
+    assert actions.rules_for(contest).aggregation == "trimmed"
+    client.post(reverse("competitions:op", args=["jn-iiot", "group"]), {"name": "工业互联网运维", "domain": ""})
+    assert contest.event_groups.count() == 1
+    assert client.get(reverse("competitions:console", args=["jn-iiot"])).status_code == 200
+    assert client.get(reverse("competitions:edit", args=["jn-iiot"])).status_code == 200
+
+
+def test_a_learner_registers_on_the_public_page_and_prints_the_ticket(
+    client, contest, group, learner, organizer
+) -> None:
+    assert client.get(reverse("competitions:detail", args=[contest.slug])).status_code == 200
+    client.force_login(learner)
+    client.post(reverse("competitions:register", args=[contest.slug]), {"event_group": group.pk})
+    registration = Registration.objects.get(person=learner)
+    assert client.get(reverse("competitions:ticket", args=[contest.slug])).status_code == 404
+    actions.review_registration(registration, actor=organizer, approve=True)
+    page = client.get(reverse("competitions:ticket", args=[contest.slug]))
+    assert registration.ticket.number in page.content.decode()
+
+
+def test_other_organizers_and_strangers_cannot_open_the_console(client, contest, make_person, learner) -> None:
+    other = make_person("organizer")
+    client.force_login(other)
+    assert client.get(reverse("competitions:console", args=[contest.slug])).status_code == 404
+    client.force_login(learner)
+    assert client.get(reverse("competitions:manage")).status_code == 403
+
+
+def test_a_judge_scores_on_the_sheet_and_the_chief_signs(client, contestants, judges, scheme, group) -> None:
+    client.force_login(judges[1])
+    sheet = reverse("competitions:judge_sheet", args=[group.pk])
+    assert client.get(sheet).status_code == 200
+    data = {}
+    for r in contestants:
+        data[f"m-{r.pk}-{scheme['measured'].pk}"] = "30"
+        data[f"m-{r.pk}-{scheme['judged'].pk}"] = "2"
+    client.post(sheet, data)
+    score_all(contestants, judges[:1] + judges[:1], scheme, [("30", "2")] * 4)
+    client.force_login(judges[0])
+    client.post(sheet, {"op": "signoff", "note": ""})
+    assert group.signoff.signed_by == judges[0]
+    client.force_login(judges[2])
+    client.get(reverse("competitions:judge"))
+
+
+def test_a_judge_of_another_group_gets_404(client, contest, judge) -> None:
+    client.force_login(judge)
+    other = contest.event_groups.get(name="数据分析")
+    assert client.get(reverse("competitions:judge_sheet", args=[other.pk])).status_code == 404
+
+
+def test_bulk_registration_writes_nothing_when_a_row_is_bad(contest, organizer, learner, outsider) -> None:
+    sheet = (
+        f"手机号,赛项,队名\n{learner.mobile},工业互联网运维,\n{outsider.mobile},不存在的赛项,\n13000000000,数据分析,\n"
+    )
+    report = resources.import_registrations(contest, sheet.encode(), "报名.csv", actor=organizer)
+    assert [row for row, _reason in report.errors] == [3, 4]
+    assert "不存在" in report.errors[0][1] and "未注册" in report.errors[1][1]
+    assert not Registration.objects.filter(contest=contest).exists()
+    good = f"手机号,赛项\n{learner.mobile},工业互联网运维\n{outsider.mobile},数据分析\n"
+    report = resources.import_registrations(contest, good.encode(), "报名.csv", actor=organizer)
+    assert report.ok and report.created == 2
+    assert Registration.objects.filter(contest=contest, status=RegistrationStatus.PENDING).count() == 2
+
+
+def test_the_import_page_shows_the_row_report(client, contest, organizer) -> None:
+    client.force_login(organizer)
+    upload = SimpleUploadedFile("报名.csv", "手机号,赛项\n13000000000,数据分析\n".encode())
+    response = client.post(reverse("competitions:import", args=[contest.slug]), {"file": upload})
+    assert "未注册" in response.content.decode()
+
+
+def test_the_results_export_escapes_formula_cells(
+    client, contestants, judges, scheme, group, organizer, contest
+) -> None:
+    person = contestants[0].person
+    person.real_name = "=HYPERLINK(1)"
+    person.save()
+    score_all(contestants, judges, scheme, [("30", "2")] * 4)
+    actions.sign_off(group, actor=judges[0])
+    actions.publish_results(contest, actor=organizer)
+    client.force_login(organizer)
+    body = client.get(reverse("competitions:export", args=[contest.slug])).content.decode()
+    assert "'=HYPERLINK(1)" in body and "\n=HYPERLINK" not in body
+    assert client.get(reverse("competitions:results", args=[contest.slug])).status_code == 200
+    assert client.get(reverse("competitions:board")).status_code == 200
+    assert selectors.provincial_board("工业互联网运维")[0].final >= Decimal(0)
+
+
+def test_the_home_and_learner_hooks_list_contests(contest, learner) -> None:
+    from wagtail import hooks
+
+    cards = [c for hook in hooks.get_hooks("shuzhi_home_contests") for c in hook(None)]
+    assert cards[0]["title"] == contest.title and cards[0]["url"] == f"/contests/{contest.slug}/"
+    actions.register(person=learner, contest=contest, event_group=contest.event_groups.first(), actor=learner)
+    mine = [c for hook in hooks.get_hooks("shuzhi_learner_contests") for c in hook(learner)]
+    assert mine[0]["status"] == "待审核"
