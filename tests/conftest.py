@@ -18,11 +18,15 @@ _mobiles = itertools.count(13900000000)
 _orgs = itertools.count(1)
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """PostgreSQL-only tests are deselected on the embedded SQLite run; CI's PostgreSQL run
+    """Browser tests run last. PostgreSQL-only tests are deselected on the embedded SQLite run; CI's PostgreSQL run
     executes them, and fails (never skips) if the database is not there."""
     from django.conf import settings
 
+    # Browser tests last: Playwright's sync API leaves an event loop in the main thread, which
+    # would stop later async (WebSocket) tests from running.
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     keep, dropped = [], []
