@@ -20,7 +20,16 @@ from talent.models import ENGINEER_CATEGORIES, Achievement, AchievementKind, Ski
 DEFAULT_FORMULA: dict[str, Any] = {
     # A contest award scores contest level × placement; a result without an award scores a share.
     "contest_level": {"national": 100, "province": 60, "city": 30, "enterprise": 10},
-    "award": {"first": 1.0, "gold": 1.0, "second": 0.7, "silver": 0.7, "third": 0.5, "bronze": 0.5, "excellence": 0.3},
+    "award": {
+        "first": 1.0,
+        "gold": 1.0,
+        "second": 0.7,
+        "silver": 0.7,
+        "third": 0.5,
+        "bronze": 0.5,
+        "excellence": 0.3,
+        "merit": 0.3,
+    },
     "award_other": 0.2,
     "contest_result_share": 0.1,
     # Only the highest skill level counts.
