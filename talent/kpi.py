@@ -53,18 +53,25 @@ def targets(city_id: int | None = None) -> dict[tuple[int, str], float]:
     return found
 
 
-def demand_fit(year: int | None = None, city_id: int | None = None, cumulative: bool = True) -> float | None:
-    """The fit rate in percent (None when no demand was posted)."""
-    demands = Demand.objects.all()
-    if year is not None:
-        demands = demands.filter(created_at__year__lte=year) if cumulative else demands.filter(created_at__year=year)
-    if city_id is not None:
-        demands = demands.filter(city_id=city_id)
-    rows = demands.annotate(accepted=Count("matches", filter=Q(matches__status=MatchStatus.ACCEPTED))).values_list(
-        "headcount", "accepted"
-    )
+DemandRow = tuple[int, int, int, int]  # (year, city id, headcount, accepted matches)
+
+
+def demand_rows() -> list[DemandRow]:
+    """One row per demand: demands are thousands, not millions, so one query serves every figure."""
+    rows = Demand.objects.annotate(
+        accepted=Count("matches", filter=Q(matches__status=MatchStatus.ACCEPTED))
+    ).values_list("created_at", "city_id", "headcount", "accepted")
+    return [(created.year, city_id, headcount, accepted) for created, city_id, headcount, accepted in rows]
+
+
+def demand_fit(
+    year: int | None = None, city_id: int | None = None, rows: list[DemandRow] | None = None
+) -> float | None:
+    """The fit rate in percent over demands posted up to `year` (None when there were none)."""
     wanted = filled = 0
-    for headcount, accepted in rows:
+    for posted, city, headcount, accepted in demand_rows() if rows is None else rows:
+        if (year is not None and posted > year) or (city_id is not None and city != city_id):
+            continue
         wanted += headcount
         filled += min(headcount, accepted)
     if not wanted:
@@ -115,10 +122,11 @@ def build(city: Region | None, cities: list[Region]) -> Dashboard:
     counts = actual_counts(None if city is None else [city.pk])
     goal = targets(city.pk if city else None)
     board = Dashboard(city=city)
+    demands = demand_rows()
     for year in YEARS:
         for metric in KpiMetric:
             if metric == KpiMetric.DEMAND_FIT:
-                actual: float | None = demand_fit(year, city.pk if city else None)
+                actual: float | None = demand_fit(year, city.pk if city else None, demands)
             else:
                 actual = cumulative(counts, metric, year)
             board.rows[(year, str(metric))] = Row(year, str(metric), str(metric.label), actual, goal[(year, metric)])
@@ -127,6 +135,6 @@ def build(city: Region | None, cities: list[Region]) -> Dashboard:
         figures: dict[str, float | None] = {
             str(m): cumulative(all_counts, m, YEARS[-1], each.pk) for m in COUNT_METRICS
         }
-        figures[str(KpiMetric.DEMAND_FIT)] = demand_fit(None, each.pk)
+        figures[str(KpiMetric.DEMAND_FIT)] = demand_fit(None, each.pk, demands)
         board.per_city.append((each, figures))
     return board

@@ -26,6 +26,7 @@ from talent.models import (
     Match,
     MatchStatus,
     SelectionRound,
+    SkillLevel,
     TalentProfile,
 )
 
@@ -58,11 +59,24 @@ def board_choices() -> list[tuple[str, str]]:
 
 
 def board_label(board: str) -> str:
-    return dict(board_choices()).get(board, "")
+    kind, _sep, key = board.partition(":")
+    if board == "province":
+        return _("全省")
+    if kind == "city":
+        return Region.objects.filter(pk=key, kind="city").values_list("name", flat=True).first() or ""
+    vocabulary = {"industry": Industry, "domain": SkillDomain, "job": JobGroup}.get(kind)
+    return str(vocabulary(key).label) if vocabulary and key in vocabulary.values else ""
 
 
 def valid_board(board: str) -> str:
-    if board not in dict(board_choices()):
+    """The board id if it names a known board, else 404 (cheap: no list of every board)."""
+    kind, _sep, key = board.partition(":")
+    if board == "province":
+        return board
+    if kind == "city" and key.isdigit():
+        return board
+    vocabulary = {"industry": Industry, "domain": SkillDomain, "job": JobGroup}.get(kind)
+    if vocabulary is None or key not in vocabulary.values:
         raise Http404
     return board
 
@@ -71,24 +85,28 @@ def leaderboard(board: str, n: int, viewer: User | None) -> list[BoardRow]:
     """Top n of a board. People who have not agreed to appear publicly are counted and ranked
     but shown anonymized (to everyone but themselves), without a link to their record."""
     entries = boards.backend().top(board, n)
-    profiles = TalentProfile.objects.select_related("person", "city").in_bulk(
-        [e.person_id for e in entries], field_name="person_id"
-    )
+    # One joined query of plain values: model instances and per-row choice lookups (lazy
+    # translations hashed on every call) cost more than the board itself at 100 rows.
+    found = {
+        pid: (public, level, name, city)
+        for pid, public, level, name, city in TalentProfile.objects.filter(
+            person_id__in=[e.person_id for e in entries]
+        ).values_list("person_id", "public_consent", "level", "person__real_name", "city__name")
+    }
+    labels = {code: str(label) for code, label in SkillLevel.choices}
     me = viewer.pk if viewer is not None and viewer.is_authenticated else None
     rows = []
     for entry in entries:
-        profile = profiles.get(entry.person_id)
-        if profile is None:
+        if entry.person_id not in found:
             continue
-        public = profile.public_consent
-        name = profile.person.real_name if public or entry.person_id == me else mask_name(profile.person.real_name)
+        public, level, real_name, city = found[entry.person_id]
         rows.append(
             BoardRow(
                 rank=entry.rank,
                 index=entry.index,
-                name=name,
-                city=profile.city.name if profile.city else "",
-                level=profile.get_level_display(),
+                name=real_name if public or entry.person_id == me else mask_name(real_name),
+                city=city or "",
+                level=labels.get(level, ""),
                 is_me=entry.person_id == me,
                 public=public,
                 person_id=entry.person_id if public else None,
