@@ -17,6 +17,7 @@ from accounts.exchange import actions, selectors
 from accounts.exchange.files import FORMATS, template_xlsx, write_csv
 from accounts.exchange.forms import ExportForm, UploadForm
 from accounts.exchange.models import JobKind, JobStatus
+from accounts.exchange.registry import all_record_types, get_record_type
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 500
@@ -27,7 +28,10 @@ def index(request: HttpRequest) -> HttpResponse:
     types = selectors.record_types_for(request.user)
     if not types:
         raise PermissionDenied(_("您没有可导入或导出的数据。"))
-    jobs = selectors.jobs_of(request.user)[:15]
+    labels = {rt.key: rt.label for rt in all_record_types()}
+    jobs = list(selectors.jobs_of(request.user).defer("errors")[:15])
+    for job in jobs:
+        job.type_label = labels.get(job.record_type, job.record_type)
     return render(request, "exchange/index.html", {"types": types, "jobs": jobs, "export_form": ExportForm()})
 
 
@@ -74,8 +78,6 @@ def upload(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
     job = selectors.access_job(request.user, job_id)
-    from accounts.exchange.registry import get_record_type
-
     record_type = get_record_type(job.record_type)
     return render(
         request,
@@ -149,8 +151,6 @@ def job_download(request: HttpRequest, job_id: str) -> FileResponse:
     path = actions.job_path(job)
     if job.kind != JobKind.EXPORT or job.status != JobStatus.DONE or path is None or not path.exists():
         raise Http404
-    from accounts.exchange.registry import get_record_type
-
     record_type = get_record_type(job.record_type)
     label = record_type.label if record_type else job.record_type
     name = f"{label}-{timezone.localtime(job.created_at):%Y%m%d-%H%M}.{job.file_format}"

@@ -1,0 +1,128 @@
+"""Data exchange in the browser: upload a people file with errors, read the row report, upload the
+fixed file, import it with the live progress bar (the background worker runs beside the server),
+and download an export. Screenshots at desktop and phone width."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from accounts.demo import DEMO_PASSWORD
+from accounts.models import User
+from tests.e2e.conftest import PHONE, assert_fits, login
+from tests.exchange.conftest import PEOPLE_HEADER, person_row, xlsx_bytes
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PROVINCE_ADMIN = "13800000008"
+ROWS = 1200  # above the inline threshold (1,000 rows): processed by the worker with a progress bar
+
+
+@pytest.fixture
+def worker():
+    """The background worker, as `make run` starts it, in a thread of the test process (it shares
+    the test database with the forked server)."""
+    from django.db import connections
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    runner = Worker(
+        queue_names=["*"],
+        interval=1.5,
+        batch=False,
+        backend_name="exchange",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="e2e-worker",
+    )
+
+    def run() -> None:
+        try:
+            runner.run()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    yield runner
+    runner.running = False
+    thread.join(timeout=10)
+
+
+def people_file(tmp_path: Path, name: str, *, broken: bool) -> Path:
+    rows = [person_row(n) for n in range(ROWS)]
+    if broken:
+        rows[10][3] = "火星"
+        rows[20][2] = rows[20][2][:17] + ("0" if rows[20][2][17] != "0" else "1")
+        rows[30][1] = "1370000"
+    path = tmp_path / name
+    path.write_bytes(xlsx_bytes(PEOPLE_HEADER, rows))
+    return path
+
+
+def test_an_admin_fixes_a_file_imports_it_with_progress_and_exports(
+    demo, worker, new_page, shot, tmp_path, live_url
+) -> None:
+    page = new_page()
+    login(page, PROVINCE_ADMIN, DEMO_PASSWORD)
+    page.goto("/exchange/")
+    assert page.get_by_role("heading", name="数据交换").is_visible()
+    shot(page, "exchange-index-desktop")
+
+    page.get_by_role("link", name="导入人员").click()
+    page.get_by_label("数据文件").set_input_files(str(people_file(tmp_path, "学员名单.xlsx", broken=True)))
+    page.get_by_role("button", name="上传并校验").click()
+    page.get_by_role("heading", name="校验结果（尚未写入）").wait_for(timeout=60_000)
+    assert page.locator("[data-figure=error-rows]").inner_text() == "3"
+    errors = page.locator("table.exchange-errors tbody tr")
+    assert errors.count() == 3
+    assert "未知城市“火星”" in errors.nth(0).inner_text() and errors.nth(0).locator("td").first.inner_text() == "12"
+    assert "校验位不正确" in errors.nth(1).inner_text()
+    assert "11 位" in errors.nth(2).inner_text()
+    assert page.get_by_role("button", name="确认导入").count() == 0
+    shot(page, "exchange-preview-desktop")
+    preview_url = page.url
+    assert not User.objects.filter(mobile__startswith="137").exists()
+
+    page.get_by_role("link", name="上传修改后的文件").click()
+    page.get_by_label("数据文件").set_input_files(str(people_file(tmp_path, "学员名单-已修改.xlsx", broken=False)))
+    page.get_by_role("button", name="上传并校验").click()
+    page.get_by_role("button", name=f"确认导入 {ROWS} 行").click(timeout=60_000)
+    assert page.locator("#job-progress .progress").is_visible()
+    # Catch the bar moving (or the result, if the worker was quicker than the poll).
+    page.wait_for_function(
+        "() => { const p = document.querySelector('[data-percent]'); return !p || Number(p.textContent) > 0; }",
+        timeout=60_000,
+    )
+    shot(page, "exchange-progress-desktop")
+    page.get_by_role("heading", name="导入结果").wait_for(timeout=60_000)
+    assert page.locator("[data-figure=created]").inner_text() == str(ROWS)
+    shot(page, "exchange-imported-desktop")
+    assert User.objects.filter(mobile__startswith="137").count() == ROWS
+
+    page.goto("/exchange/")
+    page.locator("#fmt-people").select_option("xlsx")
+    page.get_by_role("button", name="导出人员").click()
+    download_button = page.get_by_role("link", name="下载文件")
+    download_button.wait_for(timeout=60_000)
+    assert page.get_by_text("本次导出已记入审计日志").is_visible()
+    with page.expect_download() as info:
+        download_button.click()
+    saved = tmp_path / "export.xlsx"
+    info.value.save_as(saved)
+    table = list(load_workbook(saved).worksheets[0].iter_rows(values_only=True))
+    assert list(table[0]) == PEOPLE_HEADER
+    assert len(table) == 1 + User.objects.count()
+    shot(page, "exchange-export-desktop")
+
+    phone = new_page(PHONE)
+    login(phone, PROVINCE_ADMIN, DEMO_PASSWORD)
+    phone.goto(preview_url.replace(live_url, ""))
+    phone.get_by_role("heading", name="错误明细（3 处）").wait_for()
+    assert_fits(phone)
+    shot(phone, "exchange-preview-phone")
+    phone.goto("/exchange/")
+    assert_fits(phone)
+    shot(phone, "exchange-index-phone")
