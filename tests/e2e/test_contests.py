@@ -1,0 +1,147 @@
+"""Contest lifecycle in a browser: an organizer creates a contest, a learner registers and is
+approved, prints the ticket, two judges score, the chief judge signs off, results are published
+with awards and the award certificate verifies publicly."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.demo import DEMO_PASSWORD
+from tests.e2e.conftest import PHONE, assert_fits, login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+ORGANIZER, JUDGE, LEARNER = "13800000004", "13800000005", "13800000001"
+SECOND_JUDGE = "13800000099"
+
+
+def _second_judge() -> None:
+    from accounts import actions
+    from accounts.choices import OrgKind, Role
+    from accounts.models import Organization, Region
+
+    org = Organization.objects.filter(kind=OrgKind.TRAINING).first() or Organization.objects.create(
+        name="测试培训中心", credit_code="91370100MA0000099X", region=Region.objects.get(code="370100")
+    )
+    actions.register_user(
+        mobile=SECOND_JUDGE,
+        real_name="钱评委",
+        password=DEMO_PASSWORD,
+        organization=org,
+        region=org.region,
+        roles=(Role.JUDGE,),
+    )
+
+
+def _fill_sheet(page, values: list[str]) -> None:
+    inputs = page.locator("table.sheet input")
+    for i, value in enumerate(values):
+        inputs.nth(i).fill(value)
+    page.get_by_role("button", name="保存评分").click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_contest_from_creation_to_a_publicly_verified_award(demo, new_page, shot) -> None:
+    _second_judge()
+    organizer = new_page()
+    login(organizer, ORGANIZER, DEMO_PASSWORD)
+    organizer.goto("/contests/manage/")
+    organizer.get_by_role("link", name="创建竞赛").click()
+    organizer.get_by_label("竞赛名称").fill("2026 年济南市数据分析技能竞赛")
+    organizer.get_by_label("网址标识").fill("jn-data-2026")
+    organizer.get_by_label("级别").select_option("city")
+    organizer.get_by_label("状态").select_option("open")
+    organizer.get_by_label("竞赛公告").fill("面向济南市中小企业员工，个人赛。")
+    organizer.get_by_label("奖项设置方式").select_option("count")
+    organizer.get_by_label("一等奖（比例或名额）").fill("1")
+    organizer.get_by_label("二等奖（比例或名额）").fill("0")
+    organizer.get_by_label("三等奖（比例或名额）").fill("0")
+    shot(organizer, "contests-create")
+    organizer.get_by_role("button", name="保存").click()
+    organizer.wait_for_url("**/contests/manage/jn-data-2026/")
+    organizer.get_by_label("赛项名称").fill("数据分析")
+    organizer.get_by_role("button", name="添加赛项").click()
+    for mobile, chief in ((JUDGE, True), (SECOND_JUDGE, False)):
+        form = organizer.locator("form", has=organizer.get_by_role("button", name="分配裁判"))
+        select = form.locator("select[name=judge]")
+        name = "刘卫东" if mobile == JUDGE else "钱评委"
+        select.select_option(label=next(o for o in select.locator("option").all_inner_texts() if name in o))
+        if chief:
+            form.get_by_label("裁判长").check()
+        form.get_by_role("button", name="分配裁判").click()
+        organizer.wait_for_load_state("networkidle")
+    task_form = organizer.locator("form", has=organizer.get_by_role("button", name="添加任务"))
+    task_form.locator("input[name=title]").fill("销售数据清洗与可视化")
+    organizer.get_by_role("button", name="添加任务").click()
+    shot(organizer, "contests-console-setup")
+    item_form = organizer.locator("form", has=organizer.get_by_role("button", name="添加评分项"))
+    item_form.locator("select[name=kind]").select_option("measurement")
+    item_form.locator("input[name=description]").fill("清洗结果正确")
+    item_form.locator("input[name=points]").fill("40")
+    item_form.get_by_role("button", name="添加评分项").click()
+    item_form = organizer.locator("form", has=organizer.get_by_role("button", name="添加评分项"))
+    item_form.locator("select[name=kind]").select_option("judgement")
+    item_form.locator("input[name=description]").fill("图表表达清晰")
+    item_form.locator("input[name=points]").fill("60")
+    item_form.get_by_role("button", name="添加评分项").click()
+    assert organizer.get_by_text("图表表达清晰").is_visible()
+
+    learner = new_page(PHONE)
+    login(learner, LEARNER, DEMO_PASSWORD)
+    learner.goto("/contests/jn-data-2026/")
+    assert learner.get_by_text("面向济南市中小企业员工").is_visible()
+    learner.get_by_label("报名赛项").select_option(label="数据分析")
+    learner.get_by_role("button", name="提交报名").click()
+    assert learner.get_by_text("报名已提交").is_visible()
+    assert_fits(learner)
+    shot(learner, "contests-registered-phone")
+
+    organizer.reload()
+    organizer.get_by_role("button", name="通过").click()
+    assert organizer.get_by_text("已通过并生成准考证").is_visible()
+    shot(organizer, "contests-console")
+
+    learner.reload()
+    learner.get_by_role("link", name="打印准考证").click()
+    assert learner.get_by_text("准考证号", exact=True).is_visible()
+    assert_fits(learner)
+    shot(learner, "contests-ticket-phone")
+
+    second = new_page()
+    login(second, SECOND_JUDGE, DEMO_PASSWORD)
+    second.goto("/contests/judge/")
+    second.get_by_role("link", name="数据分析").click()
+    _fill_sheet(second, ["36", "2"])
+    chief = new_page()
+    login(chief, JUDGE, DEMO_PASSWORD)
+    chief.goto("/contests/judge/")
+    chief.get_by_role("link", name="2026 年济南市数据分析技能竞赛 · 数据分析").click()
+    _fill_sheet(chief, ["38", "3"])
+    shot(chief, "contests-judge-sheet")
+    chief.get_by_role("button", name="签字确认").click()
+    assert chief.get_by_text("已签字确认").first.is_visible()
+
+    organizer.reload()
+    organizer.get_by_text("手工录入理论成绩").click()
+    organizer.locator("input[name^='theory-']").first.fill("88")
+    organizer.get_by_role("button", name="保存理论成绩").click()
+    organizer.get_by_role("button", name="公布成绩").click()
+    assert organizer.get_by_text("成绩已公布").first.is_visible()
+    organizer.get_by_role("button", name="核对重算").click()
+    assert organizer.get_by_text("与公布成绩一致").is_visible()
+
+    learner.goto("/contests/jn-data-2026/")
+    assert learner.get_by_text("一等奖").first.is_visible()
+    shot(learner, "contests-result-phone")
+    from lms.models import Certificate
+
+    certificate = Certificate.objects.get(source="competitions.award")
+    learner.get_by_role("link", name="获奖证书").click()
+    assert learner.get_by_text(certificate.number).first.is_visible()
+    shot(learner, "contests-certificate-phone")
+    visitor = new_page()
+    visitor.goto(f"/learn/verify/{certificate.verify_code}/")
+    assert visitor.get_by_text("一等奖").first.is_visible()
+    shot(visitor, "contests-certificate-verified")
+    visitor.goto("/contests/jn-data-2026/results/")
+    assert visitor.get_by_text("王小明").is_visible()
