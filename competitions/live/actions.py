@@ -1,0 +1,705 @@
+"""Every change of state of a live round: host actions, joining, the answer group commit, scoring.
+
+Host actions lock the round row (`select_for_update`), check the state machine, write an audit
+record, bump `LiveRound.seq` once per broadcast, and return an `Outcome` whose frames the hub
+publishes after the transaction committed. Nothing here talks to sockets.
+
+Scoring (per round, `LiveRound.scoring_mode`):
+- accuracy: a correct answer earns the question's points;
+- speed: a correct answer earns between 50 % and 100 % of the points, linearly by the time
+  taken (`points × (1 − 0.5 × elapsed / limit)`), as popular quiz products do;
+- streak bonus (off by default): +10 % of the points per earlier consecutive correct answer,
+  at most +50 %.
+Tie-break (rank order): higher score; then less total time of correct answers; then the earlier
+last correct answer; then the earlier seat. Scores are applied when a question closes (the
+tally); `rebuild_scores` replays the same rules from the stored answers.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.actions import audit
+from accounts.models import AuditEvent, User
+from competitions.live import events, selectors
+from competitions.live.models import (
+    LiveAnswer,
+    LiveQuestion,
+    LiveRound,
+    Participant,
+    RoundState,
+    ScoringMode,
+    SignalKind,
+    SuspiciousSignal,
+)
+from competitions.models import RegistrationStatus, Ticket
+from lms.grading import grade
+
+# Faster than anyone can read a question and tap an option: recorded for organizers, still scored.
+TOO_FAST_MS = 800
+CENT = Decimal("0.01")
+
+
+class LiveError(Exception):
+    """A refused request; `code` is one of events.ErrorCode and `message` is for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Broadcast:
+    """One frame for every connection of a round (encoded once), and what goes with it."""
+
+    frame: str
+    seq: int
+    host_frame: str | None = None
+    hosts_only: bool = False
+    standings: dict[str, list[Any]] | None = None
+    closes_at: float | None = None
+    question_id: int | None = None
+
+
+@dataclass
+class Outcome:
+    broadcasts: list[Broadcast] = field(default_factory=list)
+    close_channels: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _now_ts() -> float:
+    return timezone.now().timestamp()
+
+
+def _locked(round_id: int) -> LiveRound:
+    return LiveRound.objects.select_for_update().select_related("contest").get(pk=round_id)
+
+
+def _next_seq(live_round: LiveRound) -> int:
+    live_round.seq += 1
+    return live_round.seq
+
+
+def _require_host(actor: User, live_round: LiveRound) -> None:
+    if not selectors.can_host(actor, live_round.contest):
+        raise LiveError("forbidden", _("只有本竞赛的组织者可以操作主持台。"))
+
+
+def _state_msg(live_round: LiveRound, seq: int) -> events.RoundStateMsg:
+    current = live_round.current
+    return events.RoundStateMsg(
+        seq=seq,
+        server_time=_now_ts(),
+        state=live_round.state,
+        paused=live_round.paused_at is not None,
+        frozen=live_round.frozen,
+        question_id=current.pk if current else None,
+        closes_at=selectors.ts(current.closes_at) if current else None,
+        remaining=selectors.remaining(live_round),
+    )
+
+
+def _board_broadcast(live_round: LiveRound, last: LiveQuestion | None = None) -> Broadcast:
+    seq = _next_seq(live_round)
+    public = selectors.leaderboard(live_round, public=live_round.frozen, seq=seq)
+    host = selectors.leaderboard(live_round, public=False, seq=seq) if live_round.frozen else None
+    return Broadcast(
+        frame=public.model_dump_json(),
+        seq=seq,
+        host_frame=host.model_dump_json() if host else None,
+        standings=selectors.standings(live_round, public=live_round.frozen, last=last),
+    )
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+def answer_points(
+    live_round: LiveRound, live_question: LiveQuestion, answer: LiveAnswer, streak_before: int
+) -> Decimal:
+    """Points for one answer under the round's scoring mode (see the module docstring)."""
+    if not answer.is_correct:
+        return Decimal(0)
+    base = live_question.points
+    points = base
+    if live_round.scoring_mode == ScoringMode.SPEED:
+        limit = max(1, live_question.seconds * 1000)
+        fraction = Decimal(min(answer.elapsed_ms, limit)) / Decimal(limit)
+        points = base * (1 - Decimal("0.5") * fraction)
+    if live_round.streak_bonus and streak_before:
+        points += base * Decimal("0.1") * min(streak_before, 5)
+    return points.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class SeatScore:
+    score: Decimal = Decimal(0)
+    correct: int = 0
+    correct_ms: int = 0
+    last_correct_at: datetime | None = None
+    streak: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "score": str(self.score),
+            "correct": self.correct,
+            "correct_ms": self.correct_ms,
+            "last_correct_at": self.last_correct_at.isoformat() if self.last_correct_at else None,
+        }
+
+
+def replay(live_round: LiveRound) -> tuple[dict[int, SeatScore], dict[int, Decimal]]:
+    """Recompute every seat's score and every answer's points from the stored answers, replaying
+    the tallied questions in order. Returns (seat id → SeatScore, answer id → points)."""
+    questions = list(live_round.questions.filter(tallied=True).order_by("position"))
+    answers: dict[int, dict[int, LiveAnswer]] = {}
+    for answer in LiveAnswer.objects.filter(live_question__in=questions).order_by("id"):
+        answers.setdefault(answer.live_question_id, {})[answer.participant_id] = answer
+    seats = {pid: SeatScore() for pid in Participant.objects.filter(round=live_round).values_list("id", flat=True)}
+    points: dict[int, Decimal] = {}
+    for lq in questions:
+        by_seat = answers.get(lq.pk, {})
+        for pid, seat in seats.items():
+            answer = by_seat.get(pid)
+            if answer is None:
+                seat.streak = 0
+                continue
+            earned = answer_points(live_round, lq, answer, seat.streak)
+            points[answer.pk] = earned
+            if answer.is_correct:
+                seat.score += earned
+                seat.correct += 1
+                seat.correct_ms += answer.elapsed_ms
+                seat.last_correct_at = answer.received_at
+                seat.streak += 1
+            else:
+                seat.streak = 0
+    return seats, points
+
+
+def _apply_scores(live_round: LiveRound, actor: User | None, reason: str, only: set[int] | None = None) -> int:
+    """Bring stored scores in line with `replay`, auditing each seat whose score changed."""
+    seats, points = replay(live_round)
+    changed_answers = [
+        a for a in LiveAnswer.objects.filter(pk__in=list(points)).only("id", "points") if a.points != points[a.pk]
+    ]
+    for a in changed_answers:
+        a.points = points[a.pk]
+    LiveAnswer.objects.bulk_update(changed_answers, ["points"], batch_size=500)
+    qs = Participant.objects.filter(round=live_round)
+    if only is not None:
+        qs = qs.filter(pk__in=only)
+    changed: list[Participant] = []
+    audits: list[AuditEvent] = []
+    for p in qs:
+        new = seats.get(p.pk, SeatScore())
+        before = SeatScore(p.score, p.correct, p.correct_ms, p.last_correct_at)
+        if (p.score, p.correct, p.correct_ms, p.last_correct_at, p.streak) == (
+            new.score,
+            new.correct,
+            new.correct_ms,
+            new.last_correct_at,
+            new.streak,
+        ):
+            continue
+        p.score, p.correct, p.correct_ms, p.last_correct_at, p.streak = (
+            new.score,
+            new.correct,
+            new.correct_ms,
+            new.last_correct_at,
+            new.streak,
+        )
+        if not live_round.frozen:
+            p.public_score, p.public_correct, p.public_correct_ms, p.public_last_correct_at = (
+                p.score,
+                p.correct,
+                p.correct_ms,
+                p.last_correct_at,
+            )
+        changed.append(p)
+        if before.as_dict() != new.as_dict():
+            audits.append(
+                AuditEvent(
+                    actor=actor,
+                    action="live.score",
+                    target_type="live.participant",
+                    target_id=str(p.pk),
+                    before=before.as_dict(),
+                    after=new.as_dict(),
+                    reason=reason,
+                )
+            )
+    fields = ["score", "correct", "correct_ms", "last_correct_at", "streak"]
+    if not live_round.frozen:
+        fields += ["public_score", "public_correct", "public_correct_ms", "public_last_correct_at"]
+    Participant.objects.bulk_update(changed, fields, batch_size=500)
+    AuditEvent.objects.bulk_create(audits, batch_size=500)
+    return len(changed)
+
+
+def _publish_public(live_round: LiveRound) -> None:
+    Participant.objects.filter(round=live_round).update(
+        public_score=models_f("score"),
+        public_correct=models_f("correct"),
+        public_correct_ms=models_f("correct_ms"),
+        public_last_correct_at=models_f("last_correct_at"),
+    )
+
+
+def models_f(name: str) -> Any:
+    from django.db.models import F
+
+    return F(name)
+
+
+# --- joining ------------------------------------------------------------------------------
+
+
+@dataclass
+class JoinResult:
+    participant: Participant
+    ticket: Ticket
+    replaced_channel: str = ""
+
+
+def join(live_round: LiveRound, user: User, ticket_number: str, access_code: str, channel_name: str) -> JoinResult:
+    """Seat the signed-in person holding this ticket. The ticket must belong to the round's contest,
+    its access code must match, the registration must be approved and the ticket's person must be
+    `user` (nobody can play for someone else). An earlier live connection of the same ticket is
+    replaced (and recorded as two devices)."""
+    ticket = (
+        Ticket.objects.select_related("registration__person")
+        .filter(number=ticket_number.strip(), registration__contest_id=live_round.contest_id)
+        .first()
+    )
+    if ticket is None or not hmac.compare_digest(ticket.access_code, access_code.strip()):
+        raise LiveError("bad_ticket", _("准考证号或访问码不正确，请核对准考证。"))
+    registration = ticket.registration
+    if registration.status != RegistrationStatus.APPROVED:
+        raise LiveError("bad_ticket", _("该报名尚未通过审核，不能进入赛场。"))
+    if registration.person_id != user.pk:
+        raise LiveError("wrong_person", _("这张准考证不属于当前登录的账号，请用本人账号登录。"))
+    with transaction.atomic():
+        participant, _created = Participant.objects.select_for_update().get_or_create(
+            round=live_round, registration=registration
+        )
+        if participant.kicked:
+            raise LiveError("kicked", _("您已被组织者移出本场比赛，如有疑问请联系现场工作人员。"))
+        replaced = (
+            participant.channel_name if participant.connected and participant.channel_name != channel_name else ""
+        )
+        if replaced:
+            SuspiciousSignal.objects.create(
+                round=live_round, participant=participant, kind=SignalKind.TWO_DEVICES, detail={"replaced": True}
+            )
+        participant.channel_name = channel_name
+        participant.connected = True
+        participant.save(update_fields=["channel_name", "connected"])
+    return JoinResult(participant=participant, ticket=ticket, replaced_channel=replaced)
+
+
+def leave(participant_id: int, channel_name: str) -> bool:
+    """Mark the seat offline if this connection is still its live one."""
+    return bool(
+        Participant.objects.filter(pk=participant_id, channel_name=channel_name).update(
+            connected=False, channel_name=""
+        )
+    )
+
+
+def record_page_hidden(participant: Participant, question_id: int | None) -> bool:
+    """Recorded only while a question is open: looking away between questions is fine."""
+    live_round = participant.round
+    live_round.refresh_from_db(fields=["state", "current"])
+    if live_round.state != RoundState.QUESTION or live_round.current_id is None:
+        return False
+    SuspiciousSignal.objects.create(
+        round_id=participant.round_id,
+        participant=participant,
+        kind=SignalKind.PAGE_HIDDEN,
+        detail={"question_id": live_round.current_id},
+    )
+    return True
+
+
+# --- host actions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_next(actor: User, round_id: int) -> Outcome:
+    """Open the next question: server-set opens_at = now, closes_at = now + its seconds.
+    Allowed from the lobby or after the previous question closed."""
+    live_round = _locked(round_id)
+    _require_host(actor, live_round)
+    if live_round.state in (RoundState.QUESTION, RoundState.ENDED) or live_round.paused_at:
+        raise LiveError("bad_state", _("当前题目尚未截止或比赛已结束，不能开启下一题。"))
+    position = live_round.current.position if live_round.current else 0
+    nxt = live_round.questions.filter(position__gt=position).select_related("question").order_by("position").first()
+    if nxt is None:
+        raise LiveError("bad_state", _("题目已全部出完，请展示排行榜或结束本场。"))
+    now = timezone.now()
+    nxt.opens_at, nxt.closes_at = now, now + timedelta(seconds=nxt.seconds)
+    nxt.save(update_fields=["opens_at", "closes_at"])
+    before = live_round.state
+    live_round.state, live_round.current = RoundState.QUESTION, nxt
+    live_round.started_at = live_round.started_at or now
+    seq = _next_seq(live_round)
+    live_round.save(update_fields=["state", "current", "started_at", "seq"])
+    audit(actor, "live.open_question", live_round, before={"state": before}, after={"question": nxt.pk})
+    msg = events.QuestionOpen(
+        seq=seq,
+        server_time=now.timestamp(),
+        question=selectors.question_view(nxt),
+        opens_at=now.timestamp(),
+        closes_at=nxt.closes_at.timestamp(),
+    )
+    return Outcome([Broadcast(msg.model_dump_json(), seq, closes_at=msg.closes_at, question_id=nxt.pk)])
+
+
+@transaction.atomic
+def close_question(
+    actor: User | None, round_id: int, *, question_id: int | None = None, if_due: bool = False
+) -> Outcome:
+    """Close the open question (early by the host, or by the timer with `if_due`) and tally it.
+
+    Idempotent for the timer: every process schedules one, the first to lock the round wins.
+    Answers that arrived before the close but commit after the tally are scored on commit.
+    """
+    live_round = _locked(round_id)
+    if actor is not None:
+        _require_host(actor, live_round)
+    current = live_round.current
+    if live_round.state != RoundState.QUESTION or current is None or (question_id and current.pk != question_id):
+        if if_due:
+            return Outcome()
+        raise LiveError("bad_state", _("当前没有正在作答的题目。"))
+    now = timezone.now()
+    if if_due and (live_round.paused_at is not None or current.closes_at > now):
+        return Outcome()
+    if current.closes_at > now:
+        current.closes_at = now
+    current.tallied = True
+    current.save(update_fields=["closes_at", "tallied"])
+    live_round.state = RoundState.CLOSED
+    seq = _next_seq(live_round)
+    live_round.save(update_fields=["state", "seq"])
+    _apply_scores(live_round, actor, reason=f"question {current.position} tallied")
+    audit(actor, "live.close_question", live_round, after={"question": current.pk, "early": not if_due})
+    msg = events.QuestionClosed(
+        seq=seq,
+        server_time=now.timestamp(),
+        question_id=current.pk,
+        closes_at=current.closes_at.timestamp(),
+        answered=current.answers.count(),
+    )
+    return Outcome([Broadcast(msg.model_dump_json(), seq, question_id=current.pk)])
+
+
+@transaction.atomic
+def reveal(actor: User, round_id: int) -> Outcome:
+    """Show the answer key, the explanation and the distribution; each contestant gets their
+    result, score and rank with it."""
+    live_round = _locked(round_id)
+    _require_host(actor, live_round)
+    current = live_round.current
+    if live_round.state != RoundState.CLOSED or current is None:
+        raise LiveError("bad_state", _("请先截止当前题目，再揭晓答案。"))
+    current.revealed_at = timezone.now()
+    current.save(update_fields=["revealed_at"])
+    live_round.state = RoundState.REVEALED
+    seq = _next_seq(live_round)
+    live_round.save(update_fields=["state", "seq"])
+    audit(actor, "live.reveal", live_round, after={"question": current.pk})
+    msg = selectors.reveal_message(current, seq=seq)
+    return Outcome(
+        [
+            Broadcast(
+                msg.model_dump_json(),
+                seq,
+                standings=selectors.standings(live_round, public=live_round.frozen, last=current),
+                question_id=current.pk,
+            )
+        ]
+    )
+
+
+@transaction.atomic
+def show_leaderboard(actor: User, round_id: int) -> Outcome:
+    live_round = _locked(round_id)
+    _require_host(actor, live_round)
+    if live_round.state not in (RoundState.REVEALED, RoundState.CLOSED, RoundState.LOBBY, RoundState.LEADERBOARD):
+        raise LiveError("bad_state", _("答题进行中，截止后才能展示排行榜。"))
+    live_round.state = RoundState.LEADERBOARD
+    out = Outcome([_board_broadcast(live_round, last=live_round.current)])
+    live_round.save(update_fields=["state", "seq"])
+    audit(actor, "live.show_leaderboard", live_round)
+    return out
+
+
+@transaction.atomic
+def set_frozen(actor: User, round_id: int, frozen: bool) -> Outcome:
+    """Freeze: the public and contestant boards stop moving (organizers still see the true
+    board). Unfreeze publishes the true standings."""
+    live_round = _locked(round_id)
+    _require_host(actor, live_round)
+    if live_round.frozen == frozen:
+        raise LiveError("bad_state", _("排行榜已经是这个状态。"))
+    live_round.frozen = frozen
+    if not frozen:
+        _publish_public(live_round)
+    seq = _next_seq(live_round)
+    state = _state_msg(live_round, seq)
+    out = Outcome([Broadcast(state.model_dump_json(), seq)])
+    if not frozen:
+        out.broadcasts.append(_board_broadcast(live_round, last=live_round.current))
+    live_round.save(update_fields=["frozen", "seq"])
+    audit(actor, "live.unfreeze" if not frozen else "live.freeze", live_round, after={"frozen": frozen})
+    return out
+
+
+@transaction.atomic
+def set_paused(actor: User, round_id: int, paused: bool) -> Outcome:
+    """Pause stops the clock of the open question (answers are refused while paused); resume
+    moves its close time on by the paused duration."""
+    live_round = _locked(round_id)
+    _require_host(actor, live_round)
+    if live_round.state != RoundState.QUESTION or live_round.current is None:
+        raise LiveError("bad_state", _("只有答题进行中才能暂停或继续。"))
+    if (live_round.paused_at is not None) == paused:
+        raise LiveError("bad_state", _("比赛已经是这个状态。"))
+    now = timezone.now()
+    current = live_round.current
+    if paused:
+        live_round.paused_at = now
+    else:
+        gap = now - live_round.paused_at
+        current.closes_at += gap
+        current.paused_ms += int(gap.total_seconds() * 1000)
+        current.save(update_fields=["closes_at", "paused_ms"])
+        live_round.paused_at = None
+    seq = _next_seq(live_round)
+    live_round.save(update_fields=["paused_at", "seq"])
+    audit(actor, "live.pause" if paused else "live.resume", live_round)
+    msg = _state_msg(live_round, seq)
+    return Outcome(
+        [Broadcast(msg.model_dump_json(), seq, closes_at=None if paused else msg.closes_at, question_id=current.pk)]
+    )
+
+
+@transaction.atomic
+def end_round(actor: User, round_id: int) -> Outcome:
+    """End the round. A frozen board is unfrozen: the published final results are the true ones."""
+    live_round = _locked(round_id)
+    _require_host(actor, live_round)
+    if live_round.state == RoundState.QUESTION:
+        raise LiveError("bad_state", _("请先截止当前题目，再结束本场。"))
+    if live_round.state == RoundState.ENDED:
+        raise LiveError("bad_state", _("本场已经结束。"))
+    live_round.state, live_round.frozen, live_round.ended_at = RoundState.ENDED, False, timezone.now()
+    _publish_public(live_round)
+    seq = _next_seq(live_round)
+    state = _state_msg(live_round, seq)
+    out = Outcome([Broadcast(state.model_dump_json(), seq), _board_broadcast(live_round, last=live_round.current)])
+    live_round.save(update_fields=["state", "frozen", "ended_at", "seq"])
+    audit(actor, "live.end", live_round)
+    return out
+
+
+@transaction.atomic
+def kick(actor: User, round_id: int, ticket_number: str) -> Outcome:
+    """Remove a contestant's connection and keep them out of this round."""
+    live_round = _locked(round_id)
+    _require_host(actor, live_round)
+    participant = (
+        Participant.objects.select_for_update()
+        .filter(round=live_round, registration__ticket__number=ticket_number.strip())
+        .first()
+    )
+    if participant is None:
+        raise LiveError("bad_ticket", _("本场没有这个准考证号的选手。"))
+    channel = participant.channel_name
+    participant.kicked, participant.connected, participant.channel_name = True, False, ""
+    participant.save(update_fields=["kicked", "connected", "channel_name"])
+    audit(actor, "live.kick", participant, after={"ticket": ticket_number})
+    return Outcome(close_channels=[(channel, "kicked")] if channel else [])
+
+
+COMMANDS = {
+    "open_next": lambda actor, rid, cmd: open_next(actor, rid),
+    "close": lambda actor, rid, cmd: close_question(actor, rid),
+    "reveal": lambda actor, rid, cmd: reveal(actor, rid),
+    "leaderboard": lambda actor, rid, cmd: show_leaderboard(actor, rid),
+    "freeze": lambda actor, rid, cmd: set_frozen(actor, rid, True),
+    "unfreeze": lambda actor, rid, cmd: set_frozen(actor, rid, False),
+    "pause": lambda actor, rid, cmd: set_paused(actor, rid, True),
+    "resume": lambda actor, rid, cmd: set_paused(actor, rid, False),
+    "end": lambda actor, rid, cmd: end_round(actor, rid),
+    "kick": lambda actor, rid, cmd: kick(actor, rid, cmd.ticket),
+}
+
+
+def run_command(actor: User, round_id: int, command: events.Command) -> Outcome:
+    return COMMANDS[command.action](actor, round_id, command)
+
+
+# --- answers: the group commit ------------------------------------------------------------
+
+
+@dataclass
+class PendingAnswer:
+    participant_id: int
+    round_id: int
+    answer_id: uuid.UUID
+    question_id: int
+    response: Any
+    received_at: datetime
+
+
+@dataclass
+class AnswerResult:
+    ack: events.Ack | None = None
+    error: events.Error | None = None
+
+
+def _err(code: str, message: str, answer_id: uuid.UUID) -> AnswerResult:
+    return AnswerResult(error=events.Error(code=code, message=message, answer_id=answer_id))
+
+
+@transaction.atomic
+def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
+    """Commit a batch of answers in one transaction; the caller acknowledges after it returns.
+
+    Rules: only the round's current question, between its opens_at and closes_at by the server's
+    receipt time, not while paused; one answer per seat per question (a second id is refused);
+    a retried id gets the same acknowledgement. The question rows are locked so that a close's
+    tally and a batch never interleave; an answer that arrived in time but commits after the
+    tally is scored at once.
+    """
+    question_ids = sorted({p.question_id for p in batch})
+    questions = {
+        q.pk: q
+        for q in LiveQuestion.objects.select_for_update()
+        .filter(pk__in=question_ids)
+        .select_related("question", "round")
+    }
+    seat_ids = {p.participant_id for p in batch}
+    existing = list(
+        LiveAnswer.objects.filter(participant_id__in=seat_ids).filter(
+            Q(client_id__in=[p.answer_id for p in batch]) | Q(live_question_id__in=question_ids)
+        )
+    )
+    by_id = {(a.participant_id, a.client_id): a for a in existing}
+    by_seat = {(a.participant_id, a.live_question_id): a for a in existing}
+    results: list[AnswerResult | None] = [None] * len(batch)
+    to_insert: dict[tuple[int, int], tuple[int, LiveAnswer]] = {}
+    for i, p in enumerate(batch):
+        prior = by_id.get((p.participant_id, p.answer_id))
+        if prior is not None:
+            results[i] = AnswerResult(
+                ack=events.Ack(
+                    answer_id=p.answer_id,
+                    question_id=prior.live_question_id,
+                    received_at=prior.received_at.timestamp(),
+                    duplicate=True,
+                )
+            )
+            continue
+        lq = questions.get(p.question_id)
+        if lq is None or lq.round_id != p.round_id:
+            results[i] = _err("not_open", _("这道题不在本场比赛中。"), p.answer_id)
+            continue
+        live_round = lq.round
+        if live_round.current_id != lq.pk or lq.opens_at is None or p.received_at < lq.opens_at:
+            results[i] = _err("not_open", _("这道题尚未开放或已经结束。"), p.answer_id)
+            continue
+        if p.received_at > lq.closes_at:
+            results[i] = _err("closed", _("作答时间已到，本题答案未被接收。"), p.answer_id)
+            continue
+        if live_round.paused_at is not None and p.received_at >= live_round.paused_at:
+            results[i] = _err("paused", _("比赛已暂停，请等待继续后再作答。"), p.answer_id)
+            continue
+        if (p.participant_id, lq.pk) in by_seat or (p.participant_id, lq.pk) in to_insert:
+            results[i] = _err("already_answered", _("本题您已作答，每题只能提交一次。"), p.answer_id)
+            continue
+        elapsed = int((p.received_at - lq.opens_at).total_seconds() * 1000) - lq.paused_ms
+        to_insert[(p.participant_id, lq.pk)] = (
+            i,
+            LiveAnswer(
+                live_question=lq,
+                participant_id=p.participant_id,
+                client_id=p.answer_id,
+                response=p.response,
+                received_at=p.received_at,
+                elapsed_ms=max(0, elapsed),
+                is_correct=grade(lq.question.qtype, lq.question.answer, p.response) is True,
+            ),
+        )
+    rows = [answer for _i, answer in to_insert.values()]
+    LiveAnswer.objects.bulk_create(rows, ignore_conflicts=True)
+    # Read back what is stored: with ignore_conflicts a row that lost a race was not inserted.
+    stored = {
+        (a.participant_id, a.live_question_id): a
+        for a in LiveAnswer.objects.filter(
+            participant_id__in={k[0] for k in to_insert}, live_question_id__in={k[1] for k in to_insert}
+        )
+    }
+    late_rounds: dict[int, set[int]] = {}
+    signals = []
+    for key, (i, answer) in to_insert.items():
+        row = stored.get(key)
+        p = batch[i]
+        if row is None or row.client_id != answer.client_id:
+            results[i] = _err("already_answered", _("本题您已作答，每题只能提交一次。"), p.answer_id)
+            continue
+        results[i] = AnswerResult(
+            ack=events.Ack(answer_id=p.answer_id, question_id=key[1], received_at=row.received_at.timestamp())
+        )
+        lq = questions[key[1]]
+        if lq.tallied:
+            late_rounds.setdefault(lq.round_id, set()).add(key[0])
+        if answer.elapsed_ms < TOO_FAST_MS:
+            signals.append(
+                SuspiciousSignal(
+                    round_id=lq.round_id,
+                    participant_id=key[0],
+                    kind=SignalKind.TOO_FAST,
+                    detail={"question_id": lq.pk, "elapsed_ms": answer.elapsed_ms},
+                )
+            )
+    SuspiciousSignal.objects.bulk_create(signals)
+    for round_id, seat_set in late_rounds.items():
+        _apply_scores(LiveRound.objects.get(pk=round_id), None, reason="late commit", only=seat_set)
+    return [r if r is not None else _err("bad_message", "?", batch[i].answer_id) for i, r in enumerate(results)]
+
+
+# --- audit and rebuild --------------------------------------------------------------------
+
+
+def rebuild_scores(live_round: LiveRound, *, apply: bool = False) -> list[dict[str, Any]]:
+    """Recompute every seat from the stored answers and list differences from the stored scores.
+    With `apply`, fix them (each fix audited). There should never be any."""
+    seats, points = replay(live_round)
+    diffs: list[dict[str, Any]] = []
+    for p in Participant.objects.filter(round=live_round):
+        new = seats[p.pk]
+        old = SeatScore(p.score, p.correct, p.correct_ms, p.last_correct_at)
+        if old.as_dict() != new.as_dict():
+            diffs.append({"participant": p.pk, "stored": old.as_dict(), "rebuilt": new.as_dict()})
+    for a in LiveAnswer.objects.filter(pk__in=list(points)).only("id", "points", "participant_id"):
+        if a.points != points[a.pk]:
+            diffs.append({"answer": a.pk, "stored": str(a.points), "rebuilt": str(points[a.pk])})
+    if apply and diffs:
+        with transaction.atomic():
+            _apply_scores(LiveRound.objects.select_for_update().get(pk=live_round.pk), None, reason="rebuild_scores")
+    return diffs

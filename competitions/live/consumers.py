@@ -1,0 +1,212 @@
+"""The live-contest socket: thin. Authenticate, parse into an event model, call an action, send
+the result. Roles by URL: `host` and `screen` (the contest's organizers), `play` (contestants,
+who join with their admission ticket)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pydantic import ValidationError
+
+from competitions.live import actions, events, selectors
+from competitions.live.hub import Batcher, Hub
+
+MAX_MESSAGE_BYTES = 4096
+RATE_PER_SECOND = 10.0
+RATE_BURST = 20.0
+MAX_VIOLATIONS = 30
+
+CLOSE_ANONYMOUS = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_REPLACED = 4409
+CLOSE_KICKED = 4410
+CLOSE_ABUSE = 4429
+
+ROLES = {"host": "host", "screen": "screen", "play": "contestant"}
+
+
+class LiveConsumer(AsyncWebsocketConsumer):
+    role = "contestant"
+    participant_id: int | None = None
+    hub: Hub | None = None
+
+    async def connect(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_ANONYMOUS)
+            return
+        kwargs = self.scope["url_route"]["kwargs"]
+        self.role = ROLES[kwargs["role"]]
+        self.round_id = int(kwargs["round_id"])
+        self.user = user
+        self.last_seq = 0
+        self.tokens, self.stamp, self.violations = RATE_BURST, time.monotonic(), 0
+        try:
+            if self.role == "contestant":
+                self.round = await database_sync_to_async(selectors.access_round)(self.round_id)
+            else:
+                self.round = await database_sync_to_async(selectors.access_round_for_host)(user, self.round_id)
+        except Http404:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.accept()
+        self.hub = await Hub.get(self.round_id)
+        self.last_seq = self.hub.last_seq
+        await self.send_model(
+            events.Welcome(
+                role=self.role, round_id=self.round_id, title=self.round.title, contest=self.round.contest.title
+            )
+        )
+        if self.role != "contestant":
+            self.hub.add(self)
+            await self.send_snapshot()
+
+    async def disconnect(self, code: int) -> None:
+        if self.hub is not None:
+            self.hub.remove(self)
+        if self.participant_id is not None and await database_sync_to_async(actions.leave)(
+            self.participant_id, self.channel_name
+        ):
+            await self._presence(online=False)
+
+    # --- sending ------------------------------------------------------------------------
+
+    async def send_model(self, message: events.ServerMessage) -> None:
+        message.seq = self.last_seq
+        message.server_time = time.time()
+        await self.send(text_data=message.model_dump_json())
+
+    async def error(self, code: str, message: str, **extra: Any) -> None:
+        await self.send_model(events.Error(code=code, message=message, **extra))
+
+    async def send_snapshot(self) -> None:
+        participant = self._participant if self.participant_id is not None else None
+        snap = await database_sync_to_async(selectors.snapshot)(self.round, role=self.role, participant=participant)
+        self.last_seq = max(self.last_seq, snap.seq)
+        await self.send(text_data=snap.model_dump_json())
+
+    # --- receiving ----------------------------------------------------------------------
+
+    def _allowed(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(RATE_BURST, self.tokens + (now - self.stamp) * RATE_PER_SECOND)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        received_at = timezone.now()
+        raw = text_data if text_data is not None else (bytes_data or b"").decode("utf-8", "replace")
+        if len(raw.encode()) > MAX_MESSAGE_BYTES:
+            await self.error("too_large", _("消息过长（上限 4 KB）。"))
+            return
+        if not self._allowed():
+            self.violations += 1
+            if self.violations >= MAX_VIOLATIONS:
+                await self.close(code=CLOSE_ABUSE)
+            else:
+                await self.error("rate_limited", _("操作过于频繁，请稍后再试。"))
+            return
+        try:
+            message = events.client_message.validate_json(raw)
+        except ValidationError:
+            await self.error("bad_message", _("无法识别的消息格式。"))
+            return
+        handler = getattr(self, f"on_{message.type}")
+        await handler(message, received_at)
+
+    async def on_ping(self, message: events.Ping, received_at: Any) -> None:
+        await self.send_model(events.Pong())
+
+    async def on_snapshot(self, message: events.SnapshotRequest, received_at: Any) -> None:
+        if self.role == "contestant" and self.participant_id is None:
+            await self.error("not_joined", _("请先输入准考证号和访问码进入赛场。"))
+            return
+        await self.send_snapshot()
+
+    async def on_join(self, message: events.Join, received_at: Any) -> None:
+        if self.role != "contestant":
+            await self.error("forbidden", _("主持台和大屏无需准考证。"))
+            return
+        try:
+            result = await database_sync_to_async(actions.join)(
+                self.round, self.user, message.ticket, message.access_code, self.channel_name
+            )
+        except actions.LiveError as exc:
+            await self.error(exc.code, exc.message)
+            return
+        if result.replaced_channel:
+            await self.channel_layer.send(result.replaced_channel, {"type": "live.bye", "reason": "replaced"})
+        self._participant = result.participant
+        self.participant_id = result.participant.pk
+        self._ticket = result.ticket.number
+        self._name = self.user.real_name
+        await self.send_model(
+            events.Joined(participant_id=self.participant_id, ticket=result.ticket.number, name=self.user.real_name)
+        )
+        assert self.hub is not None
+        self.hub.add(self)
+        await self.send_snapshot()
+        await self._presence(online=True)
+
+    async def on_answer(self, message: events.AnswerIn, received_at: Any) -> None:
+        if self.participant_id is None:
+            await self.error("not_joined", _("请先输入准考证号和访问码进入赛场。"), answer_id=message.answer_id)
+            return
+        pending = actions.PendingAnswer(
+            participant_id=self.participant_id,
+            round_id=self.round_id,
+            answer_id=message.answer_id,
+            question_id=message.question_id,
+            response=message.response,
+            received_at=received_at,
+        )
+        result = await Batcher.get().submit(pending)
+        await self.send_model(result.ack if result.ack is not None else result.error)  # type: ignore[arg-type]
+
+    async def on_signal(self, message: events.SignalIn, received_at: Any) -> None:
+        if self.participant_id is not None:
+            await database_sync_to_async(actions.record_page_hidden)(self._participant, message.question_id)
+
+    async def on_command(self, message: events.Command, received_at: Any) -> None:
+        if self.role != "host":
+            await self.error("forbidden", _("只有主持台可以发出指令。"))
+            return
+        try:
+            outcome = await database_sync_to_async(actions.run_command)(self.user, self.round_id, message)
+        except actions.LiveError as exc:
+            await self.error(exc.code, exc.message)
+            return
+        assert self.hub is not None
+        await self.hub.publish(outcome)
+
+    # --- channel-layer events ------------------------------------------------------------
+
+    async def live_bye(self, event: dict[str, Any]) -> None:
+        reason = event["reason"]
+        text = {
+            "replaced": _("您的准考证已在另一台设备上进入赛场，本设备已断开。"),
+            "kicked": _("您已被组织者移出本场比赛。"),
+            "ended": _("本场比赛已结束。"),
+        }[reason]
+        await self.send_model(events.Bye(reason=reason, message=text))
+        if self.hub is not None:
+            self.hub.remove(self)
+        self.participant_id = None
+        await self.close(code=CLOSE_REPLACED if reason == "replaced" else CLOSE_KICKED)
+
+    async def _presence(self, *, online: bool) -> None:
+        if self.hub is None:
+            return
+        connected = await database_sync_to_async(lambda: self.round.participants.filter(connected=True).count())()
+        await self.hub.to_hosts(
+            events.Presence(ticket=self._ticket, name=self._name, online=online, connected=connected)
+        )

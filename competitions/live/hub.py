@@ -1,0 +1,246 @@
+"""Per-process fan-out and group commit.
+
+`Hub`: one per round per process. It owns one channel-layer channel in the round's group, so a
+broadcast crosses Redis once per process, and writes the already-encoded frame to each local
+socket (encode once, not once per socket; no `group_send` per consumer). It also runs the
+question timer: every process schedules the close, the first to lock the round wins.
+
+`Batcher`: one per process. Answers are queued and committed together every few milliseconds
+in one transaction; each is acknowledged only after that commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from competitions.live import actions, events, selectors
+from competitions.live.models import LiveRound
+
+if TYPE_CHECKING:
+    from competitions.live.consumers import LiveConsumer
+
+log = logging.getLogger(__name__)
+
+FLUSH_SECONDS = 0.015
+PROGRESS_SECONDS = 0.25
+REJOIN_SECONDS = 30.0
+HOST_MESSAGES: dict[str, type[events.ServerMessage]] = {"progress": events.Progress, "presence": events.Presence}
+
+_hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, Hub]] = weakref.WeakKeyDictionary()
+_batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = weakref.WeakKeyDictionary()
+
+
+def round_group(round_id: int) -> str:
+    return f"live.r{round_id}"
+
+
+class Hub:
+    def __init__(self, round_id: int) -> None:
+        self.round_id = round_id
+        self.group = round_group(round_id)
+        self.layer = get_channel_layer()
+        self.sockets: dict[str, LiveConsumer] = {}
+        self.channel = ""
+        self.last_seq = 0
+        self._timer: asyncio.TimerHandle | None = None
+        self._progress_pending = False
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def get(cls, round_id: int) -> Hub:
+        loop = asyncio.get_running_loop()
+        hubs = _hubs.setdefault(loop, {})
+        hub = hubs.get(round_id)
+        if hub is None:
+            hub = hubs[round_id] = cls(round_id)
+            await hub.start()
+        return hub
+
+    async def start(self) -> None:
+        # The default prefix matters: channels-redis reads every process-local channel of one
+        # prefix through a single shared receive loop; another prefix would starve behind it.
+        self.channel = await self.layer.new_channel()
+        await self.layer.group_add(self.group, self.channel)
+        self._task = asyncio.get_running_loop().create_task(self._listen())
+        current = await database_sync_to_async(self._current_timer)()
+        if current:
+            self._schedule(*current)
+
+    def _current_timer(self) -> tuple[int, float] | None:
+        live_round = LiveRound.objects.select_related("current").get(pk=self.round_id)
+        self.last_seq = live_round.seq
+        if live_round.state == "question" and live_round.paused_at is None and live_round.current:
+            return live_round.current_id, live_round.current.closes_at.timestamp()
+        return None
+
+    def add(self, consumer: LiveConsumer) -> None:
+        self.sockets[consumer.channel_name] = consumer
+
+    def remove(self, consumer: LiveConsumer) -> None:
+        self.sockets.pop(consumer.channel_name, None)
+
+    async def _listen(self) -> None:
+        rejoin_at = time.monotonic() + REJOIN_SECONDS
+        backoff = 0.1
+        while True:
+            try:
+                message = await self.layer.receive(self.channel)
+                backoff = 0.1
+                await self._dispatch(message)
+                if time.monotonic() > rejoin_at:
+                    # Group membership expires in Redis and is lost when Redis restarts: renew it.
+                    await self.layer.group_add(self.group, self.channel)
+                    rejoin_at = time.monotonic() + REJOIN_SECONDS
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("live hub %s: channel layer error, retrying", self.round_id, exc_info=True)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 2.0)
+                try:
+                    await self.layer.group_add(self.group, self.channel)
+                except Exception:
+                    log.debug("live hub %s: rejoin failed", self.round_id, exc_info=True)
+
+    async def _dispatch(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "live.host":
+            payload = message["payload"]
+            model = HOST_MESSAGES[payload["type"]].model_validate(payload)
+            for consumer in list(self.sockets.values()):
+                if consumer.role == "host":
+                    await consumer.send_model(model)
+            return
+        if message.get("type") != "live.frame":
+            return
+        seq = message["seq"]
+        self.last_seq = max(self.last_seq, seq)
+        frame, host_frame = message["frame"], message.get("host_frame")
+        standings = message.get("standings")
+        for consumer in list(self.sockets.values()):
+            consumer.last_seq = max(consumer.last_seq, seq)
+            try:
+                await consumer.send(text_data=host_frame if (host_frame and consumer.role == "host") else frame)
+                if standings and consumer.participant_id is not None:
+                    row = standings.get(str(consumer.participant_id))
+                    if row is not None:
+                        rank, score, correct, last_correct, last_points = row
+                        await consumer.send_model(
+                            events.Standing(
+                                rank=rank,
+                                score=score,
+                                correct=correct,
+                                total=len(standings),
+                                last_correct=last_correct,
+                                last_points=last_points,
+                            )
+                        )
+            except Exception:
+                log.debug("live hub %s: send failed", self.round_id, exc_info=True)
+        if message.get("question_id") is not None:
+            self._cancel_timer()
+            if message.get("closes_at") is not None:
+                self._schedule(message["question_id"], message["closes_at"])
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _schedule(self, question_id: int, closes_at: float) -> None:
+        self._cancel_timer()
+        loop = asyncio.get_running_loop()
+        delay = max(0.0, closes_at - time.time()) + 0.05
+        self._timer = loop.call_later(delay, lambda: loop.create_task(self._due(question_id)))
+
+    async def _due(self, question_id: int) -> None:
+        outcome = await database_sync_to_async(actions.close_question)(
+            None, self.round_id, question_id=question_id, if_due=True
+        )
+        await self.publish(outcome)
+
+    async def publish(self, outcome: actions.Outcome) -> None:
+        """Send each broadcast once to every process of the round (after the action committed)."""
+        for b in outcome.broadcasts:
+            await self.layer.group_send(
+                self.group,
+                {
+                    "type": "live.frame",
+                    "frame": b.frame,
+                    "host_frame": b.host_frame,
+                    "seq": b.seq,
+                    "standings": b.standings,
+                    "closes_at": b.closes_at,
+                    "question_id": b.question_id,
+                },
+            )
+        for channel, reason in outcome.close_channels:
+            await self.layer.send(channel, {"type": "live.bye", "reason": reason})
+
+    async def to_hosts(self, message: events.ServerMessage) -> None:
+        await self.layer.group_send(self.group, {"type": "live.host", "payload": message.model_dump(mode="json")})
+
+    def progress_soon(self) -> None:
+        """Tell hosts how answers are arriving, at most every PROGRESS_SECONDS."""
+        if self._progress_pending:
+            return
+        self._progress_pending = True
+
+        async def later() -> None:
+            await asyncio.sleep(PROGRESS_SECONDS)
+            self._progress_pending = False
+            live_round = await database_sync_to_async(selectors.access_round)(self.round_id)
+            await self.to_hosts(await database_sync_to_async(selectors.progress)(live_round))
+
+        asyncio.get_running_loop().create_task(later())
+
+
+class Batcher:
+    def __init__(self) -> None:
+        self.queue: list[tuple[actions.PendingAnswer, asyncio.Future[actions.AnswerResult]]] = []
+        self.wake = asyncio.Event()
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    @classmethod
+    def get(cls) -> Batcher:
+        loop = asyncio.get_running_loop()
+        batcher = _batchers.get(loop)
+        if batcher is None:
+            batcher = _batchers[loop] = cls()
+        return batcher
+
+    def submit(self, pending: actions.PendingAnswer) -> asyncio.Future[actions.AnswerResult]:
+        future: asyncio.Future[actions.AnswerResult] = asyncio.get_running_loop().create_future()
+        self.queue.append((pending, future))
+        self.wake.set()
+        return future
+
+    async def _run(self) -> None:
+        while True:
+            await self.wake.wait()
+            await asyncio.sleep(FLUSH_SECONDS)
+            self.wake.clear()
+            items, self.queue = self.queue, []
+            if not items:
+                continue
+            try:
+                results = await database_sync_to_async(actions.submit_answers)([p for p, _f in items])
+            except Exception as exc:
+                log.exception("live: answer batch failed")
+                for _p, future in items:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for (_p, future), result in zip(items, results, strict=True):
+                if not future.done():
+                    future.set_result(result)
+            for round_id in {p.round_id for p, _f in items}:
+                hub = _hubs.get(asyncio.get_running_loop(), {}).get(round_id)
+                if hub is not None:
+                    hub.progress_soon()

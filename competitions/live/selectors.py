@@ -1,0 +1,289 @@
+"""Reads for the live engine: standings (with the tie-break), snapshots, host access, theory scores."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import User
+from competitions.live import events
+from competitions.live.models import LiveAnswer, LiveQuestion, LiveRound, Participant, RoundState
+from competitions.models import Contest
+from lms.grading import OPTION_LETTERS
+
+BOARD_SIZE = 10
+
+
+def ts(value: Any) -> float | None:
+    return value.timestamp() if value is not None else None
+
+
+def can_host(user: User, contest: Contest) -> bool:
+    """Organizers of this contest (Contest.organizers, or the organizer who created it) and superusers."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    if contest.organizers.filter(pk=user.pk).exists():
+        return True
+    return contest.created_by_id == user.pk and user.has_role(Role.ORGANIZER)
+
+
+def access_round(round_id: int) -> LiveRound:
+    try:
+        return LiveRound.objects.select_related("contest").get(pk=round_id)
+    except LiveRound.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def access_round_for_host(user: User, round_id: int) -> LiveRound:
+    """The round if `user` may host it; Http404 otherwise (its existence is not revealed)."""
+    live_round = access_round(round_id)
+    if not can_host(user, live_round.contest):
+        raise Http404
+    return live_round
+
+
+def rounds_for_host(user: User) -> list[LiveRound]:
+    qs = LiveRound.objects.select_related("contest").order_by("-id")
+    if not user.is_superuser:
+        qs = qs.filter(Q(contest__organizers=user) | Q(contest__created_by=user)).distinct()
+    return list(qs)
+
+
+def standing_order(public: bool) -> list[Any]:
+    """Tie-break: higher score first, then less total time on correct answers, then the earlier
+    last correct answer (a seat with no correct answer sorts after), then the earlier seat."""
+    if public:
+        return ["-public_score", "public_correct_ms", F("public_last_correct_at").asc(nulls_last=True), "id"]
+    return ["-score", "correct_ms", F("last_correct_at").asc(nulls_last=True), "id"]
+
+
+def leaderboard(live_round: LiveRound, *, public: bool, seq: int = 0, size: int = BOARD_SIZE) -> events.Leaderboard:
+    seats = Participant.objects.filter(round=live_round)
+    rows = (
+        seats.order_by(*standing_order(public))
+        .select_related("registration__person__organization")
+        .only(
+            "id",
+            "score",
+            "correct",
+            "public_score",
+            "public_correct",
+            "registration__person__real_name",
+            "registration__person__organization__name",
+        )[:size]
+    )
+    top = [
+        events.BoardRow(
+            rank=i,
+            participant_id=p.pk,
+            name=p.registration.person.real_name,
+            organization=p.registration.person.organization.name if p.registration.person.organization else "",
+            score=float(p.public_score if public else p.score),
+            correct=p.public_correct if public else p.correct,
+        )
+        for i, p in enumerate(rows, start=1)
+    ]
+    return events.Leaderboard(
+        seq=seq,
+        server_time=timezone.now().timestamp(),
+        frozen=live_round.frozen,
+        shown=live_round.state in (RoundState.LEADERBOARD, RoundState.ENDED),
+        top=top,
+        total=seats.count(),
+    )
+
+
+def standings(live_round: LiveRound, *, public: bool, last: LiveQuestion | None = None) -> dict[str, list[Any]]:
+    """Every seat's [rank, score, correct, last_correct, last_points], keyed by participant id.
+
+    Sent once per process with a leaderboard or reveal broadcast, so each process can tell its
+    own contestants their rank without a query per socket.
+    """
+    fields = ("id", "public_score", "public_correct") if public else ("id", "score", "correct")
+    rows = Participant.objects.filter(round=live_round).order_by(*standing_order(public)).values_list(*fields)
+    last_map: dict[int, tuple[bool, float]] = {}
+    if last is not None and last.tallied:
+        last_map = {
+            pid: (ok, float(points))
+            for pid, ok, points in LiveAnswer.objects.filter(live_question=last).values_list(
+                "participant_id", "is_correct", "points"
+            )
+        }
+    out: dict[str, list[Any]] = {}
+    for rank, (pid, score, correct) in enumerate(rows, start=1):
+        ok, points = last_map.get(pid, (False if last is not None and last.tallied else None, None))
+        out[str(pid)] = [rank, float(score), correct, ok, points]
+    return out
+
+
+def standing_for(live_round: LiveRound, participant: Participant, *, seq: int = 0) -> events.Standing:
+    public = live_round.frozen
+    ordered = list(
+        Participant.objects.filter(round=live_round).order_by(*standing_order(public)).values_list("id", flat=True)
+    )
+    last = live_round.current if live_round.current_id and live_round.current.tallied else None
+    answer = LiveAnswer.objects.filter(live_question=last, participant=participant).first() if last else None
+    if public:
+        score, correct = participant.public_score, participant.public_correct
+    else:
+        score, correct = participant.score, participant.correct
+    return events.Standing(
+        seq=seq,
+        server_time=timezone.now().timestamp(),
+        rank=ordered.index(participant.pk) + 1,
+        score=float(score),
+        correct=correct,
+        total=len(ordered),
+        last_correct=(answer.is_correct if answer else False) if last else None,
+        last_points=float(answer.points) if answer else None,
+    )
+
+
+def question_view(live_question: LiveQuestion) -> events.QuestionView:
+    q = live_question.question
+    return events.QuestionView(
+        id=live_question.pk,
+        position=live_question.position,
+        total=LiveQuestion.objects.filter(round_id=live_question.round_id).count(),
+        qtype=q.qtype,
+        stem=q.stem,
+        options=list(q.options or []),
+        points=float(live_question.points),
+        seconds=live_question.seconds,
+    )
+
+
+def distribution_key(qtype: str, response: Any, is_correct: bool) -> list[str]:
+    """Which bars of the distribution chart an answer counts towards."""
+    if qtype == "single":
+        return [str(response).strip().upper()[:1]] if isinstance(response, str) and response.strip() else []
+    if qtype == "multiple":
+        return sorted({str(r).strip().upper()[:1] for r in response}) if isinstance(response, list) else []
+    if qtype == "truefalse":
+        from lms.grading import _as_bool
+
+        value = _as_bool(response)
+        return [] if value is None else ["true" if value else "false"]
+    return ["correct" if is_correct else "wrong"]
+
+
+def distribution(live_question: LiveQuestion) -> dict[str, int]:
+    q = live_question.question
+    if q.qtype in ("single", "multiple"):
+        counts: Counter[str] = Counter({letter: 0 for letter in OPTION_LETTERS[: len(q.options or [])]})
+    elif q.qtype == "truefalse":
+        counts = Counter({"true": 0, "false": 0})
+    else:
+        counts = Counter({"correct": 0, "wrong": 0})
+    for response, ok in LiveAnswer.objects.filter(live_question=live_question).values_list("response", "is_correct"):
+        counts.update(distribution_key(q.qtype, response, ok))
+    return dict(counts)
+
+
+def reveal_message(live_question: LiveQuestion, *, seq: int = 0) -> events.Reveal:
+    dist = distribution(live_question)
+    agg = LiveAnswer.objects.filter(live_question=live_question).aggregate(
+        n=Count("id"), ok=Count("id", filter=Q(is_correct=True))
+    )
+    return events.Reveal(
+        seq=seq,
+        server_time=timezone.now().timestamp(),
+        question_id=live_question.pk,
+        answer=live_question.question.answer,
+        explanation=live_question.question.explanation,
+        distribution=dist,
+        answered=agg["n"],
+        correct_count=agg["ok"],
+    )
+
+
+def progress(live_round: LiveRound, *, seq: int = 0) -> events.Progress:
+    current = live_round.current
+    seats = Participant.objects.filter(round=live_round)
+    return events.Progress(
+        seq=seq,
+        server_time=timezone.now().timestamp(),
+        question_id=current.pk if current else None,
+        answered=LiveAnswer.objects.filter(live_question=current).count() if current else 0,
+        distribution=distribution(current) if current else {},
+        connected=seats.filter(connected=True).count(),
+        registered=live_round.contest.registrations.filter(status="approved").count(),
+    )
+
+
+def remaining(live_round: LiveRound) -> float | None:
+    current = live_round.current
+    if current is None or current.closes_at is None or live_round.state != RoundState.QUESTION:
+        return None
+    now = live_round.paused_at or timezone.now()
+    return max(0.0, (current.closes_at - now).total_seconds())
+
+
+def snapshot(
+    live_round: LiveRound, *, role: str, participant: Participant | None = None, seq: int | None = None
+) -> events.Snapshot:
+    """The state a client needs after (re)connecting or a gap. Answer keys only after reveal."""
+    live_round = LiveRound.objects.select_related("contest", "current__question").get(pk=live_round.pk)
+    seq = live_round.seq if seq is None else seq
+    current = live_round.current
+    state = live_round.state
+    public = role != "host" and live_round.frozen
+    my_answer = None
+    if participant is not None and current is not None:
+        answer = LiveAnswer.objects.filter(live_question=current, participant=participant).first()
+        if answer is not None:
+            my_answer = events.MyAnswer(
+                answer_id=answer.client_id,
+                question_id=current.pk,
+                response=answer.response,
+                received_at=answer.received_at.timestamp(),
+            )
+    revealed = current is not None and current.revealed_at is not None
+    return events.Snapshot(
+        seq=seq,
+        server_time=timezone.now().timestamp(),
+        state=state,
+        paused=live_round.paused_at is not None,
+        frozen=live_round.frozen,
+        question=question_view(current) if current is not None and state != RoundState.LOBBY else None,
+        opens_at=ts(current.opens_at) if current else None,
+        closes_at=ts(current.closes_at) if current else None,
+        remaining=remaining(live_round),
+        reveal=reveal_message(current, seq=seq) if revealed else None,
+        my_answer=my_answer,
+        standing=standing_for(live_round, participant, seq=seq) if participant is not None else None,
+        leaderboard=leaderboard(live_round, public=public, seq=seq),
+        progress=progress(live_round, seq=seq) if role == "host" else None,
+    )
+
+
+def max_points(live_round: LiveRound) -> Decimal:
+    """The most a seat can score: every question right (streak bonus aside)."""
+    return LiveRound.objects.filter(pk=live_round.pk).aggregate(total=Sum("questions__points"))["total"] or Decimal(0)
+
+
+def theory_scores(contest: Contest) -> dict[int, Decimal]:
+    """Registration id → true final theory score on a 0–100 scale, over every live round of the
+    contest: the points earned divided by the points available, times 100, to two decimals.
+
+    Uses the true scores (never the frozen public board). Registrations with a seat but no
+    points score 0; capped at 100 (a streak bonus cannot lift anyone past full marks).
+    """
+    available = LiveQuestion.objects.filter(round__contest=contest).aggregate(total=Sum("points"))["total"]
+    if not available:
+        return {}
+    earned: dict[int, Decimal] = {}
+    for reg_id, score in Participant.objects.filter(round__contest=contest).values_list("registration_id", "score"):
+        earned[reg_id] = earned.get(reg_id, Decimal(0)) + score
+    return {
+        reg_id: min(Decimal(100), (score * 100 / available).quantize(Decimal("0.01")))
+        for reg_id, score in earned.items()
+    }

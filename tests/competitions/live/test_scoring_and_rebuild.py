@@ -1,0 +1,144 @@
+"""Scoring modes, the tie-break, rebuild_scores agreeing, and theory scores for the lifecycle."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from competitions.live import actions, selectors
+from competitions.live.models import LiveAnswer, LiveRound, Participant, ScoringMode
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def play(arena, responses_by_question: list[list[object]], delays_ms: list[list[int]] | None = None) -> LiveRound:
+    """Drive the round through actions: open, answer (server-stamped), close, for each question."""
+    host = arena.organizer
+    seats = [
+        Participant.objects.get_or_create(round=arena.round, registration=t.registration)[0] for t in arena.tickets
+    ]
+    for qi, responses in enumerate(responses_by_question):
+        actions.open_next(host, arena.round.pk)
+        live_round = LiveRound.objects.get(pk=arena.round.pk)
+        lq = live_round.current
+        batch = []
+        for si, response in enumerate(responses):
+            if response is None:
+                continue
+            delay = delays_ms[qi][si] if delays_ms else 1000 + si
+            batch.append(
+                actions.PendingAnswer(
+                    participant_id=seats[si].pk,
+                    round_id=live_round.pk,
+                    answer_id=uuid.uuid4(),
+                    question_id=lq.pk,
+                    response=response,
+                    received_at=lq.opens_at + timedelta(milliseconds=delay),
+                )
+            )
+        results = actions.submit_answers(batch)
+        assert all(r.ack for r in results)
+        actions.close_question(host, live_round.pk)
+    return LiveRound.objects.get(pk=arena.round.pk)
+
+
+def test_accuracy_mode_gives_full_points_for_a_correct_answer(arena) -> None:
+    live_round = play(arena, [["A", "B", None]])
+    scores = dict(Participant.objects.values_list("registration__person__real_name", "score"))
+    assert scores == {"甲选手": Decimal(10), "乙选手": Decimal(0), "丙选手": Decimal(0)}
+    assert live_round.state == "closed"
+
+
+def test_speed_mode_gives_between_half_and_full_points_by_time(arena) -> None:
+    LiveRound.objects.filter(pk=arena.round.pk).update(scoring_mode=ScoringMode.SPEED)
+    play(arena, [["A", "A", "A"]], delays_ms=[[0, 10_000, 19_999]])
+    points = list(
+        LiveAnswer.objects.order_by("participant__registration__person__real_name").values_list("points", flat=True)
+    )
+    # 丙 (19.999 s), 乙 (10 s), 甲 (0 s) in pinyin-free code point order: 丙 < 乙 < 甲
+    assert sorted(points) == [Decimal("5.00"), Decimal("7.50"), Decimal("10.00")]
+
+
+def test_streak_bonus_is_off_by_default_and_adds_ten_percent_per_streak_when_on(arena) -> None:
+    assert not arena.round.streak_bonus
+    LiveRound.objects.filter(pk=arena.round.pk).update(streak_bonus=True)
+    play(arena, [["A", "A", None], [True, False, None], [["A", "B", "D"], ["A"], None]])
+    scores = dict(Participant.objects.values_list("registration__person__real_name", "score"))
+    assert scores["甲选手"] == Decimal("33.00")  # 10, then 10 + 1, then 10 + 2
+    assert scores["乙选手"] == Decimal("10.00")
+
+
+def test_ties_break_on_time_of_correct_answers_then_the_earlier_last_correct_answer(arena) -> None:
+    live_round = play(arena, [["A", "A", "B"]], delays_ms=[[3000, 2000, 1000]])
+    board = selectors.leaderboard(live_round, public=False)
+    assert [row.name for row in board.top] == ["乙选手", "甲选手", "丙选手"]
+    assert "total time of correct answers" in actions.__doc__
+
+
+def test_rebuild_scores_finds_no_difference_and_reports_a_tampered_score(arena) -> None:
+    play(arena, [["A", "B", "A"], [True, True, False]])
+    out = StringIO()
+    call_command("rebuild_scores", stdout=out)
+    assert "rebuild_scores: 0 difference(s)" in out.getvalue()
+    Participant.objects.filter(registration=arena.tickets[0].registration).update(score=Decimal(99))
+    with pytest.raises(Exception, match="1 difference"):
+        call_command("rebuild_scores", stdout=StringIO())
+    call_command("rebuild_scores", "--fix", stdout=StringIO())
+    call_command("rebuild_scores", stdout=(out := StringIO()))
+    assert "0 difference(s)" in out.getvalue()
+
+
+def test_an_answer_that_arrived_in_time_but_commits_after_the_close_is_still_scored(arena) -> None:
+    seat = Participant.objects.create(round=arena.round, registration=arena.tickets[0].registration)
+    actions.open_next(arena.organizer, arena.round.pk)
+    lq = LiveRound.objects.get(pk=arena.round.pk).current
+    arrived = timezone.now()
+    actions.close_question(arena.organizer, arena.round.pk)
+    [result] = actions.submit_answers(
+        [actions.PendingAnswer(seat.pk, arena.round.pk, uuid.uuid4(), lq.pk, "A", arrived)]
+    )
+    assert result.ack is not None
+    seat.refresh_from_db()
+    assert seat.score == Decimal(10)
+    assert actions.rebuild_scores(LiveRound.objects.get(pk=arena.round.pk)) == []
+
+
+def test_theory_scores_are_true_scores_on_a_hundred_point_scale(arena) -> None:
+    play(arena, [["A", "B", None]])
+    LiveRound.objects.filter(pk=arena.round.pk).update(frozen=True)
+    scores = selectors.theory_scores(arena.round.contest)
+    by_reg = {t.registration_id: scores.get(t.registration_id) for t in arena.tickets}
+    # 5 questions × 10 points available; 甲 earned 10.
+    assert by_reg[arena.tickets[0].registration_id] == Decimal("20.00")
+    assert by_reg[arena.tickets[1].registration_id] == Decimal("0.00")
+
+
+def test_the_one_answer_per_question_rule_is_a_database_constraint(arena) -> None:
+    from django.db import IntegrityError, transaction
+
+    seat = Participant.objects.create(round=arena.round, registration=arena.tickets[0].registration)
+    actions.open_next(arena.organizer, arena.round.pk)
+    lq = LiveRound.objects.get(pk=arena.round.pk).current
+    LiveAnswer.objects.create(
+        live_question=lq,
+        participant=seat,
+        client_id=uuid.uuid4(),
+        response="A",
+        received_at=timezone.now(),
+        elapsed_ms=1,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LiveAnswer.objects.create(
+            live_question=lq,
+            participant=seat,
+            client_id=uuid.uuid4(),
+            response="B",
+            received_at=timezone.now(),
+            elapsed_ms=2,
+        )
