@@ -180,9 +180,9 @@ def discover() -> None:
     global _discovered
     if _discovered:
         return
-    from accounts.exchange import records
+    from accounts.exchange import ledger, records
 
-    for record_type in records.record_types():
+    for record_type in [*records.record_types(), *ledger.record_types()]:
         _registry.setdefault(record_type.key, record_type)
     for app_name in _first_party_apps():
         try:

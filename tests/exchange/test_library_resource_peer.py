@@ -1,0 +1,27 @@
+"""The django-import-export resource (the benchmark's row-by-row peer) applies the same rules."""
+
+from __future__ import annotations
+
+import pytest
+import tablib
+
+from accounts.exchange.resources import PeopleResource
+from accounts.models import User
+from tests.exchange.conftest import PEOPLE_HEADER, person_id, person_row
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_resource_imports_people_row_by_row(city, acme) -> None:
+    bad = person_row(3)
+    bad[1] = "12"
+    dataset = tablib.Dataset(person_row(1, acme.credit_code), person_row(2), bad, headers=PEOPLE_HEADER)
+
+    result = PeopleResource().import_data(dataset, dry_run=False)
+
+    assert result.totals["new"] == 2
+    assert result.has_validation_errors() or result.has_errors()
+    person = User.objects.get(mobile="13700000001")
+    assert (person.organization, person.region.name, person.job_group) == (acme, "青岛", "backbone")
+    assert person.id_number_masked.endswith(person_id(1)[-4:])
+    assert not person.has_usable_password()
