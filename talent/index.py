@@ -45,27 +45,31 @@ KPI_SINCE = {
     KpiMetric.ENGINEERS: "engineer_since",
 }
 
-_city_cache: dict[int, int | None] = {}
 
-
-def city_of(region_id: int | None) -> int | None:
-    """The prefecture-level city id above a region (cached: regions rarely change)."""
+def city_of(region_id: int | None, cache: dict[int, int | None] | None = None) -> int | None:
+    """The prefecture-level city id above a region. A rebuild passes a cache for its run; no
+    process-wide cache, as region ids change when a database is flushed and re-seeded."""
     if region_id is None:
         return None
-    if region_id not in _city_cache:
-        region = Region.objects.filter(pk=region_id).first()
-        city = region.city if region is not None else None
-        _city_cache[region_id] = city.pk if city is not None else None
-    return _city_cache[region_id]
+    if cache is not None and region_id in cache:
+        return cache[region_id]
+    region = Region.objects.select_related("parent__parent").filter(pk=region_id).first()
+    city = region.city if region is not None else None
+    found = city.pk if city is not None else None
+    if cache is not None:
+        cache[region_id] = found
+    return found
 
 
-def derived_values(person: User, achievements: Iterable[Achievement]) -> dict[str, Any]:
+def derived_values(
+    person: User, achievements: Iterable[Achievement], cities: dict[int, int | None] | None = None
+) -> dict[str, Any]:
     result = compute(achievements)
     org = person.organization
     return {
         "index": result.index,
         "breakdown": result.components,
-        "city_id": city_of(person.region_id or (org.region_id if org else None)),
+        "city_id": city_of(person.region_id or (org.region_id if org else None), cities),
         "industry": person.industry or (org.industry if org else ""),
         "job_group": person.job_group or "",
         "domain": result.domain,
@@ -165,13 +169,14 @@ def rebuild_profiles(report: RebuildReport, chunk_size: int = 2000) -> None:
         .values_list("pk", flat=True)
     )
     report.people = len(person_ids)
+    cities: dict[int, int | None] = {}
     for start in range(0, len(person_ids), chunk_size):
         chunk = person_ids[start : start + chunk_size]
         people = User.objects.select_related("organization").in_bulk(chunk)
         profiles = TalentProfile.objects.in_bulk(chunk, field_name="person_id")
         creates, updates = [], []
         for pid, rows in _by_person(chunk):
-            values = derived_values(people[pid], rows)
+            values = derived_values(people[pid], rows, cities)
             profile = profiles.get(pid)
             if profile is None:
                 creates.append(TalentProfile(person_id=pid, **values))

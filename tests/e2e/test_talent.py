@@ -8,6 +8,7 @@ import pytest
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
+from talent import boards
 from talent.actions import propose_evaluation, record_achievement
 from talent.models import AchievementKind, TalentProfile
 from tests.e2e.conftest import PHONE, assert_fits, login
@@ -21,6 +22,7 @@ def _kpi_talents(page) -> int:
 
 
 def test_a_contest_award_flows_to_level_rank_shortlist_and_dashboard(demo, new_page, shot) -> None:
+    boards.backend().rebuild()  # Redis boards (when configured) from this test's database only
     person = User.objects.get(mobile="13800000001")  # 王小明, 济南
     city_admin_page = new_page()
     login(city_admin_page, "13800000007", DEMO_PASSWORD)

@@ -46,6 +46,14 @@ def certificate() -> Callable[..., object]:
     return make
 
 
+@pytest.fixture(autouse=True)
+def _boards_in_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Boards live in the database unless a test asks for Redis: Redis keys outlive each test's
+    rolled-back transaction, so a shared Redis (the CI's PostgreSQL + Redis pass) would carry
+    one test's people into the next."""
+    monkeypatch.setattr(boards, "backend", boards.DbBoards)
+
+
 @pytest.fixture
 def redis_boards(monkeypatch: pytest.MonkeyPatch) -> Iterator[boards.RedisBoards]:
     """Redis-backed boards under a throwaway key prefix, used by the ledger hook too."""
