@@ -125,3 +125,12 @@ def test_publishing_twice_changes_nothing(signed, contest, organizer) -> None:
 def test_manual_theory_marks_are_range_checked(contestants, organizer) -> None:
     with pytest.raises(ValidationError, match="0 到 100"):
         actions.set_theory_mark(contestants[0], actor=organizer, score="101")
+
+
+def test_live_theory_scores_win_and_block_manual_entry(contestants, organizer, monkeypatch) -> None:
+    monkeypatch.setattr(actions, "live_theory_scores", lambda contest: {contestants[0].pk: Decimal("91.50")})
+    with pytest.raises(ValidationError, match="线上理论考试成绩"):
+        actions.set_theory_mark(contestants[0], actor=organizer, score="60")
+    actions.set_theory_mark(contestants[1], actor=organizer, score="60")
+    scores = actions.theory_scores(contestants[0].contest)
+    assert scores == {contestants[0].pk: Decimal("91.50"), contestants[1].pk: Decimal("60.00")}
