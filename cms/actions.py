@@ -18,6 +18,7 @@ from wagtail.models import (
 )
 
 from accounts.models import User
+from accounts.roles import ROLE_WAGTAIL_GROUPS
 from cms import search
 from cms.models import HomePage
 
@@ -109,6 +110,13 @@ def ensure_editorial() -> Workflow:
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    # People granted a role before these groups existed (e.g. seeded right after a flush)
+    # join the Wagtail groups their role lists.
+    for role, names in ROLE_WAGTAIL_GROUPS.items():
+        for name in names:
+            group = groups.get(name) or Group.objects.filter(name=name).first()
+            if group is not None:
+                group.user_set.add(*User.objects.filter(role_grants__role=role))
     return workflow
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
+from django.utils.html import strip_tags
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFont
 from wagtail.images.models import Image
@@ -162,7 +163,8 @@ def _seed_courses(home: Page) -> list[CoursePage]:
             )  # fmt: skip
         for slug, title, minutes, body in spec["lessons"]:  # type: ignore[attr-defined]
             if _child(course, LessonPage, slug) is None:
-                summary = title + "：" + str(spec["summary"])[:40]
+                first_text = next((value for kind, value in body if kind == "text"), "")
+                summary = strip_tags(first_text).split("。")[0][:120] + "。"
                 actions.publish(
                     course, LessonPage(title=title, slug=slug, summary=summary, duration_minutes=minutes, body=body)
                 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import path, re_path
+from django.views.static import serve
 from wagtail.contrib.sitemaps.views import sitemap
 
 
@@ -22,4 +24,13 @@ def robots(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots, name="robots"),
+    # Image renditions only (media/images/): original uploads (media/original_images/) and
+    # documents (served with permission checks by /documents/) are never exposed directly.
+    # In production the web server serves this folder itself and this route is not reached.
+    re_path(
+        r"^media/(?P<path>images/[\w.-]+)$",
+        serve,
+        {"document_root": settings.MEDIA_ROOT},
+        name="image_rendition",
+    ),
 ]

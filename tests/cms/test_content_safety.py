@@ -124,3 +124,10 @@ def test_images_are_shown_through_renditions(sections: dict[str, Page], client: 
     html = client.get(news.url).content.decode()
     assert image.file.url not in html  # never the original upload
     assert "/images/" in html and 'alt="车间全景"' in html
+
+
+def test_only_renditions_are_served_from_media_never_originals(client: Client) -> None:
+    image = Image.objects.create(title="原图", file=get_test_image_file())
+    rendition = image.get_rendition("fill-100x100")
+    assert client.get(rendition.url).status_code == 200
+    assert client.get(image.file.url).status_code == 404

@@ -1,0 +1,79 @@
+"""Editorial review in the Wagtail admin, and the public pages at desktop and phone widths."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.demo import DEMO_PASSWORD
+from tests.e2e.conftest import PHONE, assert_fits, login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+EDITOR_MOBILE = "13800000006"
+REVIEWER_MOBILE = "13800000008"  # province_admin, member of Moderators
+
+
+def test_editor_submits_a_case_reviewer_approves_it_and_it_shows_under_its_city(demo, new_page, shot) -> None:
+    from cms.models import CaseIndexPage, CasePage
+
+    index = CaseIndexPage.objects.get()
+    editor = new_page()
+    login(editor, EDITOR_MOBILE, DEMO_PASSWORD)
+    editor.goto(f"/cms-admin/pages/add/cms/casepage/{index.pk}/")
+    editor.locator("#id_title").fill("德州新能源装备企业推行数字化巡检")
+    editor.locator("#id_enterprise_name").fill("德州新能源装备有限公司")
+    editor.locator("#id_city").select_option(label="德州")
+    editor.locator("#id_industry").select_option(value="equipment")
+    editor.locator("#id_summary").fill("巡检数据上平台，缺陷发现时间缩短一半。")
+    challenge = editor.locator("[data-contentpath='challenge'] .public-DraftEditor-content")
+    challenge.wait_for()
+    challenge.click()
+    editor.keyboard.type("纸质巡检记录难以汇总。")
+    editor.wait_for_timeout(300)  # Draftail serializes into its hidden input on change
+    shot(editor, "cms-admin-case-draft")
+    editor.locator("footer .dropdown-toggle, footer [data-w-dropdown-target='toggle']").first.click()
+    with editor.expect_navigation():
+        editor.get_by_role("button", name="提交").first.click()
+    shot(editor, "cms-admin-case-submitted")
+    page = CasePage.objects.get(title="德州新能源装备企业推行数字化巡检")
+    assert not page.live
+    assert page.current_workflow_state is not None
+
+    reviewer = new_page()
+    login(reviewer, REVIEWER_MOBILE, DEMO_PASSWORD)
+    reviewer.goto(f"/cms-admin/pages/{page.pk}/edit/")
+    shot(reviewer, "cms-admin-review")
+    reviewer.locator("footer .dropdown-toggle, footer [data-w-dropdown-target='toggle']").first.click()
+    with reviewer.expect_navigation():
+        # "批准 和发布" (approve without a comment) of the 内容审核 workflow task.
+        reviewer.locator("button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])").click()
+    page.refresh_from_db()
+    assert page.live
+
+    visitor = new_page()
+    visitor.goto(f"{index.url}?city=371400")
+    assert visitor.get_by_role("heading", name="德州新能源装备企业推行数字化巡检").is_visible()
+    assert visitor.get_by_text("济南").count() >= 1  # the city filter lists every city
+    assert visitor.get_by_role("heading", name="数控机床联网：济南一家机床企业把设备综合效率提升到78%").count() == 0
+
+
+@pytest.mark.parametrize(("size", "label"), [(None, "desktop"), (PHONE, "phone")])
+def test_home_case_and_lesson_pages_hold_at_desktop_and_phone_widths(demo, new_page, shot, size, label) -> None:
+    from cms.models import CasePage, LessonPage
+
+    page = new_page(size) if size else new_page()
+    page.goto("/")
+    assert page.get_by_role("heading", name="推荐课程").is_visible()
+    shot(page, f"cms-home-{label}")
+    page.goto(CasePage.objects.get(slug="zibo-chemical-safety").url)
+    assert page.get_by_role("heading", name="成效").is_visible()
+    shot(page, f"cms-case-{label}")
+    page.goto(LessonPage.objects.get(slug="python-cleaning").url)
+    assert page.get_by_text("import pandas as pd").is_visible()
+    shot(page, f"cms-lesson-{label}")
+    if size:
+        assert_fits(page)
+        page.goto("/")
+        assert_fits(page)
+        page.goto(CasePage.objects.get(slug="zibo-chemical-safety").url)
+        assert_fits(page)
