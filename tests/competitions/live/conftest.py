@@ -97,20 +97,16 @@ async def player_socket(ws_headers, arena: Arena, i: int) -> Socket:
 
 @pytest.fixture
 def sockets(ws_headers, arena):
-    """Open host/player sockets for the arena and close them at the end."""
+    """Open host, player and raw sockets for the arena."""
 
     class Factory:
         async def host(self) -> Socket:
-            sock = await host_socket(ws_headers, arena)
-            return sock
+            return await host_socket(ws_headers, arena)
 
         async def player(self, i: int) -> Socket:
-            sock = await player_socket(ws_headers, arena, i)
-            return sock
+            return await player_socket(ws_headers, arena, i)
 
         async def raw(self, user, role: str = "play") -> tuple[Socket, bool, int | None]:
-            sock, connected, code = await open_socket(ws_headers, user, f"/ws/live/{arena.round.pk}/{role}/")
-            if connected:
-                return sock, connected, code
+            return await open_socket(ws_headers, user, f"/ws/live/{arena.round.pk}/{role}/")
 
     return Factory()
