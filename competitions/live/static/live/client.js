@@ -1,0 +1,95 @@
+// Live-contest socket client (protocol: docs/realtime.md).
+// Reconnects with jittered exponential backoff, tracks broadcast sequence numbers and asks for a
+// snapshot after a reconnect or a gap, keeps the server clock offset, and resends
+// unacknowledged answers with their original id (kept in localStorage across reloads).
+const BROADCAST = new Set(["question_open", "question_closed", "reveal", "leaderboard", "round_state"]);
+
+export class LiveClient {
+  constructor(path, { onMessage, onStatus, join } = {}) {
+    this.path = path;
+    this.onMessage = onMessage || (() => {});
+    this.onStatus = onStatus || (() => {});
+    this.join = join || null; // {ticket, access_code} for contestants
+    this.lastSeq = 0;
+    this.offset = 0; // server time − local time, in seconds
+    this.attempt = 0;
+    this.pendingKey = `live-pending:${path}`;
+    this.pending = JSON.parse(localStorage.getItem(this.pendingKey) || "{}");
+    this.connect();
+  }
+
+  now() { return Date.now() / 1000 + this.offset; }
+
+  connect() {
+    const proto = location.protocol === "https:" ? "wss" : "ws";
+    const ws = new WebSocket(`${proto}://${location.host}${this.path}`);
+    this.ws = ws;
+    this.onStatus("connecting");
+    ws.onopen = () => { this.attempt = 0; this.onStatus("open"); if (this.join) this.send({ type: "join", ...this.join }); };
+    ws.onmessage = (ev) => this.receive(JSON.parse(ev.data));
+    ws.onclose = (ev) => {
+      this.onStatus("closed", ev.code);
+      if ([4401, 4403, 4409, 4410].includes(ev.code)) return; // refused, replaced or kicked: stay closed
+      const delay = Math.min(10000, 500 * 2 ** this.attempt) * (0.5 + Math.random());
+      this.attempt += 1;
+      setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  send(message) {
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) { this.ws.send(JSON.stringify(message)); return true; }
+    return false;
+  }
+
+  receive(msg) {
+    if (typeof msg.server_time === "number") this.offset = msg.server_time - Date.now() / 1000;
+    if (msg.type === "joined" || (msg.type === "welcome" && !this.join)) this.resend();
+    if (msg.type === "snapshot") this.lastSeq = Math.max(this.lastSeq, msg.seq);
+    if (BROADCAST.has(msg.type)) {
+      if (msg.seq <= this.lastSeq) return; // already applied (e.g. included in a snapshot)
+      if (msg.seq > this.lastSeq + 1 && this.lastSeq > 0) { this.send({ type: "snapshot" }); }
+      this.lastSeq = msg.seq;
+    }
+    if (msg.type === "ack" || (msg.type === "error" && msg.answer_id)) {
+      delete this.pending[msg.answer_id];
+      this.save();
+    }
+    this.onMessage(msg);
+  }
+
+  answer(questionId, response) {
+    const id = crypto.randomUUID ? crypto.randomUUID() : fallbackUuid();
+    this.pending[id] = { type: "answer", answer_id: id, question_id: questionId, response };
+    this.save();
+    this.send(this.pending[id]);
+    return id;
+  }
+
+  resend() { for (const m of Object.values(this.pending)) this.send(m); }
+  save() { localStorage.setItem(this.pendingKey, JSON.stringify(this.pending)); }
+  command(action, extra = {}) { this.send({ type: "command", action, ...extra }); }
+}
+
+function fallbackUuid() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const LETTERS = "ABCDEF";
+
+// A countdown driven by the server clock: closes_at is server time, client.now() adds the offset.
+export function countdown(el, client, getState) {
+  setInterval(() => {
+    const s = getState();
+    if (!s || s.closesAt == null) { el.textContent = ""; return; }
+    const left = s.paused ? s.remaining : Math.max(0, s.closesAt - client.now());
+    el.textContent = `${Math.ceil(left ?? 0)}`;
+  }, 200);
+}
+
+export function boardRows(top) {
+  return top.map((r) => `<li style="--rank:${r.rank}"><span class="rank">${r.rank}</span><span class="who">${esc(r.name)}<small>${esc(r.organization)}</small></span><span class="pts">${r.score}</span></li>`).join("");
+}
