@@ -39,7 +39,7 @@ class CatalogFilterForm(forms.Form):
 
 class WorkLogForm(forms.Form):
     task = forms.TypedChoiceField(label=_("任务"), coerce=int)
-    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     hours = forms.DecimalField(label=_("学时"), max_digits=4, decimal_places=1, min_value=0.1, max_value=24)
     content = forms.CharField(label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
     photos = MultipleImageField(label=_("现场照片"), required=False, help_text=_("最多 6 张，每张不超过 8 MB"))
@@ -66,8 +66,8 @@ class CohortForm(forms.Form):
     name = forms.CharField(label=_("班级名称"), max_length=120)
     course = forms.TypedChoiceField(label=_("课程"), coerce=int)
     mentor = forms.TypedChoiceField(label=_("企业导师"), coerce=int, required=False, empty_value=None)
-    starts_on = forms.DateField(label=_("开班日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("结业日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("开班日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label=_("结业日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     learners = forms.TypedMultipleChoiceField(
         label=_("学员"), coerce=int, widget=forms.CheckboxSelectMultiple, help_text=_("只能选择本单位人员")
     )

@@ -155,11 +155,13 @@ def visit_lesson(enrollment: Enrollment, lesson: LessonPage) -> None:
 VIDEO_THRESHOLD = 0.9
 
 
-@transaction.atomic
 def complete_lesson(enrollment: Enrollment, lesson: LessonPage, *, how: str, watched: float | None = None) -> bool:
     """Mark a lesson done (read to the end, video watched past 90 %, or marked by hand).
 
     Returns True when this completed the lesson now. The lesson must belong to the course.
+    Checks run before the transaction and its first statement is the insert: on SQLite a
+    transaction that reads before it writes fails at once when another request (the page's own
+    "read to the end" report, racing the button) commits in between.
     """
     if how not in CompletionHow.values:
         raise ValidationError(_("未知的完成方式。"))
@@ -167,12 +169,13 @@ def complete_lesson(enrollment: Enrollment, lesson: LessonPage, *, how: str, wat
         raise ValidationError(_("视频观看未达到 90%，暂不能记为完成。"))
     if lesson.get_parent().pk != enrollment.course_id:
         raise ValidationError(_("该课时不属于这门课程。"))
-    try:
-        with transaction.atomic():
-            LessonProgress.objects.create(enrollment=enrollment, lesson=lesson, how=how)
-    except IntegrityError:
-        return False
-    refresh(enrollment)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                LessonProgress.objects.create(enrollment=enrollment, lesson=lesson, how=how)
+        except IntegrityError:
+            return False
+        refresh(enrollment)
     return True
 
 

@@ -17,6 +17,18 @@ async function post(url, body) {
   return { ok: response.ok, data };
 }
 
+async function postForm(url, fields) {
+  const body = new FormData();
+  for (const [key, value] of Object.entries(fields)) body.append(key, String(value));
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "X-CSRFToken": csrf(), Accept: "application/json" },
+    body,
+    credentials: "same-origin",
+  });
+  return response.ok;
+}
+
 // Lesson: report "read to the end" when the end marker scrolls into view; videos past a threshold.
 const lesson = document.querySelector("[data-lesson-progress]");
 if (lesson) {
@@ -28,7 +40,7 @@ if (lesson) {
       if (!reported && entries.some((e) => e.isIntersecting)) {
         reported = true;
         observer.disconnect();
-        post(url, { how: "read" });
+        postForm(url, { how: "read" });
       }
     }).observe(end);
   }
@@ -37,7 +49,7 @@ if (lesson) {
     video.addEventListener("timeupdate", () => {
       if (!sent && video.duration && video.currentTime / video.duration >= 0.9) {
         sent = true;
-        post(url, { how: "video", watched: video.currentTime / video.duration });
+        postForm(url, { how: "video", watched: video.currentTime / video.duration });
       }
     });
   }
