@@ -25,6 +25,7 @@ from lms.models import (
     QuestionType,
     Quiz,
     WorkLog,
+    WorkLogPhoto,
 )
 from lms.progress import status
 
@@ -270,3 +271,25 @@ def lesson_done_ids(enrollment: Enrollment | None) -> set[int]:
     if enrollment is None:
         return set()
     return set(LessonProgress.objects.filter(enrollment=enrollment).values_list("lesson_id", flat=True))
+
+
+def access_worklog_photo(viewer: User, photo_id: int | str) -> WorkLogPhoto:
+    """A work-study photo for its learner, the learner's mentor (same organization) or an
+    enterprise admin of the learner's organization; 404 for anyone else."""
+    try:
+        photo = WorkLogPhoto.objects.select_related("log__enrollment__learner", "log__enrollment__cohort").get(
+            pk=int(photo_id)
+        )
+    except (WorkLogPhoto.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    enrollment = photo.log.enrollment
+    learner = enrollment.learner
+    same_org = bool(learner.organization_id) and learner.organization_id == viewer.organization_id
+    mentor_id = enrollment.mentor_id or (enrollment.cohort.mentor_id if enrollment.cohort_id else None)
+    if (
+        viewer.pk == learner.pk
+        or (same_org and viewer.pk == mentor_id)
+        or (same_org and viewer.has_role(Role.ENTERPRISE_ADMIN))
+    ):
+        return photo
+    raise Http404

@@ -26,6 +26,7 @@ urlpatterns = [
     path("cohorts/<int:cohort_id>/export.csv", views.cohort_export, name="cohort_export"),
     path("questions/import/", views.question_import, name="question_import"),
     path("questions/template.xlsx", views.question_template, name="question_template"),
+    path("photos/<int:photo_id>/<str:size>.jpg", views.worklog_photo, name="photo"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
     path("certificates/<str:number>/", views.certificate_print, name="certificate"),

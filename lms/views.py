@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -546,4 +546,19 @@ def question_template(request: HttpRequest) -> HttpResponse:
         template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = 'attachment; filename="question-bank-template.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def worklog_photo(request: HttpRequest, photo_id: int, size: str) -> HttpResponse:
+    """Work-study photos are private: the learner, their mentor and their enterprise admins only."""
+    photo = selectors.access_worklog_photo(request.user, photo_id)
+    field = photo.thumbnail if size == "thumb" else photo.image
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
     return response

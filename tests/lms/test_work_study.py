@@ -81,3 +81,13 @@ def test_a_mentor_from_another_organization_is_refused(enrollment, learner, work
     with pytest.raises(PermissionDenied, match="不属于同一单位"):
         review_log(log, mentor=stranger, approve=True)
     assert list(mentor_queue(stranger)) == []
+
+
+def test_photos_are_served_only_to_the_learner_and_their_mentor(
+    client, enrollment, learner, mentor, outsider, workstudy
+) -> None:
+    photo = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
+    stored = _log(enrollment, learner, workstudy, photos=[photo]).photos.get()
+    for person, status in ((learner, 200), (mentor, 200), (outsider, 404)):
+        client.force_login(person)
+        assert client.get(f"/learn/photos/{stored.pk}/thumb.jpg").status_code == status
