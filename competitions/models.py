@@ -457,7 +457,20 @@ class PromotionRule(models.Model):
         constraints = [models.UniqueConstraint(fields=["contest", "award"], name="promotion_rule_once")]
 
     def __str__(self) -> str:
-        return f"{self._meta.verbose_name} #{self.pk}"
+        return f"{self.get_award_display()} → {self.target_level_display}"
+
+    @property
+    def target_level_display(self) -> str:
+        from talent.models import SkillLevel
+
+        return str(SkillLevel(self.target_level).label) if self.target_level in SkillLevel.values else self.target_level
+
+    @property
+    def max_current_level_display(self) -> str:
+        from talent.models import SkillLevel
+
+        level = self.max_current_level
+        return str(SkillLevel(level).label) if level in SkillLevel.values else level
 
 
 class Promotion(models.Model):

@@ -347,25 +347,30 @@ def _post_op(request: HttpRequest, contest, op: str) -> str:
         return _("已答复。")
     if op == "appeal":
         appeal = get_object_or_404(Appeal, pk=post.get("appeal"), registration__contest=contest)
-        rescores = []
-        for mark in Mark.objects.filter(registration=appeal.registration).select_related("item"):
-            value = post.get(f"mark-{mark.pk}", "").strip()
-            if value and Decimal(value) != mark.value:
-                rescores.append((mark, value, post.get("rescore_reason", "")))
-        theory = post.get("theory", "").strip() or None
-        actions.decide_appeal(
-            appeal,
-            actor=request.user,
-            uphold=post.get("decision") == "uphold",
-            decision=post.get("text", ""),
-            rescores=rescores,
-            theory=theory,
-        )
+        _decide_from_post(request, appeal)
         return _("申诉已处理。")
     if op == "status":
         actions.update_contest(contest, actor=request.user, status=post.get("status", contest.status))
         return _("状态已更新。")
     raise Http404
+
+
+def _decide_from_post(request: HttpRequest, appeal: Appeal) -> None:
+    """Arbitration form: changed mark inputs become re-scores with the given reason."""
+    post = request.POST
+    rescores = []
+    for mark in Mark.objects.filter(registration=appeal.registration).select_related("item"):
+        value = post.get(f"mark-{mark.pk}", "").strip()
+        if value and Decimal(value) != mark.value:
+            rescores.append((mark, value, post.get("rescore_reason", "")))
+    actions.decide_appeal(
+        appeal,
+        actor=request.user,
+        uphold=post.get("decision") == "uphold",
+        decision=post.get("text", ""),
+        rescores=rescores,
+        theory=post.get("theory", "").strip() or None,
+    )
 
 
 @login_required
@@ -438,6 +443,15 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
     )
     own = {(m.registration_id, m.item_id): m.value for m in Mark.objects.filter(judge=request.user, item__in=items)}
     signed = SignOff.objects.filter(event_group=group).select_related("signed_by").first()
+    if request.method == "POST" and request.POST.get("op") == "appeal" and assignment.is_arbiter:
+        appeal = get_object_or_404(Appeal, pk=request.POST.get("appeal"), registration__event_group=group)
+        try:
+            _decide_from_post(request, appeal)
+        except (ValidationError, PermissionDenied, ArithmeticError) as exc:
+            messages.error(request, _error_text(exc) if not isinstance(exc, ArithmeticError) else _("分数必须是数字。"))
+        else:
+            messages.success(request, _("申诉已处理。"))
+        return redirect("competitions:judge_sheet", group.pk)
     if request.method == "POST" and request.POST.get("op") == "signoff":
         try:
             actions.sign_off(group, actor=request.user, note=request.POST.get("note", ""))
@@ -491,6 +505,13 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
         "missing": actions.missing_marks(group) if assignment.is_chief else 0,
         "judgement": ItemKind.JUDGEMENT,
         "tickets": {r.pk: getattr(r, "ticket", None) for r in registrations},
+        "appeals": (
+            Appeal.objects.filter(registration__event_group=group)
+            .select_related("registration__person")
+            .prefetch_related("registration__marks__item", "registration__marks__judge", "rescores__mark__item")
+            if assignment.is_arbiter
+            else []
+        ),
     }
     return render(request, "competitions/judge_sheet.html", context)
 

@@ -135,3 +135,39 @@ def test_the_home_and_learner_hooks_list_contests(contest, learner) -> None:
     actions.register(person=learner, contest=contest, event_group=contest.event_groups.first(), actor=learner)
     mine = [c for hook in hooks.get_hooks("shuzhi_learner_contests") for c in hook(learner)]
     assert mine[0]["status"] == "待审核"
+
+
+def test_an_arbiter_decides_an_appeal_on_the_sheet_and_the_appellant_sees_it(
+    client, contestants, judges, scheme, group, organizer, contest
+) -> None:
+    from competitions.models import Appeal, AppealStatus, Mark
+
+    score_all(contestants, judges, scheme, [("30", "2")] * 4)
+    actions.sign_off(group, actor=judges[0])
+    actions.publish_results(contest, actor=organizer)
+    registration = contestants[1]
+    client.force_login(registration.person)
+    client.post(reverse("competitions:appeal", args=[contest.slug]), {"reason": "测量项漏计"})
+    appeal = Appeal.objects.get(registration=registration)
+    mark = Mark.objects.get(registration=registration, judge=judges[0], item=scheme["measured"])
+    client.force_login(judges[0])
+    sheet = reverse("competitions:judge_sheet", args=[group.pk])
+    assert "测量项漏计" in client.get(sheet).content.decode()
+    client.post(
+        sheet,
+        {
+            "op": "appeal",
+            "appeal": appeal.pk,
+            "decision": "uphold",
+            "text": "复核属实",
+            f"mark-{mark.pk}": "34",
+            "rescore_reason": "漏计两处",
+        },
+    )
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.UPHELD
+    client.force_login(registration.person)
+    page = client.get(reverse("competitions:detail", args=[contest.slug])).content.decode()
+    assert "复核属实" in page and "漏计两处" in page
+    client.force_login(organizer)
+    assert client.get(reverse("competitions:console", args=[contest.slug])).status_code == 200
