@@ -1,0 +1,69 @@
+"""Django admin for talent: read-mostly views of derived state and the deletion-request queue.
+Changes of state go through `talent.actions`, like everywhere else."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from talent import actions
+from talent.models import Achievement, DeletionRequest, Evaluation, KpiTarget, TalentProfile
+
+
+@admin.register(Achievement)
+class AchievementAdmin(admin.ModelAdmin):
+    list_display = ("person", "kind", "title", "occurred_at", "revoked_at")
+    list_filter = ("kind",)
+    search_fields = ("person__real_name", "title", "source_id")
+    raw_id_fields = ("person",)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # the ledger is written by the source apps' actions only
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(admin.ModelAdmin):
+    list_display = ("person", "level", "category", "route", "status", "certificate_no", "created_at")
+    list_filter = ("status", "route", "level", "category")
+    search_fields = ("person__real_name", "certificate_no", "body")
+    raw_id_fields = ("person", "decided_by")
+    readonly_fields = ("status", "decided_by", "decided_at", "certificate_no", "verify_code")
+
+
+@admin.register(TalentProfile)
+class TalentProfileAdmin(admin.ModelAdmin):
+    list_display = ("person", "index", "city", "level", "public_consent", "match_opt_in")
+    search_fields = ("person__real_name",)
+    raw_id_fields = ("person",)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # derived from the ledger; `rebuild_talent` recomputes it
+
+
+@admin.register(KpiTarget)
+class KpiTargetAdmin(admin.ModelAdmin):
+    list_display = ("year", "city", "metric", "value", "updated_by", "updated_at")
+    list_filter = ("year", "metric")
+
+
+@admin.register(DeletionRequest)
+class DeletionRequestAdmin(admin.ModelAdmin):
+    list_display = ("person", "created_at", "processed_at", "outcome")
+    raw_id_fields = ("person", "processed_by")
+    readonly_fields = ("processed_at", "processed_by", "outcome")
+    actions = ["process"]
+
+    @admin.action(description=_("处理所选删除申请"))
+    def process(self, request: HttpRequest, queryset: QuerySet[DeletionRequest]) -> None:
+        done = 0
+        for deletion in queryset.filter(processed_at=None).select_related("person"):
+            try:
+                actions.process_deletion(deletion, actor=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, str(exc))
+            else:
+                done += 1
+        messages.success(request, _("已处理 %(n)s 条删除申请。") % {"n": done})
