@@ -269,7 +269,13 @@ def _process_export(job: ExchangeJob) -> None:
     record_type = _record_type(job.record_type)
     job.file_name = f"{job.pk}.{job.file_format}"
     ExchangeJob.objects.filter(pk=job.pk).update(stage="export")
-    count, unmasked = write_export(record_type, job.owner, job.file_format, conf.root() / job.file_name)
+
+    def progress(processed: int, stage: str) -> None:
+        ExchangeJob.objects.filter(pk=job.pk).update(processed_rows=processed, stage=stage)
+
+    count, unmasked = write_export(
+        record_type, job.owner, job.file_format, conf.root() / job.file_name, progress=progress
+    )
     job.total_rows = job.processed_rows = count
     job.unmasked = unmasked
     job.status = JobStatus.DONE

@@ -288,9 +288,23 @@ def export_table(record_type: RecordType, actor: User) -> tuple[list[str], Itera
     return record_type.headers, rows(), count, reveal
 
 
-def write_export(record_type: RecordType, actor: User, fmt: str, destination: Path | io.BytesIO) -> tuple[int, bool]:
+def write_export(
+    record_type: RecordType,
+    actor: User,
+    fmt: str,
+    destination: Path | io.BytesIO,
+    progress: Progress | None = None,
+) -> tuple[int, bool]:
     """Write the export file; returns (rows written, unmasked)."""
-    header, rows, _count, reveal = export_table(record_type, actor)
+    header, table_rows, _count, reveal = export_table(record_type, actor)
+
+    def counted() -> Iterator[list[object]]:
+        for done, row in enumerate(table_rows, start=1):
+            if progress and done % 2000 == 0:
+                progress(done, "export")
+            yield row
+
+    rows = counted()
     if fmt == "csv":
         if isinstance(destination, Path):
             with destination.open("w", encoding="utf-8", newline="") as handle:

@@ -82,6 +82,7 @@ def test_a_big_export_is_written_by_the_worker_and_downloaded(
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
     assert job.unmasked
+    assert job.processed_rows == job.total_rows == User.objects.count()
     assert "下载文件" in client.get(response.url).content.decode()
     download = client.get(reverse("exchange:job_download", args=[job.pk]))
     table = read_xlsx(b"".join(download.streaming_content))
