@@ -33,3 +33,4 @@ def me(request: HttpRequest) -> MeOut:
 
 api.add_router("/talent/", "talent.api.router")
 api.add_router("/lms/", "lms.api.router")
+api.add_router("/contests/", "competitions.api.router")

@@ -171,3 +171,16 @@ def test_an_arbiter_decides_an_appeal_on_the_sheet_and_the_appellant_sees_it(
     assert "复核属实" in page and "漏计两处" in page
     client.force_login(organizer)
     assert client.get(reverse("competitions:console", args=[contest.slug])).status_code == 200
+
+
+def test_the_api_lists_contests_and_published_results_only(
+    client, contestants, judges, scheme, group, organizer, contest
+) -> None:
+    assert client.get("/api/contests/").json()[0]["slug"] == contest.slug
+    assert client.get(f"/api/contests/{contest.slug}/results").json() == []
+    score_all(contestants, judges, scheme, [("30", "2")] * 4)
+    actions.sign_off(group, actor=judges[0])
+    actions.publish_results(contest, actor=organizer)
+    rows = client.get(f"/api/contests/{contest.slug}/results").json()
+    assert len(rows) == 4 and rows[0]["rank"] == 1
+    assert client.get("/api/contests/nope/results").status_code == 404
