@@ -17,7 +17,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from accounts.models import User
+from accounts.actions import audit
+from accounts.models import Region, User
 from accounts.roles import ROLE_WAGTAIL_GROUPS
 from cms import search
 from cms.models import HomePage
@@ -118,6 +119,54 @@ def ensure_editorial() -> Workflow:
             if group is not None:
                 group.user_set.add(*User.objects.filter(role_grants__role=role))
     return workflow
+
+
+def city_group_name(city: Region) -> str:
+    return f"城市编辑:{city.code}"
+
+
+@transaction.atomic
+def ensure_city_section(city: Region) -> tuple[Page, Group]:
+    """Create (idempotently) the case section of one city and the group that may edit only it.
+
+    Rules: the section is a CaseIndexPage under the main case index (created if missing) with
+    slug = the city's division code; the group gets admin access, add/change/lock on that
+    section only (publishing still goes through the 内容审核 workflow) and image/document
+    upload. Requires `city` to be a city region.
+    """
+    from cms.models import CaseIndexPage
+
+    if city.kind != "city":
+        raise ValueError("只能为地级市创建栏目")
+    home = ensure_site()
+    ensure_editorial()
+    main = CaseIndexPage.objects.child_of(home).order_by("path").first()
+    if main is None:
+        main = publish(home, CaseIndexPage(title="典型案例", slug="cases"))
+    section = CaseIndexPage.objects.child_of(main).filter(slug=city.code).first()
+    if section is None:
+        section = publish(main, CaseIndexPage(title=f"{city.name}典型案例", slug=city.code))
+    group, _created = Group.objects.get_or_create(name=city_group_name(city))
+    group.permissions.add(_perm("wagtailadmin", "access_admin"))
+    for codename in ("add_page", "change_page", "lock_page", "unlock_page"):
+        GroupPagePermission.objects.get_or_create(group=group, page=section, permission=_perm("wagtailcore", codename))
+    root_collection = Collection.get_first_root_node()
+    for app_label, codename in COLLECTION_PERMISSIONS[EDITORS]:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=root_collection, permission=_perm(app_label, codename)
+        )
+    return section, group
+
+
+@transaction.atomic
+def limit_to_city_section(actor: User | None, user: User, city: Region) -> Page:
+    """Make `user` an editor of `city`'s case section only: joins the city group and leaves the
+    site-wide Editors group. Audited. Returns the section page."""
+    section, group = ensure_city_section(city)
+    user.groups.add(group)
+    user.groups.remove(*Group.objects.filter(name=EDITORS))
+    audit(actor, "cms.limit_to_city_section", user, after={"city": city.code, "section": section.pk})
+    return section
 
 
 def publish(parent: Page, page: Page, *, user: User | None = None) -> Page:

@@ -322,11 +322,15 @@ class NewsPage(CachedPageMixin, Page):
 
 
 class CaseIndexPage(CachedPageMixin, Page):
+    """The case section. A city section is a CaseIndexPage under the main one, so a city's
+    editors can be given page permissions on just that subtree (`actions.ensure_city_section`);
+    every index lists all cases below it."""
+
     intro = RichTextField(_("简介"), blank=True, features=RICH_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.CasePage"]
+    parent_page_types = ["cms.HomePage", "cms.CaseIndexPage"]
+    subpage_types = ["cms.CasePage", "cms.CaseIndexPage"]
     page_size = 12
 
     class Meta:
@@ -336,7 +340,7 @@ class CaseIndexPage(CachedPageMixin, Page):
         from cms.selectors import filter_cases
 
         context = super().get_context(request, *args, **kwargs)
-        cases, filters = filter_cases(CasePage.objects.child_of(self).live(), request.GET)
+        cases, filters = filter_cases(CasePage.objects.descendant_of(self).live(), request.GET)
         context["page_obj"] = Paginator(cases, self.page_size).get_page(request.GET.get("page"))
         context["filters"] = filters
         context["cities"] = Region.objects.filter(kind=RegionKind.CITY).order_by("code")
