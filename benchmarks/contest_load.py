@@ -1,0 +1,342 @@
+"""Live-contest load: N contestants and a host through K questions on daphne, and in the same run
+the same clients against a plain `websockets` broadcast server (the peer).
+
+    python -m benchmarks.contest_load --contestants 100 --questions 3
+    python -m benchmarks.contest_load --contestants 5000 --procs 2   # needs REDIS_URL
+
+Figures: fan-out (host's command sent → last contestant has the question) p50/p99 over the
+questions; full round (question sent → every answer acknowledged → leaderboard delivered to
+everyone); answers acknowledged vs stored; ratios to the peer. Loopback only. The last line of
+output is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ORIGIN = "http://127.0.0.1:8000"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server on port {port} did not start")
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+# --- database set-up (in this process, before any server starts) ----------------------------
+
+
+def prepare(n: int, k: int) -> dict:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts import actions as account_actions
+    from accounts.choices import Role
+    from accounts.models import User
+    from competitions.live import setup
+
+    call_command("migrate", verbosity=0)
+    organizer = User.objects.filter(mobile="16900000000").first()
+    if organizer is None:
+        organizer = account_actions.register_user(
+            mobile="16900000000", real_name="压测主持", password="Bench-pass-2026", roles=()
+        )
+        account_actions.grant_role(None, organizer, Role.ORGANIZER)
+        organizer = User.objects.get(pk=organizer.pk)
+    contest, group = setup.create_contest(organizer, title=f"压测 {n}")
+    questions = [
+        setup.bank_question("single", f"压测题 {i + 1}：2 + {i} = ？", [str(i + 2), str(i + 3)], "A", "")
+        for i in range(k)
+    ]
+    live_round = setup.create_round(contest, questions=questions, seconds=60)
+    seats = setup.bulk_seat(contest, group, n, password="Bench-pass-2026", mobile_start=16000000000)
+    users = {u.pk: u for u in User.objects.filter(pk__in=[s.user_id for s in seats] + [organizer.pk])}
+    store = SessionStore()
+    expire = timezone.now() + timedelta(days=1)
+    sessions, cookies = [], {}
+    for uid, user in users.items():
+        key = uuid.uuid4().hex
+        data = {
+            SESSION_KEY: str(uid),
+            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+        sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
+        cookies[uid] = f"{settings.SESSION_COOKIE_NAME}={key}"
+    Session.objects.bulk_create(sessions, batch_size=1000)
+    return {
+        "round": live_round.pk,
+        "host_cookie": cookies[organizer.pk],
+        "seats": [(cookies[s.user_id], s.ticket, s.access_code) for s in seats],
+    }
+
+
+def stored_answers(round_id: int) -> int:
+    from competitions.live.models import LiveAnswer
+
+    return LiveAnswer.objects.filter(live_question__round_id=round_id).count()
+
+
+# --- the peer: a plain websockets broadcast server --------------------------------------------
+
+
+async def peer_server(port: int) -> None:
+    import websockets
+
+    clients: set = set()
+
+    async def handler(ws) -> None:
+        clients.add(ws)
+        try:
+            async for raw in ws:
+                msg = json.loads(raw)
+                if msg["type"] == "broadcast":
+                    websockets.broadcast(clients, json.dumps(msg["frame"], separators=(",", ":")))  # encoded once
+                elif msg["type"] == "answer":
+                    await ws.send(json.dumps({"type": "ack", "answer_id": msg["answer_id"]}, separators=(",", ":")))
+        finally:
+            clients.discard(ws)
+
+    async with websockets.serve(handler, "127.0.0.1", port, max_size=2**20):
+        await asyncio.Future()
+
+
+# --- clients ----------------------------------------------------------------------------------
+
+
+class Bot:
+    KINDS = frozenset({"question_open", "ack", "leaderboard", "snapshot"})
+
+    def __init__(self, ws, plain: bool) -> None:
+        self.ws, self.plain = ws, plain
+        self.got: dict[str, float] = {}
+        self.acks = 0
+
+    async def run(self, counters: dict[str, int], waiters: dict[str, asyncio.Event], n: int) -> None:
+        async for raw in self.ws:
+            now = time.perf_counter()
+            # The first "type" key is the message's own (nested models come later): no full parse.
+            i = raw.find('"type":"') + 8
+            kind = raw[i : raw.find('"', i)]
+            if kind not in self.KINDS:
+                continue
+            self.got[kind] = now
+            counters[kind] = counters.get(kind, 0) + 1
+            if kind == "question_open":
+                qid = json.loads(raw)["question"]["id"] if not self.plain else 0
+                await self.ws.send(
+                    json.dumps({"type": "answer", "answer_id": str(uuid.uuid4()), "question_id": qid, "response": "A"})
+                )
+            elif kind == "ack":
+                self.acks += 1
+            if counters[kind] >= n and kind in waiters:
+                waiters[kind].set()
+
+
+async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain: bool) -> dict:
+    import websockets
+
+    n = len(seats)
+    counters: dict[str, int] = {}
+    waiters = {kind: asyncio.Event() for kind in ("question_open", "ack", "leaderboard", "snapshot")}
+    bots: list[Bot] = []
+
+    async def connect(i: int, seat) -> None:
+        cookie, ticket, code = seat
+        headers = {"Origin": ORIGIN, "Cookie": cookie}
+        ws = await websockets.connect(urls[i % len(urls)], additional_headers=headers, max_size=2**22, open_timeout=60)
+        bot = Bot(ws, plain)
+        bots.append(bot)
+        if not plain:
+            await ws.send(json.dumps({"type": "join", "ticket": ticket, "access_code": code}))
+        else:
+            counters["snapshot"] = counters.get("snapshot", 0) + 1
+            if counters["snapshot"] >= n:
+                waiters["snapshot"].set()
+        asyncio.get_running_loop().create_task(bot.run(counters, waiters, n))
+
+    for start in range(0, n, 200):
+        await asyncio.gather(*(connect(i, s) for i, s in enumerate(seats[start : start + 200], start=start)))
+    await asyncio.wait_for(waiters["snapshot"].wait(), 120)
+
+    host = await websockets.connect(
+        host_url,
+        additional_headers={"Origin": ORIGIN, "Cookie": seats[0][0] if plain else HOST_COOKIE[0]},
+        max_size=2**24,
+    )
+    host_inbox: asyncio.Queue[str] = asyncio.Queue()
+
+    async def host_reader() -> None:
+        async for raw in host:
+            host_inbox.put_nowait(raw)
+
+    asyncio.get_running_loop().create_task(host_reader())
+
+    async def host_wait(kind: str) -> None:
+        while True:
+            raw = await asyncio.wait_for(host_inbox.get(), 60)
+            if f'"type":"{kind}"' in raw:
+                if '"type":"error"' in raw:
+                    raise RuntimeError(raw)
+                return
+
+    async def command(action: str, plain_frame: dict | None = None) -> None:
+        if plain:
+            await host.send(json.dumps({"type": "broadcast", "frame": plain_frame}))
+        else:
+            await host.send(json.dumps({"type": "command", "action": action}))
+
+    fanouts, rounds = [], []
+    board = {"type": "leaderboard", "top": [{"rank": i, "name": f"选手{i}", "score": 10} for i in range(1, 11)]}
+    for q in range(k):
+        for key in ("question_open", "ack", "leaderboard"):
+            counters[key] = 0
+            waiters[key].clear()
+        t0 = time.perf_counter()
+        await command(
+            "open_next",
+            {"type": "question_open", "question": {"id": q, "stem": "压测题", "options": ["1", "2"]}, "closes_at": 0},
+        )
+        await asyncio.wait_for(waiters["question_open"].wait(), 60)
+        fanouts.append(max(b.got["question_open"] for b in bots) - t0)
+        await asyncio.wait_for(waiters["ack"].wait(), 60)
+        if not plain:
+            await command("close")
+            await host_wait("question_closed")
+            await command("reveal")
+            await host_wait("reveal")
+        await command("leaderboard", board)
+        await asyncio.wait_for(waiters["leaderboard"].wait(), 60)
+        rounds.append(max(b.got["leaderboard"] for b in bots) - t0)
+    acked = sum(b.acks for b in bots)
+    await host.close()
+    for bot in bots:
+        await bot.ws.close()
+    return {
+        "fanout_p50_ms": round(pct(fanouts, 50) * 1000, 1),
+        "fanout_p99_ms": round(pct(fanouts, 99) * 1000, 1),
+        "round_p50_ms": round(statistics.median(rounds) * 1000, 1),
+        "round_max_ms": round(max(rounds) * 1000, 1),
+        "acked": acked,
+    }
+
+
+HOST_COOKIE: list[str] = [""]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--contestants", type=int, default=100)
+    parser.add_argument("--questions", type=int, default=3)
+    parser.add_argument("--procs", type=int, default=1, help="daphne processes (2+ need REDIS_URL)")
+    parser.add_argument("--peer-server", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.peer_server:
+        asyncio.run(peer_server(args.peer_server))
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["SQLITE_NAME"] = str(ROOT / "var" / f"bench-live-{os.getpid()}.sqlite3")
+    if args.procs > 1 and not os.environ.get("REDIS_URL"):
+        sys.exit("--procs > 1 needs REDIS_URL (the processes share the channel layer)")
+    os.environ["LOG_LEVEL"] = "WARNING"
+    t = time.perf_counter()
+    data = prepare(args.contestants, args.questions)
+    print(f"prepared {args.contestants} contestants in {time.perf_counter() - t:.1f}s", flush=True)
+    HOST_COOKIE[0] = data["host_cookie"]
+    servers, ports = [], []
+    try:
+        for _ in range(args.procs):
+            port = free_port()
+            servers.append(
+                subprocess.Popen(
+                    [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                    cwd=ROOT,
+                    env=os.environ.copy(),
+                    stdout=subprocess.DEVNULL,
+                )
+            )
+            ports.append(port)
+        for port in ports:
+            wait_port(port)
+        urls = [f"ws://127.0.0.1:{p}/ws/live/{data['round']}/play/" for p in ports]
+        host_url = f"ws://127.0.0.1:{ports[0]}/ws/live/{data['round']}/host/"
+        live = asyncio.run(run_clients(urls, host_url, data["seats"], args.questions, plain=False))
+        stored = stored_answers(data["round"])
+    finally:
+        for s in servers:
+            s.terminate()
+            s.wait(10)
+    peer_port = free_port()
+    peer = subprocess.Popen(
+        [sys.executable, "-m", "benchmarks.contest_load", "--peer-server", str(peer_port)], cwd=ROOT
+    )
+    try:
+        wait_port(peer_port)
+        url = f"ws://127.0.0.1:{peer_port}/"
+        plain = asyncio.run(run_clients([url], url, data["seats"], args.questions, plain=True))
+    finally:
+        peer.terminate()
+        peer.wait(10)
+    if not os.environ.get("DATABASE_URL"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(os.environ["SQLITE_NAME"] + suffix).unlink(missing_ok=True)
+    ratio = round(live["fanout_p99_ms"] / max(plain["fanout_p99_ms"], 0.1), 2)
+    target = 1.5 if args.procs == 1 else 2.0
+    result = {
+        "benchmark": "contest_load",
+        "contestants": args.contestants,
+        "questions": args.questions,
+        "daphne_processes": args.procs,
+        "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
+        "live": {**live, "answers_stored": stored, "answers_expected": args.contestants * args.questions},
+        "peer_plain_websockets": plain,
+        "ratio_fanout_p99": ratio,
+        "ratio_round_p50": round(live["round_p50_ms"] / max(plain["round_p50_ms"], 0.1), 2),
+        "targets": {"fanout_p99_ratio_max": target, "full_round_ms_max": 1000 if args.procs == 1 else None},
+        "met": {
+            "fanout": ratio <= target,
+            "round": live["round_max_ms"] <= 1000 if args.procs == 1 else None,
+            "nothing_lost": live["acked"] == stored == args.contestants * args.questions,
+        },
+    }
+    print(json.dumps(result, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
