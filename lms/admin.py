@@ -1,0 +1,82 @@
+"""Django admin for the things lms has no editor page for: quizzes, rules, work-study modules."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from lms.models import (
+    Certificate,
+    Cohort,
+    CourseRule,
+    Question,
+    Quiz,
+    QuizQuestion,
+    WorkStudyModule,
+    WorkStudyTask,
+)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("stem", "qtype", "domain", "difficulty", "knowledge_point", "is_active")
+    list_filter = ("qtype", "domain", "level", "difficulty", "is_active")
+    search_fields = ("stem", "knowledge_point")
+
+
+class QuizQuestionInline(admin.TabularInline):
+    model = QuizQuestion
+    raw_id_fields = ("question",)
+    extra = 0
+
+
+@admin.register(Quiz)
+class QuizAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "mode",
+        "course",
+        "time_limit_minutes",
+        "max_attempts",
+        "pass_mark",
+        "is_published",
+    )
+    list_filter = ("kind", "mode", "is_published")
+    inlines = [QuizQuestionInline]
+
+
+@admin.register(CourseRule)
+class CourseRuleAdmin(admin.ModelAdmin):
+    list_display = ("course", "require_lessons", "require_quizzes", "require_workstudy", "issue_certificate")
+
+
+class WorkStudyTaskInline(admin.StackedInline):
+    model = WorkStudyTask
+    extra = 0
+
+
+@admin.register(WorkStudyModule)
+class WorkStudyModuleAdmin(admin.ModelAdmin):
+    list_display = ("title", "course")
+    inlines = [WorkStudyTaskInline]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ("name", "organization", "course", "mentor", "starts_on", "ends_on")
+    raw_id_fields = ("mentor", "created_by")
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Read-only: certificates are issued and revoked through lms.actions (audit, ledger)."""
+
+    list_display = ("number", "holder", "kind", "title", "issued_at", "revoked_at")
+    search_fields = ("number", "title")
+    list_filter = ("kind",)
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
