@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:slug>/", views.contest_detail, name="detail"),
     path("<slug:slug>/register/", views.register_view, name="register"),
     path("<slug:slug>/ticket/", views.ticket_view, name="ticket"),
+    path("<slug:slug>/withdraw/", views.withdraw_view, name="withdraw"),
     path("<slug:slug>/ask/", views.ask_view, name="ask"),
     path("<slug:slug>/appeal/", views.appeal_view, name="appeal"),
     path("<slug:slug>/results/", views.results_view, name="results"),

@@ -135,6 +135,20 @@ def register_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def withdraw_view(request: HttpRequest, slug: str) -> HttpResponse:
+    contest = selectors.access_public_contest(slug, request.user)
+    registration = selectors.access_own_registration(contest, request.user)
+    try:
+        actions.withdraw_registration(registration, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("报名已撤回。"))
+    return redirect("competitions:detail", slug)
+
+
+@login_required
 def ticket_view(request: HttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_public_contest(slug, request.user)
     registration = selectors.access_own_registration(contest, request.user)

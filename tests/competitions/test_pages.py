@@ -184,3 +184,18 @@ def test_the_api_lists_contests_and_published_results_only(
     rows = client.get(f"/api/contests/{contest.slug}/results").json()
     assert len(rows) == 4 and rows[0]["rank"] == 1
     assert client.get("/api/contests/nope/results").status_code == 404
+
+
+def test_an_enterprise_admin_nominates_on_the_page_and_the_person_withdraws(
+    client, contest, group, enterprise_admin, learner
+) -> None:
+    client.force_login(enterprise_admin)
+    page = client.get(reverse("competitions:detail", args=[contest.slug])).content.decode()
+    assert "企业推荐报名" in page and learner.real_name in page
+    client.post(reverse("competitions:register", args=[contest.slug]), {"person": learner.pk, "event_group": group.pk})
+    registration = Registration.objects.get(person=learner)
+    assert registration.nominated_by == enterprise_admin
+    client.force_login(learner)
+    client.post(reverse("competitions:withdraw", args=[contest.slug]))
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.WITHDRAWN
