@@ -300,6 +300,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--questions", type=int, default=50)
+    parser.add_argument("--pool", type=int, default=30, help="server database connections (psycopg pool)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -309,19 +310,24 @@ def main() -> None:
 
     connections.close_all()
     port = free_port()
+    # Under ASGI every request runs in its own thread with its own database connection, so 300
+    # simultaneous requests would open 300 connections (PostgreSQL allows 100). The server runs
+    # with psycopg's connection pool (Django 5.1+ OPTIONS["pool"]): requests wait for one of
+    # --pool connections instead of failing.
+    bootstrap = (
+        "import os, sys, django; django.setup(); from django.conf import settings; "
+        "db = settings.DATABASES['default']; db['CONN_MAX_AGE'] = 0; "
+        f"db.setdefault('OPTIONS', {{}})['pool'] = {{'min_size': 4, 'max_size': {args.pool}, 'timeout': 120}}; "
+        "from daphne.cli import CommandLineInterface; "
+        f"sys.argv = ['daphne', '-b', '127.0.0.1', '-p', '{port}', 'config.asgi:application']; "
+        "CommandLineInterface.entrypoint()"
+    )
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+        [sys.executable, "-c", bootstrap],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=open(ROOT / "var" / "benchmark-lms-server.log", "w"),  # noqa: SIM115 - lives as long as the server
-        # Under ASGI every request runs in its own thread; persistent connections (CONN_MAX_AGE)
-        # pile up one per thread and exhaust PostgreSQL, so the server closes them per request.
-        env={
-            **os.environ,
-            "DJANGO_ENV": os.environ.get("DJANGO_ENV", "development"),
-            "DEBUG": "0",
-            "DB_CONN_MAX_AGE": "0",
-        },
+        env={**os.environ, "DJANGO_ENV": os.environ.get("DJANGO_ENV", "development"), "DEBUG": "0"},
     )
     try:
         wait_port(port)
@@ -338,6 +344,7 @@ def main() -> None:
         "benchmark": "lms_exam_autosave",
         "learners": args.learners,
         "questions": args.questions,
+        "server_db_pool": args.pool,
         "platform": platform,
         "checks": checks,
         "peer_raw_upsert": floor,
