@@ -169,7 +169,9 @@ def _first_party_apps() -> list[str]:
     base = str(settings.BASE_DIR)
     names = []
     for config in apps.get_app_configs():
-        if config.name.startswith("accounts") or not str(config.path).startswith(base):
+        path = str(config.path)
+        # The virtualenv may live inside the project directory: its packages are not ours.
+        if config.name.startswith("accounts") or not path.startswith(base) or "site-packages" in path:
             continue
         names.append(config.name)
     return names
