@@ -459,6 +459,11 @@ def _apply_rules(contest: Contest, rules_fields: dict[str, Any]) -> None:
         if not hasattr(rules, key) or key in ("id", "contest"):
             raise ValidationError(_("未知的竞赛设置：%(k)s") % {"k": key})
         setattr(rules, key, value)
+    if contest.theory_weight > rules.theory_cap:
+        raise ValidationError(
+            _("理论成绩权重 %(w)s 超过上限 %(c)s；如规程允许，请先提高“理论成绩权重上限”。")
+            % {"w": fmt(contest.theory_weight), "c": fmt(rules.theory_cap)}
+        )
     if rules.team_size_max < rules.team_size_min:
         raise ValidationError(_("每队最多人数不能少于最少人数。"))
     if rules.team_size_max > 1 and not (rules.team_size_min >= 2 and rules.team_size_max <= 3):

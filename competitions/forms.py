@@ -50,6 +50,15 @@ class ContestForm(forms.Form):
         initial=Decimal("0.3"),
         help_text=_("0—1，省级竞赛通常不超过 0.3；其余为实操成绩权重。"),
     )
+    theory_cap = forms.DecimalField(
+        label=_("理论成绩权重上限"),
+        required=False,
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        decimal_places=3,
+        initial=Decimal("0.3"),
+        help_text=_("默认 0.3；确需提高理论成绩比重时修改此项。"),
+    )
     eligible_cities = forms.ModelMultipleChoiceField(
         label=_("限定城市"),
         queryset=Region.objects.filter(kind=RegionKind.CITY),
@@ -107,6 +116,7 @@ class ContestForm(forms.Form):
         data = {k: getattr(contest, k) for k in cls.CONTEST_KEYS}
         for key in (
             "announcement",
+            "theory_cap",
             "how_to_register",
             "eligible_job_groups",
             "min_level",
@@ -130,6 +140,8 @@ class ContestForm(forms.Form):
         data = dict(self.cleaned_data)
         data.pop("slug", None)
         data.pop("title", None)
+        if data.get("theory_cap") is None:
+            data.pop("theory_cap", None)
         data["eligible_cities"] = list(data["eligible_cities"])
         data["eligible_job_groups"] = list(data["eligible_job_groups"])
         return data

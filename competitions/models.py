@@ -199,6 +199,14 @@ class ContestRules(models.Model):
     award_second = models.DecimalField(_("二等奖"), max_digits=6, decimal_places=3, default=Decimal("0.200"))
     award_third = models.DecimalField(_("三等奖"), max_digits=6, decimal_places=3, default=Decimal("0.300"))
     award_merit = models.DecimalField(_("优胜奖"), max_digits=6, decimal_places=3, default=Decimal("0"))
+    theory_cap = models.DecimalField(
+        _("理论成绩权重上限"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.300"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_("默认 0.3（省级规程通常要求理论成绩不超过 30%）；确需提高时由组织者明确修改。"),
+    )
     appeal_hours = models.PositiveSmallIntegerField(_("申诉期（小时）"), default=72)
     results_published_at = models.DateTimeField(_("成绩公布时间"), null=True, blank=True)
 

@@ -76,3 +76,12 @@ def test_the_console_and_public_pages_use_a_bounded_number_of_queries(
         assert client.get(reverse("competitions:detail", args=[contest.slug])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("competitions:list")).status_code == 200
+
+
+def test_theory_above_thirty_percent_needs_the_cap_raised_explicitly(contest, organizer) -> None:
+    with pytest.raises(ValidationError, match="超过上限"):
+        actions.update_contest(contest, actor=organizer, theory_weight=Decimal("0.4"))
+    contest.refresh_from_db()
+    assert contest.theory_weight == Decimal("0.300")
+    actions.update_contest(contest, actor=organizer, theory_weight=Decimal("0.4"), theory_cap=Decimal("0.5"))
+    assert actions.rules_for(contest).theory_cap == Decimal("0.5")
