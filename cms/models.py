@@ -65,11 +65,15 @@ class HomePage(CachedPageMixin, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        # Real counts only; apps to the right add theirs through the figures hook.
+        # Real counts only: the platform's, talent's programme figures (precomputed KPI counts),
+        # then what apps to the right add through the figures hook.
+        from talent.selectors import programme_figures
+
         figures: list[tuple[Any, Any]] = [
             (_("注册学员"), User.objects.filter(is_active=True).count()),
             (_("参与单位"), Organization.objects.count()),
             (_("在线课程"), CoursePage.objects.live().count()),
+            *programme_figures(),
         ]
         for hook in hooks.get_hooks(HOME_FIGURES_HOOK):
             figures.extend(hook(request))
