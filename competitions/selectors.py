@@ -178,7 +178,8 @@ def upcoming_contests(limit: int = 6) -> list[dict[str, Any]]:
 
 
 def learner_contests(user: User) -> list[dict[str, Any]]:
-    """The person's registrations as cards for the LMS dashboard."""
+    """Cards for the LMS dashboard: the person's registrations (status = registration status),
+    then contests open for registration that the person has not entered."""
     if not user.is_authenticated:
         return []
     cards = []
@@ -193,6 +194,11 @@ def learner_contests(user: User) -> list[dict[str, Any]]:
                 "status": registration.get_status_display(),
             }
         )
+    entered = Registration.objects.filter(person=user).values_list("contest_id", flat=True)
+    open_now = (
+        Contest.objects.filter(status=ContestStatus.OPEN).exclude(pk__in=entered).order_by("registration_closes", "id")
+    )
+    cards.extend(contest_cards(open_now[:5]))
     return cards
 
 

@@ -199,3 +199,8 @@ def test_an_enterprise_admin_nominates_on_the_page_and_the_person_withdraws(
     client.post(reverse("competitions:withdraw", args=[contest.slug]))
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.WITHDRAWN
+
+
+def test_the_learner_hook_offers_open_contests_not_yet_entered(contest, learner) -> None:
+    cards = selectors.learner_contests(learner)
+    assert [c["status"] for c in cards] == ["报名中"]
