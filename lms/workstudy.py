@@ -141,7 +141,7 @@ def review_log(log: WorkLog, *, mentor: User, approve: bool, comment: str = "") 
     needs a comment so the learner knows what to fix.
     """
     locked = (
-        WorkLog.objects.select_for_update()
+        WorkLog.objects.select_for_update(of=("self",))
         .select_related("enrollment__learner", "enrollment__cohort", "enrollment__course", "task")
         .get(pk=log.pk)
     )
@@ -190,7 +190,9 @@ def review_log(log: WorkLog, *, mentor: User, approve: bool, comment: str = "") 
 def withdraw_approval(log: WorkLog, *, actor: User, reason: str) -> WorkLog:
     """Undo a mistaken approval (the mentor's own or an enterprise admin's); revokes the hours."""
     locked = (
-        WorkLog.objects.select_for_update().select_related("enrollment__learner", "enrollment__cohort").get(pk=log.pk)
+        WorkLog.objects.select_for_update(of=("self",))
+        .select_related("enrollment__learner", "enrollment__cohort")
+        .get(pk=log.pk)
     )
     if not (
         can_review(actor, locked)
