@@ -117,12 +117,22 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", ("postgres", "postgresql"))
+# Under daphne each request may run in its own thread with its own connection: with many
+# simultaneous requests set DB_POOL_SIZE (psycopg's pool) so they share a bounded set instead
+# of exceeding PostgreSQL's max_connections.
+DB_POOL_SIZE = env_int("DB_POOL_SIZE", 0, minimum=0)
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60, minimum=0), conn_health_checks=True
+            DATABASE_URL,
+            conn_max_age=0 if DB_POOL_SIZE else env_int("DB_CONN_MAX_AGE", 60, minimum=0),
+            conn_health_checks=not DB_POOL_SIZE,
         )
     }
+    if DB_POOL_SIZE:
+        DATABASES["default"]["OPTIONS"] = {
+            "pool": {"min_size": 2, "max_size": DB_POOL_SIZE, "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1)}
+        }
 else:
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES = {
@@ -132,7 +142,9 @@ else:
             # A file (not memory) for tests too, so a live daphne process can share it.
             # TEST_DB_SUFFIX lets several test runs share one checkout without sharing a file.
             "TEST": {"NAME": VAR_DIR / f"test-{env_str('TEST_DB_SUFFIX', 'main')}.sqlite3"},
-            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;"},
+            # IMMEDIATE: a transaction takes the write lock up front, so two overlapping
+            # read-then-write requests wait for each other instead of failing "database is locked".
+            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
