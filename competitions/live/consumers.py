@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from competitions.live import actions, events, selectors
-from competitions.live.hub import Batcher, Hub
+from competitions.live.hub import Batcher, Hub, resilient
 
 MAX_MESSAGE_BYTES = 4096
 RATE_PER_SECOND = 10.0
@@ -144,7 +144,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.error(exc.code, exc.message)
             return
         if result.replaced_channel:
-            await self.channel_layer.send(result.replaced_channel, {"type": "live.bye", "reason": "replaced"})
+            await resilient(
+                self.channel_layer.send, result.replaced_channel, {"type": "live.bye", "reason": "replaced"}
+            )
         self._participant = result.participant
         self.participant_id = result.participant.pk
         self._ticket = result.ticket.number

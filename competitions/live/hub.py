@@ -41,6 +41,21 @@ def round_group(round_id: int) -> str:
     return f"live.r{round_id}"
 
 
+async def resilient(call: Any, *args: Any) -> None:
+    """A channel-layer call retried once: after a Redis restart the first use of a pooled
+    connection fails. Broadcasts are hints, so a second failure is logged, not raised: clients
+    find the gap by sequence number and resync."""
+    for attempt in (1, 2):
+        try:
+            await call(*args)
+            return
+        except Exception:
+            if attempt == 2:
+                log.warning("live: channel layer call failed twice", exc_info=True)
+            else:
+                await asyncio.sleep(0.05)
+
+
 class Hub:
     def __init__(self, round_id: int) -> None:
         self.round_id = round_id
@@ -168,7 +183,8 @@ class Hub:
     async def publish(self, outcome: actions.Outcome) -> None:
         """Send each broadcast once to every process of the round (after the action committed)."""
         for b in outcome.broadcasts:
-            await self.layer.group_send(
+            await resilient(
+                self.layer.group_send,
                 self.group,
                 {
                     "type": "live.frame",
@@ -181,10 +197,12 @@ class Hub:
                 },
             )
         for channel, reason in outcome.close_channels:
-            await self.layer.send(channel, {"type": "live.bye", "reason": reason})
+            await resilient(self.layer.send, channel, {"type": "live.bye", "reason": reason})
 
     async def to_hosts(self, message: events.ServerMessage) -> None:
-        await self.layer.group_send(self.group, {"type": "live.host", "payload": message.model_dump(mode="json")})
+        await resilient(
+            self.layer.group_send, self.group, {"type": "live.host", "payload": message.model_dump(mode="json")}
+        )
 
     def progress_soon(self) -> None:
         """Tell hosts how answers are arriving, at most every PROGRESS_SECONDS."""
@@ -196,7 +214,11 @@ class Hub:
             await asyncio.sleep(PROGRESS_SECONDS)
             self._progress_pending = False
             live_round = await database_sync_to_async(selectors.access_round)(self.round_id)
-            await self.to_hosts(await database_sync_to_async(selectors.progress)(live_round))
+            try:
+                await self.to_hosts(await database_sync_to_async(selectors.progress)(live_round))
+            except Exception:
+                # A hint only: hosts get the next one, or a snapshot when they reconnect.
+                log.warning("live hub %s: progress not sent", self.round_id, exc_info=True)
 
         asyncio.get_running_loop().create_task(later())
 
