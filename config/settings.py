@@ -258,6 +258,12 @@ WAGTAILDOCS_EXTENSIONS += ["mp4", "webm"]  # lesson videos uploaded as documents
 # Whole-page cache for anonymous visitors, invalidated on publish (cms/cache.py); 0 = off.
 CMS_PAGE_CACHE_SECONDS = env_int("CMS_PAGE_CACHE_SECONDS", 0, minimum=0, maximum=86400)
 
+# Data exchange: uploads are kept outside MEDIA_ROOT (never served) until imported or abandoned.
+EXCHANGE_ROOT = Path(env_str("EXCHANGE_ROOT", str(VAR_DIR / "exchange")))
+EXCHANGE_MAX_UPLOAD_BYTES = env_int("EXCHANGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, minimum=1024)
+EXCHANGE_INLINE_ROWS = env_int("EXCHANGE_INLINE_ROWS", 1000, minimum=1)
+EXCHANGE_KEEP_HOURS = env_int("EXCHANGE_KEEP_HOURS", 24, minimum=1)
+
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     # Long imports and exports (accounts.exchange) are queued in the database and run by
