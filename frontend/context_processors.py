@@ -20,6 +20,7 @@ NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
     (_("典型案例"), "cms:cases", None),
     (_("课程"), "lms:catalog", None),
     (_("竞赛"), "competitions:list", None),
+    (_("现场赛"), "live:index", None),
     (_("人才榜"), "talent:leaderboard", None),
     (_("我的学习"), "lms:dashboard", "auth"),
     (_("人才档案"), "talent:me", "auth"),
