@@ -63,6 +63,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = _url(name)
         if url is None:
             continue
-        current = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": label, "url": url, "current": current})
+        items.append({"label": label, "url": url, "current": False})
+    # Mark only the most specific match, so /talent/dashboard/ is not also "人才榜" (/talent/).
+    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["current"] = True
     return {"nav_items": items}
