@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -190,3 +191,59 @@ def ws_headers(transactional_db: None) -> Callable[[User], list[tuple[bytes, byt
         return [(b"origin", b"http://127.0.0.1:8000"), (b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode())]
 
     return headers
+
+
+# --- The live server for browser tests ------------------------------------------------------
+
+
+def _application():  # Module-level so it can be handed to the forked process.
+    from channels.routing import get_default_application
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    return ASGIStaticFilesHandler(get_default_application())
+
+
+def _child_setup(real_ensure_connection) -> None:
+    """In the forked server: lift pytest-django's database block. The fork inherits settings
+    already pointing at the test database (channels' set_database_connection would prefix the
+    name a second time on PostgreSQL)."""
+    from channels.layers import channel_layers
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    BaseDatabaseWrapper.ensure_connection = real_ensure_connection
+    # The fork inherits the parent's in-memory channel layer, whose queues and groups belong to
+    # the event loops of earlier WebSocket tests; the server starts with a layer of its own.
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(scope="session")
+def live_url(django_db_setup: None, django_db_blocker) -> Iterator[str]:
+    from daphne.testing import DaphneProcess
+    from django.db import connections
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor == "sqlite" and connection.is_in_memory_db():
+                pytest.fail("Browser tests need a file-based test database")
+            connection.close()
+        real = BaseDatabaseWrapper.ensure_connection
+    process = DaphneProcess("127.0.0.1", partial(_application), setup=partial(_child_setup, real))
+    process.start()
+    if not process.ready.wait(timeout=30):
+        process.terminate()
+        pytest.fail("daphne did not start for the browser tests")
+    yield f"http://127.0.0.1:{process.port.value}"
+    process.terminate()
+    process.join(timeout=10)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fork_live_server_first(request: pytest.FixtureRequest) -> None:
+    """Fork the browser tests' daphne before any other test starts threads or event loops.
+
+    A fork copies asgiref's executors and channel-layer state but not their threads, so a server
+    forked after the WebSocket tests would wait forever on work handed to a thread that is gone.
+    """
+    if any(item.get_closest_marker("e2e") for item in request.session.items):
+        request.getfixturevalue("live_url")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -18,44 +17,6 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
-
-
-def _application():  # Module-level so it can be handed to the forked process.
-    from channels.routing import get_default_application
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
-    return ASGIStaticFilesHandler(get_default_application())
-
-
-def _child_setup(real_ensure_connection) -> None:
-    """In the forked server: lift pytest-django's database block. The fork inherits settings
-    already pointing at the test database (channels' set_database_connection would prefix the
-    name a second time on PostgreSQL)."""
-    from django.db.backends.base.base import BaseDatabaseWrapper
-
-    BaseDatabaseWrapper.ensure_connection = real_ensure_connection
-
-
-@pytest.fixture(scope="session")
-def live_url(django_db_setup: None, django_db_blocker) -> Iterator[str]:
-    from daphne.testing import DaphneProcess
-    from django.db import connections
-    from django.db.backends.base.base import BaseDatabaseWrapper
-
-    with django_db_blocker.unblock():
-        for connection in connections.all():
-            if connection.vendor == "sqlite" and connection.is_in_memory_db():
-                pytest.fail("Browser tests need a file-based test database")
-            connection.close()
-        real = BaseDatabaseWrapper.ensure_connection
-    process = DaphneProcess("127.0.0.1", partial(_application), setup=partial(_child_setup, real))
-    process.start()
-    if not process.ready.wait(timeout=30):
-        process.terminate()
-        pytest.fail("daphne did not start for the browser tests")
-    yield f"http://127.0.0.1:{process.port.value}"
-    process.terminate()
-    process.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
