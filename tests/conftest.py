@@ -198,9 +198,18 @@ def ws_headers(transactional_db: None) -> Callable[[User], list[tuple[bytes, byt
 
 def _application():  # Module-level so it can be handed to the forked process.
     from channels.routing import get_default_application
+    from django.contrib.contenttypes.models import ContentType
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
-    return ASGIStaticFilesHandler(get_default_application())
+    app = ASGIStaticFilesHandler(get_default_application())
+
+    async def fresh_content_types(scope, receive, send):
+        # Tests flush the database between browser tests and content types come back with new
+        # ids; the long-lived server must not reuse the ids it cached before.
+        ContentType.objects.clear_cache()
+        return await app(scope, receive, send)
+
+    return fresh_content_types
 
 
 def _child_setup(real_ensure_connection) -> None:
