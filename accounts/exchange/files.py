@@ -1,7 +1,7 @@
 """Reading and writing spreadsheet files: csv (UTF-8 or GBK, as Excel saves it) and xlsx.
 
-Everything is read as text. Numeric cells in identifier columns are kept as numbers long enough
-for `engine.check_cells` to notice what Excel did to them (a `.0`, scientific notation, lost
+Everything is read as text (xlsx through calamine, written through openpyxl). Numeric cells in
+identifier columns are kept as numbers long enough for `engine.check_cells` to notice what Excel did to them (a `.0`, scientific notation, lost
 leading zeros) and report it instead of storing a damaged value.
 """
 
@@ -10,14 +10,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from accounts.pii import escape_cell
 
@@ -89,31 +89,50 @@ def read_table(path: Path, fmt: str) -> tuple[list[str], Iterator[tuple[list[str
                 yield [v.strip() for v in values], frozenset()
 
         return [h.strip() for h in header], csv_rows()
+    return _read_xlsx(path)
+
+
+def _open_first_sheet(path: Path) -> CalamineSheet:
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        workbook = CalamineWorkbook.from_path(str(path))
+        try:
+            return workbook.get_sheet_by_index(0)
+        finally:
+            workbook.close()
+    except (CalamineError, OSError, ValueError, IndexError) as exc:
         raise FileProblemError(_("无法打开该 Excel 文件，请确认是 .xlsx 格式且未加密。")) from exc
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[list[str], frozenset[int]]]]:
+    # calamine (Rust) parses the sheet about ten times faster than openpyxl's read-only mode.
+    # It hands over typed values: str for text cells, float for every number (xlsx stores
+    # numbers as doubles), date/datetime for date-formatted cells, bool; "" for empty cells.
+    sheet = _open_first_sheet(path)
+    if sheet.start is None:
+        raise FileProblemError(_("文件是空的：第 1 行应为列标题。"))
+    # Rows come from row 1, columns from the first used one: pad so indexes match the sheet.
+    pad = [""] * sheet.start[1]
+    iterator = iter(sheet.iter_rows())
     try:
         first = next(iterator)
     except StopIteration:
-        workbook.close()
         raise FileProblemError(_("文件是空的：第 1 行应为列标题。")) from None
-    header = [_cell_text(v)[0] for v in first]
+    header = [_cell_text(v)[0] for v in [*pad, *first]]
 
     def xlsx_rows() -> Iterator[tuple[list[str], frozenset[int]]]:
-        try:
-            for values in iterator:
-                texts, numeric = [], set()
-                for index, value in enumerate(values):
-                    text, is_number = _cell_text(value)
-                    texts.append(text)
-                    if is_number:
-                        numeric.add(index)
-                yield texts, frozenset(numeric)
-        finally:
-            workbook.close()
+        cell_text = _cell_text
+        for values in iterator:
+            texts = pad.copy()
+            numeric: list[int] = []
+            for value in values:
+                if type(value) is str:
+                    texts.append(value.strip())
+                    continue
+                text, is_number = cell_text(value)
+                if is_number:
+                    numeric.append(len(texts))
+                texts.append(text)
+            yield texts, frozenset(numeric)
 
     return header, xlsx_rows()
 
@@ -124,14 +143,9 @@ def estimate_rows(path: Path, fmt: str) -> int:
         with path.open("rb") as handle:
             lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
         return max(lines - 1, 0)
-    try:
-        workbook = load_workbook(path, read_only=True)
-        sheet = workbook.worksheets[0]
-        rows = sheet.max_row or 0
-        workbook.close()
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileProblemError(_("无法打开该 Excel 文件，请确认是 .xlsx 格式且未加密。")) from exc
-    return max(rows - 1, 0)
+    # openpyxl trusts the sheet's <dimension> (absent from streamed workbooks, which then
+    # count as empty) and parses every shared string first; calamine counts the real rows.
+    return max(_open_first_sheet(path).height - 1, 0)
 
 
 # --- Writing ----------------------------------------------------------------------------------
