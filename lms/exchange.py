@@ -1,0 +1,544 @@
+"""Spreadsheet record types of lms: cohort enrollments, the question bank, certificates.
+
+Registered with the data-exchange machinery (`accounts.exchange`, see docs/exchange.md), which
+reads the files, reports bad rows, writes all-or-nothing, masks and escapes exports and audits.
+Here are only the rules of each record type, and the writes go through lms's actions:
+
+- 班级学员 (`enrollments`): an enterprise admin puts her own organization's staff into her
+  organization's cohorts (the rules of `lms.actions.create_cohort`, written by `enroll`).
+- 题库 (`questions`): rows are checked by `lms.resources.parse_row`, the validation of the
+  question-bank import organizers already use; a question is identified by its fingerprint
+  (type, stem, options), so a re-import updates in place or changes nothing.
+- 证书 (`certificates`): export only. Certificates are issued by the platform itself (course
+  completion, contest awards) with a verification code; a file cannot prove a certificate
+  issued elsewhere, so there is no import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts import pii
+from accounts.actions import audit
+from accounts.choices import CourseLevel, Role, SkillDomain
+from accounts.exchange.records import EXAMPLE_ID, choice_labels, choice_lookup
+from accounts.exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts
+from accounts.models import User
+from accounts.selectors import people_visible_to
+from accounts.validators import normalize_id_number, normalize_mobile, validate_id_number, validate_mobile
+from lms import actions, selectors
+from lms.grading import OPTION_LETTERS, question_fingerprint
+from lms.models import Certificate, Cohort, Enrollment, Question, QuestionType
+from lms.resources import OPTION_COLUMNS, parse_row
+
+ADMINS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN)
+EXPORT_ONLY = "仅导出时填写，导入时不读取。"
+
+
+# --- People named in a file -------------------------------------------------------------------
+
+
+class PersonColumns:
+    """Finds the people a file names by 手机号 or 身份证号 (either one; both must agree), with the
+    same checks as the people import (11-digit mobile, GB 11643 check digit), and optionally
+    checks the 姓名 column against the person found. Used by lms and competitions record types.
+
+    `resolve(rows)` puts the person (or None, with an error on the row) in `row.data["person"]`.
+    Messages never reveal anything stored about a person beyond "found" or "not found".
+    """
+
+    def __init__(self, mobile: Column, id_number: Column, name: Column | None = None) -> None:
+        self.mobile, self.id_number, self.name = mobile, id_number, name
+
+    def resolve(self, rows: list[Row]) -> None:
+        wanted: list[tuple[Row, str, str]] = []
+        for row in rows:
+            mobile = normalize_mobile(row.values.get(self.mobile.key, ""))
+            number = normalize_id_number(row.values.get(self.id_number.key, ""))
+            if not mobile and not number and not row.has_error(self.mobile):
+                row.error(self.mobile, _("请填写手机号或身份证号（至少一项），用于找到平台中的人员。"))
+            if mobile and not row.has_error(self.mobile):
+                try:
+                    validate_mobile(mobile)
+                except ValidationError as exc:
+                    row.error(self.mobile, str(exc.messages[0]))
+            if number and not row.has_error(self.id_number):
+                try:
+                    validate_id_number(number)
+                except ValidationError as exc:
+                    row.error(self.id_number, str(exc.messages[0]))
+            if row.data is None:
+                row.data = {}
+            row.data.setdefault("person", None)
+            if not row.errors:
+                wanted.append((row, mobile, pii.fingerprint(number) if number else ""))
+        mobiles = {m for _r, m, _h in wanted if m}
+        hashes = {h for _r, _m, h in wanted if h}
+        people = list(User.objects.filter(Q(mobile__in=mobiles) | Q(id_number_hash__in=hashes))) if wanted else []
+        by_mobile = {p.mobile: p for p in people}
+        by_hash = {p.id_number_hash: p for p in people if p.id_number_hash}
+        for row, mobile, digest in wanted:
+            found_by_mobile = by_mobile.get(mobile) if mobile else None
+            found_by_id = by_hash.get(digest) if digest else None
+            if mobile and found_by_mobile is None:
+                row.error(self.mobile, _("平台中没有手机号为 %(m)s 的人员：请先导入人员或核对手机号。") % {"m": mobile})
+                continue
+            if digest and found_by_id is None:
+                if found_by_mobile is None:
+                    row.error(self.id_number, _("平台中没有该身份证号的人员：请先导入人员或核对身份证号。"))
+                    continue
+                if found_by_mobile.id_number_hash:
+                    row.error(self.id_number, _("与平台中该手机号人员登记的身份证号不一致。"))
+                    continue
+            if found_by_mobile and found_by_id and found_by_mobile.pk != found_by_id.pk:
+                row.error(self.id_number, _("手机号和身份证号属于平台中的两个不同人员，请核对。"))
+                continue
+            person = found_by_mobile or found_by_id
+            if self.name is not None:
+                name = row.values.get(self.name.key, "").strip()
+                if name and person is not None and name != person.real_name:
+                    row.error(self.name, _("姓名“%(n)s”与平台中该人员登记的姓名不一致，请核对。") % {"n": name})
+                    continue
+            row.data["person"] = person
+
+
+def masked_id(person: User, reveal: bool) -> str:
+    if reveal:
+        return pii.decrypt(person.id_number_cipher) if person.id_number_cipher else ""
+    return person.id_number_masked
+
+
+def local_time(value: Any) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+# --- Cohort enrollments -----------------------------------------------------------------------
+
+ENROLLMENT_COLUMNS = (
+    Column(
+        "cohort",
+        "班级",
+        required=True,
+        example="2026 年第一期工业互联网班",
+        help="必填，本单位已开设的班级名称，或班级编号（班级页面地址中的数字）；有同名班级时请填编号。",
+    ),
+    Column("real_name", "姓名", example="王小明", help="选填；填写时须与平台登记的姓名一致，用于核对。"),
+    Column(
+        "mobile",
+        "手机号",
+        text=True,
+        pii="mobile",
+        example="13800138000",
+        help="手机号和身份证号至少填一项，用于找到平台中的学员（须为本单位人员）。",
+    ),
+    Column("id_number", "身份证号", text=True, pii="id_number", example=EXAMPLE_ID, help="选填，18 位，文本格式。"),
+    Column("course", "课程", help=EXPORT_ONLY),
+    Column("progress", "进度（%）", help=EXPORT_ONLY),
+    Column("completed_at", "结业时间", help=EXPORT_ONLY),
+)
+
+
+class EnrollmentImporter(Importer):
+    """Puts people into cohorts. Natural key: (learner, course): a learner takes a course once.
+
+    The importer must be an enterprise admin; the cohort must be her organization's, the learner
+    one of its staff, the course published (the rules of `create_cohort` and `enroll`). A
+    learner already in the cohort is unchanged; one enrolled in the course without this cohort
+    (or in another cohort) moves to it ("update", audited as lms.enroll.cohort).
+    """
+
+    def __init__(self, actor: User) -> None:
+        super().__init__(actor)
+        self.columns = {c.key: c for c in ENROLLMENT_COLUMNS}
+        self.people = PersonColumns(self.columns["mobile"], self.columns["id_number"], self.columns["real_name"])
+        org_id = actor.organization_id if actor.has_role(Role.ENTERPRISE_ADMIN) else None
+        cohorts = list(
+            Cohort.objects.filter(organization_id=org_id).select_related("course", "organization") if org_id else []
+        )
+        self.org_name = cohorts[0].organization.name if cohorts else ""
+        self.by_pk = {str(c.pk): c for c in cohorts}
+        self.by_name: dict[str, list[Cohort]] = {}
+        for cohort in cohorts:
+            self.by_name.setdefault(cohort.name, []).append(cohort)
+        self.org_id = org_id
+        self.seen: dict[tuple[int, int], int] = {}
+
+    def _cohort(self, row: Row) -> Cohort | None:
+        text = row.values["cohort"].strip()
+        if not text:
+            return None
+        named = self.by_name.get(text, [])
+        if len(named) > 1:
+            row.error(
+                self.columns["cohort"],
+                _("本单位有 %(n)s 个名为“%(c)s”的班级，请改填班级编号：%(ids)s。")
+                % {"n": len(named), "c": text, "ids": "、".join(str(c.pk) for c in named)},
+            )
+            return None
+        cohort = named[0] if named else self.by_pk.get(text)
+        if cohort is None:
+            row.error(
+                self.columns["cohort"],
+                _("未找到本单位的班级“%(c)s”：请先在“开设班级”中创建，或核对班级名称/编号。") % {"c": text},
+            )
+        return cohort
+
+    def clean_chunk(self, rows: list[Row]) -> None:
+        col = self.columns
+        for row in rows:
+            row.data = {"cohort": self._cohort(row) if not row.has_error(col["cohort"]) else None}
+        self.people.resolve(rows)
+        candidates = [r for r in rows if not r.errors]
+        pairs = {(r.data["person"].pk, r.data["cohort"].course_id) for r in candidates}
+        existing = {
+            (e.learner_id, e.course_id): e
+            for e in Enrollment.objects.filter(
+                learner_id__in={p for p, _c in pairs}, course_id__in={c for _p, c in pairs}
+            )
+        }
+        for row in candidates:
+            person: User = row.data["person"]
+            cohort: Cohort = row.data["cohort"]
+            if person.organization_id != cohort.organization_id:
+                row.error(
+                    col["mobile"],
+                    _("该人员不属于本单位（%(org)s），不能加入本单位的班级。") % {"org": cohort.organization.name},
+                )
+                continue
+            if not cohort.course.live:
+                row.error(col["cohort"], _("班级“%(c)s”的课程尚未发布，暂不能报名。") % {"c": cohort.name})
+                continue
+            key = (person.pk, cohort.course_id)
+            first = self.seen.setdefault(key, row.number)
+            if first != row.number:
+                row.error(
+                    col["mobile"], _("与第 %(n)s 行是同一学员的同一课程（一门课程只能加入一个班级）。") % {"n": first}
+                )
+                continue
+            enrollment = existing.get(key)
+            row.data["enrollment"] = enrollment
+            if enrollment is None:
+                row.action = "create"
+            elif enrollment.cohort_id == cohort.pk:
+                row.action = "unchanged"
+            else:
+                row.action = "update"
+
+    def write(self, rows: list[Row]) -> WriteCounts:
+        counts = WriteCounts()
+        for row in rows:
+            person, cohort, enrollment = row.data["person"], row.data["cohort"], row.data["enrollment"]
+            if row.action == "unchanged":
+                counts.unchanged += 1
+                continue
+            before = enrollment.cohort_id if enrollment is not None else None
+            enrolled = actions.enroll(person, cohort.course, actor=self.actor, cohort=cohort)
+            if row.action == "update":
+                # `enroll` moves an existing enrollment silently; a move by file is audited here.
+                audit(self.actor, "lms.enroll.cohort", enrolled, before={"cohort": before}, after={"cohort": cohort.pk})
+                counts.updated += 1
+            else:
+                counts.created += 1
+        return counts
+
+
+class EnrollmentExporter(Exporter):
+    """Learners of the cohorts the exporter may see (`lms.selectors.cohorts_visible_to`)."""
+
+    def queryset(self) -> QuerySet[Enrollment]:
+        cohorts = selectors.cohorts_visible_to(self.actor).values("pk")
+        return (
+            Enrollment.objects.filter(cohort__in=cohorts)
+            .select_related("cohort", "course", "learner")
+            .order_by("cohort_id", "learner__real_name", "pk")
+        )
+
+    def rows(self, objects: Iterable[Enrollment]) -> Iterator[dict[str, object]]:
+        for enrollment in objects:
+            learner = enrollment.learner
+            yield {
+                "cohort": enrollment.cohort.name,
+                "real_name": learner.real_name,
+                "mobile": learner.mobile,
+                "id_number": masked_id(learner, self.reveal),
+                "course": enrollment.course.title,
+                "progress": enrollment.progress,
+                "completed_at": local_time(enrollment.completed_at),
+            }
+
+
+# --- Question bank ----------------------------------------------------------------------------
+
+QUESTION_COLUMNS = (
+    Column("qtype", "题型", required=True, example="单选", help="单选、多选、判断、填空、简答 或 实操。"),
+    Column("stem", "题干", required=True, example="PLC 的中文全称是？", help="必填，最多 5000 字。"),
+    *(
+        Column(
+            f"option_{letter.lower()}",
+            header,
+            example={"A": "可编程逻辑控制器", "B": "个人计算机"}.get(letter, ""),
+            help="选择题的选项，从 选项A 起连续填写，至少两个。" if letter == "A" else "",
+        )
+        for letter, header in zip(OPTION_LETTERS, OPTION_COLUMNS, strict=True)
+    ),
+    Column(
+        "answer",
+        "答案",
+        example="A",
+        help="单选填一个字母；多选填多个字母（如 AC）；判断填 对 或 错；"
+        "填空题多个空用分号分隔，同一空的多个答案用 | 分隔；简答、实操题填评分标准。",
+    ),
+    Column("explanation", "解析", help="选填。"),
+    Column("difficulty", "难度", example="易", help="1–5，或 易、较易、中、较难、难；留空为 3。"),
+    Column("knowledge_point", "知识点", example="PLC 基础", help="选填，最多 100 字。"),
+    Column("domain", "技能领域", example="工业互联网", help="选填，如 工业互联网、数据分析。"),
+    Column("level", "等级", example="入门", help="选填：入门、进阶 或 高级。"),
+    Column("points", "分值", example="2", help="0–100 之间的数字；留空为 1。"),
+)
+QUESTION_HEADERS = {c.key: c.header for c in QUESTION_COLUMNS}
+# Which column a message of `parse_row` is about: the earliest of these words in the message.
+PROBLEM_COLUMNS = (
+    ("题型", "题型"),
+    ("题干", "题干"),
+    ("答案", "答案"),
+    ("选项", "选项A"),
+    ("难度", "难度"),
+    ("技能领域", "技能领域"),
+    ("等级", "等级"),
+    ("分值", "分值"),
+)
+TYPE_LABELS = {
+    QuestionType.SINGLE: "单选",
+    QuestionType.MULTIPLE: "多选",
+    QuestionType.TRUE_FALSE: "判断",
+    QuestionType.FILL: "填空",
+    QuestionType.SHORT: "简答",
+    QuestionType.PRACTICAL: "实操",
+}
+
+
+def problem_column(message: str) -> str:
+    found = [(message.find(word), header) for word, header in PROBLEM_COLUMNS if word in message]
+    return min(found)[1] if found else "题干"
+
+
+def answer_text(question: Question) -> str:
+    """The 答案 cell that `parse_row` reads back into the same answer."""
+    answer = question.answer
+    if question.qtype == QuestionType.SINGLE:
+        return str(answer or "")
+    if question.qtype == QuestionType.MULTIPLE:
+        return "".join(answer or [])
+    if question.qtype == QuestionType.TRUE_FALSE:
+        return "对" if answer else "错"
+    if question.qtype == QuestionType.FILL:
+        return "；".join("|".join(str(v) for v in blank) for blank in answer or [])
+    return question.rubric
+
+
+def points_text(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class QuestionImporter(Importer):
+    """The question bank. Rows are checked by `lms.resources.parse_row` (the existing import's
+    rules); natural key: the question's fingerprint (type, stem and options, normalized)."""
+
+    FIELDS = (
+        "qtype",
+        "stem",
+        "options",
+        "answer",
+        "rubric",
+        "explanation",
+        "difficulty",
+        "knowledge_point",
+        "domain",
+        "level",
+        "points",
+    )
+
+    def __init__(self, actor: User) -> None:
+        super().__init__(actor)
+        self.seen: dict[str, int] = {}
+        # parse_row matches labels in the active language; files carry the Chinese labels.
+        self.domains = choice_lookup(SkillDomain)
+        self.levels = choice_lookup(CourseLevel)
+
+    def clean_chunk(self, rows: list[Row]) -> None:
+        for row in rows:
+            cells = {QUESTION_HEADERS[key]: value for key, value in row.values.items()}
+            for header, table in (("技能领域", self.domains), ("等级", self.levels)):
+                cells[header] = table.get(cells[header].strip(), cells[header])
+            try:
+                parsed = parse_row(cells)
+            except ValidationError as exc:
+                for message in "；".join(exc.messages).split("；"):
+                    header = problem_column(message)
+                    # A required cell left empty is already reported by the engine.
+                    if message.strip() and not any(h == header for h, _m in row.errors):
+                        row.error(header, message)
+                continue
+            fingerprint = question_fingerprint(parsed["qtype"], parsed["stem"], parsed["options"])
+            first = self.seen.setdefault(fingerprint, row.number)
+            if first != row.number:
+                row.error(
+                    QUESTION_HEADERS["stem"], _("与第 %(n)d 行是同一道题（题型、题干和选项相同）。") % {"n": first}
+                )
+                continue
+            row.data = {"fingerprint": fingerprint, "fields": parsed}
+        valid = [r for r in rows if r.data]
+        existing = {
+            q.fingerprint: q for q in Question.objects.filter(fingerprint__in=[r.data["fingerprint"] for r in valid])
+        }
+        for row in valid:
+            question = existing.get(row.data["fingerprint"])
+            if question is None:
+                row.action = "create"
+                continue
+            changes = {k: v for k, v in row.data["fields"].items() if getattr(question, k) != v}
+            row.data.update(question=question, changes=changes)
+            row.action = "update" if changes else "unchanged"
+
+    def write(self, rows: list[Row]) -> WriteCounts:
+        counts = WriteCounts()
+        new: list[Question] = []
+        for row in rows:
+            if row.action == "create":
+                new.append(Question(**row.data["fields"], fingerprint=row.data["fingerprint"], created_by=self.actor))
+            elif row.action == "update":
+                question, changes = row.data["question"], row.data["changes"]
+                for key, value in changes.items():
+                    setattr(question, key, value)
+                question.save(update_fields=list(changes))
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+        Question.objects.bulk_create(new, batch_size=500)
+        counts.created = len(new)
+        if counts.created or counts.updated:
+            # The same record as the question-bank page's import (lms.resources.import_questions).
+            audit(self.actor, "lms.questions.import", None, after={"new": counts.created, "updated": counts.updated})
+        return counts
+
+
+class QuestionExporter(Exporter):
+    """The whole bank, with answers: only for those who may edit it."""
+
+    def queryset(self) -> QuerySet[Question]:
+        return Question.objects.order_by("pk")
+
+    def rows(self, objects: Iterable[Question]) -> Iterator[dict[str, object]]:
+        domains = choice_labels(SkillDomain)
+        levels = choice_labels(CourseLevel)
+        for question in objects:
+            values: dict[str, object] = {
+                "qtype": TYPE_LABELS.get(question.qtype, question.qtype),
+                "stem": question.stem,
+                "answer": answer_text(question),
+                "explanation": question.explanation,
+                "difficulty": question.difficulty,
+                "knowledge_point": question.knowledge_point,
+                "domain": domains.get(question.domain, ""),
+                "level": levels.get(question.level, ""),
+                "points": points_text(question.points),
+            }
+            for letter, option in zip(OPTION_LETTERS, question.options or [], strict=False):
+                values[f"option_{letter.lower()}"] = option
+            yield values
+
+
+def manages_question_bank(user: User) -> bool:
+    return user.has_perm("lms.add_question") and user.has_perm("lms.change_question")
+
+
+# --- Certificates (export only) ---------------------------------------------------------------
+
+CERTIFICATE_COLUMNS = (
+    Column("number", "证书编号", text=True),
+    Column("real_name", "姓名"),
+    Column("mobile", "手机号", text=True, pii="mobile"),
+    Column("organization", "单位"),
+    Column("kind", "类型"),
+    Column("title", "证书名称"),
+    Column("issuer", "颁发单位"),
+    Column("hours", "学时"),
+    Column("issued_at", "颁发时间"),
+    Column("state", "状态"),
+)
+CERTIFICATE_KINDS = {"course": "课程结业证书", "award": "竞赛获奖证书", "exam": "考试合格证书"}
+
+
+class CertificateExporter(Exporter):
+    """Certificates held by the people the exporter may see (`people_visible_to`)."""
+
+    def queryset(self) -> QuerySet[Certificate]:
+        holders = people_visible_to(self.actor).values("pk")
+        return (
+            Certificate.objects.filter(holder__in=holders)
+            .select_related("holder", "holder__organization")
+            .order_by("issued_at", "pk")
+        )
+
+    def rows(self, objects: Iterable[Certificate]) -> Iterator[dict[str, object]]:
+        for certificate in objects:
+            holder = certificate.holder
+            yield {
+                "number": certificate.number,
+                "real_name": holder.real_name,
+                "mobile": holder.mobile,
+                "organization": holder.organization.name if holder.organization_id else "",
+                "kind": CERTIFICATE_KINDS.get(certificate.kind, certificate.kind),
+                "title": certificate.title,
+                "issuer": certificate.issuer_name,
+                "hours": points_text(certificate.hours) if certificate.hours is not None else "",
+                "issued_at": local_time(certificate.issued_at),
+                "state": _("已撤销") if certificate.revoked_at else _("有效"),
+            }
+
+
+def record_types() -> list[RecordType]:
+    return [
+        RecordType(
+            key="enrollments",
+            label=gettext_lazy("班级学员"),
+            description=gettext_lazy(
+                "把本单位员工加入本单位的班级（按手机号或身份证号找到人员）；导出可见班级的学员与进度。"
+            ),
+            columns=ENROLLMENT_COLUMNS,
+            natural_key=("mobile", "cohort"),
+            importer=EnrollmentImporter,
+            exporter=EnrollmentExporter,
+            can_import=lambda user: user.has_role(Role.ENTERPRISE_ADMIN) and bool(user.organization_id),
+            can_export=lambda user: user.has_role(*ADMINS),
+        ),
+        RecordType(
+            key="questions",
+            label=gettext_lazy("题库"),
+            description=gettext_lazy("试题：题型、题干、选项A–F、答案、解析、难度、知识点（含答案，仅题库管理者）。"),
+            columns=QUESTION_COLUMNS,
+            natural_key=("qtype", "stem", "option_a"),
+            importer=QuestionImporter,
+            exporter=QuestionExporter,
+            can_import=manages_question_bank,
+            can_export=manages_question_bank,
+        ),
+        RecordType(
+            key="certificates",
+            label=gettext_lazy("证书"),
+            description=gettext_lazy("平台颁发的课程结业证书和竞赛获奖证书（只导出；证书由平台颁发，不从文件导入）。"),
+            columns=CERTIFICATE_COLUMNS,
+            natural_key=("number",),
+            exporter=CertificateExporter,
+            can_export=lambda user: user.has_role(*ADMINS),
+        ),
+    ]
