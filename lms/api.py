@@ -7,8 +7,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from lms import actions, selectors
@@ -99,3 +100,38 @@ def save(request: HttpRequest, attempt_id: int, payload: AnswerIn) -> dict[str, 
     except PermissionDenied as exc:
         raise HttpError(404, str(exc)) from None
     return {"saved": True, "question": payload.question, "server_time": timezone.now()}
+
+
+class UploadOut(Schema):
+    saved: bool
+    question: int
+    name: str
+    url: str
+    server_time: dt.datetime
+
+
+@router.post("/attempts/{attempt_id}/uploads", response=UploadOut, summary="Autosave a practical answer's file")
+def upload(request: HttpRequest, attempt_id: int, question: Form[int], file: File[UploadedFile]) -> dict[str, Any]:
+    """Multipart (question, file). Replaces the file uploaded before for that question; the
+    answer is acknowledged after it is committed. 409 after the deadline or submission, 400 for
+    a question that is not a practical one on the paper or a file that is refused."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    attempt = _attempt(request, attempt_id)
+    try:
+        answer = actions.save_upload(attempt, request.auth, question, file)
+    except actions.LateSubmissionError as exc:
+        raise HttpError(409, "；".join(exc.messages)) from None
+    except ValidationError as exc:
+        attempt.refresh_from_db(fields=["status"])
+        raise HttpError(409 if not attempt.is_open else 400, "；".join(exc.messages)) from None
+    except PermissionDenied as exc:
+        raise HttpError(404, str(exc)) from None
+    return {
+        "saved": True,
+        "question": question,
+        "name": str(answer.response or ""),
+        "url": reverse("lms:answer_file", args=[answer.pk]),
+        "server_time": timezone.now(),
+    }

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
 from accounts.choices import CourseLevel, SkillDomain
+from lms.storage import private_storage
 
 
 class QuestionType(models.TextChoices):
@@ -197,7 +198,7 @@ class AttemptAnswer(models.Model):
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
     response = models.JSONField(null=True, blank=True)
-    upload = models.FileField(_("附件"), upload_to="lms/answers/%Y/%m/", blank=True)
+    upload = models.FileField(_("附件"), upload_to="lms/answers/%Y/%m/", storage=private_storage, blank=True)
     is_correct = models.BooleanField(null=True, blank=True)
     score = models.DecimalField(_("得分"), max_digits=6, decimal_places=2, null=True, blank=True)
     needs_grading = models.BooleanField(default=False, db_index=True)
@@ -462,8 +463,8 @@ class WorkLog(models.Model):
 
 class WorkLogPhoto(models.Model):
     log = models.ForeignKey(WorkLog, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="lms/worklogs/%Y/%m/")
-    thumbnail = models.ImageField(upload_to="lms/worklogs/thumbs/%Y/%m/")
+    image = models.ImageField(upload_to="lms/worklogs/%Y/%m/", storage=private_storage)
+    thumbnail = models.ImageField(upload_to="lms/worklogs/thumbs/%Y/%m/", storage=private_storage)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
 

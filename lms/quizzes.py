@@ -7,8 +7,11 @@ the question's original letters before they are stored, so grading never sees th
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import os
 import random
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -85,7 +88,12 @@ def build_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict[str, 
         perm = list(range(len(question.options or [])))
         if quiz.shuffle_options and question.qtype in CHOICE_TYPES:
             rng.shuffle(perm)
-        paper.append({"q": question.pk, "perm": perm})
+        # The question's shape ("t" type, "n" blanks) is frozen with the paper, so an autosave
+        # validates a response without reading the question again.
+        entry: dict[str, Any] = {"q": question.pk, "perm": perm, "t": question.qtype}
+        if question.qtype == QuestionType.FILL:
+            entry["n"] = len(question.answer or [])
+        paper.append(entry)
     return paper
 
 
@@ -156,7 +164,11 @@ def _paper_entry(attempt: Attempt, question_id: Any) -> dict[str, Any]:
 
 def to_original(question: Question, perm: list[int], response: Any) -> Any:
     """Translate a response in displayed letters to the question's own letters, validating its shape."""
-    qtype = question.qtype
+    blanks = len(question.answer or []) if question.qtype == QuestionType.FILL else 0
+    return _to_original(question.qtype, blanks, perm, response)
+
+
+def _to_original(qtype: str, blanks: int, perm: list[int], response: Any) -> Any:
     if response in (None, "", []):
         return None
     letters = OPTION_LETTERS[: len(perm)]
@@ -185,7 +197,7 @@ def to_original(question: Question, perm: list[int], response: Any) -> Any:
         values = [response] if isinstance(response, str) else response
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise ValidationError(_("填空题的答案格式不正确。"))
-        if len(values) > max(1, len(question.answer or [])):
+        if len(values) > max(1, blanks):
             raise ValidationError(_("填空数量超过本题的空格数。"))
         return [v[:200] for v in values]
     if not isinstance(response, str):
@@ -213,44 +225,126 @@ def save_answer(attempt: Attempt, learner: User, question_id: Any, response: Any
     now = timezone.now()
     _check_open(attempt, learner, now)
     entry = _paper_entry(attempt, question_id)
-    question = Question.objects.only("qtype", "options", "answer").get(pk=entry["q"])
-    if question.qtype == QuestionType.PRACTICAL:
+    if "t" in entry:
+        qtype, blanks = entry["t"], int(entry.get("n", 0))
+    else:  # a paper started before the shape was stored with it
+        question = Question.objects.only("qtype", "answer").get(pk=entry["q"])
+        qtype = question.qtype
+        blanks = len(question.answer or []) if qtype == QuestionType.FILL else 0
+    if qtype == QuestionType.PRACTICAL:
         raise ValidationError(_("实操题请上传文件作答。"))
-    stored = to_original(question, entry["perm"], response)
-    for _try in range(2):
-        updated = AttemptAnswer.objects.filter(attempt=attempt, question_id=question.pk).update(
-            response=stored, saved_at=now
-        )
-        if updated:
-            return AttemptAnswer(attempt=attempt, question_id=question.pk, response=stored, saved_at=now)
-        try:
-            with transaction.atomic():
-                return AttemptAnswer.objects.create(attempt=attempt, question_id=question.pk, response=stored)
-        except IntegrityError:
-            continue  # a concurrent save created the row: update it on the next pass
-    raise ValidationError(_("保存失败，请重试。"))  # pragma: no cover
+    stored = _to_original(qtype, blanks, entry["perm"], response)
+    # One statement, no lock on the attempt: INSERT … ON CONFLICT (attempt, question) DO UPDATE
+    # (PostgreSQL and SQLite alike), so two tabs or a retry racing leave exactly one row.
+    answer = AttemptAnswer(attempt=attempt, question_id=entry["q"], response=stored, saved_at=now)
+    AttemptAnswer.objects.bulk_create(
+        [answer],
+        update_conflicts=True,
+        unique_fields=["attempt", "question"],
+        update_fields=["response", "saved_at"],
+    )
+    return answer
 
 
 PRACTICAL_MAX_BYTES = 20 * 1024 * 1024
-PRACTICAL_EXTENSIONS = {".pdf", ".zip", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".txt", ".mp4"}
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+# Allowed extensions and the first bytes a genuine file of that kind starts with.
+PRACTICAL_TYPES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".zip": ZIP_MAGIC,
+    ".docx": ZIP_MAGIC,
+    ".xlsx": ZIP_MAGIC,
+    ".pptx": ZIP_MAGIC,
+    ".doc": OLE_MAGIC,
+    ".xls": OLE_MAGIC,
+    ".ppt": OLE_MAGIC,
+    ".mp4": (),  # checked by its "ftyp" box below
+    ".txt": (),  # checked as text below
+}
+PRACTICAL_EXTENSIONS = set(PRACTICAL_TYPES)
+
+
+def _looks_genuine(ext: str, head: bytes) -> bool:
+    if ext == ".mp4":
+        return head[4:8] == b"ftyp"
+    if ext == ".txt":
+        if b"\x00" in head:
+            return False
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+            except UnicodeDecodeError:
+                continue
+            return True
+        return False
+    return head.startswith(PRACTICAL_TYPES[ext])
+
+
+def clean_upload_name(name: str) -> str:
+    """The learner's file name as shown to graders: no folders, no control characters, ≤ 120."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    return base[-120:] or "upload"
+
+
+def check_practical_file(upload: Any) -> str:
+    """Refuse a practical answer file that is empty, too big, of a type not accepted, or whose
+    content does not match its extension (a renamed executable). Returns the extension."""
+    display = clean_upload_name(upload.name)
+    ext = os.path.splitext(display.lower())[1]
+    if ext not in PRACTICAL_TYPES:
+        raise ValidationError(
+            _("不支持“%(n)s”的文件类型。请上传 PDF、图片（JPG/PNG）、Office 文档、TXT、ZIP 压缩包或 MP4 视频。")
+            % {"n": display[:60]}
+        )
+    if not upload.size:
+        raise ValidationError(_("“%(n)s”是空文件，请重新选择。") % {"n": display[:60]})
+    if upload.size > PRACTICAL_MAX_BYTES:
+        raise ValidationError(_("“%(n)s”超过 20 MB，请压缩后再上传。") % {"n": display[:60]})
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    if not _looks_genuine(ext, head):
+        raise ValidationError(_("“%(n)s”的内容与扩展名 %(e)s 不符，请上传真实的文件。") % {"n": display[:60], "e": ext})
+    return ext
 
 
 def save_upload(attempt: Attempt, learner: User, question_id: Any, upload: Any) -> AttemptAnswer:
-    """Attach a file to a practical question (size- and type-checked)."""
+    """Attach a file to a practical question, replacing any file uploaded before for it.
+
+    Refused (nothing written) after the deadline or submission, for a question that is not a
+    practical one on this paper, and for a file `check_practical_file` rejects. The file is written
+    under a random name in private storage first; the answer row is then switched to it under the
+    attempt's row lock (so it cannot land after a submission), and the replaced file is deleted
+    once that commits.
+    """
     _check_open(attempt, learner, timezone.now())
     entry = _paper_entry(attempt, question_id)
-    question = Question.objects.get(pk=entry["q"])
-    if question.qtype != QuestionType.PRACTICAL:
+    qtype = entry.get("t") or Question.objects.values_list("qtype", flat=True).get(pk=entry["q"])
+    if qtype != QuestionType.PRACTICAL:
         raise ValidationError(_("只有实操题可以上传文件。"))
-    name = (upload.name or "").lower()
-    if not any(name.endswith(ext) for ext in PRACTICAL_EXTENSIONS):
-        raise ValidationError(_("不支持该文件类型，请上传 PDF、图片、Office 文档、压缩包或视频。"))
-    if upload.size > PRACTICAL_MAX_BYTES:
-        raise ValidationError(_("文件不能超过 20 MB。"))
-    answer, _created = AttemptAnswer.objects.get_or_create(attempt=attempt, question=question)
-    answer.upload.save(f"a{attempt.pk}-q{question.pk}{name[name.rfind('.') :]}", upload, save=False)
-    answer.response = upload.name[:200]
-    answer.save()
+    ext = check_practical_file(upload)
+    field = AttemptAnswer._meta.get_field("upload")
+    target = field.generate_filename(None, f"a{attempt.pk}-q{entry['q']}-{uuid.uuid4().hex[:12]}{ext}")
+    stored = field.storage.save(target, upload, max_length=field.max_length)
+    try:
+        with transaction.atomic():
+            locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+            _check_open(locked, learner, timezone.now())
+            answer, _created = AttemptAnswer.objects.get_or_create(attempt=locked, question_id=entry["q"])
+            replaced = answer.upload.name
+            answer.upload.name = stored
+            answer.response = clean_upload_name(upload.name)
+            answer.save(update_fields=["upload", "response", "saved_at"])
+            if replaced and replaced != stored:
+                transaction.on_commit(lambda: field.storage.delete(replaced))
+    except BaseException:
+        field.storage.delete(stored)
+        raise
     return answer
 
 

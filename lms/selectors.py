@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import reverse
 from wagtail import hooks
 
 from accounts.choices import Role
@@ -15,6 +16,7 @@ from cms.models import CoursePage, LessonPage
 from lms.grading import OPTION_LETTERS
 from lms.models import (
     Attempt,
+    AttemptAnswer,
     AttemptStatus,
     Certificate,
     Cohort,
@@ -120,7 +122,8 @@ def paper_view(attempt: Attempt) -> list[dict[str, Any]]:
                 if question.qtype == QuestionType.FILL
                 else [],
                 "response": shown,
-                "upload": answer.upload.name if answer and answer.upload else "",
+                "upload": str(answer.response or "") if answer and answer.upload else "",
+                "upload_url": reverse("lms:answer_file", args=[answer.pk]) if answer and answer.upload else "",
             }
         )
     return items
@@ -292,4 +295,28 @@ def access_worklog_photo(viewer: User, photo_id: int | str) -> WorkLogPhoto:
         or (same_org and viewer.has_role(Role.ENTERPRISE_ADMIN))
     ):
         return photo
+    raise Http404
+
+
+def access_answer_file(viewer: User, answer_id: int | str) -> AttemptAnswer:
+    """A practical answer's file for the learner who uploaded it, or for a grader who may grade
+    that learner (organizers, editors, province admins: everyone; other graders such as mentors:
+    people in their scope, as in the grading queue); 404 for anyone else."""
+    from lms.quizzes import can_grade
+
+    try:
+        answer = AttemptAnswer.objects.select_related("attempt").get(pk=int(answer_id))
+    except (AttemptAnswer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not answer.upload or not viewer.is_authenticated:
+        raise Http404
+    learner_id = answer.attempt.learner_id
+    if viewer.pk == learner_id:
+        return answer
+    if can_grade(viewer) and (
+        viewer.is_superuser
+        or viewer.has_role(Role.ORGANIZER, Role.EDITOR, Role.PROVINCE_ADMIN)
+        or people_visible_to(viewer).filter(pk=learner_id).exists()
+    ):
+        return answer
     raise Http404

@@ -21,6 +21,7 @@ urlpatterns = [
     path("attempts/<int:attempt_id>/submit/", views.attempt_submit, name="attempt_submit"),
     path("attempts/<int:attempt_id>/review/", views.attempt_review, name="attempt_review"),
     path("grading/", views.grading, name="grading"),
+    path("answers/<int:answer_id>/file/", views.answer_file, name="answer_file"),
     path("cohorts/new/", views.cohort_new, name="cohort_new"),
     path("cohorts/<int:cohort_id>/", views.cohort_detail, name="cohort"),
     path("cohorts/<int:cohort_id>/export.csv", views.cohort_export, name="cohort_export"),

@@ -562,3 +562,23 @@ def worklog_photo(request: HttpRequest, photo_id: int, size: str) -> HttpRespons
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+@require_GET
+def answer_file(request: HttpRequest, answer_id: int) -> HttpResponse:
+    """A practical answer's file: the learner and the graders in scope only, always as a download
+    (never rendered inline, so an uploaded HTML or SVG cannot run in the site's origin)."""
+    answer = selectors.access_answer_file(request.user, answer_id)
+    try:
+        handle = answer.upload.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    name = quizzes.clean_upload_name(str(answer.response or "")) if answer.response else answer.upload.name
+    response = FileResponse(
+        handle, as_attachment=True, filename=name.rsplit("/", 1)[-1], content_type="application/octet-stream"
+    )
+    response["Cache-Control"] = "private, no-store"
+    if request.user.pk != answer.attempt.learner_id:
+        audit(request.user, "lms.answer_file.view", answer)
+    return response

@@ -18,6 +18,7 @@ from lms.models import PaperMode, Question, QuestionType, Quiz, QuizQuestion, Wo
 def _media_in_tmp(settings, tmp_path) -> None:
     """Uploads (work-study photos, practical answers) go to a throwaway folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

@@ -80,6 +80,44 @@ if (paper) {
       if (state) state.textContent = ok ? paper.dataset.msgSaved : (data.detail || paper.dataset.msgFailed);
     }, 400);
   });
+  // Practical answers: a picked file is uploaded at once (replacing the previous one), so a
+  // refresh or a dropped connection keeps it.
+  for (const input of paper.querySelectorAll("[data-upload]")) {
+    input.addEventListener("change", async () => {
+      const qid = input.closest("[data-qid]")?.dataset.qid;
+      const out = input.closest("[data-qid]")?.querySelector("[data-upload-state]");
+      const file = input.files?.[0];
+      if (!qid || !file) return;
+      const body = new FormData();
+      body.append("question", qid);
+      body.append("file", file);
+      if (out) out.textContent = paper.dataset.msgUploading;
+      let data = {};
+      let ok = false;
+      try {
+        const response = await fetch(paper.dataset.uploadUrl, {
+          method: "POST",
+          headers: { "X-CSRFToken": csrf() },
+          body,
+          credentials: "same-origin",
+        });
+        ok = response.ok;
+        try { data = await response.json(); } catch { data = {}; }
+      } catch { ok = false; }
+      if (!out) return;
+      out.textContent = "";
+      if (ok) {
+        const link = document.createElement("a");
+        link.href = data.url;
+        link.textContent = data.name;
+        out.append(`${paper.dataset.msgUploaded}：`, link);
+        input.value = "";  // already stored: the submit form need not send it again
+      } else {
+        out.textContent = data.detail || paper.dataset.msgFailed;
+        input.value = "";
+      }
+    });
+  }
   const timer = document.querySelector("[data-seconds-left]");
   if (timer) {
     const ends = Date.now() + Number(timer.dataset.secondsLeft) * 1000;
