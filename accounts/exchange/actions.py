@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.exchange import conf
-from accounts.exchange.engine import run_import, write_export
+from accounts.exchange.engine import record_count, run_import, write_export
 from accounts.exchange.files import FORMATS, FileProblemError, estimate_rows, sniff_format
 from accounts.exchange.models import ExchangeJob, ImportMode, JobKind, JobStatus
 from accounts.exchange.registry import RecordType, get_record_type
@@ -157,7 +157,7 @@ def start_export(actor: User, record_type_key: str, fmt: str) -> ExchangeJob:
         raise ValidationError(_("导出格式只能是 xlsx 或 csv。"))
     purge_stale()
     assert record_type.exporter is not None
-    total = record_type.exporter(actor, False).queryset().count()
+    total = record_count(record_type.exporter(actor, False).queryset())
     job = ExchangeJob.objects.create(
         kind=JobKind.EXPORT,
         record_type=record_type.key,

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts import pii
@@ -239,6 +241,15 @@ def _run_import(
         )
         report.counts = WriteCounts()
         return report
+    except (ValidationError, PermissionDenied) as exc:
+        # An action refused a row that passed the checks (the data changed meanwhile): the
+        # transaction is rolled back whole and the action's own message says why.
+        reason = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        report.message = _("写入时被拒绝：%(reason)s。本次未写入任何数据，请重新校验后导入。") % {
+            "reason": reason.rstrip("。") or _("无权执行此操作")
+        }
+        report.counts = WriteCounts()
+        return report
     report.written = True
     return report
 
@@ -256,6 +267,16 @@ def _mask(column: Column, value: object) -> object:
     return value
 
 
+def record_count(objects: Any) -> int:
+    """How many records an exporter's `queryset()` holds: a QuerySet, or any sized collection
+    (a leaderboard, a report built in memory)."""
+    return objects.count() if isinstance(objects, QuerySet) else len(objects)
+
+
+def _iterate(objects: Any) -> Iterator[Any]:
+    return objects.iterator(chunk_size=2000) if isinstance(objects, QuerySet) else iter(objects)
+
+
 def export_table(record_type: RecordType, actor: User) -> tuple[list[str], Iterator[list[object]], int, bool]:
     """(header, rows, row count, unmasked) for what `actor` may export of this record type.
 
@@ -267,7 +288,7 @@ def export_table(record_type: RecordType, actor: User) -> tuple[list[str], Itera
     reveal = has_pii and actor.has_perm("accounts.view_pii")
     exporter = record_type.exporter(actor, reveal)
     queryset = exporter.queryset()
-    count = queryset.count()
+    count = record_count(queryset)
     if reveal:
         audit(
             actor,
@@ -279,7 +300,7 @@ def export_table(record_type: RecordType, actor: User) -> tuple[list[str], Itera
     columns = record_type.columns
 
     def rows() -> Iterator[list[object]]:
-        for values in exporter.rows(queryset.iterator(chunk_size=2000)):
+        for values in exporter.rows(_iterate(queryset)):
             if reveal:
                 yield [values.get(c.key, "") for c in columns]
             else:

@@ -14,7 +14,7 @@ use (see docs/exchange.md).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -110,7 +110,9 @@ class Exporter:
         self.actor = actor
         self.reveal = reveal
 
-    def queryset(self) -> QuerySet[Any]:
+    def queryset(self) -> QuerySet[Any] | Sequence[Any]:
+        """The records to export, already scoped to `self.actor`: a QuerySet (iterated in
+        chunks), or a list for exports computed in memory (leaderboards, reports)."""
         raise NotImplementedError
 
     def rows(self, objects: Iterable[Any]) -> Iterator[dict[str, object]]:
