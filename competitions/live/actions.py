@@ -11,8 +11,12 @@ Scoring (per round, `LiveRound.scoring_mode`):
 - streak bonus (off by default): +10 % of the points per earlier consecutive correct answer,
   at most +50 %.
 Tie-break (rank order): higher score; then less total time of correct answers; then the earlier
-last correct answer; then the earlier seat. Scores are applied when a question closes (the
-tally); `rebuild_scores` replays the same rules from the stored answers.
+last correct answer; then the earlier seat.
+
+Scoring is incremental: an answer's points are computed when it is committed (from the seat's
+streak, which the previous tallies left on the seat), and the close's tally adds the closed
+question's points to the seats in one set-based UPDATE (no replay, no per-seat writes).
+`rebuild_scores` replays the same rules from the stored answers and must agree exactly.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -248,19 +252,71 @@ def _apply_scores(live_round: LiveRound, actor: User | None, reason: str, only: 
     return len(changed)
 
 
+def _tally(live_round: LiveRound, lq: LiveQuestion, actor: User | None, reason: str) -> int:
+    """Add the closed question's points to every seat, set-based: one UPDATE for the seats that
+    answered it correctly (score, count, time, last correct, streak + 1, and the public copies
+    unless frozen) and one that resets the other seats' streaks. The answers' points were set
+    at commit; an audit record per seat whose score changed. Returns the number of such seats."""
+    right = LiveAnswer.objects.filter(live_question=lq, is_correct=True)
+    before = list(
+        right.values_list(
+            "participant_id",
+            "points",
+            "elapsed_ms",
+            "received_at",
+            "participant__score",
+            "participant__correct",
+            "participant__correct_ms",
+            "participant__last_correct_at",
+        )
+    )
+    mine = right.filter(participant=OuterRef("pk"))
+    earned = Subquery(mine.values("points")[:1])
+    spent = Subquery(mine.values("elapsed_ms")[:1])
+    at = Subquery(mine.values("received_at")[:1])
+    updates: dict[str, Any] = {
+        "score": F("score") + earned,
+        "correct": F("correct") + 1,
+        "correct_ms": F("correct_ms") + spent,
+        "last_correct_at": at,
+        "streak": F("streak") + 1,
+    }
+    if not live_round.frozen:
+        updates.update(
+            public_score=F("score") + earned,
+            public_correct=F("correct") + 1,
+            public_correct_ms=F("correct_ms") + spent,
+            public_last_correct_at=at,
+        )
+    seats = Participant.objects.filter(round=live_round)
+    seats.filter(Exists(mine)).update(**updates)
+    seats.filter(streak__gt=0).exclude(Exists(mine)).update(streak=0)
+    audits = []
+    for pid, points, elapsed, received, score, correct, correct_ms, last_at in before:
+        old = SeatScore(score, correct, correct_ms, last_at)
+        new = SeatScore(score + points, correct + 1, correct_ms + elapsed, received)
+        audits.append(
+            AuditEvent(
+                actor=actor if actor is not None and actor.pk else None,
+                action="live.score",
+                target_type="live.participant",
+                target_id=str(pid),
+                before=old.as_dict(),
+                after=new.as_dict(),
+                reason=reason,
+            )
+        )
+    AuditEvent.objects.bulk_create(audits, batch_size=500)
+    return len(audits)
+
+
 def _publish_public(live_round: LiveRound) -> None:
     Participant.objects.filter(round=live_round).update(
-        public_score=models_f("score"),
-        public_correct=models_f("correct"),
-        public_correct_ms=models_f("correct_ms"),
-        public_last_correct_at=models_f("last_correct_at"),
+        public_score=F("score"),
+        public_correct=F("correct"),
+        public_correct_ms=F("correct_ms"),
+        public_last_correct_at=F("last_correct_at"),
     )
-
-
-def models_f(name: str) -> Any:
-    from django.db.models import F
-
-    return F(name)
 
 
 # --- joining ------------------------------------------------------------------------------
@@ -394,7 +450,7 @@ def close_question(
     live_round.state = RoundState.CLOSED
     seq = _next_seq(live_round)
     live_round.save(update_fields=["state", "seq"])
-    _apply_scores(live_round, actor, reason=f"question {current.position} tallied")
+    _tally(live_round, current, actor, reason=f"question {current.position} tallied")
     audit(actor, "live.close_question", live_round, after={"question": current.pk, "early": not if_due})
     msg = events.QuestionClosed(
         seq=seq,
@@ -599,6 +655,7 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
             Q(client_id__in=[p.answer_id for p in batch]) | Q(live_question_id__in=question_ids)
         )
     )
+    streaks = dict(Participant.objects.filter(pk__in=seat_ids).values_list("id", "streak"))
     by_id = {(a.participant_id, a.client_id): a for a in existing}
     by_seat = {(a.participant_id, a.live_question_id): a for a in existing}
     results: list[AnswerResult | None] = [None] * len(batch)
@@ -633,18 +690,19 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
             results[i] = _err("already_answered", _("本题您已作答，每题只能提交一次。"), p.answer_id)
             continue
         elapsed = int((p.received_at - lq.opens_at).total_seconds() * 1000) - lq.paused_ms
-        to_insert[(p.participant_id, lq.pk)] = (
-            i,
-            LiveAnswer(
-                live_question=lq,
-                participant_id=p.participant_id,
-                client_id=p.answer_id,
-                response=p.response,
-                received_at=p.received_at,
-                elapsed_ms=max(0, elapsed),
-                is_correct=grade(lq.question.qtype, lq.question.answer, p.response) is True,
-            ),
+        answer = LiveAnswer(
+            live_question=lq,
+            participant_id=p.participant_id,
+            client_id=p.answer_id,
+            response=p.response,
+            received_at=p.received_at,
+            elapsed_ms=max(0, elapsed),
+            is_correct=grade(lq.question.qtype, lq.question.answer, p.response) is True,
         )
+        # Scored now from the streak the earlier tallies left on the seat; added to the seat's
+        # score by this question's tally (or at once below if the tally already ran).
+        answer.points = answer_points(live_round, lq, answer, streaks.get(p.participant_id, 0))
+        to_insert[(p.participant_id, lq.pk)] = (i, answer)
     rows = [answer for _i, answer in to_insert.values()]
     LiveAnswer.objects.bulk_create(rows, ignore_conflicts=True)
     # Read back what is stored: with ignore_conflicts a row that lost a race was not inserted.

@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from accounts.models import AuditEvent
 from competitions.live import actions, selectors
 from competitions.live.models import LiveAnswer, LiveRound, Participant, ScoringMode
 
@@ -142,3 +143,55 @@ def test_the_one_answer_per_question_rule_is_a_database_constraint(arena) -> Non
             received_at=timezone.now(),
             elapsed_ms=2,
         )
+
+
+def test_incremental_tallies_agree_with_the_replay_in_speed_mode_with_streaks_and_a_freeze(arena) -> None:
+    LiveRound.objects.filter(pk=arena.round.pk).update(scoring_mode=ScoringMode.SPEED, streak_bonus=True)
+    # Five questions: 甲 right every time (a growing streak), 乙 right, wrong, right, missing, right,
+    # 丙 never answers the first two; odd delays make the speed points uneven decimals.
+    responses = [
+        ["A", "A", None],
+        [True, False, None],
+        [["A", "B", "D"], ["A", "B", "D"], ["A", "B", "D"]],
+        ["B", None, "B"],
+        [False, False, True],
+    ]
+    delays = [[1234, 5678, 0], [333, 19_999, 0], [7, 12_345, 6_789], [2_468, 0, 13_579], [1_111, 2_222, 3_333]]
+    host = arena.organizer
+    seats = [Participant.objects.create(round=arena.round, registration=t.registration) for t in arena.tickets]
+    for qi, row in enumerate(responses):
+        if qi == 3:
+            actions.set_frozen(host, arena.round.pk, True)
+        actions.open_next(host, arena.round.pk)
+        lq = LiveRound.objects.get(pk=arena.round.pk).current
+        batch = [
+            actions.PendingAnswer(
+                seats[si].pk,
+                arena.round.pk,
+                uuid.uuid4(),
+                lq.pk,
+                response,
+                lq.opens_at + timedelta(milliseconds=delays[qi][si]),
+            )
+            for si, response in enumerate(row)
+            if response is not None
+        ]
+        assert all(r.ack for r in actions.submit_answers(batch))
+        actions.close_question(host, arena.round.pk)
+    live_round = LiveRound.objects.get(pk=arena.round.pk)
+    assert actions.rebuild_scores(live_round) == []
+    first = Participant.objects.get(pk=seats[0].pk)
+    # 甲: 10 × (1 − 0.5 × t/20 s) each, plus 10 % of 10 points per earlier consecutive right answer.
+    expected = sum(
+        (Decimal(10) * (1 - Decimal("0.5") * Decimal(ms) / Decimal(20_000))).quantize(Decimal("0.01"))
+        + Decimal(i) * Decimal(1)
+        for i, ms in enumerate([1234, 333, 7, 2_468, 1_111])
+    )
+    assert first.score == expected and first.correct == 5 and first.streak == 5
+    # The public copy stopped at the freeze (after three questions); the true score moved on.
+    assert first.public_correct == 3 and first.public_score < first.score
+    actions.set_frozen(host, arena.round.pk, False)
+    first.refresh_from_db()
+    assert first.public_score == first.score
+    score_audits = AuditEvent.objects.filter(action="live.score", target_id=str(seats[0].pk)).count()
+    assert score_audits == 5
