@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from accounts.actions import audit
 from accounts.choices import Role, SkillDomain
 from accounts.models import Organization, Region, User
 from accounts.selectors import people_visible_to, scope_for
-from talent import kpi
+from talent import boards, kpi
 from talent.index import refresh_person
 from talent.matching import explain
 from talent.models import (
@@ -297,6 +298,9 @@ def set_consent(person: User, kind: str, granted: bool, *, ip: str | None = None
     before = getattr(profile, attr)
     setattr(profile, attr, granted)
     profile.save(update_fields=[attr, "updated_at"])
+    if kind == ConsentKind.LEADERBOARD and before != granted:
+        # Names shown on the person's boards changed: cached top lists must not serve the old one.
+        transaction.on_commit(partial(boards.backend().touch, boards.boards_of(profile)), robust=True)
     if kind == ConsentKind.MATCHING and not granted:
         Match.objects.filter(person=person, status=MatchStatus.INVITED).update(
             status=MatchStatus.WITHDRAWN, answered_at=timezone.now()

@@ -88,6 +88,16 @@ class DbBoards:
     def size(self, board: str) -> int:
         return self.profiles(board).count()
 
+    def rank_and_size(self, board: str, index: float) -> tuple[int, int]:
+        return self.rank_of(board, index), self.size(board)
+
+    def version(self, board: str) -> bytes | None:
+        """No shared version without Redis: callers do not cache (see `RedisBoards.version`)."""
+        return None
+
+    def touch(self, board_ids: list[str]) -> None:
+        """Nothing is cached without Redis."""
+
     def update(self, person_id: int, old: dict[str, float], new: dict[str, float]) -> None:
         """Nothing to do: the profile row is the board."""
 
@@ -96,7 +106,7 @@ class DbBoards:
 
 
 _UPDATE = """
-local fw, top = KEYS[1], KEYS[2]
+local fw, top, ver = KEYS[1], KEYS[2], KEYS[3]
 local oldt, newt = tonumber(ARGV[1]), tonumber(ARGV[2])
 local member, K, N = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local function prefix(p)
@@ -111,7 +121,7 @@ end
 local complete = redis.call('ZCARD', top) >= prefix(N)
 if oldt >= 0 then add(oldt, -1) end
 if newt >= 0 then add(newt, 1) end
-redis.call('ZREM', top, member)
+local touched = redis.call('ZREM', top, member) > 0
 if newt >= 0 then
   local insert = complete
   if not insert then
@@ -122,11 +132,13 @@ if newt >= 0 then
     end
   end
   if insert then
+    touched = true
     redis.call('ZADD', top, newt, member)
     local c = redis.call('ZCARD', top)
     if c > K then redis.call('ZREMRANGEBYRANK', top, 0, c - K - 1) end
   end
 end
+if touched then redis.call('INCR', ver) end
 return 1
 """
 
@@ -157,6 +169,21 @@ class RedisBoards:
     def _top(self, board: str) -> str:
         return f"{self.prefix}:top:{board}"
 
+    def _ver(self, board: str) -> str:
+        return f"{self.prefix}:ver:{board}"
+
+    def version(self, board: str) -> bytes | None:
+        """Changes whenever the board's top set changes (or `touch` is called); None before the
+        first rebuild. Caches of a board's top list are keyed by it."""
+        return self.client.get(self._ver(board))
+
+    def touch(self, board_ids: list[str]) -> None:
+        """Something shown on these boards changed without a score moving (a consent)."""
+        pipe = self.client.pipeline(transaction=False)
+        for board in board_ids:
+            pipe.incr(self._ver(board))
+        pipe.execute()
+
     @staticmethod
     def _prefix_fields(p: int) -> list[int]:
         fields = []
@@ -177,6 +204,17 @@ class RedisBoards:
     def rank_of(self, board: str, index: float) -> int:
         return self._count_above(board, tenths(index)) + 1
 
+    def rank_and_size(self, board: str, index: float) -> tuple[int, int]:
+        """Both in one HMGET: the prefix sums for "above my score" and "everyone" share fields."""
+        above = self._prefix_fields(FENWICK_SIZE - tenths(index) - 1)
+        everyone = self._prefix_fields(FENWICK_SIZE)
+        fields = list(dict.fromkeys(above + everyone))
+        values = dict(zip(fields, self.client.hmget(self._fw(board), fields), strict=True))
+        return (
+            sum(int(values[f] or 0) for f in above) + 1,
+            sum(int(values[f] or 0) for f in everyone),
+        )
+
     def top(self, board: str, n: int) -> list[Entry]:
         rows = self.client.zrevrange(self._top(board), 0, n - 1, withscores=True)
         if len(rows) < n and n <= TOP_K and len(rows) < self.size(board):
@@ -194,6 +232,7 @@ class RedisBoards:
         mapping = {_member(pid): tenths(index) for pid, index in rows}
         if mapping:
             pipe.zadd(self._top(board), mapping)
+        pipe.incr(self._ver(board))
         pipe.execute()
 
     def update(self, person_id: int, old: dict[str, float], new: dict[str, float]) -> None:
@@ -206,7 +245,7 @@ class RedisBoards:
             if oldt == newt:
                 continue
             self.script(
-                keys=[self._fw(board), self._top(board)],
+                keys=[self._fw(board), self._top(board), self._ver(board)],
                 args=[oldt, newt, member, TOP_K, FENWICK_SIZE],
                 client=pipe,
             )
@@ -230,11 +269,16 @@ class RedisBoards:
                 bucket = counts.setdefault(board, {})
                 t = max(0, min(FENWICK_SIZE - 1, int(row["t"])))
                 bucket[t] = bucket.get(t, 0) + row["n"]
-        old_keys = list(self.client.scan_iter(f"{self.prefix}:*"))
+        # Version keys survive a rebuild and move on, so no cache keyed by an old version is reused.
+        old_keys = [
+            k for k in self.client.scan_iter(f"{self.prefix}:*") if not k.startswith(b"%s:ver:" % self.prefix.encode())
+        ]
         sizes: dict[str, int] = {}
         pipe = self.client.pipeline(transaction=True)  # readers see the old boards or the new
         for key in old_keys:
             pipe.delete(key)
+        for key in self.client.scan_iter(f"{self.prefix}:ver:*"):
+            pipe.incr(key)
         for board, bucket in counts.items():
             tree = [0] * (FENWICK_SIZE + 1)
             for t, n in bucket.items():

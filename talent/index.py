@@ -1,6 +1,7 @@
 """Derived state from the ledger: profiles, board positions and KPI counts.
 
-`refresh_person` runs from the ledger hook for each change (incremental); `rebuild` recomputes
+`refresh_person` runs from the ledger hook for each change (incremental; board positions move
+when the transaction commits); `rebuild` recomputes
 everything from the records and reports the differences it found and fixed. Both go through
 `formula.compute`, so incremental updates and a full rebuild agree by construction; the tests
 check that they do.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -135,7 +137,12 @@ def refresh_person(person_id: int) -> TalentProfile:
         _bump(key, -1)
     for key in new_keys - old_keys:
         _bump(key, 1)
-    boards.backend().update(person_id, _positions(before), _positions(profile))
+    # Boards move only once the change is committed: a rolled-back achievement never reaches
+    # Redis. Counts in the Fenwick trees commute, so callbacks of concurrent commits may run in
+    # either order; a failure after the commit is logged (robust) and `rebuild_talent` repairs it.
+    transaction.on_commit(
+        partial(boards.backend().update, person_id, _positions(before), _positions(profile)), robust=True
+    )
     return profile
 
 

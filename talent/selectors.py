@@ -40,7 +40,8 @@ class BoardRow:
     level: str
     is_me: bool
     public: bool
-    person_id: int | None
+    person_id: int | None  # None unless the person agreed to appear publicly
+    entry_id: int  # always the person's id, for the server's own use (never rendered)
 
 
 def mask_name(name: str) -> str:
@@ -110,6 +111,7 @@ def leaderboard(board: str, n: int, viewer: User | None) -> list[BoardRow]:
                 is_me=entry.person_id == me,
                 public=public,
                 person_id=entry.person_id if public else None,
+                entry_id=entry.person_id,
             )
         )
     return rows
@@ -120,12 +122,17 @@ def profile_of(person: User) -> TalentProfile | None:
 
 
 def my_rank(person: User, board: str) -> tuple[int, int, float] | None:
-    """(rank, board size, index) of a person on a board; None when they are not on it."""
-    profile = profile_of(person)
+    """(rank, board size, index) of a person on a board; None when they are not on it.
+    One small query (the profile's board fields) and, with Redis, one HMGET."""
+    profile = (
+        TalentProfile.objects.filter(person_id=person.pk)
+        .only("person_id", "index", *boards.FIELD_FOR_KIND.values())
+        .first()
+    )
     if profile is None or board not in boards.boards_of(profile):
         return None
-    backend = boards.backend()
-    return backend.rank_of(board, profile.index), backend.size(board), profile.index
+    rank, size = boards.backend().rank_and_size(board, profile.index)
+    return rank, size, profile.index
 
 
 def my_boards(person: User) -> list[tuple[str, str, int, int]]:

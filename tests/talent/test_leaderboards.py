@@ -38,6 +38,8 @@ def _snapshot(backend, boards_list, people):
     return tops, ranks
 
 
+# Redis boards move when the ledger transaction commits, so these tests commit (transaction=True).
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("fixture", ["db_boards", "redis_boards"])
 def test_ties_share_a_rank_and_ties_list_by_person_id(request, fixture, make_person, acme, rival) -> None:
     backend = request.getfixturevalue(fixture)
@@ -53,6 +55,7 @@ def test_ties_share_a_rank_and_ties_list_by_person_id(request, fixture, make_per
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_both_backends_agree_after_changes_and_revocations(make_person, acme, rival, monkeypatch, redis_boards) -> None:
     from talent import boards
 
@@ -71,6 +74,7 @@ def test_both_backends_agree_after_changes_and_revocations(make_person, acme, ri
     assert _snapshot(redis_boards, board_ids, people) == db_view
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_capped_redis_set_refills_when_scores_drop(make_person, acme, rival, redis_boards, monkeypatch) -> None:
     from talent import boards
 
