@@ -6,6 +6,7 @@ gathered here, the one place other apps and the views import actions from.
 
 from __future__ import annotations
 
+from lms.authoring import save_course_settings, save_quiz
 from lms.certificates import issue_certificate, revoke_certificate
 from lms.progress import assign_mentor, complete_lesson, create_cohort, enroll, refresh, visit_lesson
 from lms.quizzes import (
@@ -33,6 +34,8 @@ __all__ = [
     "review_log",
     "revoke_certificate",
     "save_answer",
+    "save_course_settings",
+    "save_quiz",
     "save_upload",
     "start_attempt",
     "submit_attempt",

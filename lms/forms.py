@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import CourseLevel, Industry, JobGroup, SkillDomain
+from lms.models import PaperMode, QuestionType, QuizKind
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -82,3 +83,95 @@ class CohortForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("题库文件（.xlsx）"))
     confirm = forms.BooleanField(label=_("确认无误，正式导入"), required=False)
+
+
+# --- Authoring (/learn/manage/) -------------------------------------------------------------------
+
+
+def _datetime_widget() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class QuizForm(forms.Form):
+    title = forms.CharField(label=_("名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("类型"), choices=QuizKind.choices)
+    description = forms.CharField(
+        label=_("说明"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    course = forms.TypedChoiceField(label=_("所属课程"), coerce=int, required=False, empty_value=None)
+    counts_for_completion = forms.BooleanField(label=_("计入课程结业"), required=False, initial=True)
+    mode = forms.ChoiceField(label=_("组卷方式"), choices=PaperMode.choices, widget=forms.RadioSelect)
+    time_limit_minutes = forms.IntegerField(
+        label=_("限时（分钟）"), min_value=0, max_value=24 * 60, initial=0, help_text=_("0 表示不限时")
+    )
+    max_attempts = forms.IntegerField(
+        label=_("作答次数上限"), min_value=0, max_value=100, initial=0, help_text=_("0 表示不限次数")
+    )
+    pass_mark = forms.IntegerField(
+        label=_("及格线（%）"), min_value=1, max_value=100, initial=60, help_text=_("按试卷总分的百分比计")
+    )
+    shuffle_options = forms.BooleanField(label=_("选项乱序（每位学员不同）"), required=False, initial=True)
+    opens_at = forms.DateTimeField(label=_("开放时间"), required=False, widget=_datetime_widget())
+    closes_at = forms.DateTimeField(label=_("截止时间"), required=False, widget=_datetime_widget())
+    is_published = forms.BooleanField(label=_("发布（学员可见）"), required=False)
+
+    def __init__(self, *args: Any, courses: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = [("", _("不属于课程")), *[(c.pk, c.title) for c in courses]]
+
+
+class RuleForm(forms.Form):
+    count = forms.IntegerField(label=_("题量"), min_value=1, max_value=200, required=False)
+    qtype = forms.ChoiceField(label=_("题型"), required=False, choices=_blank(QuestionType.choices, _("不限")))
+    domain = forms.ChoiceField(label=_("技能领域"), required=False, choices=_blank(SkillDomain.choices, _("不限")))
+    level = forms.ChoiceField(label=_("等级"), required=False, choices=_blank(CourseLevel.choices, _("不限")))
+    difficulty = forms.TypedChoiceField(
+        label=_("难度"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("不限")), *[(i, str(i)) for i in range(1, 6)]],
+    )
+    knowledge_point = forms.CharField(label=_("知识点"), required=False, max_length=100)
+    tag = forms.CharField(label=_("标签"), required=False, max_length=100)
+
+
+RuleFormSet = forms.formset_factory(RuleForm, extra=2, can_delete=True, max_num=20, absolute_max=40)
+
+
+class BankSearchForm(forms.Form):
+    bank_q = forms.CharField(label=_("题干关键词"), required=False, max_length=50)
+    bank_type = forms.ChoiceField(label=_("题型"), required=False, choices=_blank(QuestionType.choices, _("全部")))
+    bank_domain = forms.ChoiceField(label=_("技能领域"), required=False, choices=_blank(SkillDomain.choices, _("全部")))
+
+
+class CourseRuleForm(forms.Form):
+    require_lessons = forms.BooleanField(label=_("必修课时全部完成"), required=False)
+    require_quizzes = forms.BooleanField(label=_("计入结业的测验全部通过"), required=False)
+    require_workstudy = forms.BooleanField(label=_("工学一体任务通过导师审核（课程设置时）"), required=False)
+    issue_certificate = forms.BooleanField(label=_("结业颁发证书"), required=False)
+    issuer_name = forms.CharField(label=_("颁发单位"), max_length=120, required=False)
+
+
+class ModuleForm(forms.Form):
+    module_title = forms.CharField(label=_("工学一体模块名称"), max_length=200, required=False)
+    module_description = forms.CharField(
+        label=_("模块说明"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class TaskForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label=_("任务"), max_length=200, required=False)
+    required_hours = forms.DecimalField(
+        label=_("要求学时"), max_digits=5, decimal_places=1, min_value=0.5, max_value=1000, required=False
+    )
+    description = forms.CharField(
+        label=_("任务书"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    deliverables = forms.CharField(
+        label=_("交付成果"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+TaskFormSet = forms.formset_factory(TaskForm, extra=1, can_delete=True, max_num=50, absolute_max=60)

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,11 +19,25 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.pii import escape_cell
-from lms import actions, progress, quizzes, selectors
+from cms.models import CoursePage
+from lms import actions, authoring, progress, quizzes, selectors
 from lms import certificates as certs
 from lms import workstudy as workstudy_actions
-from lms.forms import CatalogFilterForm, CohortForm, GradeForm, ImportForm, ReviewForm, WorkLogForm
-from lms.models import Attempt, Certificate, Enrollment, Quiz, WorkStudyModule
+from lms.forms import (
+    BankSearchForm,
+    CatalogFilterForm,
+    CohortForm,
+    CourseRuleForm,
+    GradeForm,
+    ImportForm,
+    ModuleForm,
+    QuizForm,
+    ReviewForm,
+    RuleFormSet,
+    TaskFormSet,
+    WorkLogForm,
+)
+from lms.models import Attempt, Certificate, Enrollment, Question, Quiz, QuizQuestion, WorkStudyModule
 from lms.resources import import_questions, template_workbook
 
 # --- Certificates (public) ---------------------------------------------------------------------
@@ -335,7 +350,9 @@ def grading(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "lms/dashboard.html", selectors.learner_dashboard(request.user))
+    context = selectors.learner_dashboard(request.user)
+    context["can_author"] = authoring.can_author(request.user)
+    return render(request, "lms/dashboard.html", context)
 
 
 @login_required
@@ -582,3 +599,215 @@ def answer_file(request: HttpRequest, answer_id: int) -> HttpResponse:
     if request.user.pk != answer.attempt.learner_id:
         audit(request.user, "lms.answer_file.view", answer)
     return response
+
+
+# --- Authoring: quizzes, completion rules, work-study task books ----------------------------------
+
+
+def _require_author(request: HttpRequest) -> None:
+    if not authoring.can_author(request.user):
+        raise PermissionDenied(_("您没有管理测验与课程设置的权限。"))
+
+
+def _apply_errors(form: Any, exc: ValidationError, fallback: list[str]) -> None:
+    """Put an action's field errors on the form's fields; the rest go to `fallback`."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            if field in form.fields:
+                form.add_error(field, errors)
+            else:
+                fallback.extend(errors)
+    else:
+        fallback.extend(exc.messages)
+
+
+@login_required
+@require_GET
+def manage(request: HttpRequest) -> HttpResponse:
+    """Organizers' and training providers' index: quizzes and courses they may edit."""
+    _require_author(request)
+    quizzes_list = authoring.authored_quizzes(request.user)
+    counts = dict(
+        QuizQuestion.objects.filter(quiz__in=quizzes_list)
+        .values("quiz_id")
+        .annotate(n=Count("id"))
+        .values_list("quiz_id", "n")
+    )
+    for quiz in quizzes_list:
+        quiz.size = (
+            sum(int(r.get("count", 0)) for r in quiz.draw_rules) if quiz.mode == "random" else counts.get(quiz.pk, 0)
+        )
+    return render(
+        request,
+        "lms/manage.html",
+        {"quizzes": quizzes_list, "courses": authoring.editable_courses(request.user)},
+    )
+
+
+def _paper_ids(post: Any) -> list[int]:
+    """The fixed paper as posted: current questions in their order boxes (minus removed), then added ones."""
+    current = [int(v) for v in post.getlist("questions") if str(v).isdigit()]
+    removed = {int(v) for v in post.getlist("remove") if str(v).isdigit()}
+
+    def position(pair: tuple[int, int]) -> tuple[float, int]:
+        index, qid = pair
+        try:
+            return float(post.get(f"order_{qid}", index + 1)), index
+        except ValueError:
+            return float(index + 1), index
+
+    kept = [qid for _i, qid in sorted(enumerate(current), key=position) if qid not in removed]
+    added = [int(v) for v in post.getlist("add") if str(v).isdigit()]
+    return list(dict.fromkeys(kept + added))
+
+
+@login_required
+def quiz_edit(request: HttpRequest, quiz_id: int | None = None) -> HttpResponse:
+    _require_author(request)
+    user = request.user
+    quiz = None
+    if quiz_id is not None:
+        quiz = Quiz.objects.select_related("course").filter(pk=quiz_id).first()
+        if quiz is None:
+            raise Http404
+        if quiz.course_id and not authoring.can_edit_course(user, quiz.course):
+            raise PermissionDenied(_("您没有编辑课程“%(c)s”的权限。") % {"c": quiz.course.title})
+    courses = authoring.editable_courses(user)
+    by_id = {c.pk: c for c in courses}
+    paper_errors: list[str] = []
+    if request.method == "POST":
+        form = QuizForm(request.POST, courses=courses)
+        rules = RuleFormSet(request.POST, prefix="rule")
+        selected = _paper_ids(request.POST)
+        if form.is_valid() and rules.is_valid():
+            data = dict(form.cleaned_data)
+            data["course"] = by_id.get(data["course"]) if data["course"] else None
+            raw_rules = [
+                {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+                for f in rules.forms
+                if f.cleaned_data
+                and not f.cleaned_data.get("DELETE")
+                and any(v not in (None, "") for k, v in f.cleaned_data.items() if k != "DELETE")
+            ]
+            try:
+                quiz = actions.save_quiz(actor=user, quiz=quiz, data=data, question_ids=selected, rules=raw_rules)
+            except ValidationError as exc:
+                _apply_errors(form, exc, paper_errors)
+            else:
+                messages.success(request, _("测验已保存。"))
+                return redirect("lms:manage_quiz", quiz_id=quiz.pk)
+    else:
+        initial: dict[str, Any] = {}
+        if quiz is not None:
+            initial = {f: getattr(quiz, f) for f in authoring.QUIZ_FIELDS if f != "course"}
+            initial["course"] = quiz.course_id
+            for key in ("opens_at", "closes_at"):
+                if initial[key]:
+                    initial[key] = timezone.localtime(initial[key])
+        form = QuizForm(initial=initial or None, courses=courses)
+        rules = RuleFormSet(initial=quiz.draw_rules if quiz else None, prefix="rule")
+        selected = list(quiz.items.values_list("question_id", flat=True)) if quiz else []
+    found = Question.objects.in_bulk(selected)
+    paper = [found[i] for i in selected if i in found]
+    bank = BankSearchForm(request.GET or None)
+    candidates = Question.objects.filter(is_active=True).exclude(pk__in=selected)
+    if bank.is_valid():
+        if bank.cleaned_data["bank_q"]:
+            candidates = candidates.filter(stem__icontains=bank.cleaned_data["bank_q"])
+        if bank.cleaned_data["bank_type"]:
+            candidates = candidates.filter(qtype=bank.cleaned_data["bank_type"])
+        if bank.cleaned_data["bank_domain"]:
+            candidates = candidates.filter(domain=bank.cleaned_data["bank_domain"])
+    return render(
+        request,
+        "lms/manage_quiz.html",
+        {
+            "quiz": quiz,
+            "form": form,
+            "rules": rules,
+            "paper": paper,
+            "paper_points": sum(q.points for q in paper),
+            "paper_errors": paper_errors,
+            "bank": bank,
+            "candidates": candidates.order_by("-id")[:30],
+        },
+    )
+
+
+@login_required
+def course_settings(request: HttpRequest, course_id: int) -> HttpResponse:
+    _require_author(request)
+    course = CoursePage.objects.filter(pk=course_id).first()
+    if course is None:
+        raise Http404
+    if not authoring.can_edit_course(request.user, course):
+        raise PermissionDenied(_("您没有编辑课程“%(c)s”的权限。") % {"c": course.title})
+    rule = progress.rule_for(course)
+    module = WorkStudyModule.objects.filter(course=course).first()
+    errors: list[str] = []
+    if request.method == "POST":
+        rule_form = CourseRuleForm(request.POST)
+        module_form = ModuleForm(request.POST)
+        tasks = TaskFormSet(request.POST, prefix="task")
+        if rule_form.is_valid() and module_form.is_valid() and tasks.is_valid():
+            has_module = bool(module_form.cleaned_data["module_title"].strip()) or module is not None
+            try:
+                actions.save_course_settings(
+                    actor=request.user,
+                    course=course,
+                    rule=rule_form.cleaned_data,
+                    module={
+                        "title": module_form.cleaned_data["module_title"],
+                        "description": module_form.cleaned_data["module_description"],
+                    }
+                    if has_module
+                    else None,
+                    tasks=[
+                        {**f.cleaned_data, "delete": f.cleaned_data.get("DELETE", False)}
+                        for f in tasks.forms
+                        if f.cleaned_data
+                    ],
+                )
+            except ValidationError as exc:
+                _apply_errors(rule_form, exc, errors)
+            else:
+                messages.success(request, _("课程设置已保存，学员进度已重新计算。"))
+                return redirect("lms:manage_course", course_id=course.pk)
+    else:
+        rule_form = CourseRuleForm(
+            initial={
+                f: getattr(rule, f)
+                for f in ("require_lessons", "require_quizzes", "require_workstudy", "issue_certificate", "issuer_name")
+            }
+        )
+        module_form = ModuleForm(
+            initial={"module_title": module.title, "module_description": module.description} if module else None
+        )
+        tasks = TaskFormSet(
+            initial=[
+                {
+                    "id": t.pk,
+                    "title": t.title,
+                    "required_hours": t.required_hours,
+                    "description": t.description,
+                    "deliverables": t.deliverables,
+                }
+                for t in module.tasks.all()
+            ]
+            if module
+            else None,
+            prefix="task",
+        )
+    return render(
+        request,
+        "lms/manage_course.html",
+        {
+            "course": course,
+            "rule_form": rule_form,
+            "module_form": module_form,
+            "tasks": tasks,
+            "errors": errors,
+            "module": module,
+            "quizzes": Quiz.objects.filter(course=course),
+        },
+    )
