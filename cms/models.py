@@ -47,6 +47,22 @@ class CachedPageMixin:
         return response
 
 
+class SectionIndexMixin:
+    """A section index lives under the home page or, as one city's section, directly under the
+    main index of its own type (one level: no section inside a city section). City sections
+    exist so a city's editors can be given page permissions on just that subtree
+    (`actions.ensure_city_sections`); every index lists all pages below it."""
+
+    @classmethod
+    def can_create_at(cls, parent: Page) -> bool:
+        if not super().can_create_at(parent):  # type: ignore[misc]
+            return False
+        if parent.specific_class is not cls:
+            return True
+        grandparent = parent.get_parent()
+        return grandparent is not None and grandparent.specific_class is not cls
+
+
 class HomePage(CachedPageMixin, Page):
     hero_title = models.CharField(_("主标题"), max_length=120, default="数智英才")
     hero_text = models.TextField(
@@ -239,12 +255,14 @@ class NewsCategory(models.TextChoices):
     CONTEST = "contest", _("赛事资讯")
 
 
-class NewsIndexPage(CachedPageMixin, Page):
+class NewsIndexPage(SectionIndexMixin, CachedPageMixin, Page):
+    """The news section; a city's news section is a NewsIndexPage under the main one."""
+
     intro = RichTextField(_("简介"), blank=True, features=RICH_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.NewsPage"]
+    parent_page_types = ["cms.HomePage", "cms.NewsIndexPage"]
+    subpage_types = ["cms.NewsPage", "cms.NewsIndexPage"]
     page_size = 10
 
     class Meta:
@@ -252,7 +270,7 @@ class NewsIndexPage(CachedPageMixin, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        articles = NewsPage.objects.child_of(self).live().select_related("cover").order_by("-date", "-pk")
+        articles = NewsPage.objects.descendant_of(self).live().select_related("cover").order_by("-date", "-pk")
         category = request.GET.get("category", "")
         if category in NewsCategory.values:
             articles = articles.filter(category=category)
@@ -325,10 +343,8 @@ class NewsPage(CachedPageMixin, Page):
 # --- Case studies --------------------------------------------------------------------------------
 
 
-class CaseIndexPage(CachedPageMixin, Page):
-    """The case section. A city section is a CaseIndexPage under the main one, so a city's
-    editors can be given page permissions on just that subtree (`actions.ensure_city_section`);
-    every index lists all cases below it."""
+class CaseIndexPage(SectionIndexMixin, CachedPageMixin, Page):
+    """The case section; a city's case section is a CaseIndexPage under the main one."""
 
     intro = RichTextField(_("简介"), blank=True, features=RICH_FEATURES)
 

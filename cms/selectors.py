@@ -31,3 +31,24 @@ def filter_cases(cases: QuerySet[Any], params: Mapping[str, str]) -> tuple[Query
         cases = cases.filter(tags__slug=tag).distinct()
         filters["tag"] = tag
     return cases.select_related("cover", "city").order_by("-first_published_at", "-pk"), filters
+
+
+def editorial_people() -> list[dict[str, Any]]:
+    """Everyone holding the editor or organizer role, with their roles and the cities their
+    editorial grants limit them to (empty: province-wide), ordered by name. Two queries."""
+    from accounts.models import RoleGrant
+    from cms.actions import EDITORIAL_ROLES
+
+    people: dict[int, dict[str, Any]] = {}
+    grants = (
+        RoleGrant.objects.filter(role__in=EDITORIAL_ROLES, user__is_active=True)
+        .select_related("user__organization", "region__parent__parent")
+        .order_by("user__real_name", "user_id", "role")
+    )
+    for grant in grants:
+        entry = people.setdefault(grant.user_id, {"user": grant.user, "roles": [], "cities": []})
+        entry["roles"].append(grant.get_role_display())
+        city = grant.region.city if grant.region else None
+        if city is not None and city not in entry["cities"]:
+            entry["cities"].append(city)
+    return list(people.values())

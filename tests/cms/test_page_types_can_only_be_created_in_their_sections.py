@@ -34,7 +34,9 @@ pytestmark = pytest.mark.django_db
         (PolicyPage, PolicyIndexPage, True),
         (PolicyPage, HomePage, False),
         (NewsIndexPage, HomePage, True),
-        (NewsIndexPage, NewsIndexPage, False),
+        (NewsIndexPage, NewsIndexPage, True),  # a city section under the main index
+        (NewsIndexPage, CaseIndexPage, False),
+        (PolicyIndexPage, PolicyIndexPage, False),
     ],
 )
 def test_page_type_rules(child: type, parent: type, allowed: bool) -> None:
@@ -49,3 +51,13 @@ def test_publish_refuses_a_page_in_the_wrong_section(home: HomePage) -> None:
 
 def test_only_one_home_page(home: HomePage) -> None:
     assert not HomePage.can_create_at(home.get_parent())
+
+
+@pytest.mark.parametrize("index", [NewsIndexPage, CaseIndexPage])
+def test_city_sections_go_one_level_below_the_main_index(home: HomePage, index: type) -> None:
+    main = publish(home, index(title="栏目", slug="main"))
+    section = publish(main, index(title="淄博栏目", slug="370300"))
+    assert index.can_create_at(home) and index.can_create_at(main)
+    assert not index.can_create_at(section)
+    with pytest.raises(ValueError):
+        publish(section, index(title="区县栏目", slug="370302"))

@@ -1,0 +1,46 @@
+"""Forms of the CMS's own admin screens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import RegionKind
+from accounts.models import Region, User
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        org = f" · {obj.organization.name}" if obj.organization_id else ""
+        return f"{obj.real_name}（{obj.mobile_masked}）{org}"
+
+
+class CityLimitForm(forms.Form):
+    """Choose an editor/organizer and the city they may edit (empty = province-wide)."""
+
+    person = PersonChoiceField(
+        label=_("编辑或组织者"),
+        queryset=User.objects.none(),
+        error_messages={
+            "required": _("请选择一名编辑或组织者。"),
+            "invalid_choice": _("只能选择持有编辑或组织者角色的在职人员。"),
+        },
+    )
+    city = forms.ModelChoiceField(
+        label=_("城市栏目"),
+        queryset=Region.objects.filter(kind=RegionKind.CITY).order_by("code"),
+        required=False,
+        empty_label=_("全省不限（解除限定）"),
+        to_field_name="code",
+        error_messages={"invalid_choice": _("只能限定到地级市，请从列表中选择一个地级市。")},
+        help_text=_("限定后，此人只能在该市的新闻和典型案例栏目中新建和修改页面，发布仍需审核员批准。"),
+    )
+    reason = forms.CharField(label=_("原因"), required=False, max_length=200)
+
+    def __init__(self, *args: object, people: list[User], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            User.objects.filter(pk__in=[p.pk for p in people])
+            .select_related("organization")
+            .order_by("real_name", "pk")
+        )
