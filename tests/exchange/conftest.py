@@ -104,3 +104,12 @@ def run_worker() -> None:
 def chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+@pytest.fixture(autouse=True)
+def _talent_boards_in_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Imports that approve evaluations move people on the talent boards: keep the boards in the
+    database, whose rows roll back with each test (a shared Redis would carry them over)."""
+    from talent import boards
+
+    monkeypatch.setattr(boards, "backend", boards.DbBoards)
