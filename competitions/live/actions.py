@@ -156,7 +156,7 @@ class SeatScore:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "score": str(self.score),
+            "score": str(Decimal(self.score).quantize(CENT)),
             "correct": self.correct,
             "correct_ms": self.correct_ms,
             "last_correct_at": self.last_correct_at.isoformat() if self.last_correct_at else None,

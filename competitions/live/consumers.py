@@ -4,11 +4,18 @@ who join with their admission ticket)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,11 +37,47 @@ CLOSE_ABUSE = 4429
 
 ROLES = {"host": "host", "screen": "screen", "play": "contestant"}
 
+log = logging.getLogger(__name__)
+
 
 class LiveConsumer(AsyncWebsocketConsumer):
     role = "contestant"
     participant_id: int | None = None
     hub: Hub | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Channels' consumer loop, except that a failing channel-layer read (Redis down or
+        restarting) is retried with backoff instead of ending the consumer: the socket stays
+        open, answers are still committed and acknowledged (they never go through Redis), and
+        broadcasts resume when the layer is back."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.channel_receive = self._channel_receive
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch([receive, self._channel_receive], self.dispatch)
+
+    async def _channel_receive(self) -> dict[str, Any]:
+        backoff = 0.1
+        while True:
+            try:
+                return await self.channel_layer.receive(self.channel_name)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.debug("live socket: channel layer read failed, retrying", exc_info=True)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 2.0)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale DB connections before every message with a thread hop; every DB
+        # call here goes through database_sync_to_async, which does that itself, so skip the hop
+        # (one per answer adds up at a thousand answers a second).
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         user = self.scope.get("user")

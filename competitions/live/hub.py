@@ -12,6 +12,7 @@ in one transaction; each is acknowledged only after that commit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import weakref
@@ -67,6 +68,7 @@ class Hub:
         self._timer: asyncio.TimerHandle | None = None
         self._progress_pending = False
         self._task: asyncio.Task[None] | None = None
+        self._membership: asyncio.Task[None] | None = None
 
     @classmethod
     async def get(cls, round_id: int) -> Hub:
@@ -82,8 +84,17 @@ class Hub:
         # The default prefix matters: channels-redis reads every process-local channel of one
         # prefix through a single shared receive loop; another prefix would starve behind it.
         self.channel = await self.layer.new_channel()
-        await self.layer.group_add(self.group, self.channel)
-        self._task = asyncio.get_running_loop().create_task(self._listen())
+        loop = asyncio.get_running_loop()
+        self._joined = asyncio.Event()
+        self._rejoin = asyncio.Event()
+        self._membership = loop.create_task(self._keep_membership())
+        # Wait a moment for the first join so a broadcast right after is not missed; with Redis
+        # down, go on: sockets still open and answer, and the join is retried in the background.
+        try:
+            await asyncio.wait_for(self._joined.wait(), 2.0)
+        except TimeoutError:
+            log.warning("live hub %s: channel layer unavailable, joining in the background", self.round_id)
+        self._task = loop.create_task(self._listen())
         current = await database_sync_to_async(self._current_timer)()
         if current:
             self._schedule(*current)
@@ -101,28 +112,37 @@ class Hub:
     def remove(self, consumer: LiveConsumer) -> None:
         self.sockets.pop(consumer.channel_name, None)
 
+    async def _keep_membership(self) -> None:
+        """Group membership expires in Redis and is lost when Redis restarts: renew it every
+        REJOIN_SECONDS, at once after a read error, and every 0.5 s while it fails."""
+        while True:
+            try:
+                await self.layer.group_add(self.group, self.channel)
+                self._joined.set()
+                delay = REJOIN_SECONDS
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.debug("live hub %s: group join failed, retrying", self.round_id, exc_info=True)
+                delay = 0.5
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._rejoin.wait(), delay)
+            self._rejoin.clear()
+
     async def _listen(self) -> None:
-        rejoin_at = time.monotonic() + REJOIN_SECONDS
         backoff = 0.1
         while True:
             try:
                 message = await self.layer.receive(self.channel)
                 backoff = 0.1
                 await self._dispatch(message)
-                if time.monotonic() > rejoin_at:
-                    # Group membership expires in Redis and is lost when Redis restarts: renew it.
-                    await self.layer.group_add(self.group, self.channel)
-                    rejoin_at = time.monotonic() + REJOIN_SECONDS
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.warning("live hub %s: channel layer error, retrying", self.round_id, exc_info=True)
+                self._rejoin.set()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 2.0)
-                try:
-                    await self.layer.group_add(self.group, self.channel)
-                except Exception:
-                    log.debug("live hub %s: rejoin failed", self.round_id, exc_info=True)
 
     async def _dispatch(self, message: dict[str, Any]) -> None:
         if message.get("type") == "live.host":
@@ -138,26 +158,40 @@ class Hub:
         self.last_seq = max(self.last_seq, seq)
         frame, host_frame = message["frame"], message.get("host_frame")
         standings = message.get("standings")
-        for consumer in list(self.sockets.values()):
+        consumers = list(self.sockets.values())
+        # The frame was encoded once by the action; one ASGI message for every local socket, all
+        # of them before any per-contestant standing, so the last socket is not kept waiting.
+        # daphne writes to the socket's transport at once (nothing awaits a drain).
+        public = {"type": "websocket.send", "text": frame}
+        hosts = {"type": "websocket.send", "text": host_frame} if host_frame else public
+        for consumer in consumers:
             consumer.last_seq = max(consumer.last_seq, seq)
             try:
-                await consumer.send(text_data=host_frame if (host_frame and consumer.role == "host") else frame)
-                if standings and consumer.participant_id is not None:
-                    row = standings.get(str(consumer.participant_id))
-                    if row is not None:
-                        rank, score, correct, last_correct, last_points = row
-                        await consumer.send_model(
-                            events.Standing(
-                                rank=rank,
-                                score=score,
-                                correct=correct,
-                                total=len(standings),
-                                last_correct=last_correct,
-                                last_points=last_points,
-                            )
-                        )
+                await consumer.base_send(hosts if consumer.role == "host" else public)
             except Exception:
                 log.debug("live hub %s: send failed", self.round_id, exc_info=True)
+        if standings:
+            total, now = len(standings), time.time()
+            for consumer in consumers:
+                row = standings.get(str(consumer.participant_id)) if consumer.participant_id is not None else None
+                if row is None:
+                    continue
+                rank, score, correct, last_correct, last_points = row
+                standing = events.Standing.model_construct(
+                    seq=consumer.last_seq,
+                    server_time=now,
+                    type="standing",
+                    rank=rank,
+                    score=score,
+                    correct=correct,
+                    total=total,
+                    last_correct=last_correct,
+                    last_points=last_points,
+                )
+                try:
+                    await consumer.base_send({"type": "websocket.send", "text": standing.model_dump_json()})
+                except Exception:
+                    log.debug("live hub %s: send failed", self.round_id, exc_info=True)
         if message.get("question_id") is not None:
             self._cancel_timer()
             if message.get("closes_at") is not None:

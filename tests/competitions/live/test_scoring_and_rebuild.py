@@ -195,3 +195,8 @@ def test_incremental_tallies_agree_with_the_replay_in_speed_mode_with_streaks_an
     assert first.public_score == first.score
     score_audits = AuditEvent.objects.filter(action="live.score", target_id=str(seats[0].pk)).count()
     assert score_audits == 5
+
+
+def test_a_seat_without_points_is_not_reported_as_a_difference(arena) -> None:
+    live_round = play(arena, [["B", None, "A"]])
+    assert actions.rebuild_scores(live_round) == []
