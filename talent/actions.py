@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,7 @@ from talent.models import (
     ConsentRecord,
     CultivationItem,
     DeletionRequest,
+    DeletionStatus,
     Demand,
     DemandStatus,
     Evaluation,
@@ -716,33 +718,91 @@ def reveal_contact(match: Match, *, viewer: User) -> dict[str, str]:
 # --- Personal data ------------------------------------------------------------------------------
 
 
+def can_decide_deletion(actor: User | None, person: User) -> bool:
+    """The administrators responsible for a person: the province admin, or their city's admin."""
+    return can_decide_evaluation(actor, person)
+
+
 @transaction.atomic
 def request_deletion(person: User, *, note: str = "") -> DeletionRequest:
-    """A person asks to delete what talent need not keep. Consents are withdrawn at once (the
-    person disappears from names on boards and from matching); the rest is done on processing."""
-    request = DeletionRequest.objects.create(person=person, note=note.strip()[:2000])
+    """A person asks to erase what talent need not keep. Consents are withdrawn at once (the
+    person's name leaves the boards and they leave matching); the rest waits for an
+    administrator's decision (`decide_deletion`). One pending request per person (a partial
+    unique constraint makes double submissions fail cleanly)."""
+    note = note.strip()
+    if len(note) > 2000:
+        raise ValidationError(_("说明不能超过 2000 字。"))
+    try:
+        with transaction.atomic():
+            request = DeletionRequest.objects.create(person=person, note=note)
+    except IntegrityError:
+        raise ValidationError(_("您已有一份待处理的删除申请，请等待处理结果后再提交。")) from None
     if TalentProfile.objects.filter(person=person).exists():
         set_consent(person, ConsentKind.LEADERBOARD, False)
         set_consent(person, ConsentKind.MATCHING, False)
-    audit(person, "talent.deletion_request", request)
+    audit(person, "talent.deletion_request", request, after={"note": note})
     return request
+
+
+def _erase(person: User) -> dict[str, int]:
+    """Erase what talent need not keep; returns what was erased, by kind.
+
+    Erased: enterprise matches (an accepted one is still counted by its demand's fit rate, as a
+    number without the person), consent history, the person's name on objections they filed.
+    Kept, as the programme's required records: the achievement ledger, skill evaluations and
+    certificates, shortlist candidacies and cultivation plans, and the audit trail."""
+    matches = Match.objects.select_for_update().filter(person=person)
+    accepted: dict[int, int] = {}
+    for demand_id in matches.filter(status=MatchStatus.ACCEPTED).values_list("demand_id", flat=True):
+        accepted[demand_id] = accepted.get(demand_id, 0) + 1
+    for demand_id, n in accepted.items():
+        Demand.objects.filter(pk=demand_id).update(erased_accepted=F("erased_accepted") + n)
+    erased = {
+        "matches": matches.delete()[0],
+        "consents": ConsentRecord.objects.filter(person=person).delete()[0],
+        "objections": Objection.objects.filter(filed_by=person).update(filed_by=None),
+    }
+    TalentProfile.objects.filter(person=person).update(public_consent=False, match_opt_in=False)
+    return erased
 
 
 @transaction.atomic
-def process_deletion(request: DeletionRequest, *, actor: User) -> DeletionRequest:
-    """Delete matches and consent history; keep the ledger, evaluations and shortlist records,
-    which are the programme's legally required records of certificates and decisions."""
-    _require_province(actor)
-    if request.processed_at is not None:
+def decide_deletion(request: DeletionRequest, *, actor: User, approve: bool, reason: str = "") -> DeletionRequest:
+    """Approve (erase what may be erased, keep what must be kept) or decline (reason required)
+    a pending deletion request. Only the administrators responsible for the person; audited."""
+    locked = DeletionRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
+    if not can_decide_deletion(actor, locked.person):
+        raise PermissionDenied(_("您无权处理此人的删除申请。"))
+    if locked.status != DeletionStatus.PENDING:
         raise ValidationError(_("该申请已处理。"))
-    person = request.person
-    matches = Match.objects.filter(person=person).delete()[0]
-    consents = ConsentRecord.objects.filter(person=person).delete()[0]
-    request.processed_at, request.processed_by = timezone.now(), actor
-    request.outcome = str(
-        _("已删除对接记录 %(m)s 条、授权记录 %(c)s 条；成果台账、技能评价和遴选记录依规保留。")
-        % {"m": matches, "c": consents}
+    reason = reason.strip()
+    if len(reason) > 2000:
+        raise ValidationError(_("理由不能超过 2000 字。"))
+    if not approve and not reason:
+        raise ValidationError(_("不予批准时必须填写理由。"))
+    erased: dict[str, int] = {}
+    if approve:
+        erased = _erase(locked.person)
+        locked.status = DeletionStatus.APPROVED
+        locked.outcome = str(
+            _(
+                "已删除企业对接记录 %(m)s 条、授权记录 %(c)s 条，已隐去 %(o)s 条异议的提出人；"
+                "成果台账、技能评价与证书、遴选与培育记录依规保留。"
+            )
+            % {"m": erased["matches"], "c": erased["consents"], "o": erased["objections"]}
+        )
+    else:
+        locked.status = DeletionStatus.DECLINED
+        locked.outcome = str(_("未予批准，未删除任何数据。"))
+    locked.processed_at, locked.processed_by, locked.reason = timezone.now(), actor, reason
+    locked.save(update_fields=["status", "processed_at", "processed_by", "reason", "outcome"])
+    audit(
+        actor,
+        "talent.deletion_approve" if approve else "talent.deletion_decline",
+        locked,
+        before={"status": DeletionStatus.PENDING},
+        after={"status": locked.status, "erased": erased},
+        reason=reason or locked.outcome,
     )
-    request.save()
-    audit(actor, "talent.deletion_process", request, reason=request.outcome)
-    return request
+    request.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
+    return locked

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from talent import actions
-from talent.models import Achievement, DeletionRequest, Evaluation, KpiTarget, TalentProfile
+from talent.models import Achievement, DeletionRequest, DeletionStatus, Evaluation, KpiTarget, TalentProfile
 
 
 @admin.register(Achievement)
@@ -51,17 +51,18 @@ class KpiTargetAdmin(admin.ModelAdmin):
 
 @admin.register(DeletionRequest)
 class DeletionRequestAdmin(admin.ModelAdmin):
-    list_display = ("person", "created_at", "processed_at", "outcome")
+    list_display = ("person", "status", "created_at", "processed_at", "outcome")
+    list_filter = ("status",)
     raw_id_fields = ("person", "processed_by")
-    readonly_fields = ("processed_at", "processed_by", "outcome")
+    readonly_fields = ("status", "processed_at", "processed_by", "reason", "outcome")
     actions = ["process"]
 
-    @admin.action(description=_("处理所选删除申请"))
+    @admin.action(description=_("批准所选删除申请（不予批准请在人才后台的删除申请页填写理由）"))
     def process(self, request: HttpRequest, queryset: QuerySet[DeletionRequest]) -> None:
         done = 0
-        for deletion in queryset.filter(processed_at=None).select_related("person"):
+        for deletion in queryset.filter(status=DeletionStatus.PENDING).select_related("person"):
             try:
-                actions.process_deletion(deletion, actor=request.user)
+                actions.decide_deletion(deletion, actor=request.user, approve=True)
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, str(exc))
             else:

@@ -60,8 +60,10 @@ def demand_rows() -> list[DemandRow]:
     """One row per demand: demands are thousands, not millions, so one query serves every figure."""
     rows = Demand.objects.annotate(
         accepted=Count("matches", filter=Q(matches__status=MatchStatus.ACCEPTED))
-    ).values_list("created_at", "city_id", "headcount", "accepted")
-    return [(created.year, city_id, headcount, accepted) for created, city_id, headcount, accepted in rows]
+    ).values_list("created_at", "city_id", "headcount", "accepted", "erased_accepted")
+    return [
+        (created.year, city_id, headcount, accepted + erased) for created, city_id, headcount, accepted, erased in rows
+    ]
 
 
 def demand_fit(

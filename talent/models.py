@@ -439,6 +439,8 @@ class Demand(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Accepted matches erased on a person's deletion request: still counted by the fit rate.
+    erased_accepted = models.PositiveIntegerField(_("已删除的双向确认对接"), default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -478,18 +480,34 @@ class Match(models.Model):
         return f"{self.demand} · {self.person}"
 
 
+class DeletionStatus(models.TextChoices):
+    PENDING = "pending", _("待处理")
+    APPROVED = "approved", _("已批准并执行")
+    DECLINED = "declined", _("未予批准")
+
+
 class DeletionRequest(models.Model):
+    """A person's request to erase what talent need not keep; decided by an administrator
+    responsible for them (`talent.actions.decide_deletion`). One pending request per person."""
+
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="talent_deletions")
     note = models.TextField(_("说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=DeletionStatus.choices, default=DeletionStatus.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     processed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    reason = models.TextField(_("处理理由"), blank=True)
     outcome = models.TextField(_("处理结果"), blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(status="pending"), name="talent_one_pending_deletion"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} · {self.created_at:%Y-%m-%d}"

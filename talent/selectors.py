@@ -18,6 +18,7 @@ from talent.formula import Item, compute
 from talent.models import (
     Achievement,
     Candidate,
+    DeletionRequest,
     Demand,
     Evaluation,
     EvaluationStatus,
@@ -25,6 +26,7 @@ from talent.models import (
     KpiMetric,
     Match,
     MatchStatus,
+    Objection,
     SelectionRound,
     SkillLevel,
     TalentProfile,
@@ -296,4 +298,77 @@ def personal_data(person: User) -> dict[str, Any]:
             {"demand": m.demand.title, "organization": m.demand.organization.name, "status": m.status}
             for m in matches_of(person)
         ],
+        "leader_candidacies": [
+            {
+                "round": c.round.name,
+                "year": c.round.year,
+                "status": c.status,
+                "reasons": c.reasons,
+                "city_reason": c.city_reason,
+                "province_reason": c.province_reason,
+                "plan": [
+                    {"kind": i.kind, "title": i.title, "note": i.note, "done": i.done_at is not None}
+                    for i in c.plan_items.all()
+                ],
+            }
+            for c in person.leader_candidacies.select_related("round").prefetch_related("plan_items")
+        ],
+        "objections_filed": [
+            {"text": o.text, "status": o.status, "at": o.created_at.isoformat()}
+            for o in Objection.objects.filter(filed_by=person)
+        ],
+        "deletion_requests": [
+            {
+                "at": d.created_at.isoformat(),
+                "note": d.note,
+                "status": d.status,
+                "reason": d.reason,
+                "outcome": d.outcome,
+            }
+            for d in person.talent_deletions.all()
+        ],
     }
+
+
+@dataclass
+class DataHeld:
+    label: str
+    count: int
+    kept: bool  # True: legally required, kept on deletion
+    rule: str
+
+
+def data_held(person: User) -> list[DataHeld]:
+    """What talent holds about a person and what a deletion would do with each kind."""
+    keep = _("依规保留（人才评价与统计的法定记录）")
+    erase = _("批准删除申请后删除")
+    return [
+        DataHeld(_("成果台账"), person.achievements.count(), True, keep),
+        DataHeld(_("技能评价与证书"), person.evaluations.count(), True, keep),
+        DataHeld(_("领军人才遴选与培育记录"), person.leader_candidacies.count(), True, keep),
+        DataHeld(_("企业对接记录"), Match.objects.filter(person=person).count(), False, erase),
+        DataHeld(_("授权记录"), person.talent_consents.count(), False, erase),
+        DataHeld(
+            _("我提出的公示异议"),
+            Objection.objects.filter(filed_by=person).count(),
+            False,
+            _("批准后隐去提出人，异议内容随公示记录保留"),
+        ),
+    ]
+
+
+def deletions_to_decide(viewer: User) -> QuerySet[DeletionRequest]:
+    """Deletion requests of the people a viewer is responsible for (as for evaluations)."""
+    if not (viewer.is_superuser or viewer.has_role(Role.PROVINCE_ADMIN, Role.CITY_ADMIN)):
+        return DeletionRequest.objects.none()
+    qs = DeletionRequest.objects.select_related("person", "processed_by")
+    if viewer.is_superuser or viewer.has_role(Role.PROVINCE_ADMIN):
+        return qs
+    return qs.filter(person__in=people_visible_to(viewer))
+
+
+def access_deletion(viewer: User, pk: int) -> DeletionRequest:
+    try:
+        return deletions_to_decide(viewer).get(pk=pk)
+    except DeletionRequest.DoesNotExist:
+        raise Http404 from None

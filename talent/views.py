@@ -28,6 +28,7 @@ from talent.matching import rank_for
 from talent.models import (
     CandidateStatus,
     CultivationItem,
+    DeletionStatus,
     EvaluationStatus,
     KpiMetric,
     Match,
@@ -170,11 +171,60 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The person's own data: what is held, what a deletion keeps, download, deletion requests."""
+    deletions = list(request.user.talent_deletions.all())
+    return render(
+        request,
+        "talent/privacy.html",
+        {
+            "held": selectors.data_held(request.user),
+            "deletions": deletions,
+            "pending": any(d.status == DeletionStatus.PENDING for d in deletions),
+            "profile": selectors.profile_of(request.user),
+        },
+    )
+
+
+@login_required
 @require_POST
 def deletion(request: HttpRequest) -> HttpResponse:
-    actions.request_deletion(request.user, note=request.POST.get("note", ""))
-    messages.success(request, _("删除申请已提交：公开展示和企业对接授权已撤回，其余数据将由管理员依规处理。"))
-    return redirect("talent:me")
+    try:
+        actions.request_deletion(request.user, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("删除申请已提交：公开展示和企业对接授权已撤回，其余数据将由管理员依规处理。"))
+    return redirect("talent:privacy")
+
+
+@roles_required(*ADMINS)
+def deletions(request: HttpRequest) -> HttpResponse:
+    """Deletion requests of the people the admin is responsible for, with what each would erase."""
+    status = request.GET.get("status", DeletionStatus.PENDING)
+    if status not in DeletionStatus.values:
+        status = DeletionStatus.PENDING
+    rows = list(selectors.deletions_to_decide(request.user).filter(status=status)[:100])
+    if status == DeletionStatus.PENDING:
+        for row in rows:
+            row.held = selectors.data_held(row.person)
+    return render(
+        request, "talent/deletions.html", {"rows": rows, "status": status, "statuses": DeletionStatus.choices}
+    )
+
+
+@roles_required(*ADMINS)
+@require_POST
+def decide_deletion(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.access_deletion(request.user, pk)
+    approve = request.POST.get("approve") == "1"
+    try:
+        actions.decide_deletion(found, actor=request.user, approve=approve, reason=request.POST.get("reason", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, found.outcome)
+    return redirect("talent:deletions")
 
 
 @login_required

@@ -85,7 +85,7 @@ def test_processing_a_deletion_keeps_the_ledger(learner, province_admin, award) 
     award(learner)
     actions.set_consent(learner, ConsentKind.MATCHING, True)
     request = actions.request_deletion(learner)
-    done = actions.process_deletion(request, actor=province_admin)
+    done = actions.decide_deletion(request, actor=province_admin, approve=True)
     assert "保留" in done.outcome and learner.achievements.count() == 1
     assert not learner.talent_consents.exists()
 
