@@ -223,6 +223,8 @@ def register(
     name) joins or forms a team of the same event group when the contest is for teams.
     """
     check_registration(person=person, contest=contest, event_group=event_group, actor=actor, check_window=check_window)
+    if is_team_contest(contest) and (team is None or (isinstance(team, str) and not team.strip())):
+        raise ValidationError(_("本竞赛为团体赛，报名时请填写队名（填写新队名即组建新队伍）。"))
     nominated_by = actor if actor.pk != person.pk else None
     registration = Registration.objects.select_for_update().filter(contest=contest, person=person).first()
     before = None
@@ -266,6 +268,7 @@ def withdraw_registration(registration: Registration, *, actor: User) -> Registr
     registration.status = RegistrationStatus.WITHDRAWN
     registration.save(update_fields=["status"])
     Ticket.objects.filter(registration=registration).delete()
+    TeamMember.objects.filter(registration=registration).delete()
     audit(actor, "contest.withdraw", registration, before={"status": before}, after={"status": registration.status})
     return registration
 
@@ -548,23 +551,108 @@ def judge_assignment(judge: User, event_group: EventGroup) -> JudgeAssignment | 
     return JudgeAssignment.objects.filter(event_group=event_group, judge=judge).first()
 
 
-def check_mark(*, judge: User, registration: Registration, item: MarkingItem, value: Decimal) -> Decimal:
-    """Validate one mark and return it as a Decimal; raise with the reason otherwise.
+# --- Entrants: who is scored and ranked ----------------------------------------------------------
 
-    Refused: a judge not assigned to the contestant's event group; a judge from the
-    contestant's own organization (recusal); an item of another event group; a contestant not
-    approved; marks after the chief judge signed off; a value outside 0—max (a judgement item
-    takes a whole number 0—3).
+
+def is_team_contest(contest: Contest) -> bool:
+    return rules_for(contest).team_size_max > 1
+
+
+EntrantKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class Entrant:
+    """Who is scored and ranked in an event group: one contestant, or in a team contest one team
+    (its approved members). An approved registration of a team contest without a team is ranked
+    on its own."""
+
+    registration_ids: tuple[int, ...]
+    team_id: int | None = None
+
+    @property
+    def key(self) -> EntrantKey:
+        return ("t", self.team_id) if self.team_id is not None else ("r", self.registration_ids[0])
+
+
+def mark_key(registration_id: int | None, team_id: int | None) -> EntrantKey:
+    return ("t", team_id) if team_id is not None else ("r", int(registration_id or 0))
+
+
+def entrants(event_group: EventGroup) -> list[Entrant]:
+    """The group's entrants: teams first (by id), then contestants without a team (by id)."""
+    reg_ids = list(
+        event_group.registrations.filter(status=RegistrationStatus.APPROVED).order_by("id").values_list("id", flat=True)
+    )
+    if not is_team_contest(event_group.contest):
+        return [Entrant((reg_id,)) for reg_id in reg_ids]
+    members: dict[int, list[int]] = defaultdict(list)
+    for reg_id, team_id in TeamMember.objects.filter(
+        registration_id__in=reg_ids, team__event_group=event_group
+    ).values_list("registration_id", "team_id"):
+        members[team_id].append(reg_id)
+    teamed = {reg_id for ids in members.values() for reg_id in ids}
+    found = [Entrant(tuple(sorted(ids)), team_id) for team_id, ids in sorted(members.items())]
+    found.extend(Entrant((reg_id,)) for reg_id in reg_ids if reg_id not in teamed)
+    return found
+
+
+def team_of(registration: Registration) -> Team | None:
+    membership = TeamMember.objects.filter(registration=registration).select_related("team").first()
+    return membership.team if membership is not None else None
+
+
+def is_recused(judge: User, organization_ids: set[int] | list[int]) -> bool:
+    """A judge never scores a contestant, or a team with a member, from their own organization."""
+    return bool(judge.organization_id and judge.organization_id in set(organization_ids))
+
+
+def check_mark(
+    *,
+    judge: User,
+    item: MarkingItem,
+    value: Decimal | str,
+    registration: Registration | None = None,
+    team: Team | None = None,
+) -> Decimal:
+    """Validate one mark for a contestant (`registration`) or a team (`team`, team contests) and
+    return it as a Decimal; raise with the reason otherwise.
+
+    Refused: a judge not assigned to the entrant's event group; a judge from the organization of
+    the contestant or of any team member (recusal); an item of another event group; a contestant
+    not approved (a team without approved members); in a team contest, a mark for a team member
+    alone (the team is scored); marks after the chief judge signed off; a value outside 0—max (a
+    judgement item takes a whole number 0—3).
     """
-    group = registration.event_group
+    if (registration is None) == (team is None):
+        raise ValidationError(_("请指定一名选手或一支参赛队。"))
+    if team is not None:
+        group = team.event_group
+        members = list(
+            team.members.filter(registration__status=RegistrationStatus.APPROVED).values_list(
+                "registration__person__organization_id", flat=True
+            )
+        )
+        org_ids = {org for org in members if org}
+    else:
+        assert registration is not None
+        group = registration.event_group
+        org_ids = {registration.person.organization_id} if registration.person.organization_id else set()
     if judge_assignment(judge, group) is None:
         raise PermissionDenied(_("您不是赛项“%(g)s”的裁判，不能评分。") % {"g": group.name})
-    if judge.organization_id and judge.organization_id == registration.person.organization_id:
+    if is_recused(judge, org_ids):
         raise PermissionDenied(_("回避：裁判不能为本单位选手评分。"))
     if item.task.event_group_id != group.pk:
         raise ValidationError(_("该评分项不属于选手所在赛项。"))
-    if registration.status != RegistrationStatus.APPROVED:
-        raise ValidationError(_("该选手的报名未通过审核，不能评分。"))
+    if team is not None:
+        if not members:
+            raise ValidationError(_("该队没有审核通过的队员，不能评分。"))
+    else:
+        assert registration is not None
+        if registration.status != RegistrationStatus.APPROVED:
+            raise ValidationError(_("该选手的报名未通过审核，不能评分。"))
+        if is_team_contest(group.contest) and TeamMember.objects.filter(registration=registration).exists():
+            raise ValidationError(_("团体赛按队评分，请为该选手所在的参赛队评分。"))
     if SignOff.objects.filter(event_group=group).exists():
         raise ValidationError(_("裁判长已签字，评分已锁定；如需改分请通过申诉仲裁。"))
     try:
@@ -583,13 +671,22 @@ def check_mark(*, judge: User, registration: Registration, item: MarkingItem, va
 
 
 @transaction.atomic
-def record_mark(*, judge: User, registration: Registration, item: MarkingItem, value: Decimal | str) -> Mark:
-    """Record (or change, before sign-off) one judge's mark; every change is audited."""
-    mark_value = check_mark(judge=judge, registration=registration, item=item, value=value)
-    existing = Mark.objects.select_for_update().filter(item=item, registration=registration, judge=judge).first()
+def record_mark(
+    *,
+    judge: User,
+    item: MarkingItem,
+    value: Decimal | str,
+    registration: Registration | None = None,
+    team: Team | None = None,
+) -> Mark:
+    """Record (or change, before sign-off) one judge's mark for a contestant or, in a team
+    contest, for a team; every change is audited."""
+    mark_value = check_mark(judge=judge, registration=registration, team=team, item=item, value=value)
+    who = {"team": team} if team is not None else {"registration": registration}
+    existing = Mark.objects.select_for_update().filter(item=item, judge=judge, **who).first()
     before = str(existing.value) if existing else None
     if existing is None:
-        existing = Mark.objects.create(item=item, registration=registration, judge=judge, value=mark_value)
+        existing = Mark.objects.create(item=item, judge=judge, value=mark_value, **who)
     elif existing.value != mark_value:
         existing.value = mark_value
         existing.save(update_fields=["value", "updated_at"])
@@ -615,46 +712,55 @@ def item_points(item: MarkingItem, values: list[Decimal], aggregation: str) -> D
     return agg
 
 
-def _group_marks(event_group: EventGroup) -> tuple[list[MarkingItem], dict[tuple[int, int], list[Decimal]]]:
+def _group_marks(
+    event_group: EventGroup,
+) -> tuple[list[MarkingItem], dict[tuple[EntrantKey, int], list[Decimal]]]:
     items = list(MarkingItem.objects.filter(task__event_group=event_group).order_by("task_id", "order", "id"))
-    marks: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
-    for reg_id, item_id, value in Mark.objects.filter(item__in=items).values_list(
-        "registration_id", "item_id", "value"
+    marks: dict[tuple[EntrantKey, int], list[Decimal]] = defaultdict(list)
+    for reg_id, team_id, item_id, value in Mark.objects.filter(item__in=items).values_list(
+        "registration_id", "team_id", "item_id", "value"
     ):
-        marks[(reg_id, item_id)].append(value)
+        marks[(mark_key(reg_id, team_id), item_id)].append(value)
     return items, marks
 
 
-def practical_scores(event_group: EventGroup) -> dict[int, Decimal]:
-    """Practical score (0—100, two decimals) per registration id of the group: the items'
-    aggregated points over the scheme's total points. Only counts after the chief's sign-off."""
+def entrant_practical_scores(event_group: EventGroup) -> dict[EntrantKey, Decimal]:
+    """Practical score (0—100, two decimals) per entrant key: the items' aggregated points over
+    the scheme's total points. Only counts after the chief's sign-off."""
     rules = rules_for(event_group.contest)
     items, marks = _group_marks(event_group)
     total = sum((item.points for item in items), Decimal(0))
-    registrations = event_group.registrations.filter(status=RegistrationStatus.APPROVED).values_list("id", flat=True)
-    scores: dict[int, Decimal] = {}
-    for reg_id in registrations:
+    scores: dict[EntrantKey, Decimal] = {}
+    for entrant in entrants(event_group):
         if not total:
-            scores[reg_id] = Decimal(0)
+            scores[entrant.key] = Decimal(0)
             continue
         earned = sum(
-            (item_points(item, marks.get((reg_id, item.pk), []), rules.aggregation) for item in items), Decimal(0)
+            (item_points(item, marks.get((entrant.key, item.pk), []), rules.aggregation) for item in items),
+            Decimal(0),
         )
-        scores[reg_id] = _q(earned / total * 100)
+        scores[entrant.key] = _q(earned / total * 100)
     return scores
+
+
+def practical_scores(event_group: EventGroup) -> dict[int, Decimal]:
+    """Practical score per registration id of the group (a team member has the team's score)."""
+    by_key = entrant_practical_scores(event_group)
+    return {reg_id: by_key[entrant.key] for entrant in entrants(event_group) for reg_id in entrant.registration_ids}
 
 
 @dataclass(frozen=True)
 class Disagreement:
-    registration_id: int
+    registration_id: int | None
     item_id: int
     item: str
     low: Decimal
     high: Decimal
+    team_id: int | None = None
 
 
 def disagreements(event_group: EventGroup) -> list[Disagreement]:
-    """Judgement items where the judges' marks for a contestant differ by more than the contest's
+    """Judgement items where the judges' marks for an entrant differ by more than the contest's
     threshold: shown to the chief judge, who reviews them before signing off."""
     rules = rules_for(event_group.contest)
     items, marks = _group_marks(event_group)
@@ -662,21 +768,29 @@ def disagreements(event_group: EventGroup) -> list[Disagreement]:
     for item in items:
         if item.kind != ItemKind.JUDGEMENT:
             continue
-        for (reg_id, item_id), values in sorted(marks.items()):
+        for ((kind, entrant_id), item_id), values in sorted(marks.items()):
             if item_id == item.pk and len(values) > 1 and max(values) - min(values) > rules.disagreement_threshold:
-                found.append(Disagreement(reg_id, item.pk, item.description, min(values), max(values)))
+                found.append(
+                    Disagreement(
+                        entrant_id if kind == "r" else None,
+                        item.pk,
+                        item.description,
+                        min(values),
+                        max(values),
+                        entrant_id if kind == "t" else None,
+                    )
+                )
     return found
 
 
 def missing_marks(event_group: EventGroup) -> int:
-    """(contestant, item) pairs without any mark, and judgement items with fewer than two judges."""
+    """(entrant, item) pairs without any mark, and judgement items with fewer than two judges."""
     items, marks = _group_marks(event_group)
-    regs = list(event_group.registrations.filter(status=RegistrationStatus.APPROVED).values_list("id", flat=True))
     missing = 0
-    for reg_id in regs:
+    for entrant in entrants(event_group):
         for item in items:
             needed = 2 if item.kind == ItemKind.JUDGEMENT else 1
-            if len(marks.get((reg_id, item.pk), [])) < needed:
+            if len(marks.get((entrant.key, item.pk), [])) < needed:
                 missing += 1
     return missing
 
@@ -764,6 +878,12 @@ TIE_BREAK = _(
 )
 
 
+TEAM_RULE = _(
+    "团体赛按队排名和评奖：实操由裁判按队评分，队伍理论成绩为队员理论成绩的平均分（缺考计 0 分），"
+    "奖项名额按参赛队数计算，获奖队伍的每名队员均获得获奖证书。"
+)
+
+
 @dataclass(frozen=True)
 class ResultRow:
     registration_id: int
@@ -773,6 +893,7 @@ class ResultRow:
     final: Decimal
     rank: int
     award: str
+    team_id: int | None = None
 
 
 def final_score(theory: Decimal, practical: Decimal, theory_weight: Decimal) -> Decimal:
@@ -780,10 +901,11 @@ def final_score(theory: Decimal, practical: Decimal, theory_weight: Decimal) -> 
     return _q(theory * theory_weight + practical * (1 - theory_weight))
 
 
-def rank_rows(rows: list[tuple[int, Decimal, Decimal, Decimal]]) -> dict[int, int]:
-    """Competition ranking (1, 1, 3) of (id, final, practical, theory) by the published tie-break."""
+def rank_rows(rows: list[tuple[Any, Decimal, Decimal, Decimal]]) -> dict[Any, int]:
+    """Competition ranking (1, 1, 3) of (id, final, practical, theory) by the published tie-break;
+    the id is a registration id or an entrant key."""
     ordered = sorted(rows, key=lambda r: (-r[1], -r[2], -r[3], r[0]))
-    ranks: dict[int, int] = {}
+    ranks: dict[Any, int] = {}
     previous: tuple[Decimal, Decimal, Decimal] | None = None
     for position, (reg_id, final, practical, theory) in enumerate(ordered, start=1):
         key = (final, practical, theory)
@@ -804,11 +926,12 @@ def award_counts(rules: ContestRules, contestants: int) -> dict[str, int]:
     return counts
 
 
-def allocate_awards(ranks: dict[int, int], rules: ContestRules) -> dict[int, str]:
+def allocate_awards(ranks: dict[Any, int], rules: ContestRules) -> dict[Any, str]:
     """Award per id, in rank order: the first award whose cumulative places reach the rank.
-    Tied contestants share their rank, so ties at a boundary all get the higher award."""
+    Tied entrants share their rank, so ties at a boundary all get the higher award. In a team
+    contest the places are counted in teams."""
     counts = award_counts(rules, len(ranks))
-    awards: dict[int, str] = {}
+    awards: dict[Any, str] = {}
     for reg_id, rank in ranks.items():
         cumulative = 0
         awards[reg_id] = ""
@@ -828,24 +951,37 @@ def unsigned_groups(contest: Contest) -> list[EventGroup]:
     ]
 
 
+def team_theory(scores: list[Decimal]) -> Decimal:
+    """A team's theory score: the mean of its members' theory scores (a member without a score
+    counts 0), rounded half-up to 0.01."""
+    if not scores:
+        return Decimal(0)
+    return _q(sum(scores, Decimal(0)) / len(scores))
+
+
 def compute_results(contest: Contest) -> list[ResultRow]:
-    """Results of every approved registration, from the stored marks and theory scores only."""
+    """Results of every approved registration, from the stored marks and theory scores only.
+
+    Ranking and awards are per entrant of each event group (a contestant, or a team in a team
+    contest); every member of a team gets a row with the team's scores, rank and award.
+    """
     rules = rules_for(contest)
     theory = theory_scores(contest)
     rows: list[ResultRow] = []
     for group in contest.event_groups.order_by("id"):
-        practical = practical_scores(group) if group.practical_tasks.exists() else {}
-        reg_ids = list(group.registrations.filter(status=RegistrationStatus.APPROVED).values_list("id", flat=True))
+        practical = entrant_practical_scores(group) if group.practical_tasks.exists() else {}
+        group_entrants = entrants(group)
         scored = []
-        for reg_id in reg_ids:
-            t = _q(theory.get(reg_id, Decimal(0)))
-            p = practical.get(reg_id, Decimal(0))
-            scored.append((reg_id, final_score(t, p, contest.theory_weight), p, t))
+        for entrant in group_entrants:
+            t = team_theory([_q(theory.get(reg_id, Decimal(0))) for reg_id in entrant.registration_ids])
+            p = practical.get(entrant.key, Decimal(0))
+            scored.append((entrant.key, final_score(t, p, contest.theory_weight), p, t))
         ranks = rank_rows(scored)
         awards = allocate_awards(ranks, rules)
-        for reg_id, final, p, t in scored:
-            rows.append(ResultRow(reg_id, group.pk, t, p, final, ranks[reg_id], awards[reg_id]))
-    return sorted(rows, key=lambda r: (r.event_group_id, r.rank, r.registration_id))
+        for entrant, (key, final, p, t) in zip(group_entrants, scored, strict=True):
+            for reg_id in entrant.registration_ids:
+                rows.append(ResultRow(reg_id, group.pk, t, p, final, ranks[key], awards[key], entrant.team_id))
+    return sorted(rows, key=lambda r: (r.event_group_id, r.rank, r.team_id or 0, r.registration_id))
 
 
 def _store(rows: list[ResultRow]) -> None:
@@ -854,6 +990,7 @@ def _store(rows: list[ResultRow]) -> None:
             registration_id=row.registration_id,
             defaults={
                 "event_group_id": row.event_group_id,
+                "team_id": row.team_id,
                 "theory": row.theory,
                 "practical": row.practical,
                 "final": row.final,
@@ -898,13 +1035,12 @@ def publish_results(contest: Contest, *, actor: User) -> list[Result]:
     )
     results = list(
         Result.objects.filter(registration__contest=contest).select_related(
-            "registration__person", "event_group", "registration__contest__organizing_body"
+            "registration__person", "event_group", "registration__contest__organizing_body", "team"
         )
     )
     for result in results:
         _feed_talent(result, actor)
         if result.award:
-            _issue_award_certificate(result, actor)
             _propose_promotion(result, actor)
     return results
 
@@ -920,11 +1056,17 @@ def recompute_results(contest: Contest, *, actor: User | None = None) -> list[st
         if a is None or b is None:
             differences.append(f"registration {reg_id}: {'missing stored' if b is None else 'no longer ranked'}")
             continue
-        for field in ("theory", "practical", "final", "rank", "award"):
+        for field in ("theory", "practical", "final", "rank", "award", "team_id"):
             if getattr(a, field) != getattr(b, field):
                 differences.append(f"registration {reg_id} {field}: stored {getattr(b, field)} != {getattr(a, field)}")
     audit(actor, "contest.results.recompute", contest, after={"differences": len(differences)})
     return differences
+
+
+def contested_marks(registration: Registration) -> Any:
+    """The marks an appeal of this registration may re-score: the contestant's own, and in a
+    team contest the marks of their team."""
+    return Mark.of_registration(registration.pk)
 
 
 def _domain(result: Result) -> str:
@@ -932,11 +1074,17 @@ def _domain(result: Result) -> str:
 
 
 def _feed_talent(result: Result, actor: User) -> None:
-    from talent.actions import record_achievement
+    """One ledger row per contestant and contest: CONTEST_AWARD for an awardee, otherwise
+    CONTEST_RESULT. The talent formula counts an award as contest level × award and a result
+    without an award as a share of the level, so an awardee must not also hold a result row;
+    when a re-publication after an appeal moves someone across the award line, the row of the
+    other kind is revoked (kept, with the reason)."""
+    from talent.actions import record_achievement, revoke_achievement
     from talent.models import AchievementKind
 
     registration = result.registration
     contest = registration.contest
+    team = result.team
     data = {
         "contest_level": contest.level,
         "placement": result.rank,
@@ -945,65 +1093,117 @@ def _feed_talent(result: Result, actor: User) -> None:
         "domain": _domain(result),
         "final": str(result.final),
     }
+    label = f"{contest.title} · {result.event_group.name}"
+    if team is not None:
+        data["team"] = team.name
+        label = f"{label} · {team.name}"
+    kept, dropped = (
+        (AchievementKind.CONTEST_AWARD, AchievementKind.CONTEST_RESULT)
+        if result.award
+        else (AchievementKind.CONTEST_RESULT, AchievementKind.CONTEST_AWARD)
+    )
     record_achievement(
         person=registration.person,
-        kind=AchievementKind.CONTEST_RESULT,
-        source="competitions.result",
+        kind=kept,
+        source=LEDGER_SOURCE[kept],
         source_id=registration.pk,
-        title=f"{contest.title} · {result.event_group.name} · 第 {result.rank} 名",
+        title=f"{label} · {result.get_award_display() if result.award else f'第 {result.rank} 名'}",
         data=data,
         actor=actor,
     )
-    if result.award:
-        record_achievement(
-            person=registration.person,
-            kind=AchievementKind.CONTEST_AWARD,
-            source="competitions.award",
-            source_id=registration.pk,
-            title=f"{contest.title} · {result.event_group.name} · {result.get_award_display()}",
-            data=data,
-            actor=actor,
-        )
+    revoke_achievement(
+        person=registration.person,
+        kind=dropped,
+        source=LEDGER_SOURCE[dropped],
+        source_id=registration.pk,
+        reason=_("成绩复核后改以%(k)s记录。") % {"k": _("获奖") if result.award else _("竞赛成绩")},
+        actor=actor,
+    )
+    _sync_award_certificate(result, actor)
+
+
+LEDGER_SOURCE = {"contest_award": "competitions.award", "contest_result": "competitions.result"}
+CERTIFICATE_SOURCE = "competitions.award"
 
 
 def issuer_name(contest: Contest) -> str:
     return contest.organizing_body.name if contest.organizing_body_id else contest.title
 
 
-def _issue_award_certificate(result: Result, actor: User) -> Any:
+def _award_certificates(registration: Registration) -> list[Any]:
+    """Every award certificate ever issued for a registration: the first has source id
+    "<registration id>", one issued after an appeal changed the award "<id>-<award>"."""
+    from django.db.models import Q
+
+    from lms.models import Certificate
+
+    return list(
+        Certificate.objects.filter(source=CERTIFICATE_SOURCE, holder_id=registration.person_id)
+        .filter(Q(source_id=str(registration.pk)) | Q(source_id__startswith=f"{registration.pk}-"))
+        .order_by("id")
+    )
+
+
+def _sync_award_certificate(result: Result, actor: User) -> Any:
+    """The award certificate (LMS certificate machinery, public verification) matches the award:
+    issued for an award; revoked with the reason when an appeal removes or changes the award (a
+    changed award gets a new certificate). Each team member gets their own certificate. A
+    certificate revoked by hand stays revoked (issuing is idempotent per award)."""
     lms_actions = importlib.import_module("lms.actions")
     if not hasattr(lms_actions, "issue_certificate"):
         return None
     registration = result.registration
+    certificates = _award_certificates(registration)
+    for certificate in certificates:
+        if certificate.revoked_at is None and certificate.details.get("award_code") != result.award:
+            lms_actions.revoke_certificate(
+                certificate,
+                actor=actor,
+                reason=_("成绩复核后奖项变更为：%(a)s。") % {"a": result.get_award_display() or _("未获奖")},
+            )
+    if not result.award:
+        return None
+    current = [c for c in certificates if c.details.get("award_code") == result.award]
+    if current:
+        return current[-1]
+    taken = {c.source_id for c in certificates}
+    source_id = str(registration.pk) if not taken else f"{registration.pk}-{result.award}"
+    suffix = 2
+    while source_id in taken:
+        source_id, suffix = f"{registration.pk}-{result.award}-{suffix}", suffix + 1
     contest = registration.contest
+    details = {
+        "contest": contest.title,
+        "event_group": result.event_group.name,
+        "award": result.get_award_display(),
+        "award_code": result.award,
+        "rank": result.rank,
+        "final": str(result.final),
+    }
+    title = f"{contest.title} {result.event_group.name} {result.get_award_display()}"
+    if result.team_id:
+        details["team"] = result.team.name
+        title = f"{contest.title} {result.event_group.name} {result.team.name} {result.get_award_display()}"
     return lms_actions.issue_certificate(
         holder=registration.person,
         kind="award",
-        title=f"{contest.title} {result.event_group.name} {result.get_award_display()}",
+        title=title,
         issuer_name=issuer_name(contest),
         hours=None,
-        source="competitions.award",
-        source_id=registration.pk,
-        details={
-            "contest": contest.title,
-            "event_group": result.event_group.name,
-            "award": result.get_award_display(),
-            "rank": result.rank,
-            "final": str(result.final),
-        },
+        source=CERTIFICATE_SOURCE,
+        source_id=source_id,
+        details=details,
         actor=actor,
     )
 
 
 def award_certificate(registration: Registration) -> Any:
-    """The LMS certificate of a registration's award, or None."""
+    """The valid LMS certificate of a registration's award, or None."""
     try:
-        from lms.models import Certificate
+        valid = [c for c in _award_certificates(registration) if c.revoked_at is None]
     except ImportError:
         return None
-    return Certificate.objects.filter(
-        source="competitions.award", source_id=str(registration.pk), holder=registration.person
-    ).first()
+    return valid[-1] if valid else None
 
 
 def promotion_for(result: Result, rules: list[PromotionRule], level: str) -> str:
@@ -1050,6 +1250,7 @@ def _propose_promotion(result: Result, actor: User) -> Promotion | None:
                 "award": result.award,
                 "rank": result.rank,
                 "final": str(result.final),
+                "team": result.team.name if result.team_id else "",
                 "current_level": level,
             },
             source="competitions.promotion",
@@ -1186,9 +1387,10 @@ def decide_appeal(
     rescores = rescores or []
     if rescores and not uphold:
         raise ValidationError(_("维持原成绩时不能改分。"))
+    own_team = team_of(registration)
     for mark, value, reason in rescores:
-        if mark.registration_id != registration.pk:
-            raise ValidationError(_("只能修改申诉人本人的评分。"))
+        if mark.registration_id != registration.pk and (own_team is None or mark.team_id != own_team.pk):
+            raise ValidationError(_("只能修改申诉人本人（或其所在参赛队）的评分。"))
         if not reason.strip():
             raise ValidationError(_("每一处改分都必须写明理由。"))
         new = Decimal(str(value))
@@ -1243,10 +1445,9 @@ def decide_appeal(
         _store(rows)
         audit(actor, "contest.results.republish", contest, after={"appeal": appeal.pk})
         for result in Result.objects.filter(registration__contest=contest).select_related(
-            "registration__person", "event_group"
+            "registration__person", "registration__contest__organizing_body", "event_group", "team"
         ):
             _feed_talent(result, actor)
             if result.award:
-                _issue_award_certificate(result, actor)
                 _propose_promotion(result, actor)
     return appeal

@@ -25,6 +25,7 @@ class ContestOut(Schema):
 class ResultOut(Schema):
     event_group: str
     rank: int
+    team: str
     name: str
     organization: str
     theory: str
@@ -56,6 +57,7 @@ def results(request: HttpRequest, slug: str) -> list[ResultOut]:
         ResultOut(
             event_group=group.name,
             rank=r.rank,
+            team=r.team.name if r.team_id else "",
             name=r.registration.person.real_name,
             organization=r.registration.person.organization.name if r.registration.person.organization_id else "",
             theory=str(r.theory),

@@ -310,10 +310,14 @@ class MarkingItem(models.Model):
 
 
 class Mark(models.Model):
-    """One judge's mark for one contestant on one item; a re-score after an appeal updates it."""
+    """One judge's mark on one item for one contestant, or for one team in a team contest (the
+    judges score the team's work once); a re-score after an appeal updates it."""
 
     item = models.ForeignKey(MarkingItem, on_delete=models.CASCADE, related_name="marks")
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="marks")
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="marks"
+    )
+    team = models.ForeignKey("Team", null=True, blank=True, on_delete=models.CASCADE, related_name="marks")
     judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("分数"), max_digits=6, decimal_places=2)
     updated_at = models.DateTimeField(auto_now=True)
@@ -321,10 +325,31 @@ class Mark(models.Model):
     class Meta:
         verbose_name = _("评分")
         verbose_name_plural = _("评分")
-        constraints = [models.UniqueConstraint(fields=["item", "registration", "judge"], name="mark_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "registration", "judge"], name="mark_once"),
+            models.UniqueConstraint(
+                fields=["item", "team", "judge"], condition=models.Q(team__isnull=False), name="team_mark_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registration__isnull=True, team__isnull=False)
+                | models.Q(registration__isnull=False, team__isnull=True),
+                name="mark_for_contestant_or_team",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"
+
+    @classmethod
+    def of_registration(cls, registration_id: int) -> models.QuerySet[Mark]:
+        """The marks that count for a contestant: their own, and in a team contest their team's."""
+        return (
+            cls.objects.filter(
+                models.Q(registration_id=registration_id) | models.Q(team__members__registration_id=registration_id)
+            )
+            .select_related("item", "judge")
+            .order_by("item__order", "item_id", "judge_id")
+        )
 
 
 class SignOff(models.Model):
@@ -369,6 +394,15 @@ class Result(models.Model):
 
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="result")
     event_group = models.ForeignKey(EventGroup, on_delete=models.CASCADE, related_name="results")
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("参赛队"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="results",
+        help_text=_("团体赛：队伍的成绩、名次和奖项记在每名队员名下。"),
+    )
     theory = models.DecimalField(_("理论成绩"), max_digits=6, decimal_places=2)
     practical = models.DecimalField(_("实操成绩"), max_digits=6, decimal_places=2)
     final = models.DecimalField(_("总成绩"), max_digits=6, decimal_places=2)
@@ -430,6 +464,10 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"
+
+    @property
+    def contested_marks(self) -> models.QuerySet[Mark]:
+        return Mark.of_registration(self.registration_id)
 
 
 class Rescore(models.Model):

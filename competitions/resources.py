@@ -74,6 +74,9 @@ def import_registrations(contest: Contest, data: bytes, filename: str, *, actor:
             report.errors.append((number, _("手机号 %(m)s 在表格中重复出现。") % {"m": mobile}))
             continue
         seen.add(mobile)
+        if actions.is_team_contest(contest) and not row.get("队名", ""):
+            report.errors.append((number, _("本竞赛为团体赛，请在“队名”列填写队名。")))
+            continue
         try:
             actions.check_registration(person=person, contest=contest, event_group=group, actor=actor)
         except (ValidationError, PermissionDenied) as exc:
@@ -102,7 +105,7 @@ def results_csv(contest: Contest) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(["赛项", "名次", "准考证号", "姓名", "单位", "理论成绩", "实操成绩", "总成绩", "奖项"])
+    writer.writerow(["赛项", "名次", "队名", "准考证号", "姓名", "单位", "理论成绩", "实操成绩", "总成绩", "奖项"])
     for group, rows in selectors.results_by_group(contest):
         for r in rows:
             person = r.registration.person
@@ -113,6 +116,7 @@ def results_csv(contest: Contest) -> str:
                     for v in (
                         group.name,
                         r.rank,
+                        r.team.name if r.team_id else "",
                         ticket.number if ticket else "",
                         person.real_name,
                         person.organization.name if person.organization_id else "",

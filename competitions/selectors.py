@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -23,6 +24,7 @@ from competitions.models import (
     Registration,
     RegistrationStatus,
     Result,
+    Team,
 )
 
 PUBLIC_STATUSES = (ContestStatus.OPEN, ContestStatus.RUNNING, ContestStatus.FINISHED, ContestStatus.PUBLISHED)
@@ -108,11 +110,52 @@ def results_by_group(contest: Contest) -> list[tuple[EventGroup, list[Result]]]:
         return []
     grouped: dict[int, list[Result]] = defaultdict(list)
     rows = Result.objects.filter(registration__contest=contest).select_related(
-        "registration__person__organization", "registration__ticket", "event_group"
+        "registration__person__organization", "registration__ticket", "event_group", "team"
     )
-    for row in rows.order_by("event_group_id", "rank", "id"):
+    for row in rows.order_by("event_group_id", "rank", "team_id", "id"):
         grouped[row.event_group_id].append(row)
     return [(group, grouped[group.pk]) for group in contest.event_groups.order_by("id") if grouped[group.pk]]
+
+
+@dataclass
+class ResultEntry:
+    """One line of a results table: a contestant, or a team with its members (team contests)."""
+
+    rank: int
+    final: Any
+    theory: Any
+    practical: Any
+    award: str
+    award_display: str
+    team: Team | None
+    people: list[User] = field(default_factory=list)
+
+    @property
+    def organizations(self) -> str:
+        names = []
+        for person in self.people:
+            name = person.organization.name if person.organization_id else ""
+            if name and name not in names:
+                names.append(name)
+        return "、".join(names)
+
+
+def result_entries(rows: list[Result]) -> list[ResultEntry]:
+    """Results of one event group as table lines: a team's member rows (same scores, rank and
+    award) become one line listing the members."""
+    entries: list[ResultEntry] = []
+    by_team: dict[int, ResultEntry] = {}
+    for row in rows:
+        entry = by_team.get(row.team_id) if row.team_id else None
+        if entry is None:
+            entry = ResultEntry(
+                row.rank, row.final, row.theory, row.practical, row.award, row.get_award_display(), row.team
+            )
+            entries.append(entry)
+            if row.team_id:
+                by_team[row.team_id] = entry
+        entry.people.append(row.registration.person)
+    return entries
 
 
 def provincial_board(group_name: str) -> list[Result]:

@@ -81,6 +81,7 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "window_problem": actions.registration_window_problem(contest),
         "register_form": RegisterForm(contest=contest, team_contest=team_contest),
         "tie_break": actions.TIE_BREAK,
+        "team_rule": actions.TEAM_RULE if team_contest else "",
         "can_manage": actions.can_manage(request.user, contest),
         "published": rules.results_published_at is not None,
         "appeal_open": selectors.appeal_open(contest),
@@ -190,7 +191,13 @@ def results_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "competitions/results.html",
-        {"contest": contest, "groups": selectors.results_by_group(contest), "tie_break": actions.TIE_BREAK},
+        {
+            "contest": contest,
+            "groups": [(group, selectors.result_entries(rows)) for group, rows in selectors.results_by_group(contest)],
+            "tie_break": actions.TIE_BREAK,
+            "team_rule": actions.TEAM_RULE,
+            "team_contest": actions.is_team_contest(contest),
+        },
     )
 
 
@@ -373,7 +380,7 @@ def _decide_from_post(request: HttpRequest, appeal: Appeal) -> None:
     """Arbitration form: changed mark inputs become re-scores with the given reason."""
     post = request.POST
     rescores = []
-    for mark in Mark.objects.filter(registration=appeal.registration).select_related("item"):
+    for mark in actions.contested_marks(appeal.registration):
         value = post.get(f"mark-{mark.pk}", "").strip()
         if value and Decimal(value) != mark.value:
             rescores.append((mark, value, post.get("rescore_reason", "")))
@@ -446,16 +453,44 @@ def judge_home(request: HttpRequest) -> HttpResponse:
     return render(request, "competitions/judge_home.html", {"assignments": selectors.judge_assignments(request.user)})
 
 
+def _sheet_rows(group, judge: User) -> list[dict[str, Any]]:
+    """One row per entrant of the group (a contestant, or a team in a team contest), labelled by
+    number only: judges see neither names nor organizations."""
+    registrations = {
+        r.pk: r
+        for r in group.registrations.filter(status=RegistrationStatus.APPROVED).select_related("ticket", "person")
+    }
+    rows = []
+    for entrant in actions.entrants(group):
+        members = [registrations[reg_id] for reg_id in entrant.registration_ids]
+        numbers = [m.ticket.number if getattr(m, "ticket", None) is not None else str(m.pk) for m in members]
+        orgs = {m.person.organization_id for m in members if m.person.organization_id}
+        team = entrant.team_id is not None
+        rows.append(
+            {
+                "entrant": entrant,
+                "key": entrant.key,
+                "team": team,
+                "label": "、".join(numbers),
+                "prefix": f"t-{entrant.team_id}" if team else f"m-{entrant.registration_ids[0]}",
+                "registration": None if team else members[0],
+                "recused": actions.is_recused(judge, orgs),
+            }
+        )
+    return rows
+
+
 @login_required
 def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
     group, assignment = selectors.access_judged_group(group_id, request.user)
     items = list(
         MarkingItem.objects.filter(task__event_group=group).select_related("task").order_by("task_id", "order", "id")
     )
-    registrations = list(
-        group.registrations.filter(status=RegistrationStatus.APPROVED).select_related("ticket", "person").order_by("id")
-    )
-    own = {(m.registration_id, m.item_id): m.value for m in Mark.objects.filter(judge=request.user, item__in=items)}
+    rows = _sheet_rows(group, request.user)
+    own = {
+        (actions.mark_key(m.registration_id, m.team_id), m.item_id): m.value
+        for m in Mark.objects.filter(judge=request.user, item__in=items)
+    }
     signed = SignOff.objects.filter(event_group=group).select_related("signed_by").first()
     if request.method == "POST" and request.POST.get("op") == "appeal" and assignment.is_arbiter:
         appeal = get_object_or_404(Appeal, pk=request.POST.get("appeal"), registration__event_group=group)
@@ -476,38 +511,34 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
         return redirect("competitions:judge_sheet", group.pk)
     if request.method == "POST":
         saved, problems = 0, []
-        for registration in registrations:
-            recused = (
-                request.user.organization_id and request.user.organization_id == registration.person.organization_id
-            )
-            if recused:
+        teams = {t.pk: t for t in group.teams.all()}
+        for row in rows:
+            if row["recused"]:
                 continue
             for item in items:
-                value = request.POST.get(f"m-{registration.pk}-{item.pk}", "").strip()
-                if value == "" or own.get((registration.pk, item.pk)) == _as_decimal(value):
+                value = request.POST.get(f"{row['prefix']}-{item.pk}", "").strip()
+                if value == "" or own.get((row["key"], item.pk)) == _as_decimal(value):
                     continue
+                target = (
+                    {"team": teams[row["entrant"].team_id]} if row["team"] else {"registration": row["registration"]}
+                )
                 try:
-                    actions.record_mark(judge=request.user, registration=registration, item=item, value=value)
+                    actions.record_mark(judge=request.user, item=item, value=value, **target)
                     saved += 1
                 except (ValidationError, PermissionDenied) as exc:
-                    number = registration.ticket.number if hasattr(registration, "ticket") else registration.pk
-                    problems.append(f"{number}：{_error_text(exc)}")
+                    problems.append(f"{row['label']}：{_error_text(exc)}")
         if problems:
             messages.error(request, "；".join(problems))
         messages.success(request, _("已保存 %(n)s 个评分。") % {"n": saved})
         return redirect("competitions:judge_sheet", group.pk)
-    rows = []
-    for registration in registrations:
-        recused = bool(
-            request.user.organization_id and request.user.organization_id == registration.person.organization_id
-        )
-        rows.append(
-            {
-                "registration": registration,
-                "recused": recused,
-                "cells": [{"item": item, "value": own.get((registration.pk, item.pk), "")} for item in items],
-            }
-        )
+    for row in rows:
+        row["cells"] = [{"item": item, "value": own.get((row["key"], item.pk), "")} for item in items]
+    labels = {row["key"]: row["label"] for row in rows}
+    flagged = []
+    if assignment.is_chief:
+        for found in actions.disagreements(group):
+            key = actions.mark_key(found.registration_id, found.team_id)
+            flagged.append({"item": found.item, "low": found.low, "high": found.high, "label": labels.get(key, "")})
     context = {
         "group": group,
         "contest": group.contest,
@@ -515,14 +546,12 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
         "items": items,
         "rows": rows,
         "signed": signed,
-        "flagged": actions.disagreements(group) if assignment.is_chief else [],
+        "flagged": flagged,
         "missing": actions.missing_marks(group) if assignment.is_chief else 0,
         "judgement": ItemKind.JUDGEMENT,
-        "tickets": {r.pk: getattr(r, "ticket", None) for r in registrations},
+        "team_contest": actions.is_team_contest(group.contest),
         "appeals": (
-            Appeal.objects.filter(registration__event_group=group)
-            .select_related("registration__person")
-            .prefetch_related("registration__marks__item", "registration__marks__judge", "rescores__mark__item")
+            Appeal.objects.filter(registration__event_group=group).select_related("registration__person")
             if assignment.is_arbiter
             else []
         ),
