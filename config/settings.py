@@ -174,6 +174,8 @@ if REDIS_URL:
             "KEY_PREFIX": env_str("REDIS_PREFIX", "shuzhi"),
         }
     }
+    # Sessions read from Redis, written through to the database: signed-in API reads skip a query.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
