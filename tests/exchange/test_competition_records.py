@@ -407,3 +407,34 @@ def test_results_export_lists_published_results_with_awards_scoped_to_the_export
     assert [r[4] for r in rows] == [learner.real_name]  # only her organization's people
     buffer = io.BytesIO()
     assert write_export(record_type, province_admin, "csv", buffer)[0] == 5
+
+
+def test_a_judge_uses_the_exchange_pages_for_her_marks_only(
+    client, judges, scheme, field, exchange_root, organizer
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from accounts.exchange.models import ExchangeJob, JobStatus
+    from tests.exchange.conftest import csv_bytes
+
+    judge = judges[1]
+    a, b = field["regs"]
+    client.force_login(judge)
+    page = client.get(reverse("exchange:index")).content.decode()
+    assert "实操评分" in page and "竞赛报名" not in page and "人员" not in page
+    assert client.get(reverse("exchange:upload", args=["registrations"])).status_code == 404
+    data = csv_bytes(MARK_HEADER, [[ticket(a), "", "采集点位正确", "38"], [ticket(b), "", "接线工艺规范", "5"]])
+
+    response = client.post(reverse("exchange:upload", args=["marks"]), {"file": SimpleUploadedFile("marks.csv", data)})
+
+    job = ExchangeJob.objects.get()
+    page = client.get(response.url).content.decode()
+    assert "评判项只能给 0、1、2、3 分" not in page  # 5 is out of range, not a fraction
+    assert "“接线工艺规范”的分数应在 0 到 3 之间。" in page
+    client.post(reverse("exchange:job_confirm", args=[job.pk]), {"mode": "only_valid"})
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.created_rows == 1
+    assert Mark.objects.get(judge=judge).value == Decimal(38)
+    client.force_login(organizer)
+    assert client.get(reverse("exchange:job", args=[job.pk])).status_code == 404  # not hers

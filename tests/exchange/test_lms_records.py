@@ -425,3 +425,14 @@ def test_the_templates_have_chinese_headers_and_the_question_example_imports(cli
 
     assert (report.total, report.error_rows) == (1, 0), report.errors
     assert client.get(reverse("exchange:template", args=["enrollments", "xlsx"])).status_code == 404  # not hers
+
+
+def test_an_editor_sees_the_question_bank_on_the_exchange_page(client, editor) -> None:
+    from django.urls import reverse
+
+    client.force_login(editor)
+
+    page = client.get(reverse("exchange:index")).content.decode()
+
+    assert "导入题库" in page and "导出题库" in page and "班级学员" not in page
+    assert client.get(reverse("exchange:upload", args=["people"])).status_code == 404
