@@ -12,7 +12,8 @@ full Django stack (URL routing, middleware, django-ninja, Django's test client i
   filter (r <= 100, or person_id = me), as a plain SQL query without any HTTP overhead;
 - Redis memory of every board key (MEMORY USAGE), and a projection for 8,000,000 people: the
   boards are Fenwick trees of score counts (at most 65,536 fields each) and capped top-1000 sets,
-  so memory is bounded by the number of boards, not people; the projection is that bound;
+  bounded by the number of boards, not people (the projection takes that bound); the person
+  entries used by "my rank" (score and boards, ~40 bytes each) are scaled linearly;
 - the KPI dashboard page for the province admin, against the peer of counting from the profile
   table with GROUP BY at request time.
 
@@ -146,15 +147,21 @@ def main() -> None:
 
     memory = None
     projection = None
+    entry_bytes = None
     if isinstance(backend, boards.RedisBoards):
         memory = backend.memory()
-        board_count = len(list(backend.client.scan_iter(f"{backend.prefix}:fw:*")))
-        fields = sum(backend.client.hlen(k) for k in backend.client.scan_iter(f"{backend.prefix}:fw:*"))
-        fw_bytes = sum(backend.client.memory_usage(k) or 0 for k in backend.client.scan_iter(f"{backend.prefix}:fw:*"))
-        top_bytes = memory - fw_bytes
+        client = backend.client
+        board_count = len(list(client.scan_iter(f"{backend.prefix}:fw:*")))
+        fields = sum(client.hlen(k) for k in client.scan_iter(f"{backend.prefix}:fw:*"))
+        fw_bytes = sum(client.memory_usage(k) or 0 for k in client.scan_iter(f"{backend.prefix}:fw:*"))
+        entry_bytes = sum(client.memory_usage(k) or 0 for k in client.scan_iter(f"{backend.prefix}:p:*"))
+        other_bytes = memory - fw_bytes - entry_bytes  # capped top sets and version keys
         per_field = fw_bytes / max(fields, 1)
-        # Upper bound whatever the number of people: every Fenwick field present on every board.
-        projection = int(board_count * boards.FENWICK_SIZE * per_field + top_bytes)
+        # Boards: an upper bound whatever the number of people (every Fenwick field present on
+        # every board). Person entries (score and boards, for "my rank") grow linearly: scaled.
+        projection = int(
+            board_count * boards.FENWICK_SIZE * per_field + other_bytes + entry_bytes * 8_000_000 / max(people, 1)
+        )
 
     admin = User.objects.filter(mobile="16900000000").first()
     if admin is None:
@@ -180,6 +187,7 @@ def main() -> None:
         "dashboard_p95_ms": round(p95(dashboard), 1),
         "load_average": round(os.getloadavg()[0], 1),
         "redis_bytes": memory,
+        "redis_person_entry_bytes": entry_bytes,
         "redis_projection_8m_bytes": projection,
         "rank_agrees_with_sql": api_rank == sql_rank,
     }

@@ -32,6 +32,8 @@ FIELD_FOR_KIND = {"city": "city_id", "industry": "industry", "domain": "domain",
 TOP_K = 1000
 FENWICK_SIZE = 1 << 16  # scores up to 6553.5 in tenths; higher scores are clamped
 ID_OFFSET = 10**10
+PERSON_BUCKET = 128  # people per hash: small hashes stay listpack-encoded (~40 bytes a person)
+DIMENSIONS = ("city", "industry", "domain", "job")
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,18 @@ class DbBoards:
     def rank_and_size(self, board: str, index: float) -> tuple[int, int]:
         return self.rank_of(board, index), self.size(board)
 
+    def person_rank(self, person_id: int, board: str) -> tuple[int, int, float] | None:
+        """(rank, board size, index) of a person; None when they are not on the board."""
+        profile = (
+            TalentProfile.objects.filter(person_id=person_id)
+            .only("person_id", "index", *FIELD_FOR_KIND.values())
+            .first()
+        )
+        if profile is None or board not in boards_of(profile):
+            return None
+        rank, size = self.rank_and_size(board, profile.index)
+        return rank, size, profile.index
+
     def version(self, board: str) -> bytes | None:
         """No shared version without Redis: callers do not cache (see `RedisBoards.version`)."""
         return None
@@ -143,6 +157,29 @@ return 1
 """
 
 
+_PERSON_RANK = """
+local entry = redis.call('HGET', KEYS[1], ARGV[1])
+if not entry then return false end
+local parts = {}
+for part in string.gmatch(entry .. '|', '([^|]*)|') do parts[#parts + 1] = part end
+local dim = tonumber(ARGV[2])
+if dim > 0 and parts[dim + 1] ~= ARGV[3] then return {-1, 0, 0} end
+local t, N = tonumber(parts[1]), tonumber(ARGV[4])
+local function prefix(p)
+  local s = 0
+  while p > 0 do s = s + tonumber(redis.call('HGET', KEYS[2], p) or 0); p = p - bit.band(p, -p) end
+  return s
+end
+return {prefix(N - t - 1) + 1, prefix(N), t}
+"""
+
+
+def _entry(positions: dict[str, float]) -> str:
+    """A person's score and boards: "<tenths>|<city>|<industry>|<domain>|<job>"."""
+    dims = dict(b.split(":", 1) for b in positions if b != "province")
+    return "|".join([str(tenths(positions["province"])), *(dims.get(k, "") for k in DIMENSIONS)])
+
+
 def _member(person_id: int) -> str:
     # Equal scores list in reverse member order; encoding makes that ascending person id.
     return f"{ID_OFFSET - person_id:010d}"
@@ -161,6 +198,7 @@ class RedisBoards:
         self.client = redis.Redis.from_url(url)
         self.prefix = f"{prefix}:talent"
         self.script = self.client.register_script(_UPDATE)
+        self.rank_script = self.client.register_script(_PERSON_RANK)
         self.db = DbBoards()
 
     def _fw(self, board: str) -> str:
@@ -168,6 +206,30 @@ class RedisBoards:
 
     def _top(self, board: str) -> str:
         return f"{self.prefix}:top:{board}"
+
+    def _person(self, person_id: int) -> str:
+        return f"{self.prefix}:p:{person_id // PERSON_BUCKET}"
+
+    def person_rank(self, person_id: int, board: str) -> tuple[int, int, float] | None:
+        """(rank, board size, index) in one script call: the person's entry (score and boards)
+        and the board's Fenwick prefix sums. A person Redis does not know yet (boards not
+        rebuilt since the entries were introduced) is read from the database."""
+        kind, _sep, key = board.partition(":")
+        dim = 0 if board == "province" else DIMENSIONS.index(kind) + 1
+        found = self.rank_script(
+            keys=[self._person(person_id), self._fw(board)], args=[person_id, dim, key, FENWICK_SIZE]
+        )
+        if found is None:
+            profile = (
+                TalentProfile.objects.filter(person_id=person_id)
+                .only("person_id", "index", *FIELD_FOR_KIND.values())
+                .first()
+            )
+            if profile is None or board not in boards_of(profile):
+                return None
+            return (*self.rank_and_size(board, profile.index), profile.index)
+        rank, size, t = found
+        return None if rank < 0 else (rank, size, t / 10)
 
     def _ver(self, board: str) -> str:
         return f"{self.prefix}:ver:{board}"
@@ -239,6 +301,10 @@ class RedisBoards:
         """Move one person between scores and boards. `old`/`new` map board → index."""
         member = _member(person_id)
         pipe = self.client.pipeline(transaction=False)
+        if new:
+            pipe.hset(self._person(person_id), str(person_id), _entry(new))
+        else:
+            pipe.hdel(self._person(person_id), str(person_id))
         for board in sorted(set(old) | set(new)):
             oldt = tenths(old[board]) if board in old else -1
             newt = tenths(new[board]) if board in new else -1
@@ -270,9 +336,8 @@ class RedisBoards:
                 t = max(0, min(FENWICK_SIZE - 1, int(row["t"])))
                 bucket[t] = bucket.get(t, 0) + row["n"]
         # Version keys survive a rebuild and move on, so no cache keyed by an old version is reused.
-        old_keys = [
-            k for k in self.client.scan_iter(f"{self.prefix}:*") if not k.startswith(b"%s:ver:" % self.prefix.encode())
-        ]
+        # Person entries are overwritten in place afterwards (`_write_entries`).
+        old_keys = [*self.client.scan_iter(f"{self.prefix}:fw:*"), *self.client.scan_iter(f"{self.prefix}:top:*")]
         sizes: dict[str, int] = {}
         pipe = self.client.pipeline(transaction=True)  # readers see the old boards or the new
         for key in old_keys:
@@ -293,7 +358,28 @@ class RedisBoards:
         pipe.execute()
         for board in counts:
             self._refill(board)
+        self._write_entries()
         return sizes
+
+    def _write_entries(self, chunk: int = 20_000) -> None:
+        """Every person's entry for `person_rank`, overwritten in place (readers never miss)."""
+        rows = TalentProfile.objects.order_by().values_list("person_id", "index", *FIELD_FOR_KIND.values())
+        buckets: dict[str, dict[str, str]] = {}
+        pending = 0
+        for pid, index, city_id, industry, domain, job in rows.iterator(chunk_size=chunk):
+            entry = f"{tenths(index)}|{city_id or ''}|{industry}|{domain}|{job}"
+            buckets.setdefault(self._person(pid), {})[str(pid)] = entry
+            pending += 1
+            if pending >= chunk:
+                self._flush_entries(buckets)
+                buckets, pending = {}, 0
+        self._flush_entries(buckets)
+
+    def _flush_entries(self, buckets: dict[str, dict[str, str]]) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        for key, mapping in buckets.items():
+            pipe.hset(key, mapping=mapping)
+        pipe.execute()
 
     def memory(self) -> int:
         total = 0

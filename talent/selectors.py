@@ -125,16 +125,8 @@ def profile_of(person: User) -> TalentProfile | None:
 
 def my_rank(person: User, board: str) -> tuple[int, int, float] | None:
     """(rank, board size, index) of a person on a board; None when they are not on it.
-    One small query (the profile's board fields) and, with Redis, one HMGET."""
-    profile = (
-        TalentProfile.objects.filter(person_id=person.pk)
-        .only("person_id", "index", *boards.FIELD_FOR_KIND.values())
-        .first()
-    )
-    if profile is None or board not in boards.boards_of(profile):
-        return None
-    rank, size = boards.backend().rank_and_size(board, profile.index)
-    return rank, size, profile.index
+    With Redis one script call (no database query); without, one profile query and counts."""
+    return boards.backend().person_rank(person.pk, board)
 
 
 def my_boards(person: User) -> list[tuple[str, str, int, int]]:

@@ -98,7 +98,7 @@ def test_the_api_reads_lean(make_person, acme, redis_boards, django_assert_max_n
 
     signed_in = Client()
     signed_in.force_login(people[1])
-    with django_assert_max_num_queries(3):  # session, user, profile; the rank is one HMGET
+    with django_assert_max_num_queries(2):  # session and user; the rank is one Redis script call
         body = signed_in.get("/api/talent/leaderboard/me", {"board": f"city:{acme.region_id}"}).json()
     assert body == {"board": f"city:{acme.region_id}", "rank": 4, "size": 5, "index": 4.0}
     assert "Set-Cookie" not in signed_in.get("/api/talent/leaderboard/me").headers  # no session writes
@@ -116,3 +116,29 @@ def test_without_redis_top_lists_are_read_fresh(make_person, acme, db_boards) ->
     second = client.get("/api/talent/leaderboard", {"n": 10}).json()["entries"]
     assert [e["index"] for e in first] == [20.0, 10.0] and [e["index"] for e in second] == [100.0, 20.0]
     assert not api._TOP_CACHE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_my_rank_from_redis_entries_agrees_with_the_database(make_person, acme, rival, redis_boards) -> None:
+    from talent import boards
+
+    people = [make_person(Role.LEARNER, org=acme if i % 2 else rival, name=f"选手{i}") for i in range(6)]
+    for n, person in enumerate(people):
+        _hours(person, (n % 3) * 40 + 10, n)
+    _hours(people[0], 300, 99)
+    nobody = make_person(Role.LEARNER, org=acme, name="无成果")
+    board_ids = ["province", f"city:{acme.region_id}", f"city:{rival.region_id}", "industry:equipment", "job:operator"]
+
+    def ranks(backend):
+        return {(b, p.pk): backend.person_rank(p.pk, b) for b in board_ids for p in [*people, nobody]}
+
+    expected = ranks(boards.DbBoards())
+    assert expected[("province", people[0].pk)] == (1, 6, 62.0)
+    assert expected[(f"city:{acme.region_id}", people[0].pk)] is None  # not on that city's board
+    assert ranks(redis_boards) == expected
+    for key in redis_boards.client.scan_iter(f"{redis_boards.prefix}:p:*"):
+        redis_boards.client.delete(key)  # entries missing: answered from the database
+    assert ranks(redis_boards) == expected
+    redis_boards.rebuild()
+    assert redis_boards.client.hlen(redis_boards._person(people[0].pk)) > 0
+    assert ranks(redis_boards) == expected
