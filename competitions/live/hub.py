@@ -63,6 +63,8 @@ class Hub:
         self.group = round_group(round_id)
         self.layer = get_channel_layer()
         self.sockets: dict[str, LiveConsumer] = {}
+        # Hosts apart too: presence and progress go only to them, and must not walk every socket.
+        self.hosts: dict[str, LiveConsumer] = {}
         self.channel = ""
         self.last_seq = 0
         self._timer: asyncio.TimerHandle | None = None
@@ -108,9 +110,12 @@ class Hub:
 
     def add(self, consumer: LiveConsumer) -> None:
         self.sockets[consumer.channel_name] = consumer
+        if consumer.role == "host":
+            self.hosts[consumer.channel_name] = consumer
 
     def remove(self, consumer: LiveConsumer) -> None:
         self.sockets.pop(consumer.channel_name, None)
+        self.hosts.pop(consumer.channel_name, None)
 
     async def _keep_membership(self) -> None:
         """Group membership expires in Redis and is lost when Redis restarts: renew it every
@@ -148,9 +153,8 @@ class Hub:
         if message.get("type") == "live.host":
             payload = message["payload"]
             model = HOST_MESSAGES[payload["type"]].model_validate(payload)
-            for consumer in list(self.sockets.values()):
-                if consumer.role == "host":
-                    await consumer.send_model(model)
+            for consumer in list(self.hosts.values()):
+                await consumer.send_model(model)
             return
         if message.get("type") != "live.frame":
             return
