@@ -30,6 +30,9 @@ class CityEditorsView(WagtailAdminTemplateMixin, FormView):
     header_icon = "group"
     form_class = CityLimitForm
 
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not may_limit_editors(request.user):
             # Like Wagtail's own refusals: back to the dashboard, with the reason.

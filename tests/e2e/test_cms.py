@@ -77,3 +77,49 @@ def test_home_case_and_lesson_pages_hold_at_desktop_and_phone_widths(demo, new_p
         assert_fits(page)
         page.goto(CasePage.objects.get(slug="zibo-chemical-safety").url)
         assert_fits(page)
+
+
+ORGANIZER_MOBILE = "13800000004"
+
+
+@pytest.mark.parametrize(("size", "label"), [(None, "desktop"), (PHONE, "phone")])
+def test_province_admin_uses_the_admin_menu_and_limits_an_organizer_to_a_city(
+    demo, new_page, shot, size, label
+) -> None:
+    from accounts.models import User
+    from cms.actions import editorial_cities
+
+    page = new_page(size) if size else new_page()
+    login(page, REVIEWER_MOBILE, DEMO_PASSWORD)
+    page.goto("/")
+    if size:
+        page.get_by_role("button", name="菜单").click()
+    nav = page.get_by_role("navigation", name="主导航")
+    menu = nav.locator("details.nav-menu summary")
+    assert nav.get_by_role("link", name="数据看板", exact=True).is_hidden()
+    menu.focus()
+    page.keyboard.press("Enter")  # a native <details>: the keyboard opens it
+    assert nav.get_by_role("link", name="数据看板", exact=True).is_visible()
+    if not size:
+        header = page.locator(".site-header").bounding_box()
+        assert header is not None and header["height"] < 80  # one row
+    shot(page, f"nav-admin-menu-{label}", full_page=False)
+    page.keyboard.press("Escape")
+    assert nav.get_by_role("link", name="数据看板", exact=True).is_hidden()
+    if size:
+        assert_fits(page)
+
+    organizer = User.objects.get(mobile=ORGANIZER_MOBILE)
+    page.goto("/cms-admin/city-editors/")
+    page.get_by_label("编辑或组织者").select_option(value=str(organizer.pk))
+    page.get_by_label("城市栏目").select_option(label="淄博")
+    page.get_by_label("原因").fill("负责淄博赛区宣传")
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    assert page.get_by_text("现在只能编辑淄博的新闻和典型案例栏目").is_visible()
+    assert page.get_by_role("cell", name="仅淄博").is_visible()
+    shot(page, f"cms-admin-city-editors-{label}")
+    assert [city.name for city in editorial_cities(organizer)] == ["淄博"]
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"解除 {organizer.real_name} 的限定").click()
+    assert editorial_cities(organizer) == []
