@@ -2,6 +2,8 @@
 
 Each entry names a URL and the roles that see it (None: everyone, "auth": any signed-in user).
 Entries whose URL is not installed yet are skipped, so apps add their entries as they land.
+Role-restricted entries are work tools: when someone has two or more of them they go into one
+compact "管理" menu (a <details> dropdown in the header) so the header stays on one row.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
     (_("数据交换"), "exchange:index", (Role.ENTERPRISE_ADMIN, Role.ORGANIZER, Role.CITY_ADMIN, Role.PROVINCE_ADMIN)),
 ]
 
+# From this many role-restricted entries on, they are grouped into the 管理 menu.
+ADMIN_MENU_MIN = 2
+
 _resolved: dict[str, str | None] = {}
 
 
@@ -52,9 +57,12 @@ def _url(name: str) -> str | None:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """`nav_items` (everyone's and signed-in entries, plus a lone work entry), `nav_admin` (the
+    grouped work entries, empty when not grouped) and `nav_admin_current` (one of them is the
+    current page)."""
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
-    items = []
+    items, admin = [], []
     for label, name, roles in NAV:
         if roles == "auth" and not signed_in:
             continue
@@ -63,9 +71,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = _url(name)
         if url is None:
             continue
-        items.append({"label": label, "url": url, "current": False})
+        (admin if isinstance(roles, tuple) else items).append({"label": label, "url": url, "current": False})
     # Mark only the most specific match, so /talent/dashboard/ is not also "人才榜" (/talent/).
-    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    everything = items + admin
+    matches = [
+        i for i in everything if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))
+    ]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["current"] = True
-    return {"nav_items": items}
+    if len(admin) < ADMIN_MENU_MIN:
+        return {"nav_items": everything, "nav_admin": [], "nav_admin_current": False}
+    return {"nav_items": items, "nav_admin": admin, "nav_admin_current": any(i["current"] for i in admin)}

@@ -7,6 +7,21 @@ for (const el of document.querySelectorAll("[data-confirm]")) {
     if (!window.confirm(el.dataset.confirm)) event.preventDefault();
   });
 }
+// The header's 管理 menu is a native <details>; Escape and a click elsewhere close it.
+const navMenus = [...document.querySelectorAll("details.nav-menu")];
+document.addEventListener("keydown", (event) => {
+  const open = navMenus.find((menu) => menu.open);
+  if (event.key === "Escape" && open) {
+    open.open = false;
+    open.querySelector("summary").focus();
+    event.stopImmediatePropagation();
+  }
+});
+document.addEventListener("click", (event) => {
+  for (const menu of navMenus) {
+    if (menu.open && !menu.contains(event.target)) menu.open = false;
+  }
+});
 const navButton = document.querySelector(".nav-button");
 const nav = document.getElementById("site-nav");
 if (navButton && nav) {
