@@ -155,3 +155,69 @@ def test_learner_to_certificate_on_a_phone(demo, newcomer, new_page, shot, tmp_p
     assert public.locator(".cert-result").get_by_text("赵新员").is_visible()
     assert_fits(public)
     shot(public, "lms-verify-phone")
+
+
+def test_organizer_builds_a_quiz_and_a_learner_autosaves_a_practical_file(demo, new_page, shot, tmp_path) -> None:
+    from lms.models import Question, Quiz
+
+    practical = Question(qtype="practical", stem="上传设备联网接线图（PDF）", rubric="接线正确、标注清楚")
+    practical.save()
+
+    organizer = new_page(PHONE)
+    login(organizer, "13800000004", DEMO_PASSWORD)
+    organizer.goto("/learn/manage/")
+    assert_fits(organizer)
+    shot(organizer, "lms-manage-phone")
+
+    organizer.goto("/learn/manage/quizzes/new/?bank_q=接线图")
+    organizer.get_by_label("名称").fill("设备联网实操考核")
+    organizer.get_by_label("随机组卷").check()
+    organizer.locator("[name=rule-0-count]").fill("150")
+    organizer.get_by_label("发布（学员可见）").check()
+    organizer.get_by_role("button", name="保存").click()
+    organizer.get_by_text("题库中符合条件的启用试题只有").wait_for()
+    assert_fits(organizer)
+    shot(organizer, "lms-manage-quiz-refused-phone")
+    assert not Quiz.objects.filter(title="设备联网实操考核").exists()
+
+    organizer.get_by_label("固定试卷").check()
+    organizer.locator("[name=rule-0-count]").fill("")
+    organizer.locator(f"input[name=add][value='{practical.pk}']").check()
+    organizer.get_by_role("button", name="保存").click()
+    organizer.get_by_text("测验已保存").wait_for()
+    quiz = Quiz.objects.get(title="设备联网实操考核")
+    assert list(quiz.items.values_list("question_id", flat=True)) == [practical.pk]
+    assert_fits(organizer)
+    shot(organizer, "lms-manage-quiz-saved-phone")
+
+    organizer.goto("/learn/manage/")
+    organizer.get_by_role("link", name="设备联网与数据采集实操", exact=True).click()
+    organizer.get_by_text("工学一体任务书").wait_for()
+    assert_fits(organizer)
+    shot(organizer, "lms-manage-course-phone")
+
+    learner = new_page(PHONE)
+    login(learner, "13800000001", DEMO_PASSWORD)
+    learner.goto(f"/learn/quizzes/{quiz.pk}/")
+    learner.get_by_role("button", name="开始作答").click()
+    learner.wait_for_url("**/learn/attempts/**")
+    drawing = tmp_path / "接线图.pdf"
+    drawing.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    learner.get_by_label("上传实操成果").set_input_files(str(drawing))
+    learner.locator("[data-upload-state] a", has_text="接线图.pdf").wait_for()
+    learner.reload()
+    assert learner.locator("[data-upload-state] a", has_text="接线图.pdf").is_visible()
+    assert_fits(learner)
+    shot(learner, "lms-practical-uploaded-phone")
+    learner.get_by_role("button", name="交卷").click()
+    learner.wait_for_url("**/review/")
+    assert learner.get_by_text("主观题待阅卷").is_visible()
+
+    organizer.goto("/learn/grading/")
+    link = organizer.get_by_role("link", name="下载实操成果").first
+    href = link.get_attribute("href")
+    assert organizer.request.get(href).body() == b"%PDF-1.7\n%%EOF\n"
+    shot(organizer, "lms-grading-practical-phone")
+    stranger = new_page(PHONE)
+    login(stranger, "13800000011", DEMO_PASSWORD)
+    assert stranger.request.get(href).status == 404
