@@ -142,7 +142,10 @@ def compute(achievements: Iterable[Achievement], rules: dict[str, Any] | None = 
             if known and (code not in categories or row.occurred_at < categories[code].occurred_at):
                 categories[code] = row
         elif row.kind == AchievementKind.CERTIFICATE:
-            certificates.append(Item("certificate", row.title, float(rules["certificate"]), "", domain))
+            # An award certificate is the paper of a contest award, which already counts under
+            # "contest": it makes its holder a talent but earns no certificate points.
+            if data.get("kind") != "award":
+                certificates.append(Item("certificate", row.title, float(rules["certificate"]), "", domain))
             result.talent_since = _earliest(result.talent_since, row.occurred_at)
         elif row.kind == AchievementKind.COURSE_COMPLETION:
             courses.append(Item("course", row.title, float(rules["course"]), "", domain))
