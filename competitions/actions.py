@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.actions import audit
@@ -1144,6 +1144,17 @@ def _award_certificates(registration: Registration) -> list[Any]:
     )
 
 
+def _certificate_award(certificate: Any) -> str:
+    """The award code a certificate was issued for ("award_code"; certificates issued before it
+    was recorded carry only the Chinese label)."""
+    code = certificate.details.get("award_code")
+    if code:
+        return str(code)
+    with translation.override("zh-hans"):
+        labels = {str(label): value for value, label in Award.choices}
+    return labels.get(str(certificate.details.get("award", "")), "")
+
+
 def _sync_award_certificate(result: Result, actor: User) -> Any:
     """The award certificate (LMS certificate machinery, public verification) matches the award:
     issued for an award; revoked with the reason when an appeal removes or changes the award (a
@@ -1155,7 +1166,7 @@ def _sync_award_certificate(result: Result, actor: User) -> Any:
     registration = result.registration
     certificates = _award_certificates(registration)
     for certificate in certificates:
-        if certificate.revoked_at is None and certificate.details.get("award_code") != result.award:
+        if certificate.revoked_at is None and _certificate_award(certificate) != result.award:
             lms_actions.revoke_certificate(
                 certificate,
                 actor=actor,
@@ -1163,7 +1174,7 @@ def _sync_award_certificate(result: Result, actor: User) -> Any:
             )
     if not result.award:
         return None
-    current = [c for c in certificates if c.details.get("award_code") == result.award]
+    current = [c for c in certificates if _certificate_award(c) == result.award]
     if current:
         return current[-1]
     taken = {c.source_id for c in certificates}

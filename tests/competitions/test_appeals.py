@@ -76,3 +76,52 @@ def test_a_rejected_appeal_changes_nothing_and_only_arbiters_decide(published, j
     appeal.refresh_from_db()
     assert appeal.status == AppealStatus.REJECTED
     assert Result.objects.get(registration=registration).final == before
+
+
+def _rescore_all(appeal, registration, judges, values: dict) -> None:
+    marks = [(mark, values[mark.item.kind], "复核录像") for mark in Mark.objects.filter(registration=registration)]
+    actions.decide_appeal(appeal, actor=judges[0], uphold=True, decision="复核属实", rescores=marks)
+
+
+def test_an_appeal_that_moves_the_award_line_moves_certificates_and_ledger_rows(published, judges) -> None:
+    from talent.models import Achievement, AchievementKind
+
+    second, third, fourth = published[0], published[1], published[2]
+    old_third = actions.award_certificate(third)
+    assert old_third is not None and "三等奖" in old_third.title
+    # third → tied first place with a second prize: the third-prize certificate is revoked, a new one issued
+    appeal = actions.file_appeal(third, actor=third.person, reason="评分有误")
+    _rescore_all(appeal, third, judges, {"measurement": "40", "judgement": "3"})
+    old_third.refresh_from_db()
+    assert old_third.revoked_at is not None and "二等奖" in old_third.revoked_reason
+    new = actions.award_certificate(third)
+    assert new is not None and new.pk != old_third.pk and "二等奖" in new.title
+    assert actions.award_certificate(second) is not None  # tied, keeps the second prize
+    # the person now ranked third (no third prize left: 4 × 30 % = 1 place, taken by the tie) has
+    # a result row only; nothing lost its history
+    assert actions.award_certificate(fourth) is None
+    award = Achievement.objects.get(person=third.person, kind=AchievementKind.CONTEST_AWARD)
+    assert award.revoked_at is None and award.data["award"] == "second"
+    assert not Achievement.objects.filter(
+        person=third.person, kind=AchievementKind.CONTEST_RESULT, revoked_at__isnull=True
+    ).exists()
+    assert actions.recompute_results(third.contest) == []
+
+
+def test_losing_the_award_after_an_appeal_revokes_certificate_and_award_row(published, judges) -> None:
+    from talent.models import Achievement, AchievementKind
+
+    third, fourth = published[1], published[2]
+    certificate = actions.award_certificate(third)
+    appeal = actions.file_appeal(fourth, actor=fourth.person, reason="评判偏低")
+    _rescore_all(appeal, fourth, judges, {"measurement": "20", "judgement": "3"})
+    # fourth: 20 + 60 = 80 practical → 80.00 final, passes third (73.00) and takes the third prize
+    assert Result.objects.get(registration=fourth).award == "third"
+    assert Result.objects.get(registration=third).award == ""
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None
+    assert actions.award_certificate(third) is None and actions.award_certificate(fourth) is not None
+    lost = Achievement.objects.get(person=third.person, kind=AchievementKind.CONTEST_AWARD)
+    assert lost.revoked_at is not None
+    kept = Achievement.objects.get(person=third.person, kind=AchievementKind.CONTEST_RESULT)
+    assert kept.revoked_at is None and kept.data["placement"] == 3

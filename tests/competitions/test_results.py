@@ -131,3 +131,25 @@ def test_live_theory_scores_win_and_block_manual_entry(contestants, organizer, m
     actions.set_theory_mark(contestants[1], actor=organizer, score="60")
     scores = actions.theory_scores(contestants[0].contest)
     assert scores == {contestants[0].pk: Decimal("91.50"), contestants[1].pk: Decimal("60.00")}
+
+
+def test_one_award_raises_the_talent_index_by_exactly_the_configured_award_weight(signed, contest, organizer) -> None:
+    """The award counts once: not again as a certificate (the LMS award certificate) nor as a
+    contest result beside the award."""
+    from talent.formula import compute, formula
+    from talent.index import refresh_person
+    from talent.models import Achievement, AchievementKind
+
+    awardee, other = signed[0].person, signed[2].person
+    before = {p.pk: refresh_person(p.pk).index for p in (awardee, other)}
+    actions.publish_results(contest, actor=organizer)
+    assert Achievement.objects.filter(person=awardee, kind=AchievementKind.CERTIFICATE).count() == 1
+    rules = formula()
+    award_weight = rules["contest_level"]["province"] * rules["award"]["second"]
+    result_weight = rules["contest_level"]["province"] * rules["contest_result_share"]
+    after = {p.pk: refresh_person(p.pk).index for p in (awardee, other)}
+    assert after[awardee.pk] - before[awardee.pk] == pytest.approx(award_weight)
+    assert after[other.pk] - before[other.pk] == pytest.approx(result_weight)
+    breakdown = compute(Achievement.objects.filter(person=awardee))
+    assert breakdown.components["certificate"] == 0
+    assert breakdown.components["contest"] == pytest.approx(award_weight)
