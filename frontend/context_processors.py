@@ -28,6 +28,7 @@ NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
     (_("人才档案"), "talent:me", "auth"),
     (_("导师工作台"), "lms:mentor", (Role.MENTOR, Role.ENTERPRISE_ADMIN)),
     (_("赛事管理"), "competitions:manage", (Role.ORGANIZER,)),
+    (_("测验与课程设置"), "lms:manage", (Role.ORGANIZER,)),
     (_("评分"), "competitions:judge", (Role.JUDGE,)),
     (_("内容管理"), "wagtailadmin_home", (Role.EDITOR, Role.ORGANIZER)),
     (_("人员"), "accounts:people", (Role.ENTERPRISE_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN, Role.MENTOR)),
