@@ -199,6 +199,15 @@ class RegistrationImporter(Importer):
         team = row.values["team"].strip()[:60]
         row.data["team"] = team
         if registration is not None and registration.status in ACTIVE and registration.event_group_id == group.pk:
+            try:  # who may register whom comes first, so a file cannot even learn who is registered
+                actions.check_registration(
+                    person=person, contest=contest, event_group=group, actor=self.actor, check_window=False
+                )
+            except PermissionDenied as exc:
+                row.error(col["mobile"], _message(exc))
+                return
+            except ValidationError:
+                pass  # "already registered": that is what this row says
             membership = getattr(registration, "team_membership", None)
             current = membership.team.name if membership is not None else ""
             if team and team != current:

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,7 +164,6 @@ class EnrollmentImporter(Importer):
         cohorts = list(
             Cohort.objects.filter(organization_id=org_id).select_related("course", "organization") if org_id else []
         )
-        self.org_name = cohorts[0].organization.name if cohorts else ""
         self.by_pk = {str(c.pk): c for c in cohorts}
         self.by_name: dict[str, list[Cohort]] = {}
         for cohort in cohorts:
@@ -240,7 +240,10 @@ class EnrollmentImporter(Importer):
                 counts.unchanged += 1
                 continue
             before = enrollment.cohort_id if enrollment is not None else None
-            enrolled = actions.enroll(person, cohort.course, actor=self.actor, cohort=cohort)
+            try:
+                enrolled = actions.enroll(person, cohort.course, actor=self.actor, cohort=cohort)
+            except ValidationError as exc:  # the course was unpublished since the check: write nothing
+                raise IntegrityError(str(exc.messages[0])) from exc
             if row.action == "update":
                 # `enroll` moves an existing enrollment silently; a move by file is audited here.
                 audit(self.actor, "lms.enroll.cohort", enrolled, before={"cohort": before}, after={"cohort": cohort.pk})

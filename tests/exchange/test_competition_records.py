@@ -195,9 +195,11 @@ def test_closed_registration_and_team_rules_are_reported(organizer, contest, gro
 
 
 def test_an_enterprise_admin_nominates_only_her_staff(
-    enterprise_admin, learner, outsider, contest, organizer, write_file
+    enterprise_admin, learner, outsider, contest, group, organizer, write_file
 ) -> None:
     draft = actions.create_contest(actor=organizer, title="筹备中的竞赛", slug="draft-2026")
+    # Registered already: still not hers to name (the file must not learn who is registered).
+    actions.register(person=outsider, contest=contest, event_group=group, actor=outsider)
     path = write_file(
         "nominate.csv",
         REG_HEADER,
