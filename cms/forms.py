@@ -20,7 +20,9 @@ class CityLimitForm(forms.Form):
 
     person = PersonChoiceField(
         label=_("编辑或组织者"),
-        widget=forms.Select(attrs={"style": "max-width: 100%"}),  # long names must not widen a phone screen
+        widget=forms.Select(
+            attrs={"style": "width: 100%; max-width: 40rem"}
+        ),  # long names must not widen a phone screen
         queryset=User.objects.none(),
         error_messages={
             "required": _("请选择一名编辑或组织者。"),

@@ -119,6 +119,8 @@ def test_province_admin_uses_the_admin_menu_and_limits_an_organizer_to_a_city(
     assert page.get_by_text("现在只能编辑淄博的新闻和典型案例栏目").is_visible()
     assert page.get_by_role("cell", name="仅淄博").is_visible()
     shot(page, f"cms-admin-city-editors-{label}")
+    if size:
+        assert_fits(page)
     assert [city.name for city in editorial_cities(organizer)] == ["淄博"]
     with page.expect_navigation():
         page.get_by_role("button", name=f"解除 {organizer.real_name} 的限定").click()
