@@ -352,8 +352,10 @@ DEMAND_COLUMNS = (
         "org_code",
         "单位统一社会信用代码",
         text=True,
-        example=EXAMPLE_CODE,
-        help="企业管理员可留空（即本单位）；只能导入本单位的人才需求。",
+        example="",
+        help="企业管理员留空即为本单位（管理多个单位时须填写 18 位代码，如 "
+        + EXAMPLE_CODE
+        + "）；只能导入本单位的人才需求。",
     ),
     Column(
         "title",
