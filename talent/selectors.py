@@ -327,24 +327,26 @@ class DataHeld:
     label: str
     count: int
     kept: bool  # True: legally required, kept on deletion
-    rule: str
+    action: str  # what an approved deletion does with it
+    rule: str  # why
 
 
 def data_held(person: User) -> list[DataHeld]:
-    """What talent holds about a person and what a deletion would do with each kind."""
-    keep = _("依规保留（人才评价与统计的法定记录）")
-    erase = _("批准删除申请后删除")
+    """What talent holds about a person and what an approved deletion does with each kind."""
+    keep, kept_why = _("保留"), _("人才评价与统计的法定记录")
+    erase, erase_why = _("删除"), _("非必须保留的数据")
     return [
-        DataHeld(_("成果台账"), person.achievements.count(), True, keep),
-        DataHeld(_("技能评价与证书"), person.evaluations.count(), True, keep),
-        DataHeld(_("领军人才遴选与培育记录"), person.leader_candidacies.count(), True, keep),
-        DataHeld(_("企业对接记录"), Match.objects.filter(person=person).count(), False, erase),
-        DataHeld(_("授权记录"), person.talent_consents.count(), False, erase),
+        DataHeld(_("成果台账"), person.achievements.count(), True, keep, kept_why),
+        DataHeld(_("技能评价与证书"), person.evaluations.count(), True, keep, kept_why),
+        DataHeld(_("领军人才遴选与培育记录"), person.leader_candidacies.count(), True, keep, kept_why),
+        DataHeld(_("企业对接记录"), Match.objects.filter(person=person).count(), False, erase, erase_why),
+        DataHeld(_("授权记录"), person.talent_consents.count(), False, erase, erase_why),
         DataHeld(
             _("我提出的公示异议"),
             Objection.objects.filter(filed_by=person).count(),
             False,
-            _("批准后隐去提出人，异议内容随公示记录保留"),
+            _("隐去提出人"),
+            _("异议内容随公示记录保留"),
         ),
     ]
 

@@ -108,3 +108,43 @@ def test_a_contest_award_flows_to_level_rank_shortlist_and_dashboard(demo, new_p
     assert phone_admin.locator("svg.chart").count() == 5
     assert_fits(phone_admin)
     shot(phone_admin, "talent-dashboard-phone")
+
+
+def test_a_person_asks_for_deletion_and_the_city_admin_decides(demo, new_page, shot) -> None:
+    learner = new_page(PHONE)
+    login(learner, "13800000001", DEMO_PASSWORD)  # 王小明, 济南
+    learner.goto("/talent/me/")
+    learner.get_by_test_id("privacy-link").click()
+    assert learner.get_by_test_id("data-held").get_by_text("成果台账").is_visible()
+    with learner.expect_download() as download:
+        learner.get_by_test_id("download").click()
+    assert download.value.suggested_filename == "my-talent-data.json"
+    learner.get_by_label("说明（选填）").fill("不再参加企业对接，请删除相关记录")
+    learner.get_by_role("button", name="提交删除申请").click()
+    learner.wait_for_load_state("networkidle")
+    assert learner.get_by_test_id("pending").is_visible()
+    assert_fits(learner)
+    shot(learner, "talent-privacy-pending-phone")
+
+    admin = new_page(PHONE)
+    login(admin, "13800000007", DEMO_PASSWORD)  # 孙立新, 济南 city admin
+    admin.goto("/talent/deletions/")
+    card = admin.get_by_test_id("deletion-request").filter(has_text="王小明")
+    assert card.get_by_text("不再参加企业对接").is_visible()
+    card.get_by_role("button", name="不予批准").click()
+    admin.wait_for_load_state("networkidle")
+    assert admin.get_by_text("不予批准时必须填写理由。").is_visible()
+    assert_fits(admin)
+    shot(admin, "talent-deletions-phone")
+    card = admin.get_by_test_id("deletion-request").filter(has_text="王小明")
+    card.get_by_label("理由（不予批准时必填）").fill("核实无误，予以删除")
+    card.get_by_role("button", name="批准并删除").click()
+    admin.wait_for_load_state("networkidle")
+    assert admin.get_by_text("依规保留").first.is_visible()
+
+    learner.reload()
+    decided = learner.get_by_test_id("deletion").first
+    assert decided.get_by_text("已批准并执行").is_visible() and decided.get_by_text("核实无误，予以删除").is_visible()
+    assert learner.get_by_role("button", name="提交删除申请").is_visible()  # may ask again
+    assert_fits(learner)
+    shot(learner, "talent-privacy-decided-phone")
