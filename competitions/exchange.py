@@ -387,9 +387,10 @@ class MarkImporter(Importer):
         numbers = {r.values["ticket"].strip() for r in rows if not r.has_error(col["ticket"])}
         tickets = {
             t.number: t.registration
-            for t in Ticket.objects.filter(number__in=numbers).select_related(
-                "registration__person", "registration__event_group"
-            )
+            # Only the event groups she judges: a file cannot probe other contestants' tickets.
+            for t in Ticket.objects.filter(
+                number__in=numbers, registration__event_group__judge_assignments__judge=self.actor
+            ).select_related("registration__person", "registration__event_group")
         }
         self._items({r.event_group_id for r in tickets.values()})
         candidates: list[Row] = []
@@ -400,7 +401,9 @@ class MarkImporter(Importer):
             number = row.values["ticket"].strip()
             registration = tickets.get(number)
             if registration is None:
-                row.error(col["ticket"], _("未找到准考证号 %(n)s，请核对。") % {"n": number})
+                row.error(
+                    col["ticket"], _("未找到准考证号 %(n)s，或该选手不在您评分的赛项中，请核对。") % {"n": number}
+                )
                 continue
             item = self._item(row, registration)
             if item is None:
