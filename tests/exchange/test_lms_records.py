@@ -436,3 +436,17 @@ def test_an_editor_sees_the_question_bank_on_the_exchange_page(client, editor) -
 
     assert "导入题库" in page and "导出题库" in page and "班级学员" not in page
     assert client.get(reverse("exchange:upload", args=["people"])).status_code == 404
+
+
+def test_operators_import_the_question_bank_from_the_command_line(organizer, write_file) -> None:
+    from django.core.management import call_command
+
+    path = write_file("bank.csv", QUESTION_HEADER, [GOOD_QUESTIONS[0], question_row("单选", "缺选项", ["甲"], "A")])
+    out = io.StringIO()
+
+    call_command("import_data", "questions", str(path), "--dry-run", "--as", organizer.mobile, stdout=out)
+
+    assert "第 3 行 [选项A] 选择题至少需要两个选项" in out.getvalue()
+    assert not Question.objects.exists()
+    call_command("import_data", "questions", str(path), "--only-valid", "--as", organizer.mobile, stdout=io.StringIO())
+    assert Question.objects.get().created_by == organizer
