@@ -211,7 +211,7 @@ def save_quiz(
     course = data.get("course")
     _require_author(actor, course)
     if quiz is not None:
-        quiz = Quiz.objects.select_for_update().select_related("course").get(pk=quiz.pk)
+        quiz = Quiz.objects.select_for_update(of=("self",)).select_related("course").get(pk=quiz.pk)
         if quiz.course_id and quiz.course_id != getattr(course, "pk", None):
             _require_author(actor, quiz.course)  # moving a quiz away from a course needs rights on it
     errors: dict[str, list[str]] = {}

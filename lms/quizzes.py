@@ -355,6 +355,7 @@ def _finalize(attempt: Attempt, now: dt.datetime) -> Attempt:
     total = Decimal(0)
     score = Decimal(0)
     pending = False
+    changed: list[AttemptAnswer] = []
     for entry in attempt.paper:
         question = questions[entry["q"]]
         total += question.points
@@ -368,7 +369,9 @@ def _finalize(attempt: Attempt, now: dt.datetime) -> Attempt:
         elif answer.response or answer.upload:
             answer.needs_grading = True
             pending = True
-        answer.save(update_fields=["is_correct", "score", "needs_grading"])
+        changed.append(answer)
+    # One UPDATE for the whole paper rather than one per answer (a 50-question exam).
+    AttemptAnswer.objects.bulk_update(changed, ["is_correct", "score", "needs_grading"], batch_size=200)
     attempt.max_score = total
     attempt.score = score
     attempt.submitted_at = now
