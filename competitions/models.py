@@ -253,6 +253,35 @@ class TeamMember(models.Model):
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
+class CheckIn(models.Model):
+    """检录号: a number drawn at random per contestant, or per team in a team contest, before the
+    practical part. Judges score by this number and see neither names, organizations nor ticket
+    numbers (WorldSkills practice); recusal is still enforced by the server."""
+
+    contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="check_ins")
+    number = models.CharField(_("检录号"), max_length=8)
+    registration = models.OneToOneField(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="check_in"
+    )
+    team = models.OneToOneField(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="check_in")
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检录号")
+        verbose_name_plural = _("检录号")
+        constraints = [
+            models.UniqueConstraint(fields=["contest", "number"], name="check_in_number_once"),
+            models.CheckConstraint(
+                condition=models.Q(registration__isnull=True, team__isnull=False)
+                | models.Q(registration__isnull=False, team__isnull=True),
+                name="check_in_for_contestant_or_team",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class JudgeAssignment(models.Model):
     event_group = models.ForeignKey(EventGroup, on_delete=models.CASCADE, related_name="judge_assignments")
     judge = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="judge_assignments")

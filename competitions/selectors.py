@@ -99,7 +99,15 @@ def own_registration(contest: Contest, user: User) -> Registration | None:
 def registrations_for(contest: Contest) -> QuerySet[Registration]:
     return (
         Registration.objects.filter(contest=contest)
-        .select_related("person__organization", "event_group", "ticket", "nominated_by", "theory_mark")
+        .select_related(
+            "person__organization",
+            "event_group",
+            "ticket",
+            "nominated_by",
+            "theory_mark",
+            "check_in",
+            "team_membership__team__check_in",
+        )
         .order_by("event_group_id", "status", "id")
     )
 

@@ -96,6 +96,7 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
             context["result"] = getattr(registration, "result", None) if context["published"] else None
             context["appeals"] = registration.appeals.prefetch_related("rescores__mark__item")
             context["certificate"] = actions.award_certificate(registration) if context["published"] else None
+            context["check_in"] = actions.check_in_of(registration)
     else:
         context["clarifications"] = selectors.clarifications_for(contest, request.user)
     return render(request, "competitions/detail.html", context)
@@ -370,6 +371,11 @@ def _post_op(request: HttpRequest, contest, op: str) -> str:
         appeal = get_object_or_404(Appeal, pk=post.get("appeal"), registration__contest=contest)
         _decide_from_post(request, appeal)
         return _("申诉已处理。")
+    if op == "checkin":
+        drawn = actions.draw_check_in_numbers(contest, actor=request.user)
+        if not drawn:
+            return _("所有审核通过的选手（队伍）都已有检录号。")
+        return _("已抽取 %(n)s 个检录号。") % {"n": drawn}
     if op == "status":
         actions.update_contest(contest, actor=request.user, status=post.get("status", contest.status))
         return _("状态已更新。")
@@ -455,15 +461,17 @@ def judge_home(request: HttpRequest) -> HttpResponse:
 
 def _sheet_rows(group, judge: User) -> list[dict[str, Any]]:
     """One row per entrant of the group (a contestant, or a team in a team contest), labelled by
-    number only: judges see neither names nor organizations."""
+    number only — the 检录号 once drawn, else the ticket number(s): judges see neither names
+    nor organizations."""
     registrations = {
         r.pk: r
         for r in group.registrations.filter(status=RegistrationStatus.APPROVED).select_related("ticket", "person")
     }
+    numbers = actions.check_in_numbers(group)
     rows = []
     for entrant in actions.entrants(group):
         members = [registrations[reg_id] for reg_id in entrant.registration_ids]
-        numbers = [m.ticket.number if getattr(m, "ticket", None) is not None else str(m.pk) for m in members]
+        tickets = [m.ticket.number if getattr(m, "ticket", None) is not None else str(m.pk) for m in members]
         orgs = {m.person.organization_id for m in members if m.person.organization_id}
         team = entrant.team_id is not None
         rows.append(
@@ -471,7 +479,8 @@ def _sheet_rows(group, judge: User) -> list[dict[str, Any]]:
                 "entrant": entrant,
                 "key": entrant.key,
                 "team": team,
-                "label": "、".join(numbers),
+                "label": numbers.get(entrant.key) or "、".join(tickets),
+                "check_in": entrant.key in numbers,
                 "prefix": f"t-{entrant.team_id}" if team else f"m-{entrant.registration_ids[0]}",
                 "registration": None if team else members[0],
                 "recused": actions.is_recused(judge, orgs),
@@ -550,6 +559,7 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
         "missing": actions.missing_marks(group) if assignment.is_chief else 0,
         "judgement": ItemKind.JUDGEMENT,
         "team_contest": actions.is_team_contest(group.contest),
+        "check_in": bool(rows) and all(row["check_in"] for row in rows),
         "appeals": (
             Appeal.objects.filter(registration__event_group=group).select_related("registration__person")
             if assignment.is_arbiter
