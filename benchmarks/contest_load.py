@@ -185,7 +185,7 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
                     urls[i % len(urls)], additional_headers=headers, max_size=2**22, open_timeout=60
                 )
                 break
-            except (OSError, websockets.exceptions.InvalidMessage, TimeoutError):
+            except (OSError, websockets.exceptions.InvalidMessage, websockets.exceptions.InvalidStatus, TimeoutError):
                 await asyncio.sleep(0.2 * (attempt + 1))
         else:
             raise RuntimeError("could not connect")
@@ -308,7 +308,18 @@ def main() -> None:
             with log_path.open("w") as log_file:
                 servers.append(
                     subprocess.Popen(
-                        [str(ROOT / ".venv/bin/daphne"), "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                        [
+                            str(ROOT / ".venv/bin/daphne"),
+                            "-b",
+                            "127.0.0.1",
+                            "-p",
+                            str(port),
+                            # Thousands of sockets joining at once on a shared 2-core machine can
+                            # take longer than daphne's default 5 s handshake (then HTTP 403).
+                            "--websocket_connect_timeout",
+                            "60",
+                            "config.asgi:application",
+                        ],
                         cwd=ROOT,
                         env=server_env,
                         stdout=subprocess.DEVNULL,

@@ -256,7 +256,8 @@ def _tally(live_round: LiveRound, lq: LiveQuestion, actor: User | None, reason: 
     """Add the closed question's points to every seat, set-based: one UPDATE for the seats that
     answered it correctly (score, count, time, last correct, streak + 1, and the public copies
     unless frozen) and one that resets the other seats' streaks. The answers' points were set
-    at commit; an audit record per seat whose score changed. Returns the number of such seats."""
+    at commit. One `live.score` audit record on the question holds every changed seat's before
+    and after (keyed by seat id). Returns the number of such seats."""
     right = LiveAnswer.objects.filter(live_question=lq, is_correct=True)
     before = list(
         right.values_list(
@@ -291,23 +292,16 @@ def _tally(live_round: LiveRound, lq: LiveQuestion, actor: User | None, reason: 
     seats = Participant.objects.filter(round=live_round)
     seats.filter(Exists(mine)).update(**updates)
     seats.filter(streak__gt=0).exclude(Exists(mine)).update(streak=0)
-    audits = []
+    olds: dict[str, Any] = {}
+    news: dict[str, Any] = {}
     for pid, points, elapsed, received, score, correct, correct_ms, last_at in before:
-        old = SeatScore(score, correct, correct_ms, last_at)
-        new = SeatScore(score + points, correct + 1, correct_ms + elapsed, received)
-        audits.append(
-            AuditEvent(
-                actor=actor if actor is not None and actor.pk else None,
-                action="live.score",
-                target_type="live.participant",
-                target_id=str(pid),
-                before=old.as_dict(),
-                after=new.as_dict(),
-                reason=reason,
-            )
-        )
-    AuditEvent.objects.bulk_create(audits, batch_size=500)
-    return len(audits)
+        olds[str(pid)] = SeatScore(score, correct, correct_ms, last_at).as_dict()
+        news[str(pid)] = SeatScore(score + points, correct + 1, correct_ms + elapsed, received).as_dict()
+    if news:
+        # One record for the tally, seat by seat (a thousand audit rows per question cost more
+        # than the tally itself); rebuild_scores and late commits audit each seat they change.
+        audit(actor, "live.score", lq, before={"seats": olds}, after={"seats": news}, reason=reason)
+    return len(news)
 
 
 def _publish_public(live_round: LiveRound) -> None:

@@ -193,8 +193,17 @@ def test_incremental_tallies_agree_with_the_replay_in_speed_mode_with_streaks_an
     actions.set_frozen(host, arena.round.pk, False)
     first.refresh_from_db()
     assert first.public_score == first.score
-    score_audits = AuditEvent.objects.filter(action="live.score", target_id=str(seats[0].pk)).count()
-    assert score_audits == 5
+    # One score audit per tally, holding each changed seat's before and after.
+    tallies = list(AuditEvent.objects.filter(action="live.score").order_by("id"))
+    assert len(tallies) == 5 and all(str(seats[0].pk) in a.after["seats"] for a in tallies)
+    last = tallies[-1]
+    assert last.before["seats"][str(seats[0].pk)]["correct"] == 4
+    assert last.after["seats"][str(seats[0].pk)] == {
+        "score": str(first.score),
+        "correct": 5,
+        "correct_ms": first.correct_ms,
+        "last_correct_at": first.last_correct_at.isoformat(),
+    }
 
 
 def test_a_seat_without_points_is_not_reported_as_a_difference(arena) -> None:
