@@ -175,7 +175,7 @@ def provincial_board(group_name: str) -> list[Result]:
             registration__contest__status=ContestStatus.PUBLISHED,
             registration__contest__level__in=("city", "province"),
         )
-        .select_related("registration__person__organization", "registration__contest__region", "event_group")
+        .select_related("registration__person__organization", "registration__contest__region", "event_group", "team")
         .order_by("-final", "-practical", "-theory", "id")
     )
     return list(rows[:200])

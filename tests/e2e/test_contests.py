@@ -99,6 +99,8 @@ def test_contest_from_creation_to_a_publicly_verified_award(demo, new_page, shot
     organizer.reload()
     organizer.get_by_role("button", name="通过").click()
     assert organizer.get_by_text("已通过并生成准考证").is_visible()
+    organizer.get_by_role("button", name="抽取检录号").click()
+    assert organizer.get_by_text("已抽取 1 个检录号").is_visible()
     shot(organizer, "contests-console")
 
     learner.reload()
@@ -117,6 +119,9 @@ def test_contest_from_creation_to_a_publicly_verified_award(demo, new_page, shot
     chief.goto("/contests/judge/")
     chief.get_by_role("link", name="2026 年济南市数据分析技能竞赛 · 数据分析").click()
     _fill_sheet(chief, ["38", "3"])
+    # judges see the 检录号 only: no name, no ticket number
+    assert chief.get_by_role("rowheader", name="001").is_visible()
+    assert chief.get_by_text("王小明").count() == 0
     shot(chief, "contests-judge-sheet")
     chief.get_by_role("button", name="签字确认").click()
     assert chief.get_by_text("已签字确认").first.is_visible()
