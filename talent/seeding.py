@@ -93,11 +93,30 @@ def _generate(rng: random.Random, pid: int, begin: dt.datetime, span: float, dom
 
 
 def _insert_people(people: list[User]) -> None:
+    if connection.vendor == "postgresql":
+        _copy_people(people)
+        return
     User.objects.bulk_create(people, batch_size=2000)
     if people[0].pk is None:  # backends without RETURNING ids
         ids = dict(User.objects.filter(mobile__in=[p.mobile for p in people]).values_list("mobile", "pk"))
         for person in people:
             person.pk = ids[person.mobile]
+
+
+def _copy_people(people: list[User]) -> None:
+    """COPY with ids drawn from the table's own sequence (INSERT … RETURNING was the slowest step)."""
+    table = User._meta.db_table
+    fields = User._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(people)]
+        )
+        for person, (pk,) in zip(people, cursor.fetchall(), strict=True):
+            person.pk = pk
+        names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for person in people:
+                copy.write_row([f.get_db_prep_save(getattr(person, f.attname), connection) for f in fields])
 
 
 def _insert_rows(rows: list[Row], profiles: list[TalentProfile], now: dt.datetime) -> None:
