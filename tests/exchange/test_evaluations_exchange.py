@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.management import call_command
 
 from accounts import actions as accounts_actions
 from accounts.exchange.engine import run_import, write_export
@@ -208,3 +209,14 @@ def test_evaluation_exports_are_scoped_and_masked(
     rows = {r[1]: r for r in read_csv(buffer.getvalue())[1:]}
     assert written == 2 and unmasked
     assert rows[outsider.mobile][7] == "'=HYPERLINK(1)"
+
+
+def test_the_command_line_imports_evaluations_as_a_named_city_admin(city_admin, learner, write_file) -> None:
+    path = write_file("evaluations.csv", HEADER, [row(learner), row(learner, 技能等级="天级")])
+    out = io.StringIO()
+
+    call_command("import_data", "evaluations", str(path), "--only-valid", "--as", city_admin.mobile, stdout=out)
+
+    assert "第 3 行 [技能等级] 未知技能等级“天级”" in out.getvalue()
+    evaluation = Evaluation.objects.get(person=learner)
+    assert evaluation.status == EvaluationStatus.APPROVED and evaluation.decided_by == city_admin
