@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 
 from accounts.choices import RegionKind
 from accounts.models import Region, User
@@ -47,3 +51,26 @@ class CityLimitForm(forms.Form):
             .select_related("organization")
             .order_by("real_name", "pk")
         )
+
+
+class CasePageForm(WagtailAdminPageForm):
+    """A case in a city's section belongs to that city: the city is prefilled and must match."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from cms.selectors import section_city
+
+        super().__init__(*args, **kwargs)
+        self.section_city = section_city(self.parent_page)
+        if self.section_city is not None and "city" in self.fields and not self.initial.get("city"):
+            self.initial["city"] = self.section_city.pk
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        city = cleaned.get("city")
+        if self.section_city is not None and city is not None and city != self.section_city:
+            self.add_error(
+                "city",
+                gettext("本栏目是%(city)s的城市栏目，案例所在城市只能选%(city)s；其他城市的案例请放到相应城市栏目。")
+                % {"city": self.section_city.name},
+            )
+        return cleaned

@@ -23,6 +23,7 @@ from accounts.models import Organization, Region, User
 from cms.blocks import RICH_FEATURES, DocumentBlock, ImageBlock, LessonBody, LinkBlock, OutcomeBlock, ResultItemBlock
 from cms.fields import ChoiceListField
 from cms.fields import SafeRichTextField as RichTextField
+from cms.forms import CasePageForm
 
 # Names of the Wagtail hooks through which apps to the right of cms (which cms cannot import)
 # contribute to the home page. See docs/cms.md.
@@ -437,6 +438,7 @@ class CasePage(CachedPageMixin, Page):
     ]
     parent_page_types = ["cms.CaseIndexPage"]
     subpage_types: list[str] = []
+    base_form_class = CasePageForm
 
     class Meta:
         verbose_name = _("典型案例")

@@ -52,3 +52,14 @@ def editorial_people() -> list[dict[str, Any]]:
         if city is not None and city not in entry["cities"]:
             entry["cities"].append(city)
     return list(people.values())
+
+
+def section_city(page: Any) -> Region | None:
+    """The city whose section `page` is: a section index directly under the main index of its own
+    type with the city's division code as slug (`actions.ensure_city_sections`); else None."""
+    if page is None or not page.pk:
+        return None
+    parent = page.get_parent()
+    if parent is None or parent.specific_class is not page.specific_class:
+        return None
+    return Region.objects.filter(code=page.slug, kind=RegionKind.CITY).first()

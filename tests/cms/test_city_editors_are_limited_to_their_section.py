@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from wagtail.models import Page
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from accounts.models import AuditEvent, Region, User
 from cms.actions import ensure_city_sections, publish, set_city_limit
@@ -143,3 +144,29 @@ def test_limiting_twice_and_lifting_the_limit(
     assert [e.after["cities"] for e in events] == [["370300"], ["370300"], ["370600"], []]
     assert events[2].before == {"cities": ["370300"]} and events[2].reason == "调任烟台"
     assert events[-1].actor_id == province_admin.pk and events[-1].target_id == str(organizer.pk)
+
+
+def test_a_case_in_a_city_section_must_be_of_that_city(
+    zibo_organizer: User, sections: dict[str, Page], city: Callable[[str], Region], client: Client
+) -> None:
+    zibo = ensure_city_sections(city("淄博"))
+    form_class = CasePage.get_edit_handler().get_form_class()
+    data = nested_form_data({
+        "title": "案例", "slug": "case", "enterprise_name": "某企业", "industry": "chemical", "summary": "摘要",
+        "challenge": rich_text("<p>问题</p>"), "results": streamfield([]), "gallery": streamfield([]),
+        "related_contests": streamfield([]), "comments": inline_formset([]),
+    })  # fmt: skip
+    wrong = form_class({**data, "city": city("济南").pk}, instance=CasePage(), parent_page=zibo.cases,
+                       for_user=zibo_organizer)  # fmt: skip
+    assert not wrong.is_valid()
+    assert "本栏目是淄博的城市栏目，案例所在城市只能选淄博" in str(wrong.errors["city"])
+    right = form_class({**data, "city": city("淄博").pk}, instance=CasePage(), parent_page=zibo.cases,
+                       for_user=zibo_organizer)  # fmt: skip
+    assert right.is_valid(), right.errors
+    main = form_class({**data, "city": city("济南").pk}, instance=CasePage(), parent_page=sections["cases"],
+                      for_user=zibo_organizer)  # fmt: skip
+    main.is_valid()
+    assert "city" not in main.errors  # the main index takes cases of every city
+    client.force_login(zibo_organizer)
+    html = client.get(f"/cms-admin/pages/add/cms/casepage/{zibo.cases.pk}/").content.decode()
+    assert f'<option value="{city("淄博").pk}" selected>' in html  # prefilled
