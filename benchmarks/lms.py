@@ -107,7 +107,35 @@ def prepare(n: int, q: int) -> dict:
             }
         )
     Session.objects.bulk_create(sessions, batch_size=1000)
-    return {"quiz": quiz.pk, "learners": learners}
+    return {"quiz": quiz.pk, "learners": learners, "queries": queries_per_request(quiz, base + n)}
+
+
+def queries_per_request(quiz, mobile: int) -> dict:
+    """SQL statements per autosave and per submission, counted in-process on one extra learner
+    (Django's test client against the same code and database, outside the timed run)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from lms.actions import start_attempt
+
+    user = User.objects.create(mobile=str(mobile), real_name="压测计数", password="!")
+    attempt = start_attempt(quiz, user)
+    client = Client()
+    client.force_login(user)
+    counts = []
+    for entry in attempt.paper[:3]:
+        with CaptureQueriesContext(connection) as ctx:
+            client.post(
+                f"/api/lms/attempts/{attempt.pk}/answers",
+                {"question": entry["q"], "response": "A"},
+                content_type="application/json",
+            )
+        counts.append(len(ctx.captured_queries))
+    with CaptureQueriesContext(connection) as ctx:
+        client.post(f"/learn/attempts/{attempt.pk}/submit/")
+    return {"autosave": max(counts), "submit": len(ctx.captured_queries)}
 
 
 class Http:
@@ -312,22 +340,20 @@ def main() -> None:
     port = free_port()
     # Under ASGI every request runs in its own thread with its own database connection, so 300
     # simultaneous requests would open 300 connections (PostgreSQL allows 100). The server runs
-    # with psycopg's connection pool (Django 5.1+ OPTIONS["pool"]): requests wait for one of
-    # --pool connections instead of failing.
-    bootstrap = (
-        "import os, sys, django; django.setup(); from django.conf import settings; "
-        "db = settings.DATABASES['default']; db['CONN_MAX_AGE'] = 0; "
-        f"db.setdefault('OPTIONS', {{}})['pool'] = {{'min_size': 4, 'max_size': {args.pool}, 'timeout': 120}}; "
-        "from daphne.cli import CommandLineInterface; "
-        f"sys.argv = ['daphne', '-b', '127.0.0.1', '-p', '{port}', 'config.asgi:application']; "
-        "CommandLineInterface.entrypoint()"
-    )
+    # as deployed, with DB_POOL_SIZE (psycopg's pool, config/settings.py): requests wait for one
+    # of --pool connections instead of failing.
     server = subprocess.Popen(
-        [sys.executable, "-c", bootstrap],
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=open(ROOT / "var" / "benchmark-lms-server.log", "w"),  # noqa: SIM115 - lives as long as the server
-        env={**os.environ, "DJANGO_ENV": os.environ.get("DJANGO_ENV", "development"), "DEBUG": "0"},
+        env={
+            **os.environ,
+            "DJANGO_ENV": os.environ.get("DJANGO_ENV", "development"),
+            "DEBUG": "0",
+            "DB_POOL_SIZE": str(args.pool),
+            "DB_POOL_TIMEOUT": "120",
+        },
     )
     try:
         wait_port(port)
@@ -339,6 +365,7 @@ def main() -> None:
     floor = peer(data["learners"], args.learners)
     print(f"platform: {platform}")
     print(f"checks:   {checks}")
+    print(f"queries:  {data['queries']}")
     print(f"peer:     {floor}")
     result = {
         "benchmark": "lms_exam_autosave",
@@ -347,6 +374,8 @@ def main() -> None:
         "server_db_pool": args.pool,
         "platform": platform,
         "checks": checks,
+        "queries_per_request": data["queries"],
+        "load_average": round(os.getloadavg()[0], 1),
         "peer_raw_upsert": floor,
         "ratios": {
             "autosave_p95_vs_raw_upsert_p95": round(platform["autosave_ms"]["p95"] / max(floor["p95_ms"], 0.001), 1),

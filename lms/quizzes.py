@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -234,16 +234,36 @@ def save_answer(attempt: Attempt, learner: User, question_id: Any, response: Any
     if qtype == QuestionType.PRACTICAL:
         raise ValidationError(_("实操题请上传文件作答。"))
     stored = _to_original(qtype, blanks, entry["perm"], response)
-    # One statement, no lock on the attempt: INSERT … ON CONFLICT (attempt, question) DO UPDATE
-    # (PostgreSQL and SQLite alike), so two tabs or a retry racing leave exactly one row.
-    answer = AttemptAnswer(attempt=attempt, question_id=entry["q"], response=stored, saved_at=now)
-    AttemptAnswer.objects.bulk_create(
-        [answer],
-        update_conflicts=True,
-        unique_fields=["attempt", "question"],
-        update_fields=["response", "saved_at"],
+    _upsert_response(attempt.pk, entry["q"], stored, now)
+    return AttemptAnswer(attempt=attempt, question_id=entry["q"], response=stored, saved_at=now)
+
+
+def _upsert_response(attempt_id: int, question_id: int, response: Any, now: dt.datetime) -> None:
+    """One statement, no lock on the attempt and no transaction around it (a single statement
+    in autocommit is atomic; bulk_create(update_conflicts=True) would add BEGIN and COMMIT round
+    trips): INSERT … ON CONFLICT (attempt, question) DO UPDATE, the same SQL on PostgreSQL and
+    SQLite, so two tabs or a retry racing leave exactly one row."""
+    meta = AttemptAnswer._meta
+    conn = connections[router.db_for_write(AttemptAnswer)]
+    qn = conn.ops.quote_name
+    response_field = meta.get_field("response")
+    saved_field = meta.get_field("saved_at")
+    sql = (  # the table name comes from the model; every value is a parameter
+        f"INSERT INTO {qn(meta.db_table)} (attempt_id, question_id, response, upload, needs_grading, comment, saved_at) "  # noqa: S608
+        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (attempt_id, question_id) DO UPDATE SET response = excluded.response, saved_at = excluded.saved_at"
     )
-    return answer
+    params = [
+        attempt_id,
+        question_id,
+        response_field.get_db_prep_save(response, conn),
+        "",
+        False,
+        "",
+        saved_field.get_db_prep_save(now, conn),
+    ]
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 PRACTICAL_MAX_BYTES = 20 * 1024 * 1024
