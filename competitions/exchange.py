@@ -9,7 +9,7 @@ when a person clicks:
   enterprise admin nominates her organization's staff (`check_registration` / `register`:
   window, eligibility, one registration per contest, teams). Idempotent: a person already
   registered for that event group is "unchanged".
-- 实操评分 (`marks`): a judge imports her own marks per ticket and marking item; ranges,
+- 实操评分 (`marks`): a judge imports her own marks per 检录号 and marking item; ranges,
   assignment, recusal and the sign-off lock are `check_mark`'s, the write is `record_mark`.
   Marks belong to the judge who gives them, so nobody imports marks for another judge.
 - 竞赛成绩 (`results`): export only. Results and awards are computed from the signed-off
@@ -37,16 +37,17 @@ from accounts.models import User
 from accounts.selectors import people_visible_to
 from competitions import actions
 from competitions.models import (
+    CheckIn,
     Contest,
     ContestStatus,
     EventGroup,
+    JudgeAssignment,
     Mark,
     MarkingItem,
     Registration,
     RegistrationStatus,
     Result,
     TeamMember,
-    Ticket,
 )
 from lms.exchange import EXPORT_ONLY, PersonColumns, masked_id, points_text
 
@@ -113,6 +114,7 @@ class RegistrationImporter(Importer):
         self.seen: dict[tuple[int, int], int] = {}
         self.team_sizes: dict[tuple[int, str], int] = {}
         self.team_groups: dict[tuple[int, str], int] = {}
+        self.team_orgs: dict[tuple[int, str], set[int | None]] = {}
 
     def _may_use(self, contest: Contest) -> bool:
         if actions.can_manage(self.actor, contest):
@@ -232,7 +234,8 @@ class RegistrationImporter(Importer):
         row.action = "update" if registration is not None else "create"
 
     def _check_team(self, row: Row, contest: Contest, group: EventGroup, team: str) -> bool:
-        """The team rules of `join_team`, counted across the file and the database."""
+        """The team rules of `join_team` (individual contests, one event group, colleagues only
+        unless an organizer forms the team, size), counted across the file and the database."""
         col = self.columns
         rules = actions.rules_for(contest)
         if rules.team_size_max < 2:
@@ -241,16 +244,27 @@ class RegistrationImporter(Importer):
         key = (contest.pk, team)
         if key not in self.team_sizes:
             members = TeamMember.objects.filter(team__contest=contest, team__name=team)
-            self.team_sizes[key] = members.count()
+            orgs = list(members.values_list("registration__person__organization_id", flat=True))
+            self.team_sizes[key] = len(orgs)
+            self.team_orgs[key] = set(orgs)
             stored = contest.teams.filter(name=team).values_list("event_group_id", flat=True).first()
             self.team_groups[key] = stored or group.pk
         if self.team_groups[key] != group.pk:
             row.error(col["team"], _("队伍“%(t)s”属于其他赛项，同队人员须报名同一赛项。") % {"t": team})
             return False
+        person: User = row.data["person"]
+        colleague = person.organization_id is not None and person.organization_id in self.team_orgs[key]
+        if self.team_sizes[key] and not colleague and not actions.can_manage(self.actor, contest):
+            row.error(
+                col["team"],
+                _("队伍“%(t)s”由其他单位的选手组建，不能自行加入；如需跨单位组队，请联系组织者编队。") % {"t": team},
+            )
+            return False
         if self.team_sizes[key] >= rules.team_size_max:
             row.error(col["team"], _("队伍“%(t)s”已满（最多 %(n)s 人）。") % {"t": team, "n": rules.team_size_max})
             return False
         self.team_sizes[key] += 1
+        self.team_orgs[key].add(person.organization_id)
         return True
 
     def write(self, rows: list[Row]) -> WriteCounts:
@@ -314,12 +328,20 @@ class RegistrationExporter(Exporter):
 
 MARK_COLUMNS = (
     Column(
-        "ticket",
-        "准考证号",
+        "contest",
+        "竞赛",
+        required=True,
+        example="2026 年山东省数字技能大赛",
+        help="必填，竞赛名称或网址标识（同名竞赛请填网址标识）。",
+    ),
+    Column(
+        "check_in",
+        "检录号",
         required=True,
         text=True,
-        example="20260003010012",
-        help="必填，选手的准考证号（文本格式）。",
+        zero_padded=3,
+        example="007",
+        help="必填，选手（团体赛为参赛队）抽取的检录号，如 007；请将该列设为文本格式，保留开头的 0。",
     ),
     Column("task", "实操任务", example="设备联网与数据采集", help="选填；同一赛项有同名评分项时用于区分。"),
     Column("item", "评分项", required=True, example="采集点位正确", help="必填，评分标准中的评分项内容。"),
@@ -330,25 +352,50 @@ MARK_COLUMNS = (
         example="36.5",
         help="必填；测量项 0 到该项分值，最多两位小数；评判项只能填 0、1、2、3。",
     ),
-    Column("contest", "竞赛", help=EXPORT_ONLY),
     Column("event_group", "赛项", help=EXPORT_ONLY),
     Column("judge", "裁判", help=EXPORT_ONLY + "导入的评分一律记在导入人（本人）名下。"),
 )
 
 
 class MarkImporter(Importer):
-    """A judge's own marks. Natural key: (ticket, marking item, judge = the importer).
+    """A judge's own marks, by 检录号 as on her judging sheet (she sees no names or tickets).
+    Natural key: (entrant, marking item, judge = the importer); the entrant is the contestant or,
+    in a team contest, the team that drew the number.
 
-    Every row goes through `check_mark` (assigned to the contestant's event group, recusal from
-    her own organization's contestants, approved registration, not signed off, 0–max and whole
-    numbers for judgement items, two decimals); the write is `record_mark`, audited per mark.
+    Only numbers of the event groups she judges are found. Every row goes through `check_mark`
+    (assignment, recusal from her own organization's contestants or team members, approved
+    entrant, team contests scored per team, not signed off, 0–max, whole numbers for judgement
+    items, two decimals); the write is `record_mark`, audited per mark.
     """
 
     def __init__(self, actor: User) -> None:
         super().__init__(actor)
         self.columns = {c.key: c for c in MARK_COLUMNS}
+        assignments = JudgeAssignment.objects.filter(judge=actor).select_related("event_group__contest")
+        self.group_ids = {a.event_group_id for a in assignments}
+        self.contests: dict[str, list[Contest]] = {}
+        for contest in {a.event_group.contest for a in assignments}:
+            for text in {contest.slug, contest.title}:
+                self.contests.setdefault(text, []).append(contest)
         self.seen: dict[tuple[int, int], int] = {}
         self.items: dict[int, list[MarkingItem]] = {}
+
+    def _contest(self, row: Row) -> Contest | None:
+        text = row.values["contest"].strip()
+        matches = self.contests.get(text, [])
+        if len(matches) > 1:
+            row.error(
+                self.columns["contest"],
+                _("有多个名为“%(c)s”的竞赛，请改填网址标识：%(slugs)s。")
+                % {"c": text, "slugs": "、".join(c.slug for c in matches)},
+            )
+            return None
+        if not matches:
+            row.error(
+                self.columns["contest"], _("未找到您担任裁判的竞赛“%(c)s”，请核对竞赛名称或网址标识。") % {"c": text}
+            )
+            return None
+        return matches[0]
 
     def _items(self, group_ids: set[int]) -> None:
         missing = group_ids - self.items.keys()
@@ -357,24 +404,20 @@ class MarkImporter(Importer):
         for item in MarkingItem.objects.filter(task__event_group_id__in=missing).select_related("task"):
             self.items[item.task.event_group_id].append(item)
 
-    def _item(self, row: Row, registration: Registration) -> MarkingItem | None:
+    def _item(self, row: Row, group: EventGroup) -> MarkingItem | None:
         col = self.columns
         description = row.values["item"].strip()
         task = row.values["task"].strip()
         matches = [
             item
-            for item in self.items[registration.event_group_id]
+            for item in self.items[group.pk]
             if item.description == description and (not task or item.task.title == task)
         ]
         if not matches:
             row.error(
                 col["item"],
                 _("赛项“%(g)s”的评分标准中没有评分项“%(i)s”%(t)s，请核对。")
-                % {
-                    "g": registration.event_group.name,
-                    "i": description,
-                    "t": (_("（实操任务“%(t)s”）") % {"t": task}) if task else "",
-                },
+                % {"g": group.name, "i": description, "t": (_("（实操任务“%(t)s”）") % {"t": task}) if task else ""},
             )
             return None
         if len(matches) > 1:
@@ -382,62 +425,76 @@ class MarkImporter(Importer):
             return None
         return matches[0]
 
+    def _check_ins(self, rows: list[Row]) -> dict[tuple[int, str], CheckIn]:
+        """(contest id, 检录号) → the check-in, only for entrants of the groups she judges."""
+        wanted = {(r.data["contest"].pk, r.values["check_in"].strip()) for r in rows if r.data.get("contest")}
+        if not wanted:
+            return {}
+        found: dict[tuple[int, str], CheckIn] = {}
+        for check_in in CheckIn.objects.filter(
+            contest_id__in={c for c, _n in wanted}, number__in={n for _c, n in wanted}
+        ).select_related("registration__person", "registration__event_group", "team__event_group"):
+            group_id = (
+                check_in.registration.event_group_id if check_in.registration_id else check_in.team.event_group_id
+            )
+            if group_id in self.group_ids:
+                found[(check_in.contest_id, check_in.number)] = check_in
+        return found
+
     def clean_chunk(self, rows: list[Row]) -> None:
         col = self.columns
-        numbers = {r.values["ticket"].strip() for r in rows if not r.has_error(col["ticket"])}
-        tickets = {
-            t.number: t.registration
-            # Only the event groups she judges: a file cannot probe other contestants' tickets.
-            for t in Ticket.objects.filter(
-                number__in=numbers, registration__event_group__judge_assignments__judge=self.actor
-            ).select_related("registration__person", "registration__event_group")
-        }
-        self._items({r.event_group_id for r in tickets.values()})
-        candidates: list[Row] = []
         for row in rows:
             row.data = {}
+            if not row.errors:
+                row.data["contest"] = self._contest(row)
+        check_ins = self._check_ins(rows)
+        self._items(self.group_ids)
+        candidates: list[Row] = []
+        for row in rows:
             if row.errors:
                 continue
-            number = row.values["ticket"].strip()
-            registration = tickets.get(number)
-            if registration is None:
+            number = row.values["check_in"].strip()
+            check_in = check_ins.get((row.data["contest"].pk, number))
+            if check_in is None:
                 row.error(
-                    col["ticket"], _("未找到准考证号 %(n)s，或该选手不在您评分的赛项中，请核对。") % {"n": number}
+                    col["check_in"], _("未找到检录号 %(n)s，或该选手不在您评分的赛项中，请核对。") % {"n": number}
                 )
                 continue
-            item = self._item(row, registration)
+            registration, team = check_in.registration, check_in.team
+            group = registration.event_group if registration is not None else team.event_group
+            item = self._item(row, group)
             if item is None:
                 continue
-            first = self.seen.setdefault((registration.pk, item.pk), row.number)
+            first = self.seen.setdefault((check_in.pk, item.pk), row.number)
             if first != row.number:
-                row.error(col["item"], _("与第 %(n)s 行是同一选手的同一评分项。") % {"n": first})
+                row.error(col["item"], _("与第 %(n)s 行是同一检录号的同一评分项。") % {"n": first})
                 continue
             try:
                 value = actions.check_mark(
-                    judge=self.actor, registration=registration, item=item, value=row.values["value"]
+                    judge=self.actor, registration=registration, team=team, item=item, value=row.values["value"]
                 )
             except PermissionDenied as exc:
-                row.error(col["ticket"], _message(exc))
+                row.error(col["check_in"], _message(exc))
                 continue
             except ValidationError as exc:
                 row.error(col["value"], _message(exc))
                 continue
-            row.data = {"registration": registration, "item": item, "value": value}
+            row.data.update(registration=registration, team=team, item=item, value=value)
             candidates.append(row)
         existing = {
-            (m.registration_id, m.item_id): m.value
-            for m in Mark.objects.filter(
-                judge=self.actor,
-                registration_id__in={r.data["registration"].pk for r in candidates},
-                item_id__in={r.data["item"].pk for r in candidates},
-            )
+            (actions.mark_key(m.registration_id, m.team_id), m.item_id): m.value
+            for m in Mark.objects.filter(judge=self.actor, item_id__in={r.data["item"].pk for r in candidates})
         }
         for row in candidates:
-            stored = existing.get((row.data["registration"].pk, row.data["item"].pk))
+            data = row.data
+            key = actions.mark_key(
+                data["registration"].pk if data["registration"] else None, data["team"].pk if data["team"] else None
+            )
+            stored = existing.get((key, data["item"].pk))
             if stored is None:
                 row.action = "create"
             else:
-                row.action = "unchanged" if stored == row.data["value"] else "update"
+                row.action = "unchanged" if stored == data["value"] else "update"
 
     def write(self, rows: list[Row]) -> WriteCounts:
         counts = WriteCounts()
@@ -445,12 +502,14 @@ class MarkImporter(Importer):
             if row.action == "unchanged":
                 counts.unchanged += 1
                 continue
+            data = row.data
             try:
                 actions.record_mark(
                     judge=self.actor,
-                    registration=row.data["registration"],
-                    item=row.data["item"],
-                    value=row.data["value"],
+                    registration=data["registration"],
+                    team=data["team"],
+                    item=data["item"],
+                    value=data["value"],
                 )
             except (ValidationError, PermissionDenied) as exc:
                 raise IntegrityError(_message(exc)) from exc
@@ -462,25 +521,29 @@ class MarkImporter(Importer):
 
 
 class MarkExporter(Exporter):
-    """A judge's own marks; every mark of the contests an organizer manages."""
+    """A judge's own marks; every mark of the contests an organizer manages. By 检录号 only, as
+    on the judging sheet: no names or tickets."""
 
     def queryset(self) -> QuerySet[Mark]:
+        managed = managed_contest_ids(self.actor)
         return (
-            Mark.objects.filter(Q(judge=self.actor) | Q(registration__contest__in=managed_contest_ids(self.actor)))
-            .select_related("registration__ticket", "registration__contest", "item__task__event_group", "judge")
-            .order_by("registration__contest_id", "item__task__event_group_id", "registration_id", "item_id", "pk")
+            Mark.objects.filter(Q(judge=self.actor) | Q(item__task__event_group__contest__in=managed))
+            .select_related("item__task__event_group__contest", "registration__check_in", "team__check_in", "judge")
+            .order_by("item__task__event_group__contest_id", "item__task__event_group_id", "pk")
         )
 
     def rows(self, objects: Iterable[Mark]) -> Iterator[dict[str, object]]:
         for mark in objects:
-            ticket = getattr(mark.registration, "ticket", None)
+            entrant = mark.registration if mark.registration_id else mark.team
+            check_in = getattr(entrant, "check_in", None) if entrant is not None else None
+            group = mark.item.task.event_group
             yield {
-                "ticket": ticket.number if ticket is not None else "",
+                "contest": group.contest.title,
+                "check_in": check_in.number if check_in is not None else "",
                 "task": mark.item.task.title,
                 "item": mark.item.description,
                 "value": points_text(mark.value),
-                "contest": mark.registration.contest.title,
-                "event_group": mark.item.task.event_group.name,
+                "event_group": group.name,
                 "judge": mark.judge.real_name,
             }
 
@@ -564,9 +627,9 @@ def record_types() -> list[RecordType]:
         RecordType(
             key="marks",
             label=gettext_lazy("实操评分"),
-            description=gettext_lazy("裁判按准考证号和评分项导入本人的实操评分（裁判长签字前）；导出评分明细。"),
+            description=gettext_lazy("裁判按检录号和评分项导入本人的实操评分（裁判长签字前）；导出评分明细。"),
             columns=MARK_COLUMNS,
-            natural_key=("ticket", "task", "item"),
+            natural_key=("contest", "check_in", "task", "item"),
             importer=MarkImporter,
             exporter=MarkExporter,
             can_import=lambda user: user.has_role(Role.JUDGE),

@@ -27,7 +27,7 @@ from tests.exchange.conftest import read_csv, read_xlsx
 pytestmark = pytest.mark.django_db
 
 REG_HEADER = ["竞赛", "赛项", "姓名", "手机号", "身份证号", "队名"]
-MARK_HEADER = ["准考证号", "实操任务", "评分项", "分数"]
+MARK_HEADER = ["竞赛", "检录号", "实操任务", "评分项", "分数"]
 
 
 # Contest fixtures, built through the lifecycle actions (as in tests/competitions/conftest.py).
@@ -235,11 +235,12 @@ def test_an_enterprise_admin_nominates_only_her_staff(
 
 
 @pytest.fixture
-def field(approved, make_person, make_org, contest, judges, scheme) -> dict:
+def field(approved, make_person, make_org, contest, judges, scheme, organizer) -> dict:
     """Two approved contestants in 工业互联网运维, one in 数据分析, and one from the first judge's school."""
     regs = [approved(make_person(Role.LEARNER, org=make_org(f"参赛企业{i}", "济南"))) for i in range(2)]
     elsewhere = approved(make_person(Role.LEARNER), contest.event_groups.get(name="数据分析"))
     colleague = approved(make_person(Role.LEARNER, org=Organization.objects.get(pk=judges[0].organization_id)))
+    actions.draw_check_in_numbers(contest, actor=organizer)
     return {"regs": regs, "elsewhere": elsewhere, "colleague": colleague}
 
 
@@ -252,6 +253,11 @@ def mark_everything(scores: dict[Registration, str], judges: list[User], scheme:
                 actions.record_mark(judge=judge, registration=registration, item=scheme["judged"], value="2")
 
 
+def number(registration: Registration) -> str:
+    """The 检录号 the judges see (the team's in a team contest)."""
+    return actions.check_in_of(registration)
+
+
 def ticket(registration: Registration) -> str:
     return Registration.objects.get(pk=registration.pk).ticket.number
 
@@ -262,9 +268,9 @@ def test_a_judge_imports_her_marks_and_a_reimport_changes_nothing(judges, scheme
         "marks.xlsx",
         MARK_HEADER,
         [
-            [ticket(a), "设备联网与数据采集", "采集点位正确", "36.5"],
-            [ticket(a), "", "接线工艺规范", 3],
-            [ticket(b), "", "采集点位正确", "40"],
+            ["sd-2026", number(a), "设备联网与数据采集", "采集点位正确", "36.5"],
+            ["sd-2026", number(a), "", "接线工艺规范", 3],
+            ["sd-2026", number(b), "", "采集点位正确", "40"],
         ],
     )
 
@@ -278,7 +284,7 @@ def test_a_judge_imports_her_marks_and_a_reimport_changes_nothing(judges, scheme
     again = run("marks", judges[1], path)
 
     assert (again.counts.created, again.counts.updated, again.counts.unchanged) == (0, 0, 3)
-    changed = write_file("changed.csv", MARK_HEADER, [[ticket(a), "", "采集点位正确", "30"]])
+    changed = write_file("changed.csv", MARK_HEADER, [["sd-2026", number(a), "", "采集点位正确", "30"]])
     assert run("marks", judges[1], changed).counts.updated == 1
     assert Mark.objects.get(registration=a, item=scheme["measured"], judge=judges[1]).value == Decimal(30)
 
@@ -289,17 +295,17 @@ def test_bad_marks_are_reported_with_ranges_recusal_and_assignment(judges, schem
         "bad.csv",
         MARK_HEADER,
         [
-            [ticket(a), "", "采集点位正确", "40"],  # 2: good
-            [ticket(a), "", "采集点位正确", "39"],  # 3: same contestant and item as row 2
-            [ticket(b), "", "采集点位正确", "41"],  # 4: above the item's points
-            [ticket(b), "", "接线工艺规范", "2.5"],  # 5: judgement items take whole numbers
-            [ticket(a), "", "接线工艺规范", "很好"],  # 6: not a number
-            [ticket(b), "", "外观整洁", "1"],  # 7: no such item
-            ["20269999019999", "", "采集点位正确", "1"],  # 8: no such ticket
-            [ticket(field["colleague"]), "", "采集点位正确", "30"],  # 9: her own school's contestant
-            [ticket(field["elsewhere"]), "", "采集点位正确", "30"],  # 10: another event group
-            ["2.02600030100e13", "", "采集点位正确", "30"],  # 11: Excel's scientific notation
-            [ticket(b), "别的任务", "采集点位正确", "3"],  # 12: the task does not match
+            ["sd-2026", number(a), "", "采集点位正确", "40"],  # 2: good
+            ["sd-2026", number(a), "", "采集点位正确", "39"],  # 3: same contestant and item as row 2
+            ["sd-2026", number(b), "", "采集点位正确", "41"],  # 4: above the item's points
+            ["sd-2026", number(b), "", "接线工艺规范", "2.5"],  # 5: judgement items take whole numbers
+            ["sd-2026", number(a), "", "接线工艺规范", "很好"],  # 6: not a number
+            ["sd-2026", number(b), "", "外观整洁", "1"],  # 7: no such item
+            ["sd-2026", "999", "", "采集点位正确", "1"],  # 8: no such number
+            ["sd-2026", number(field["colleague"]), "", "采集点位正确", "30"],  # 9: her own school's contestant
+            ["sd-2026", number(field["elsewhere"]), "", "采集点位正确", "30"],  # 10: another event group
+            ["sd-2026", "1.2e3", "", "采集点位正确", "30"],  # 11: Excel's scientific notation
+            ["sd-2026", number(b), "别的任务", "采集点位正确", "3"],  # 12: the task does not match
         ],
     )
 
@@ -308,15 +314,15 @@ def test_bad_marks_are_reported_with_ranges_recusal_and_assignment(judges, schem
     assert not report.written and not Mark.objects.exists()
     rows = errors_by_row(report)
     assert sorted(rows) == list(range(3, 13))
-    assert rows[3] == [("评分项", "与第 2 行是同一选手的同一评分项。")]
+    assert rows[3] == [("评分项", "与第 2 行是同一检录号的同一评分项。")]
     assert rows[4] == [("分数", "“采集点位正确”的分数应在 0 到 40 之间。")]
     assert rows[5] == [("分数", "评判项只能给 0、1、2、3 分。")]
     assert rows[6] == [("分数", "分数必须是数字。")]
     assert rows[7][0][0] == "评分项" and "没有评分项“外观整洁”" in rows[7][0][1]
-    assert rows[8][0][0] == "准考证号" and "未找到准考证号" in rows[8][0][1]
-    assert rows[9] == [("准考证号", "回避：裁判不能为本单位选手评分。")]
-    assert rows[10][0][0] == "准考证号" and "不在您评分的赛项中" in rows[10][0][1]  # she does not judge 数据分析
-    assert rows[11][0][0] == "准考证号" and "科学计数法" in rows[11][0][1]
+    assert rows[8][0][0] == "检录号" and "未找到检录号 999" in rows[8][0][1]
+    assert rows[9] == [("检录号", "回避：裁判不能为本单位选手评分。")]
+    assert rows[10][0][0] == "检录号" and "不在您评分的赛项中" in rows[10][0][1]  # she does not judge 数据分析
+    assert rows[11][0][0] == "检录号" and "科学计数法" in rows[11][0][1]
     assert rows[12][0][0] == "评分项" and "别的任务" in rows[12][0][1]
 
 
@@ -325,7 +331,7 @@ def test_marks_are_locked_after_sign_off_and_only_judges_import_marks(
 ) -> None:
     mark_everything({**dict.fromkeys(field["regs"], "20"), field["colleague"]: "5"}, judges, scheme)
     actions.sign_off(group, actor=judges[0])
-    path = write_file("late.csv", MARK_HEADER, [[ticket(field["regs"][0]), "", "采集点位正确", "10"]])
+    path = write_file("late.csv", MARK_HEADER, [["sd-2026", number(field["regs"][0]), "", "采集点位正确", "10"]])
 
     report = run("marks", judges[1], path)
 
@@ -346,14 +352,14 @@ def test_marks_export_a_judges_own_marks_and_every_mark_for_the_organizer(
     buffer = io.BytesIO()
     write_export(record_type, judges[1], "csv", buffer)
     table = read_csv(buffer.getvalue())
-    assert table[0] == [*MARK_HEADER, "竞赛", "赛项", "裁判"]
-    assert table[1:] == [
+    assert table[0] == [*MARK_HEADER, "赛项", "裁判"]
+    assert table[1:] == [  # by 检录号, as on her sheet: no name, no ticket
         [
-            ticket(a),
+            "2026 年山东省数字技能大赛",
+            number(a),
             "设备联网与数据采集",
             "采集点位正确",
             "25",
-            "2026 年山东省数字技能大赛",
             "工业互联网运维",
             judges[1].real_name,
         ]
@@ -426,7 +432,9 @@ def test_a_judge_uses_the_exchange_pages_for_her_marks_only(
     page = client.get(reverse("exchange:index")).content.decode()
     assert "实操评分" in page and "竞赛报名" not in page and "人员" not in page
     assert client.get(reverse("exchange:upload", args=["registrations"])).status_code == 404
-    data = csv_bytes(MARK_HEADER, [[ticket(a), "", "采集点位正确", "38"], [ticket(b), "", "接线工艺规范", "5"]])
+    data = csv_bytes(
+        MARK_HEADER, [["sd-2026", number(a), "", "采集点位正确", "38"], ["sd-2026", number(b), "", "接线工艺规范", "5"]]
+    )
 
     response = client.post(reverse("exchange:upload", args=["marks"]), {"file": SimpleUploadedFile("marks.csv", data)})
 
@@ -440,3 +448,66 @@ def test_a_judge_uses_the_exchange_pages_for_her_marks_only(
     assert Mark.objects.get(judge=judge).value == Decimal(38)
     client.force_login(organizer)
     assert client.get(reverse("exchange:job", args=[job.pk])).status_code == 404  # not hers
+
+
+def test_in_a_team_contest_the_judge_marks_the_team_by_its_number(
+    contest, group, organizer, judges, scheme, make_person, make_org, write_file
+) -> None:
+    rules = actions.rules_for(contest)
+    rules.team_size_max = 3
+    rules.save()
+    members = []
+    company = make_org("团队企业", "济南")
+    for _i in range(2):
+        person = make_person(Role.LEARNER, org=company)
+        registration = actions.register(person=person, contest=contest, event_group=group, actor=person, team="一队")
+        members.append(actions.review_registration(registration, actor=organizer, approve=True))
+    actions.draw_check_in_numbers(contest, actor=organizer)
+    team_number = number(members[0])
+    assert team_number == number(members[1])
+    path = write_file(
+        "team.csv",
+        MARK_HEADER,
+        [["sd-2026", team_number, "", "接线工艺规范", "2"], ["sd-2026", "7", "", "采集点位正确", "1"]],
+    )
+
+    report = run("marks", judges[1], path, only_valid=True)
+
+    mark = Mark.objects.get(judge=judges[1])
+    assert mark.team.name == "一队" and mark.registration is None
+    assert errors_by_row(report)[3][0][0] == "检录号"  # 7 typed without its zeros
+
+
+def test_team_rules_are_counted_across_the_file(
+    contest, group, organizer, enterprise_admin, acme, make_person, make_org, write_file
+) -> None:
+    rules = actions.rules_for(contest)
+    rules.team_size_max = 2
+    rules.save()
+    stranger = make_person(Role.LEARNER, org=make_org("别家企业", "济南"))
+    actions.register(person=stranger, contest=contest, event_group=group, actor=stranger, team="别家队")
+    staff = [make_person(Role.LEARNER, org=acme) for _i in range(5)]
+    path = write_file(
+        "teams.csv",
+        REG_HEADER,
+        [
+            ["sd-2026", "工业互联网运维", "", staff[0].mobile, "", "精工队"],
+            ["sd-2026", "工业互联网运维", "", staff[1].mobile, "", "精工队"],
+            ["sd-2026", "工业互联网运维", "", staff[2].mobile, "", "精工队"],  # 4: a third member
+            ["sd-2026", "数据分析", "", staff[3].mobile, "", "精工队"],  # 5: the team's group is the other one
+            ["sd-2026", "工业互联网运维", "", staff[4].mobile, "", "别家队"],  # 6: not her colleagues' team
+        ],
+    )
+
+    report = run("registrations", enterprise_admin, path)
+
+    rows = errors_by_row(report)
+    assert rows[4] == [("队名", "队伍“精工队”已满（最多 2 人）。")]
+    assert rows[5] == [("队名", "队伍“精工队”属于其他赛项，同队人员须报名同一赛项。")]
+    assert rows[6][0][0] == "队名" and "由其他单位的选手组建" in rows[6][0][1]
+    assert sorted(rows) == [4, 5, 6]
+    written = run("registrations", enterprise_admin, path, only_valid=True)
+    assert written.counts.created == 2
+    assert {
+        m.registration.person for m in actions.team_of(Registration.objects.get(person=staff[0])).members.all()
+    } == set(staff[:2])
