@@ -17,6 +17,7 @@ person id. Scores are kept in tenths, as the index is rounded to one decimal.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -152,9 +153,24 @@ if newt >= 0 then
     if c > K then redis.call('ZREMRANGEBYRANK', top, 0, c - K - 1) end
   end
 end
-if touched then redis.call('INCR', ver) end
+if touched then
+  if redis.call('EXISTS', ver) == 1 then redis.call('INCR', ver) else redis.call('SET', ver, ARGV[6]) end
+end
 return 1
 """
+
+# Move version keys on. A missing key (first use, or Redis flushed) starts at a random value, so
+# a version seen before a flush is never seen again and no process reuses a cache keyed by it.
+_BUMP = """
+for i, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then redis.call('INCR', key) else redis.call('SET', key, ARGV[1]) end
+end
+return #KEYS
+"""
+
+
+def _seed() -> int:
+    return secrets.randbits(52)
 
 
 _PERSON_RANK = """
@@ -199,6 +215,7 @@ class RedisBoards:
         self.prefix = f"{prefix}:talent"
         self.script = self.client.register_script(_UPDATE)
         self.rank_script = self.client.register_script(_PERSON_RANK)
+        self.bump_script = self.client.register_script(_BUMP)
         self.db = DbBoards()
 
     def _fw(self, board: str) -> str:
@@ -241,10 +258,8 @@ class RedisBoards:
 
     def touch(self, board_ids: list[str]) -> None:
         """Something shown on these boards changed without a score moving (a consent)."""
-        pipe = self.client.pipeline(transaction=False)
-        for board in board_ids:
-            pipe.incr(self._ver(board))
-        pipe.execute()
+        if board_ids:
+            self.bump_script(keys=[self._ver(b) for b in board_ids], args=[_seed()])
 
     @staticmethod
     def _prefix_fields(p: int) -> list[int]:
@@ -294,7 +309,7 @@ class RedisBoards:
         mapping = {_member(pid): tenths(index) for pid, index in rows}
         if mapping:
             pipe.zadd(self._top(board), mapping)
-        pipe.incr(self._ver(board))
+        self.bump_script(keys=[self._ver(board)], args=[_seed()], client=pipe)
         pipe.execute()
 
     def update(self, person_id: int, old: dict[str, float], new: dict[str, float]) -> None:
@@ -312,7 +327,7 @@ class RedisBoards:
                 continue
             self.script(
                 keys=[self._fw(board), self._top(board), self._ver(board)],
-                args=[oldt, newt, member, TOP_K, FENWICK_SIZE],
+                args=[oldt, newt, member, TOP_K, FENWICK_SIZE, _seed()],
                 client=pipe,
             )
         pipe.execute()

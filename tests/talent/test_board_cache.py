@@ -142,3 +142,16 @@ def test_my_rank_from_redis_entries_agrees_with_the_database(make_person, acme, 
     redis_boards.rebuild()
     assert redis_boards.client.hlen(redis_boards._person(people[0].pk)) > 0
     assert ranks(redis_boards) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_version_never_comes_back(make_person, acme, redis_boards) -> None:
+    """A process may hold a top list cached under a version; after Redis loses the key (a flush)
+    the next version must differ from it, or the stale list would be served again."""
+    _hours(make_person(Role.LEARNER, org=acme, name="甲选手"), 100, 1)
+    seen = redis_boards.version("province")
+    assert seen is not None
+    redis_boards.client.delete(redis_boards._ver("province"))
+    assert redis_boards.version("province") is None  # nothing is cached without a version
+    redis_boards.touch(["province"])
+    assert redis_boards.version("province") not in (None, seen, b"1")
