@@ -557,6 +557,7 @@ RESULT_COLUMNS = (
     Column("ticket", "准考证号", text=True),
     Column("real_name", "姓名"),
     Column("organization", "单位"),
+    Column("team", "参赛队"),
     Column("theory", "理论成绩"),
     Column("practical", "实操成绩"),
     Column("final", "总成绩"),
@@ -576,7 +577,7 @@ class ResultExporter(Exporter):
         return (
             Result.objects.filter(condition, registration__contest__lifecycle__results_published_at__isnull=False)
             .select_related("registration__contest", "registration__person__organization", "registration__ticket")
-            .select_related("event_group")
+            .select_related("event_group", "team")
             .order_by("registration__contest_id", "event_group_id", "rank", "pk")
         )
 
@@ -601,6 +602,7 @@ class ResultExporter(Exporter):
                 "ticket": ticket.number if ticket is not None else "",
                 "real_name": person.real_name,
                 "organization": person.organization.name if person.organization_id else "",
+                "team": result.team.name if result.team_id else "",
                 "theory": points_text(result.theory),
                 "practical": points_text(result.practical),
                 "final": points_text(result.final),

@@ -397,6 +397,7 @@ def test_results_export_lists_published_results_with_awards_scoped_to_the_export
         "准考证号",
         "姓名",
         "单位",
+        "参赛队",
         "理论成绩",
         "实操成绩",
         "总成绩",
@@ -405,8 +406,8 @@ def test_results_export_lists_published_results_with_awards_scoped_to_the_export
     ]
     by_ticket = {r[3]: r for r in table[1:]}
     winner = by_ticket[ticket(field["regs"][0])]
-    assert winner[2] == 1 and winner[9] == "二等奖"  # 4 contestants: no first prize at 10 %
-    assert str(winner[10]).startswith("SZHJ")
+    assert winner[2] == 1 and winner[10] == "二等奖"  # 4 contestants: no first prize at 10 %
+    assert str(winner[11]).startswith("SZHJ") and winner[6] is None  # no team in an individual contest
     assert written == 5 and not unmasked  # four in 工业互联网运维, one in 数据分析
 
     buffer = io.BytesIO()
