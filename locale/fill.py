@@ -1,6 +1,7 @@
 """Fill English translations into locale/en/LC_MESSAGES/django.po from a JSON object.
 
-Usage: python locale/fill.py translations.json   (keys: Chinese msgids, values: English)
+Usage: python locale/fill.py translations.json   (keys: Chinese msgids, values: English;
+[singular, plural] for plural entries)
 Then `make messages` (or compilemessages) rebuilds the .mo that is committed beside the .po.
 Untranslated entries fall back to the Chinese source text at run time.
 """
@@ -22,12 +23,17 @@ def main(path: str) -> None:
     filled = 0
     for entry in po:
         if entry.msgid in table:
-            entry.msgstr = table[entry.msgid]
+            value = table[entry.msgid]
+            if entry.msgid_plural:  # [singular, plural]; a plain string serves both forms
+                forms = value if isinstance(value, list) else [value, value]
+                entry.msgstr_plural = dict(enumerate(forms))
+            else:
+                entry.msgstr = value
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             filled += 1
     po.save()
     po.save_as_mofile(str(PO.with_suffix(".mo")))
-    missing = [e.msgid for e in po if not e.msgstr]
+    missing = [e.msgid for e in po if not (e.msgstr or any((e.msgstr_plural or {}).values()))]
     print(f"filled {filled}; untranslated {len(missing)}")
     for msgid in missing[:50]:
         print("  ", msgid)
