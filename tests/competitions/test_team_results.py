@@ -33,10 +33,11 @@ def team_contest(contest, organizer):
 
 @pytest.fixture
 def teams(team_contest, group, organizer, make_person, make_org) -> dict[str, Team]:
-    """Three teams of two approved members, every member from their own enterprise."""
+    """Three teams of two approved members, each team from its own enterprise."""
     for name in ("甲队", "乙队", "丙队"):
+        org = make_org(f"{name}企业", "济南")
         for i in range(2):
-            person = make_person(Role.LEARNER, org=make_org(f"{name}企业{i}", "济南"), name=f"{name}队员{i}")
+            person = make_person(Role.LEARNER, org=org, name=f"{name}队员{i}")
             registration = actions.register(
                 person=person, contest=team_contest, event_group=group, actor=person, team=name
             )
@@ -82,9 +83,14 @@ def test_judges_score_the_team_not_a_member_alone(teams, judges, scheme) -> None
     assert (mark.team_id, mark.registration_id) == (teams["甲队"].pk, None)
 
 
-def test_a_judge_from_any_members_organization_is_recused(teams, group, organizer, make_person, scheme) -> None:
-    member = members(teams["乙队"])[1]
-    colleague = make_person(Role.JUDGE, org=member.person.organization)
+def test_a_judge_from_any_members_organization_is_recused(
+    teams, group, organizer, make_person, make_org, scheme, team_contest
+) -> None:
+    # the organizer places a third member from another enterprise in 乙队
+    guest = make_person(Role.LEARNER, org=make_org("外援企业", "济南"))
+    registration = actions.register(person=guest, contest=team_contest, event_group=group, actor=organizer, team="乙队")
+    actions.review_registration(registration, actor=organizer, approve=True)
+    colleague = make_person(Role.JUDGE, org=guest.organization)
     actions.assign_judge(group, colleague, actor=organizer)
     with pytest.raises(PermissionDenied, match="回避"):
         actions.record_mark(judge=colleague, team=teams["乙队"], item=scheme["measured"], value="30")

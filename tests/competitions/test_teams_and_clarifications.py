@@ -27,6 +27,20 @@ def test_teams_hold_two_or_three_members_of_one_event_group(contest, group, orga
     assert actions.team_problems(contest) == ["队伍“独行队”人数不足 2 人。"]
 
 
+def test_only_colleagues_join_an_existing_team_unless_the_organizer_places_them(
+    contest, group, organizer, make_person, acme, rival
+) -> None:
+    actions.update_contest(contest, actor=organizer, team_size_min=2, team_size_max=3)
+    founder = make_person(Role.LEARNER, org=acme)
+    actions.register(person=founder, contest=contest, event_group=group, actor=founder, team="精工队")
+    stranger = make_person(Role.LEARNER, org=rival)
+    with pytest.raises(ValidationError, match="其他单位"):
+        actions.register(person=stranger, contest=contest, event_group=group, actor=stranger, team="精工队")
+    assert not Team.objects.get(name="精工队").members.filter(registration__person=stranger).exists()
+    actions.register(person=stranger, contest=contest, event_group=group, actor=organizer, team="精工队")
+    assert Team.objects.get(name="精工队").members.count() == 2
+
+
 def test_team_sizes_outside_two_to_three_are_refused(contest, organizer) -> None:
     with pytest.raises(ValidationError, match="2—3"):
         actions.update_contest(contest, actor=organizer, team_size_min=2, team_size_max=4)
