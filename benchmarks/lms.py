@@ -4,6 +4,12 @@ into PostgreSQL with one upsert each (no HTTP, no Django), at the same concurren
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lms python -m benchmarks.lms --learners 30
     DATABASE_URL=... python -m benchmarks.lms --learners 300 --questions 50
+    DATABASE_URL=... python -m benchmarks.lms --learners 300 --questions 50 --think 5
+
+With --think 0 (default) every learner fires its next request as soon as the last returns: a
+closed loop that saturates one daphne process, so latency is about learners ÷ throughput whatever
+a request costs. --think T puts an exponential pause (mean T s) before each answer, like people
+reading questions, which is the load an exam actually puts on the server.
 
 Each learner: GET its paper (JSON, no keys), POST one autosave per question (JSON API, CSRF),
 POST the submission (form). Figures: p50/p95/max per request kind, throughput, and checks that
@@ -17,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import secrets
 import socket
 import subprocess
@@ -193,7 +200,7 @@ def choice_for(learner_index: int, question_index: int) -> str:
     return "ABCD"[(learner_index + question_index) % 4]
 
 
-async def run_learners(port: int, learners: list[dict]) -> dict:
+async def run_learners(port: int, learners: list[dict], think: float = 0.0) -> dict:
     timings: dict[str, list[float]] = {"paper": [], "autosave": [], "submit": []}
     errors: list[str] = []
     start_gate = asyncio.Event()
@@ -213,7 +220,10 @@ async def run_learners(port: int, learners: list[dict]) -> dict:
             timings["paper"].append(time.perf_counter() - t)
             if status != 200 or b'"answer"' in body:
                 errors.append(f"paper {status}")
+            pause = random.Random(i)
             for j, entry in enumerate(info["paper"]):
+                if think:
+                    await asyncio.sleep(pause.expovariate(1 / think))  # reading the next question
                 payload = json.dumps({"question": entry["q"], "response": choice_for(i, j)}).encode()
                 t = time.perf_counter()
                 status, body = await http.request(
@@ -329,6 +339,12 @@ def main() -> None:
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--questions", type=int, default=50)
     parser.add_argument("--pool", type=int, default=30, help="server database connections (psycopg pool)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a learner spends before each answer (exponential); 0 = back to back, the server saturated",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -357,7 +373,7 @@ def main() -> None:
     )
     try:
         wait_port(port)
-        platform = asyncio.run(run_learners(port, data["learners"]))
+        platform = asyncio.run(run_learners(port, data["learners"], args.think))
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -372,6 +388,7 @@ def main() -> None:
         "learners": args.learners,
         "questions": args.questions,
         "server_db_pool": args.pool,
+        "think_s": args.think,
         "platform": platform,
         "checks": checks,
         "queries_per_request": data["queries"],
