@@ -1,4 +1,5 @@
-"""Django admin for the things lms has no editor page for: quizzes, rules, work-study modules."""
+"""Django admin, for superusers. Everyday editing of quizzes, rules and task books is on /learn/manage/
+(lms.authoring, validated and audited); certificates are issued and revoked only through actions."""
 
 from __future__ import annotations
 
