@@ -9,6 +9,7 @@ from collections import OrderedDict
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import get_language
 from ninja import Router, Schema
 from ninja.security import django_auth
 
@@ -45,11 +46,11 @@ class IndexOut(Schema):
     items: list[dict[str, object]]
 
 
-# Encoded top lists per (board, n), valid while the board's shared version (moved by every
+# Encoded top lists per (board, n, language), valid while the board's shared version (moved by every
 # change of its top set and by consents, see `boards.RedisBoards.version`) is unchanged; the age
 # limit bounds how long a renamed person or city shows the old name. Keyed by a version shared
 # through Redis, so every process agrees; without Redis nothing is cached.
-_TOP_CACHE: OrderedDict[tuple[str, int], tuple[bytes, float, bytes, frozenset[int]]] = OrderedDict()
+_TOP_CACHE: OrderedDict[tuple[str, int, str], tuple[bytes, float, bytes, frozenset[int]]] = OrderedDict()
 TOP_CACHE_ENTRIES = 512
 TOP_CACHE_SECONDS = 30.0
 _lock = threading.Lock()
@@ -84,7 +85,7 @@ def top_json(board: str, n: int, viewer: Any) -> bytes:
     version = boards.backend().version(board)
     if version is None:
         return _encode_top(board, n, viewer)[0]
-    key = (board, n)
+    key = (board, n, get_language() or "")  # labels (board, level) are translated
     now = time.monotonic()
     found = _TOP_CACHE.get(key)
     if found is None or found[0] != version or found[1] < now:

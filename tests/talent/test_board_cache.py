@@ -155,3 +155,13 @@ def test_a_flushed_version_never_comes_back(make_person, acme, redis_boards) -> 
     assert redis_boards.version("province") is None  # nothing is cached without a version
     redis_boards.touch(["province"])
     assert redis_boards.version("province") not in (None, seen, b"1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_top_lists_are_kept_per_language(make_person, acme, redis_boards) -> None:
+    _hours(make_person(Role.LEARNER, org=acme, name="甲选手"), 100, 1)
+    client = Client()
+    chinese = client.get("/api/talent/leaderboard", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    english = client.get("/api/talent/leaderboard", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert chinese["label"] == "全省" and english["label"] != "全省"
+    assert client.get("/api/talent/leaderboard", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["label"] == "全省"
