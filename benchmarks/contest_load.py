@@ -201,7 +201,7 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
 
     for start in range(0, n, 100):
         await asyncio.gather(*(connect(i, s) for i, s in enumerate(seats[start : start + 100], start=start)))
-    await asyncio.wait_for(waiters["snapshot"].wait(), 120)
+    await asyncio.wait_for(waiters["snapshot"].wait(), 600)
 
     host = await websockets.connect(
         host_url,

@@ -6,7 +6,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -124,11 +124,33 @@ def standings(live_round: LiveRound, *, public: bool, last: LiveQuestion | None 
     return out
 
 
+def rank_of(live_round: LiveRound, participant: Participant, *, public: bool) -> int:
+    """1 + the number of seats ahead under `standing_order`, counted in the database (no list
+    of every seat per snapshot). The seat's own values are read by subquery, so the comparison
+    is column against column, exactly as the ordering compares them."""
+    prefix = "public_" if public else ""
+    score, spent, last = f"{prefix}score", f"{prefix}correct_ms", f"{prefix}last_correct_at"
+    me = Participant.objects.filter(pk=participant.pk)
+
+    def mine(field: str) -> Subquery:
+        return Subquery(me.values(field)[:1])
+
+    same_score = Q(**{score: mine(score)})
+    same_time = same_score & Q(**{spent: mine(spent)})
+    if getattr(participant, last) is None:
+        # No correct answer yet: sorts after every seat with one, then by seat.
+        later_tie = Q(**{f"{last}__isnull": False}) | Q(**{f"{last}__isnull": True, "id__lt": participant.pk})
+    else:
+        later_tie = Q(**{f"{last}__lt": mine(last)}) | Q(**{last: mine(last), "id__lt": participant.pk})
+    ahead = (
+        Q(**{f"{score}__gt": mine(score)}) | (same_score & Q(**{f"{spent}__lt": mine(spent)})) | (same_time & later_tie)
+    )
+    return Participant.objects.filter(round=live_round).filter(ahead).count() + 1
+
+
 def standing_for(live_round: LiveRound, participant: Participant, *, seq: int = 0) -> events.Standing:
     public = live_round.frozen
-    ordered = list(
-        Participant.objects.filter(round=live_round).order_by(*standing_order(public)).values_list("id", flat=True)
-    )
+    participant = Participant.objects.get(pk=participant.pk)  # the caller's copy may predate a tally
     last = live_round.current if live_round.current_id and live_round.current.tallied else None
     answer = LiveAnswer.objects.filter(live_question=last, participant=participant).first() if last else None
     if public:
@@ -138,10 +160,10 @@ def standing_for(live_round: LiveRound, participant: Participant, *, seq: int = 
     return events.Standing(
         seq=seq,
         server_time=timezone.now().timestamp(),
-        rank=ordered.index(participant.pk) + 1,
+        rank=rank_of(live_round, participant, public=public),
         score=float(score),
         correct=correct,
-        total=len(ordered),
+        total=Participant.objects.filter(round=live_round).count(),
         last_correct=(answer.is_correct if answer else False) if last else None,
         last_points=float(answer.points) if answer else None,
     )

@@ -209,3 +209,18 @@ def test_incremental_tallies_agree_with_the_replay_in_speed_mode_with_streaks_an
 def test_a_seat_without_points_is_not_reported_as_a_difference(arena) -> None:
     live_round = play(arena, [["B", None, "A"]])
     assert actions.rebuild_scores(live_round) == []
+
+
+def test_a_contestants_rank_counted_in_the_database_matches_the_board_order_including_ties(arena) -> None:
+    LiveRound.objects.filter(pk=arena.round.pk).update(scoring_mode=ScoringMode.SPEED)
+    # 甲 and 乙 tie on score (19.38) and time (2.5 s); 乙's last correct answer came earlier; 丙 has nothing.
+    live_round = play(arena, [["A", "A", "B"], [True, True, None]], delays_ms=[[1000, 1500, 10], [1500, 1000, 0]])
+    for public in (False, True):
+        table = selectors.standings(live_round, public=public)
+        for seat in Participant.objects.filter(round=live_round):
+            assert selectors.rank_of(live_round, seat, public=public) == table[str(seat.pk)][0]
+    ranks = {
+        p.registration.person.real_name: selectors.rank_of(live_round, p, public=False)
+        for p in Participant.objects.select_related("registration__person")
+    }
+    assert ranks == {"乙选手": 1, "甲选手": 2, "丙选手": 3}
