@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -18,6 +18,7 @@ from talent.formula import Item, compute
 from talent.models import (
     Achievement,
     Candidate,
+    ConsentRecord,
     DeletionRequest,
     Demand,
     Evaluation,
@@ -333,22 +334,36 @@ class DataHeld:
 
 def data_held(person: User) -> list[DataHeld]:
     """What talent holds about a person and what an approved deletion does with each kind."""
+    return data_held_by_person([person.pk])[person.pk]
+
+
+def data_held_by_person(person_ids: list[int]) -> dict[int, list[DataHeld]]:
+    """`data_held` for many people in one count query per kind (the admin's queue)."""
+
+    def counts(qs: QuerySet[Any], field: str = "person_id") -> dict[int, int]:
+        rows = qs.filter(**{f"{field}__in": person_ids}).values(field).annotate(n=Count("pk")).order_by()
+        return {row[field]: row["n"] for row in rows}
+
     keep, kept_why = _("保留"), _("人才评价与统计的法定记录")
     erase, erase_why = _("删除"), _("非必须保留的数据")
-    return [
-        DataHeld(_("成果台账"), person.achievements.count(), True, keep, kept_why),
-        DataHeld(_("技能评价与证书"), person.evaluations.count(), True, keep, kept_why),
-        DataHeld(_("领军人才遴选与培育记录"), person.leader_candidacies.count(), True, keep, kept_why),
-        DataHeld(_("企业对接记录"), Match.objects.filter(person=person).count(), False, erase, erase_why),
-        DataHeld(_("授权记录"), person.talent_consents.count(), False, erase, erase_why),
-        DataHeld(
+    kinds = [
+        (_("成果台账"), counts(Achievement.objects), True, keep, kept_why),
+        (_("技能评价与证书"), counts(Evaluation.objects), True, keep, kept_why),
+        (_("领军人才遴选与培育记录"), counts(Candidate.objects), True, keep, kept_why),
+        (_("企业对接记录"), counts(Match.objects), False, erase, erase_why),
+        (_("授权记录"), counts(ConsentRecord.objects), False, erase, erase_why),
+        (
             _("我提出的公示异议"),
-            Objection.objects.filter(filed_by=person).count(),
+            counts(Objection.objects, "filed_by_id"),
             False,
             _("隐去提出人"),
             _("异议内容随公示记录保留"),
         ),
     ]
+    return {
+        pid: [DataHeld(label, found.get(pid, 0), kept, action, rule) for label, found, kept, action, rule in kinds]
+        for pid in person_ids
+    }
 
 
 def deletions_to_decide(viewer: User) -> QuerySet[DeletionRequest]:

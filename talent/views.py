@@ -206,8 +206,9 @@ def deletions(request: HttpRequest) -> HttpResponse:
         status = DeletionStatus.PENDING
     rows = list(selectors.deletions_to_decide(request.user).filter(status=status)[:100])
     if status == DeletionStatus.PENDING:
+        held = selectors.data_held_by_person([row.person_id for row in rows])
         for row in rows:
-            row.held = selectors.data_held(row.person)
+            row.held = held[row.person_id]
     return render(
         request, "talent/deletions.html", {"rows": rows, "status": status, "statuses": DeletionStatus.choices}
     )

@@ -138,3 +138,29 @@ def test_the_download_holds_everything_talent_keeps_about_the_person(client, bus
     assert data["deletion_requests"][0]["note"] == "请删除"
     assert [c["granted"] for c in data["consents"]] == [False, False, True]
     assert AuditEvent.objects.filter(action="talent.data_download", actor=busy_person).exists()
+
+
+def test_the_admin_queue_costs_the_same_queries_for_more_requests(
+    client, make_person, acme, province_admin, award
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(province_admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("talent:deletions")).status_code == 200
+        return len(captured)
+
+    first = make_person(Role.LEARNER, org=acme, name="申请一")
+    award(first)
+    actions.request_deletion(first)
+    one = queries()
+    for i in range(3):
+        person = make_person(Role.LEARNER, org=acme, name=f"申请{i + 2}")
+        award(person)
+        actions.request_deletion(person)
+    page = client.get(reverse("talent:deletions"))
+    assert [h.count for h in page.context["rows"][0].held][:2] == [1, 0]
+    assert queries() == one
