@@ -5,10 +5,12 @@ Two backends give the same answers:
 * `DbBoards` (embedded defaults): ordered index scans over `TalentProfile`.
 * `RedisBoards` (when `settings.REDIS_URL` is set): per board a Fenwick tree of score counts in
   a hash (my rank = 1 + people with a strictly higher score, one HMGET of ≤ 17 fields) and a
-  capped sorted set of the best `TOP_K` people (top N). Memory does not grow with the number of
-  people: a full sorted set per board would cost ~100 bytes per person per board, about 4 GB for
-  8 million people on five boards each. Both structures are rebuilt from the database by
-  `rebuild()` (`manage.py rebuild_talent`).
+  capped sorted set of the best `TOP_K` people (top N), whose memory does not grow with the
+  number of people (a full sorted set per board would cost ~100 bytes per person per board,
+  about 4 GB for 8 million people on five boards each); a version key per board for caches of
+  its top list; and one compact entry per person (score and boards, ~49 bytes) so that "my
+  rank" is one script call. All are rebuilt from the database by `rebuild()`
+  (`manage.py rebuild_talent`); changes arrive after commit (`talent.index.refresh_person`).
 
 Ranking: index descending; equal indexes share a rank (1, 2, 2, 4); the listing orders ties by
 person id. Scores are kept in tenths, as the index is rounded to one decimal.
