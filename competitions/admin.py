@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from competitions.models import (
     Appeal,
+    CheckIn,
     Clarification,
     Contest,
     ContestRules,
@@ -71,12 +72,12 @@ class TicketAdmin(ReadOnlyAdmin):
 
 @admin.register(Mark)
 class MarkAdmin(ReadOnlyAdmin):
-    list_display = ("registration", "item", "judge", "value", "updated_at")
+    list_display = ("registration", "team", "item", "judge", "value", "updated_at")
 
 
 @admin.register(Result)
 class ResultAdmin(ReadOnlyAdmin):
-    list_display = ("registration", "event_group", "final", "rank", "award")
+    list_display = ("registration", "team", "event_group", "final", "rank", "award")
     list_filter = ("event_group__contest", "award")
 
 
@@ -90,4 +91,4 @@ class SignOffAdmin(ReadOnlyAdmin):
     list_display = ("event_group", "signed_by", "signed_at")
 
 
-admin.site.register([JudgeAssignment, PracticalTask, MarkingItem, PromotionRule, Clarification], ReadOnlyAdmin)
+admin.site.register([JudgeAssignment, PracticalTask, MarkingItem, PromotionRule, Clarification, CheckIn], ReadOnlyAdmin)
