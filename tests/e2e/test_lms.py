@@ -217,6 +217,7 @@ def test_organizer_builds_a_quiz_and_a_learner_autosaves_a_practical_file(demo, 
     link = organizer.get_by_role("link", name="下载实操成果").first
     href = link.get_attribute("href")
     assert organizer.request.get(href).body() == b"%PDF-1.7\n%%EOF\n"
+    assert_fits(organizer)
     shot(organizer, "lms-grading-practical-phone")
     stranger = new_page(PHONE)
     login(stranger, "13800000011", DEMO_PASSWORD)
