@@ -150,3 +150,76 @@ def test_contest_from_creation_to_a_publicly_verified_award(demo, new_page, shot
     shot(visitor, "contests-certificate-verified")
     visitor.goto("/contests/jn-data-2026/results/")
     assert visitor.get_by_text("王小明").is_visible()
+
+
+def test_a_team_contest_scored_by_check_in_number_and_published_per_team(demo, new_page, shot) -> None:
+    """Two teams of two: the chief judge scores each team on a phone by its 检录号, signs off, and
+    the results page lists each team with its members."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from accounts.actions import register_user
+    from accounts.models import Organization, Region, User
+    from competitions import actions
+
+    _second_judge()
+    organizer, chief, second = (User.objects.get(mobile=m) for m in (ORGANIZER, JUDGE, SECOND_JUDGE))
+    now = timezone.now()
+    contest = actions.create_contest(
+        actor=organizer,
+        title="2026 年淄博市工业机器人应用团体赛",
+        slug="zb-robot-team",
+        level="city",
+        status="open",
+        registration_opens=now - timedelta(days=1),
+        registration_closes=now + timedelta(days=1),
+        team_size_min=2,
+        team_size_max=2,
+        award_mode="count",
+        award_first=Decimal(1),
+        award_second=Decimal(0),
+        award_third=Decimal(0),
+    )
+    group = actions.add_event_group(contest, actor=organizer, name="工业机器人应用", domain="industrial_robotics")
+    actions.assign_judge(group, chief, actor=organizer, is_chief=True)
+    actions.assign_judge(group, second, actor=organizer)
+    task = actions.add_task(group, actor=organizer, title="机器人搬运工作站调试")
+    measured = actions.add_item(task, actor=organizer, kind="measurement", description="节拍达标", points=Decimal(40))
+    judged = actions.add_item(task, actor=organizer, kind="judgement", description="安全规范", points=Decimal(60))
+    zibo = Region.objects.get(code="370300")
+    for t, team in enumerate(("博山机器人一队", "张店智造队")):
+        org = Organization.objects.create(name=f"{team}所在企业", credit_code=f"9137030{t}MA00000{t}1X", region=zibo)
+        for i in range(2):
+            person = register_user(
+                mobile=f"1390000{t}{i:03d}", real_name=f"{team[:2]}队员{i + 1}", password=None, organization=org
+            )
+            registration = actions.register(person=person, contest=contest, event_group=group, actor=person, team=team)
+            actions.review_registration(registration, actor=organizer, approve=True)
+    actions.draw_check_in_numbers(contest, actor=organizer)
+    teams = list(contest.teams.order_by("id"))
+    for team, (m, j) in zip(teams, (("40", "3"), ("30", "2")), strict=True):
+        actions.record_mark(judge=second, team=team, item=measured, value=m)
+        actions.record_mark(judge=second, team=team, item=judged, value=j)
+
+    judge_page = new_page(PHONE)
+    login(judge_page, JUDGE, DEMO_PASSWORD)
+    judge_page.goto(f"/contests/judge/{group.pk}/")
+    assert judge_page.get_by_role("columnheader", name="检录号").is_visible()
+    assert judge_page.get_by_text("博山机器人一队").count() == 0
+    _fill_sheet(judge_page, ["38", "3", "30", "2"])
+    assert judge_page.get_by_text("已保存 4 个评分").is_visible()
+    assert_fits(judge_page)
+    shot(judge_page, "contests-team-judge-sheet-phone")
+    judge_page.get_by_role("button", name="签字确认").click()
+    assert judge_page.get_by_text("已签字确认").first.is_visible()
+
+    actions.publish_results(contest, actor=organizer)
+    visitor = new_page(PHONE)
+    visitor.goto("/contests/zb-robot-team/results/")
+    assert visitor.get_by_text("博山机器人一队", exact=True).is_visible()
+    assert visitor.get_by_text("博山队员1、博山队员2").is_visible()
+    assert visitor.get_by_text("一等奖").first.is_visible()
+    assert_fits(visitor)
+    shot(visitor, "contests-team-results-phone")
