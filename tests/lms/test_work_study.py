@@ -91,3 +91,14 @@ def test_photos_are_served_only_to_the_learner_and_their_mentor(
     for person, status in ((learner, 200), (mentor, 200), (outsider, 404)):
         client.force_login(person)
         assert client.get(f"/learn/photos/{stored.pk}/thumb.jpg").status_code == status
+
+
+def test_photos_are_kept_outside_the_public_media_folder(enrollment, learner, workstudy, settings) -> None:
+    from pathlib import Path
+
+    photo = SimpleUploadedFile("a.jpg", jpeg_bytes(), content_type="image/jpeg")
+    stored = _log(enrollment, learner, workstudy, photos=[photo]).photos.get()
+    for field in (stored.image, stored.thumbnail):
+        assert Path(field.path).is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT))
+        with pytest.raises(ValueError):
+            field.url  # no public URL: served by the access-checked photo view only
