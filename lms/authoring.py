@@ -34,6 +34,7 @@ from lms.models import (
     WorkStudyModule,
     WorkStudyTask,
 )
+from lms.quizzes import rule_candidates
 
 MAX_RULES = 20
 MAX_DRAW = 200
@@ -100,18 +101,6 @@ def editable_courses(actor: User) -> list[CoursePage]:
 # --- Draw rules ------------------------------------------------------------------------------------
 
 
-def _candidates(rule: dict[str, Any]) -> set[int]:
-    qs = Question.objects.filter(is_active=True)
-    for key in ("domain", "level", "knowledge_point", "qtype"):
-        if rule.get(key):
-            qs = qs.filter(**{key: rule[key]})
-    if rule.get("difficulty"):
-        qs = qs.filter(difficulty=int(rule["difficulty"]))
-    if rule.get("tag"):
-        qs = qs.filter(tags__name=rule["tag"])
-    return set(qs.values_list("pk", flat=True))
-
-
 def clean_rules(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Normalize draw rules and check the bank can satisfy them all at once.
 
@@ -155,7 +144,7 @@ def clean_rules(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
         raise ValidationError(_("随机组卷至少需要一条抽题规则。"))
     if len(rules) > MAX_RULES:
         raise ValidationError(_("抽题规则最多 %(n)d 条。") % {"n": MAX_RULES})
-    pools = [_candidates(rule) for rule in rules]
+    pools = [rule_candidates(rule) for rule in rules]
     for i, (rule, pool) in enumerate(zip(rules, pools, strict=True), start=1):
         if len(pool) < rule["count"]:
             raise ValidationError(

@@ -50,32 +50,51 @@ class LateSubmissionError(ValidationError):
 # --- Building a paper ----------------------------------------------------------------------------
 
 
+def rule_candidates(rule: dict[str, Any]) -> set[int]:
+    """Ids of the active bank questions a draw rule may pick from."""
+    qs = Question.objects.filter(is_active=True)
+    for key in ("domain", "level", "knowledge_point", "qtype"):
+        if rule.get(key):
+            qs = qs.filter(**{key: rule[key]})
+    if rule.get("difficulty"):
+        qs = qs.filter(difficulty=int(rule["difficulty"]))
+    if rule.get("tag"):
+        qs = qs.filter(tags__name=rule["tag"])
+    return set(qs.values_list("pk", flat=True))
+
+
 def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
-    """The questions of a new paper: the quiz's fixed list, or a random draw per rule."""
+    """The questions of a new paper: the quiz's fixed list, or a random draw per rule.
+
+    Rules draw in order of their number of candidates (the narrowest first), so a broad rule does
+    not take the questions a narrow one needs; overlapping rules that still collide are drawn again
+    a few times before the paper is refused.
+    """
     if quiz.mode == PaperMode.FIXED:
         return [item.question for item in quiz.items.select_related("question").filter(question__is_active=True)]
-    chosen: list[Question] = []
-    seen: set[int] = set()
-    for rule in quiz.draw_rules or []:
-        qs = Question.objects.filter(is_active=True).exclude(pk__in=seen)
-        for key in ("domain", "level", "knowledge_point", "qtype"):
-            if rule.get(key):
-                qs = qs.filter(**{key: rule[key]})
-        if rule.get("difficulty"):
-            qs = qs.filter(difficulty=int(rule["difficulty"]))
-        if rule.get("tag"):
-            qs = qs.filter(tags__name=rule["tag"])
-        ids = list(qs.values_list("pk", flat=True))
-        count = int(rule.get("count", 0))
-        if len(ids) < count:
-            raise ValidationError(
-                _("题库中符合抽题规则的试题不足（需要 %(n)d 道，现有 %(m)d 道）。") % {"n": count, "m": len(ids)}
-            )
-        picked = rng.sample(ids, count)
-        seen.update(picked)
-        chosen.extend(Question.objects.in_bulk(picked).values())
-    rng.shuffle(chosen)
-    return chosen
+    rules = list(quiz.draw_rules or [])
+    pools = [sorted(rule_candidates(rule)) for rule in rules]
+    order = sorted(range(len(rules)), key=lambda i: len(pools[i]))
+    shortfall = (0, 0)
+    for _attempt in range(5):
+        seen: set[int] = set()
+        picked: list[int] = []
+        for i in order:
+            count = int(rules[i].get("count", 0))
+            available = [pk for pk in pools[i] if pk not in seen]
+            if len(available) < count:
+                shortfall = (count, len(available))
+                break
+            chosen = rng.sample(available, count)
+            seen.update(chosen)
+            picked.extend(chosen)
+        else:
+            questions = list(Question.objects.in_bulk(picked).values())
+            rng.shuffle(questions)
+            return questions
+    raise ValidationError(
+        _("题库中符合抽题规则的试题不足（需要 %(n)d 道，现有 %(m)d 道）。") % {"n": shortfall[0], "m": shortfall[1]}
+    )
 
 
 def build_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import AuditEvent
-from lms.actions import enroll, log_session, save_course_settings, save_quiz, start_attempt
+from lms.actions import enroll, log_session, save_course_settings, save_quiz, start_attempt, submit_attempt
 from lms.models import CourseRule, Enrollment, PaperMode, QuestionType, Quiz, WorkStudyTask
 from lms.progress import lessons_of
 from tests.lms.conftest import make_question
@@ -270,3 +270,20 @@ def test_a_task_with_logs_cannot_be_deleted(organizer, course, learner, workstud
     assert WorkStudyTask.objects.filter(pk=task.pk).exists()
     with pytest.raises(ValidationError, match="至少需要一个任务"):
         save_course_settings(actor=organizer, course=course, rule={}, module={"title": "实训"}, tasks=[])
+
+
+def test_overlapping_rules_that_the_bank_can_satisfy_always_draw_a_full_paper(organizer, learner, quiz_factory) -> None:
+    """A broad rule (any domain) and a narrow one (difficulty 5) share questions: the narrow rule
+    draws first, so every paper is complete."""
+    narrow = [make_question(difficulty=5) for _ in range(2)]
+    broad = [make_question(difficulty=2) for _ in range(2)]
+    quiz = save_quiz(
+        actor=organizer,
+        quiz=None,
+        data=quiz_data(mode=PaperMode.RANDOM, max_attempts=0),
+        rules=[{"count": 2}, {"count": 2, "difficulty": 5}],
+    )
+    for _ in range(8):
+        attempt = start_attempt(quiz, learner)
+        assert sorted(e["q"] for e in attempt.paper) == sorted(q.pk for q in narrow + broad)
+        submit_attempt(attempt, learner)
