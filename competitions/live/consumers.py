@@ -40,6 +40,11 @@ ROLES = {"host": "host", "screen": "screen", "play": "contestant"}
 log = logging.getLogger(__name__)
 
 
+def _cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 class LiveConsumer(AsyncWebsocketConsumer):
     role = "contestant"
     participant_id: int | None = None
@@ -65,7 +70,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
                 return await self.channel_layer.receive(self.channel_name)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
+                if _cancelling():
+                    # A cancelled read can surface as a connection error: end, do not retry.
+                    raise asyncio.CancelledError from exc
                 log.debug("live socket: channel layer read failed, retrying", exc_info=True)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 2.0)

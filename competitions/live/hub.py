@@ -38,6 +38,11 @@ _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, Hub]] = we
 _batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = weakref.WeakKeyDictionary()
 
 
+def _cancelling() -> bool:
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 def round_group(round_id: int) -> str:
     return f"live.r{round_id}"
 
@@ -127,7 +132,9 @@ class Hub:
                 delay = REJOIN_SECONDS
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
+                if _cancelling():
+                    raise asyncio.CancelledError from exc
                 log.debug("live hub %s: group join failed, retrying", self.round_id, exc_info=True)
                 delay = 0.5
             with contextlib.suppress(TimeoutError):
@@ -143,7 +150,10 @@ class Hub:
                 await self._dispatch(message)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as exc:
+                if _cancelling():
+                    # A cancelled read can surface as a connection error: end, do not retry.
+                    raise asyncio.CancelledError from exc
                 log.warning("live hub %s: channel layer error, retrying", self.round_id, exc_info=True)
                 self._rejoin.set()
                 await asyncio.sleep(backoff)
