@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
 import time
+import uuid
 import weakref
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from channels.db import database_sync_to_async
@@ -32,6 +35,7 @@ log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.015
 PROGRESS_SECONDS = 0.25
 REJOIN_SECONDS = 30.0
+LOCAL_ORIGINS_KEPT = 1000
 HOST_MESSAGES: dict[str, type[events.ServerMessage]] = {"progress": events.Progress, "presence": events.Presence}
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, Hub]] = weakref.WeakKeyDictionary()
@@ -76,6 +80,11 @@ class Hub:
         self._progress_pending = False
         self._task: asyncio.Task[None] | None = None
         self._membership: asyncio.Task[None] | None = None
+        # Broadcasts this hub published: delivered to its own sockets at once, so the copy that
+        # comes back through the channel layer is dropped by its origin tag.
+        self._origin_prefix = uuid.uuid4().hex
+        self._origins = itertools.count(1)
+        self._local: OrderedDict[str, None] = OrderedDict()
 
     @classmethod
     async def get(cls, round_id: int) -> Hub:
@@ -159,7 +168,11 @@ class Hub:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 2.0)
 
-    async def _dispatch(self, message: dict[str, Any]) -> None:
+    async def _dispatch(self, message: dict[str, Any], *, local: bool = False) -> None:
+        origin = message.get("origin")
+        if not local and origin is not None and origin in self._local:
+            del self._local[origin]  # already delivered here when it was published
+            return
         if message.get("type") == "live.host":
             payload = message["payload"]
             model = HOST_MESSAGES[payload["type"]].model_validate(payload)
@@ -229,21 +242,27 @@ class Hub:
         await self.publish(outcome)
 
     async def publish(self, outcome: actions.Outcome) -> None:
-        """Send each broadcast once to every process of the round (after the action committed)."""
+        """Send each broadcast once to every process of the round (after the action committed).
+
+        This process's own sockets get it at once, without the round trip through the channel
+        layer (Redis), and also while the layer is down; the copy the layer brings back here is
+        recognised by its origin tag and dropped, so every socket gets each frame once."""
         for b in outcome.broadcasts:
-            await resilient(
-                self.layer.group_send,
-                self.group,
-                {
-                    "type": "live.frame",
-                    "frame": b.frame,
-                    "host_frame": b.host_frame,
-                    "seq": b.seq,
-                    "standings": b.standings,
-                    "closes_at": b.closes_at,
-                    "question_id": b.question_id,
-                },
-            )
+            message = {
+                "type": "live.frame",
+                "frame": b.frame,
+                "host_frame": b.host_frame,
+                "seq": b.seq,
+                "standings": b.standings,
+                "closes_at": b.closes_at,
+                "question_id": b.question_id,
+                "origin": f"{self._origin_prefix}:{next(self._origins)}",
+            }
+            self._local[message["origin"]] = None
+            while len(self._local) > LOCAL_ORIGINS_KEPT:  # copies lost while the layer was down
+                self._local.popitem(last=False)
+            await self._dispatch(message, local=True)
+            await resilient(self.layer.group_send, self.group, message)
         for channel, reason in outcome.close_channels:
             await resilient(self.layer.send, channel, {"type": "live.bye", "reason": reason})
 
