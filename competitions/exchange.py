@@ -49,7 +49,7 @@ from competitions.models import (
     Result,
     TeamMember,
 )
-from lms.exchange import EXPORT_ONLY, PersonColumns, masked_id, points_text
+from lms.exchange import EXPORT_ONLY, PersonColumns, points_text
 
 REGISTRANTS = (Role.ORGANIZER, Role.PROVINCE_ADMIN, Role.ENTERPRISE_ADMIN)
 RESULT_VIEWERS = (Role.ORGANIZER, Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN)
@@ -317,7 +317,7 @@ class RegistrationExporter(Exporter):
                 "event_group": registration.event_group.name,
                 "real_name": person.real_name,
                 "mobile": person.mobile,
-                "id_number": masked_id(person, self.reveal),
+                "id_number": self.id_number(person),
                 "team": membership.team.name if membership is not None else "",
                 "status": registration.get_status_display(),
                 "ticket": ticket.number if ticket is not None else "",

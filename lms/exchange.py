@@ -111,12 +111,6 @@ class PersonColumns:
             row.data["person"] = person
 
 
-def masked_id(person: User, reveal: bool) -> str:
-    if reveal:
-        return pii.decrypt(person.id_number_cipher) if person.id_number_cipher else ""
-    return person.id_number_masked
-
-
 def local_time(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
@@ -271,7 +265,7 @@ class EnrollmentExporter(Exporter):
                 "cohort": enrollment.cohort.name,
                 "real_name": learner.real_name,
                 "mobile": learner.mobile,
-                "id_number": masked_id(learner, self.reveal),
+                "id_number": self.id_number(learner),
                 "course": enrollment.course.title,
                 "progress": enrollment.progress,
                 "completed_at": local_time(enrollment.completed_at),

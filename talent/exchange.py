@@ -326,14 +326,10 @@ class EvaluationExporter(Exporter):
         statuses = choice_labels(EvaluationStatus)
         for item in objects:
             person = item.person
-            if self.reveal:
-                number = pii.decrypt(person.id_number_cipher) if person.id_number_cipher else ""
-            else:
-                number = person.id_number_masked
             yield {
                 "real_name": person.real_name,
                 "mobile": person.mobile,
-                "id_number": number,
+                "id_number": self.id_number(person),
                 "level": levels.get(item.level, ""),
                 "category": categories.get(item.category, ""),
                 "domain": domains.get(item.domain, item.domain),

@@ -430,14 +430,10 @@ class PeopleExporter(Exporter):
         jobs = choice_labels(JobGroup)
         industries = choice_labels(Industry)
         for person in objects:
-            if self.reveal:
-                number = pii.decrypt(person.id_number_cipher) if person.id_number_cipher else ""
-            else:
-                number = person.id_number_masked
             yield {
                 "real_name": person.real_name,
                 "mobile": person.mobile,
-                "id_number": number,
+                "id_number": self.id_number(person),
                 "city": cities.get(person.region_id, "") if person.region_id else "",
                 "org_code": person.organization.credit_code if person.organization_id else "",
                 "job_group": jobs.get(person.job_group, ""),

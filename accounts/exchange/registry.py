@@ -118,6 +118,14 @@ class Exporter:
     def rows(self, objects: Iterable[Any]) -> Iterator[dict[str, object]]:
         raise NotImplementedError
 
+    def id_number(self, person: User) -> str:
+        """A person's ID number as this export may show it: in full only when `reveal`."""
+        if not self.reveal:
+            return person.id_number_masked
+        from accounts import pii
+
+        return pii.decrypt(person.id_number_cipher) if person.id_number_cipher else ""
+
 
 @dataclass(frozen=True)
 class RecordType:
