@@ -17,11 +17,18 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from competitions.live import pacing  # noqa: E402
+from competitions.live.transport import PreparedFrames  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # PreparedFrames: under daphne, broadcasts are framed once for all sockets (live/transport.py).
+        "websocket": PreparedFrames(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
     }
 )
+
+# Everything imported so far lives as long as the process: later full garbage collections skip
+# it (competitions/live/pacing.py).
+pacing.freeze_startup()

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
-from competitions.live import actions, events, selectors
+from competitions.live import actions, events, selectors, transport
 from competitions.live.hub import Batcher, Hub, resilient
 
 MAX_MESSAGE_BYTES = 4096
@@ -49,6 +49,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     role = "contestant"
     participant_id: int | None = None
     hub: Hub | None = None
+    writer: transport.Writer | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Channels' consumer loop, except that a failing channel-layer read (Redis down or
@@ -60,6 +61,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.channel_name = await self.channel_layer.new_channel()
         self.channel_receive = self._channel_receive
         self.base_send = send
+        self.writer = scope.get(transport.WRITER_KEY)
         with contextlib.suppress(StopConsumer):
             await await_many_dispatch([receive, self._channel_receive], self.dispatch)
 

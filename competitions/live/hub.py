@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
-from competitions.live import actions, events, selectors
+from competitions.live import actions, events, selectors, transport
 from competitions.live.models import LiveRound
+from competitions.live.pacing import pacer
 
 if TYPE_CHECKING:
     from competitions.live.consumers import LiveConsumer
@@ -123,12 +124,15 @@ class Hub:
         return None
 
     def add(self, consumer: LiveConsumer) -> None:
+        if not self.sockets:
+            pacer.hold(self)  # full garbage collections wait for quiet moments while sockets are here
         self.sockets[consumer.channel_name] = consumer
         if consumer.role == "host":
             self.hosts[consumer.channel_name] = consumer
 
     def remove(self, consumer: LiveConsumer) -> None:
-        self.sockets.pop(consumer.channel_name, None)
+        if self.sockets.pop(consumer.channel_name, None) is not None and not self.sockets:
+            pacer.release(self)
         self.hosts.pop(consumer.channel_name, None)
 
     async def _keep_membership(self) -> None:
@@ -181,6 +185,7 @@ class Hub:
             return
         if message.get("type") != "live.frame":
             return
+        pacer.touch()
         seq = message["seq"]
         self.last_seq = max(self.last_seq, seq)
         frame, host_frame = message["frame"], message.get("host_frame")
@@ -189,12 +194,20 @@ class Hub:
         # The frame was encoded once by the action; one ASGI message for every local socket, all
         # of them before any per-contestant standing, so the last socket is not kept waiting.
         # daphne writes to the socket's transport at once (nothing awaits a drain).
+        # Under daphne the frame is also framed once (transport.PreparedFrames) and written
+        # straight to each socket; elsewhere it goes through the ASGI send.
         public = {"type": "websocket.send", "text": frame}
         hosts = {"type": "websocket.send", "text": host_frame} if host_frame else public
+        prepared_public = transport.prepare(frame)
+        prepared_hosts = transport.prepare(host_frame) if host_frame else prepared_public
         for consumer in consumers:
             consumer.last_seq = max(consumer.last_seq, seq)
+            is_host = consumer.role == "host"
             try:
-                await consumer.base_send(hosts if consumer.role == "host" else public)
+                if consumer.writer is not None:
+                    consumer.writer(prepared_hosts if is_host else prepared_public)
+                else:
+                    await consumer.base_send(hosts if is_host else public)
             except Exception:
                 log.debug("live hub %s: send failed", self.round_id, exc_info=True)
         if standings:

@@ -1,0 +1,158 @@
+"""Full garbage collections wait for quiet moments while a live round has sockets on the process
+(live/pacing.py): deferred while held, run once nothing was broadcast for a while, never more
+than their share of the time, and the interpreter's thresholds come back when the round empties."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from competitions.live import pacing
+from competitions.live.pacing import Pacer
+
+
+@pytest.fixture
+def full_collections() -> Iterator[list[int]]:
+    """Generations of the collections that run while the test does."""
+    seen: list[int] = []
+
+    def callback(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            seen.append(info["generation"])
+
+    gc.callbacks.append(callback)
+    try:
+        yield seen
+    finally:
+        gc.callbacks.remove(callback)
+
+
+class Owner:
+    """What holds a pacer (a hub in the server)."""
+
+
+@pytest.fixture
+def thresholds() -> Iterator[tuple[int, int, int]]:
+    assert pacing.pacer.holders == 0  # hubs of earlier tests' closed loops hold nothing
+    saved = gc.get_threshold()
+    assert saved[2] != pacing.DEFERRED
+    yield saved
+    gc.set_threshold(*saved)
+
+
+def young_collections(n: int) -> None:
+    """What a busy process does between full collections: each collection of the middle
+    generation counts towards the oldest one."""
+    for _ in range(n):
+        gc.collect(1)
+
+
+def test_holding_defers_full_collections_and_releasing_brings_the_thresholds_back(thresholds) -> None:
+    pacer, one, two = Pacer(), Owner(), Owner()
+    pacer.hold(one)
+    pacer.hold(two)
+    pacer.hold(two)
+    young, middle, oldest = gc.get_threshold()
+    assert (young, middle) == thresholds[:2]
+    assert oldest == pacing.DEFERRED
+    pacer.release(one)
+    assert gc.get_threshold()[2] == pacing.DEFERRED  # another round still has sockets here
+    pacer.release(two)
+    assert gc.get_threshold() == thresholds
+    pacer.release(two)  # one release too many changes nothing
+    assert gc.get_threshold() == thresholds
+
+
+def test_an_owner_whose_event_loop_closed_holds_nothing(thresholds) -> None:
+    import asyncio
+
+    pacer, owner = Pacer(), Owner()
+
+    async def hold() -> None:
+        pacer.hold(owner)
+        assert gc.get_threshold()[2] == pacing.DEFERRED
+
+    asyncio.run(hold())  # the test's loop ends without the hub letting go
+    assert pacer.holders == 0
+    assert gc.get_threshold() == thresholds
+
+
+def test_the_full_collection_waits_until_nothing_was_broadcast_for_a_while(thresholds, full_collections) -> None:
+    pacer, owner = Pacer(), Owner()
+    pacer.hold(owner)
+    try:
+        young_collections(thresholds[2] + 1)
+        pacer.touch()
+        now = pacer.last_broadcast
+        full_collections.clear()
+        assert pacer.tick(now + pacing.IDLE_SECONDS / 2) is False
+        assert 2 not in full_collections
+        assert pacer.tick(now + pacing.IDLE_SECONDS) is True
+        assert full_collections == [2]
+        assert gc.get_count()[2] == 0
+    finally:
+        pacer.release(owner)
+
+
+def test_no_full_collection_without_the_young_ones_that_would_start_one(thresholds, full_collections) -> None:
+    pacer, owner = Pacer(), Owner()
+    pacer.hold(owner)
+    try:
+        gc.collect()
+        young_collections(thresholds[2] - 1)
+        full_collections.clear()
+        assert pacer.tick(pacer.last_broadcast + 60) is False
+        assert 2 not in full_collections
+    finally:
+        pacer.release(owner)
+
+
+def test_paced_collections_take_no_more_than_their_share_of_the_time(thresholds) -> None:
+    pacer, owner = Pacer(), Owner()
+    pacer.hold(owner)
+    try:
+        young_collections(thresholds[2] + 1)
+        now = pacer.last_broadcast + 60
+        assert pacer.tick(now) is True
+        wait = pacer.not_before - now  # the collection's own time / MAX_SHARE
+        assert wait > 0
+        young_collections(thresholds[2] + 1)
+        assert pacer.tick(now + wait * 0.9) is False
+        assert pacer.tick(now + wait) is True
+    finally:
+        pacer.release(owner)
+
+
+def test_nothing_is_collected_by_a_pacer_nobody_holds(thresholds, full_collections) -> None:
+    pacer = Pacer()
+    young_collections(thresholds[2] + 1)
+    full_collections.clear()
+    assert pacer.tick(pacer.last_broadcast + 60) is False
+    assert full_collections == []
+
+
+async def test_a_hub_holds_the_pacer_while_it_has_sockets(flush_layer, thresholds) -> None:
+    from competitions.live.hub import Hub
+    from competitions.live.pacing import pacer
+
+    class Sock:
+        def __init__(self, name: str) -> None:
+            self.channel_name, self.role = name, "contestant"
+
+    holders = pacer.holders
+    hub = Hub(round_id=999_998)
+    a, b = Sock("a"), Sock("b")
+    hub.add(a)  # type: ignore[arg-type]
+    hub.add(b)  # type: ignore[arg-type]
+    assert pacer.holders == holders + 1
+    assert gc.get_threshold()[2] == pacing.DEFERRED
+    hub.remove(a)  # type: ignore[arg-type]
+    hub.remove(a)  # type: ignore[arg-type]
+    assert pacer.holders == holders + 1
+    hub.remove(b)  # type: ignore[arg-type]
+    assert pacer.holders == holders
+    if holders == 0:
+        assert gc.get_threshold() == thresholds
