@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -395,7 +395,15 @@ def open_next(actor: User, round_id: int) -> Outcome:
     if live_round.state in (RoundState.QUESTION, RoundState.ENDED) or live_round.paused_at:
         raise LiveError("bad_state", _("当前题目尚未截止或比赛已结束，不能开启下一题。"))
     position = live_round.current.position if live_round.current else 0
-    nxt = live_round.questions.filter(position__gt=position).select_related("question").order_by("position").first()
+    # The round's question count comes with the next question (one query, not two).
+    total = LiveQuestion.objects.filter(round_id=OuterRef("round_id")).values("round_id").annotate(n=Count("id"))
+    nxt = (
+        live_round.questions.filter(position__gt=position)
+        .select_related("question")
+        .annotate(round_total=Subquery(total.values("n")))
+        .order_by("position")
+        .first()
+    )
     if nxt is None:
         raise LiveError("bad_state", _("题目已全部出完，请展示排行榜或结束本场。"))
     now = timezone.now()
@@ -410,7 +418,7 @@ def open_next(actor: User, round_id: int) -> Outcome:
     msg = events.QuestionOpen(
         seq=seq,
         server_time=now.timestamp(),
-        question=selectors.question_view(nxt),
+        question=selectors.question_view(nxt, total=nxt.round_total),
         opens_at=now.timestamp(),
         closes_at=nxt.closes_at.timestamp(),
     )

@@ -169,12 +169,16 @@ def standing_for(live_round: LiveRound, participant: Participant, *, seq: int = 
     )
 
 
-def question_view(live_question: LiveQuestion) -> events.QuestionView:
+def question_view(live_question: LiveQuestion, total: int | None = None) -> events.QuestionView:
+    """What contestants see of a question (never its key). `total`: the round's number of
+    questions, when the caller already has it (otherwise one COUNT)."""
     q = live_question.question
+    if total is None:
+        total = LiveQuestion.objects.filter(round_id=live_question.round_id).count()
     return events.QuestionView(
         id=live_question.pk,
         position=live_question.position,
-        total=LiveQuestion.objects.filter(round_id=live_question.round_id).count(),
+        total=total,
         qtype=q.qtype,
         stem=q.stem,
         options=list(q.options or []),
