@@ -96,6 +96,24 @@ REGISTRATION_COLUMNS = (
 )
 
 
+def _one_contest(row: Row, column: Column, contests: dict[str, list[Contest]], not_found: str) -> Contest | None:
+    """The one contest a row's "contest" cell names (title or slug) among `contests`; otherwise an
+    error on the row: several of that title (fill in the slug), or none (`not_found`, with %(c)s)."""
+    text = row.values["contest"].strip()
+    matches = contests.get(text, [])
+    if len(matches) > 1:
+        row.error(
+            column,
+            _("有多个名为“%(c)s”的竞赛，请改填网址标识：%(slugs)s。")
+            % {"c": text, "slugs": "、".join(c.slug for c in matches)},
+        )
+        return None
+    if not matches:
+        row.error(column, not_found % {"c": text})
+        return None
+    return matches[0]
+
+
 class RegistrationImporter(Importer):
     """Bulk registration and nomination. Natural key: (contest, person): one registration each.
 
@@ -136,22 +154,12 @@ class RegistrationImporter(Importer):
             self.groups[contest.pk] = {g.name: g for g in contest.event_groups.all()}
 
     def _contest(self, row: Row) -> Contest | None:
-        text = row.values["contest"].strip()
-        matches = self.contests.get(text, [])
-        if len(matches) > 1:
-            row.error(
-                self.columns["contest"],
-                _("有多个名为“%(c)s”的竞赛，请改填网址标识：%(slugs)s。")
-                % {"c": text, "slugs": "、".join(c.slug for c in matches)},
-            )
-            return None
-        if not matches:
-            row.error(
-                self.columns["contest"],
-                _("未找到竞赛“%(c)s”，或您不能为该竞赛报名：请核对竞赛名称或网址标识。") % {"c": text},
-            )
-            return None
-        return matches[0]
+        return _one_contest(
+            row,
+            self.columns["contest"],
+            self.contests,
+            _("未找到竞赛“%(c)s”，或您不能为该竞赛报名：请核对竞赛名称或网址标识。"),
+        )
 
     def clean_chunk(self, rows: list[Row]) -> None:
         col = self.columns
@@ -381,21 +389,9 @@ class MarkImporter(Importer):
         self.items: dict[int, list[MarkingItem]] = {}
 
     def _contest(self, row: Row) -> Contest | None:
-        text = row.values["contest"].strip()
-        matches = self.contests.get(text, [])
-        if len(matches) > 1:
-            row.error(
-                self.columns["contest"],
-                _("有多个名为“%(c)s”的竞赛，请改填网址标识：%(slugs)s。")
-                % {"c": text, "slugs": "、".join(c.slug for c in matches)},
-            )
-            return None
-        if not matches:
-            row.error(
-                self.columns["contest"], _("未找到您担任裁判的竞赛“%(c)s”，请核对竞赛名称或网址标识。") % {"c": text}
-            )
-            return None
-        return matches[0]
+        return _one_contest(
+            row, self.columns["contest"], self.contests, _("未找到您担任裁判的竞赛“%(c)s”，请核对竞赛名称或网址标识。")
+        )
 
     def _items(self, group_ids: set[int]) -> None:
         missing = group_ids - self.items.keys()
