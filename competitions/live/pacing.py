@@ -33,7 +33,6 @@ import weakref
 IDLE_SECONDS = 2.0
 CHECK_SECONDS = 1.0
 MAX_SHARE = 0.05  # of the process's time spent in paced full collections
-DEFAULT_OLDEST = 10  # CPython's threshold for the oldest generation
 DEFERRED = 1_000_000_000  # "never" for the oldest generation's threshold
 
 
@@ -51,7 +50,6 @@ class Pacer:
         self._owners: weakref.WeakKeyDictionary[object, asyncio.AbstractEventLoop | None] = weakref.WeakKeyDictionary()
         self.saved: tuple[int, int, int] | None = None
         self.last_broadcast = time.monotonic()
-        self.collections = 0
         self.not_before = 0.0
         self._timer: asyncio.TimerHandle | None = None
         self._timer_loop: asyncio.AbstractEventLoop | None = None
@@ -98,19 +96,15 @@ class Pacer:
         young collections ran since the last one as would have started it by default, and if the
         collector has had no more than its share of time (`MAX_SHARE`). Returns whether it ran."""
         now = time.monotonic() if now is None else now
-        due = self.saved[2] if self.saved else DEFAULT_OLDEST
-        if (
-            self.holders == 0
-            or now - self.last_broadcast < IDLE_SECONDS
-            or now < self.not_before
-            or gc.get_count()[2] < due
-        ):
+        if self.holders == 0 or now - self.last_broadcast < IDLE_SECONDS or now < self.not_before:
+            return False
+        assert self.saved is not None  # kept while anyone holds the pacer
+        if gc.get_count()[2] < self.saved[2]:
             return False
         started = time.monotonic()
         gc.collect()
         took = time.monotonic() - started
         self.not_before = now + took / MAX_SHARE
-        self.collections += 1
         return True
 
     def _ensure_timer(self) -> None:

@@ -156,3 +156,13 @@ async def test_a_hub_holds_the_pacer_while_it_has_sockets(flush_layer, threshold
     assert pacer.holders == holders
     if holders == 0:
         assert gc.get_threshold() == thresholds
+
+
+async def test_a_broadcast_puts_off_the_next_full_collection(flush_layer) -> None:
+    from competitions.live.hub import Hub
+    from competitions.live.pacing import pacer
+
+    before = pacer.last_broadcast
+    hub = Hub(round_id=999_997)
+    await hub._dispatch({"type": "live.frame", "frame": "{}", "seq": 1}, local=True)
+    assert pacer.last_broadcast > before
