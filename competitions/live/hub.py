@@ -67,6 +67,23 @@ async def resilient(call: Any, *args: Any) -> None:
                 await asyncio.sleep(0.05)
 
 
+class Frame:
+    """One text frame for one or many sockets: the ASGI message, and the WebSocket frame
+    prepared (built on first use) for daphne's sockets."""
+
+    __slots__ = ("_prepared", "message")
+
+    def __init__(self, text: str) -> None:
+        self.message = {"type": "websocket.send", "text": text}
+        self._prepared: transport.PreparedMessage | None = None
+
+    @property
+    def prepared(self) -> transport.PreparedMessage:
+        if self._prepared is None:
+            self._prepared = transport.prepare(self.message["text"])
+        return self._prepared
+
+
 class Hub:
     def __init__(self, round_id: int) -> None:
         self.round_id = round_id
@@ -191,25 +208,15 @@ class Hub:
         frame, host_frame = message["frame"], message.get("host_frame")
         standings = message.get("standings")
         consumers = list(self.sockets.values())
-        # The frame was encoded once by the action; one ASGI message for every local socket, all
-        # of them before any per-contestant standing, so the last socket is not kept waiting.
-        # daphne writes to the socket's transport at once (nothing awaits a drain).
-        # Under daphne the frame is also framed once (transport.PreparedFrames) and written
-        # straight to each socket; elsewhere it goes through the ASGI send.
-        public = {"type": "websocket.send", "text": frame}
-        hosts = {"type": "websocket.send", "text": host_frame} if host_frame else public
-        prepared_public = transport.prepare(frame)
-        prepared_hosts = transport.prepare(host_frame) if host_frame else prepared_public
+        # The frame was encoded once by the action and is framed once for all sockets; every
+        # socket gets it before any per-contestant standing, so the last one is not kept waiting.
+        # Under daphne it is written straight to each socket (transport.PreparedFrames, sent at
+        # once when the socket's buffer is empty); elsewhere it goes through the ASGI send.
+        public = Frame(frame)
+        hosts = Frame(host_frame) if host_frame else public
         for consumer in consumers:
             consumer.last_seq = max(consumer.last_seq, seq)
-            is_host = consumer.role == "host"
-            try:
-                if consumer.writer is not None:
-                    consumer.writer(prepared_hosts if is_host else prepared_public)
-                else:
-                    await consumer.base_send(hosts if is_host else public)
-            except Exception:
-                log.debug("live hub %s: send failed", self.round_id, exc_info=True)
+            await self._deliver(consumer, hosts if consumer.role == "host" else public)
         if standings:
             total, now = len(standings), time.time()
             for consumer in consumers:
@@ -228,14 +235,20 @@ class Hub:
                     last_correct=last_correct,
                     last_points=last_points,
                 )
-                try:
-                    await consumer.base_send({"type": "websocket.send", "text": standing.model_dump_json()})
-                except Exception:
-                    log.debug("live hub %s: send failed", self.round_id, exc_info=True)
+                await self._deliver(consumer, Frame(standing.model_dump_json()))
         if message.get("question_id") is not None:
             self._cancel_timer()
             if message.get("closes_at") is not None:
                 self._schedule(message["question_id"], message["closes_at"])
+
+    async def _deliver(self, consumer: LiveConsumer, frame: Frame) -> None:
+        try:
+            if consumer.writer is not None:
+                consumer.writer(frame.prepared)
+            else:
+                await consumer.base_send(frame.message)
+        except Exception:
+            log.debug("live hub %s: send failed", self.round_id, exc_info=True)
 
     def _cancel_timer(self) -> None:
         if self._timer is not None:

@@ -10,6 +10,13 @@ through ASGI to about 10 ms this way; `sendPreparedMessage` itself formats a deb
 call, so where it would only write the prepared bytes (no compression negotiated, nothing queued
 in autobahn) the writer writes them to the transport itself.
 
+Twisted's `transport.write` never sends at once: it buffers and asks the reactor to watch the
+socket, and the bytes leave in the next loop iteration, after the whole broadcast has been
+buffered (and each socket has been added to and removed from the poller). A plain asyncio
+server sends at once, so its first sockets are reading while it still writes to the last. The
+writer does the same where it safely can (`send_now`): on a plain TCP socket whose buffer is
+empty it sends straight away, and leaves whatever the kernel does not take to twisted.
+
 `PreparedFrames` is the outermost ASGI middleware for WebSockets. When the server is daphne (its
 `send` is `partial(Server.handle_reply, protocol)`), it puts a writer for that connection in the
 scope under `WRITER_KEY`; the hub uses it for broadcasts and falls back to the ASGI `send`
@@ -25,6 +32,7 @@ from collections.abc import Callable
 from typing import Any
 
 from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
+from twisted.internet import tcp
 
 WRITER_KEY = "live.prepared_writer"
 
@@ -34,6 +42,30 @@ Writer = Callable[[PreparedMessage], bool]
 def prepare(text: str) -> PreparedMessage:
     """A text frame for server → client (unmasked), framed once for any number of sockets."""
     return PreparedMessage(text.encode("utf-8"), isBinary=False, applyMask=False, doNotCompress=False)
+
+
+def send_now(wire: Any, data: bytes) -> None:
+    """`wire.write(data)`, but sent at once when that cannot reorder or lose anything.
+
+    Only a plain twisted TCP connection (not TLS, not closing) with nothing buffered: then the
+    bytes would be the next to leave anyway. What the socket does not take, or any error (the
+    connection is lost), goes to `wire.write`, so twisted buffers it or notices the loss its
+    usual way."""
+    if (
+        isinstance(wire, tcp.Connection)
+        and wire.connected
+        and not wire.disconnecting
+        and not wire._writeDisconnected
+        and not wire.TLS
+        and not wire._tempDataLen
+        and wire.offset == len(wire.dataBuffer)
+    ):
+        sent = wire.writeSomeData(data)
+        if isinstance(sent, int) and sent > 0:
+            if sent >= len(data):
+                return
+            data = data[sent:]
+    wire.write(data)
 
 
 def daphne_writer(send: Any) -> Writer | None:
@@ -55,7 +87,7 @@ def daphne_writer(send: Any) -> Writer | None:
             return False
         if protocol._perMessageCompress is None and not protocol.send_queue:
             # What sendPreparedMessage does in this case, less its per-call debug formatting.
-            protocol.transport.write(prepared.payloadHybi)
+            send_now(protocol.transport, prepared.payloadHybi)
         else:
             protocol.sendPreparedMessage(prepared)
         return True

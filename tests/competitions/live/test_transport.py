@@ -1,17 +1,21 @@
 """Broadcast frames framed once and written straight to daphne's sockets (live/transport.py):
 the bytes are exactly what daphne's own reply path writes, closed sockets get nothing, anything
-but a plain daphne connection goes the ordinary way, and the hub uses the writer when it has one."""
+but a plain daphne connection goes the ordinary way, the hub uses the writer when it has one,
+and a frame is sent at once only when nothing is buffered before it (send_now)."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
-from twisted.internet.testing import StringTransport
+from twisted.internet import main, tcp
+from twisted.internet.testing import MemoryReactor, StringTransport
 
 from competitions.live import transport
 
@@ -134,3 +138,134 @@ async def test_the_hub_writes_prepared_frames_where_it_can_and_asgi_messages_els
     ]
     assert slow.sent == ['{"p":"公开"}']
     assert fast.last_seq == host.last_seq == slow.last_seq == 7
+
+
+def unframe(frame: bytes) -> str:
+    """The text of one unmasked server → client frame (RFC 6455 §5.2 header lengths)."""
+    length = frame[1] & 0x7F
+    return frame[{126: 4, 127: 10}.get(length, 2) :].decode()
+
+
+async def test_each_contestants_standing_goes_through_the_writer_after_every_socket_has_the_frame(
+    flush_layer,
+) -> None:
+    import json
+
+    from competitions.live.hub import Hub
+
+    written: list[tuple[str, bytes]] = []
+    hub = Hub(round_id=999_998)
+    first = FakeConsumer("first", "contestant", lambda prepared: written.append(("first", prepared.payloadHybi)))
+    second = FakeConsumer("second", "contestant", lambda prepared: written.append(("second", prepared.payloadHybi)))
+    slow = FakeConsumer("slow", "contestant", None)
+    first.participant_id, second.participant_id, slow.participant_id = 1, 2, 3
+    standings = {"1": [1, 20.0, 2, True, 10.0], "2": [2, 10.0, 1, False, 0.0], "3": [3, 0.0, 0, False, 0.0]}
+    for consumer in (first, second, slow):
+        hub.add(consumer)  # type: ignore[arg-type]
+    try:
+        await hub._dispatch(
+            {"type": "live.frame", "frame": '{"p":"揭晓"}', "seq": 9, "standings": standings}, local=True
+        )
+    finally:
+        for consumer in (first, second, slow):
+            hub.remove(consumer)  # type: ignore[arg-type]
+    frame = transport.prepare('{"p":"揭晓"}').payloadHybi
+    assert [who for who, _b in written] == ["first", "second", "first", "second"]
+    assert written[0][1] == written[1][1] == frame
+    mine = json.loads(unframe(written[2][1]))
+    assert (mine["type"], mine["rank"], mine["score"], mine["last_correct"], mine["seq"]) == (
+        "standing",
+        1,
+        20.0,
+        True,
+        9,
+    )
+    assert json.loads(unframe(written[3][1]))["rank"] == 2
+    assert slow.sent[0] == '{"p":"揭晓"}' and json.loads(slow.sent[1])["rank"] == 3
+
+
+# --- send_now: at once when nothing is buffered, else twisted's ordinary buffered write ----------
+
+
+@pytest.fixture
+def wire() -> Iterator[tuple[tcp.Connection, socket.socket, MemoryReactor]]:
+    """A twisted TCP connection on one end of a real socket pair, under a reactor that only
+    records which descriptors asked to be told when they can write."""
+    ours, theirs = socket.socketpair()
+    theirs.setblocking(False)
+    reactor = MemoryReactor()
+    connection = tcp.Connection(ours, None, reactor=reactor)  # type: ignore[arg-type]
+    connection.connected = True
+    yield connection, theirs, reactor
+    ours.close()
+    theirs.close()
+
+
+def drain(sock: socket.socket) -> bytes:
+    chunks = []
+    while True:
+        try:
+            chunk = sock.recv(1 << 20)
+        except BlockingIOError:
+            return b"".join(chunks)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def test_with_nothing_buffered_the_bytes_leave_at_once(wire) -> None:
+    connection, theirs, reactor = wire
+    transport.send_now(connection, "第一题".encode())
+    assert drain(theirs) == "第一题".encode()
+    assert connection not in reactor.getWriters()  # nothing left for the next loop iteration
+
+
+def test_behind_buffered_bytes_the_frame_waits_its_turn(wire) -> None:
+    connection, theirs, reactor = wire
+    connection.write(b"ack-1;")  # e.g. an acknowledgement through autobahn, not yet sent
+    transport.send_now(connection, b"broadcast;")
+    assert drain(theirs) == b""  # not sent ahead of the acknowledgement
+    assert connection in reactor.getWriters()
+    connection.doWrite()
+    assert drain(theirs) == b"ack-1;broadcast;"
+
+
+def test_what_the_socket_does_not_take_is_left_to_twisted_in_order(wire) -> None:
+    connection, theirs, reactor = wire
+    connection.socket.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    big = bytes(range(256)) * 4096  # 1 MiB: far more than the socket takes at once
+    transport.send_now(connection, big)
+    transport.send_now(connection, b"next")
+    assert connection in reactor.getWriters()
+    received = drain(theirs)
+    assert 0 < len(received) < len(big)
+    for _ in range(10_000):
+        if connection not in reactor.getWriters():
+            break
+        connection.doWrite()
+        received += drain(theirs)
+    assert received + drain(theirs) == big + b"next"
+
+
+def test_tls_closing_or_lost_connections_take_the_ordinary_path(wire, monkeypatch) -> None:
+    connection, _theirs, _reactor = wire
+    at_once: list[bytes] = []
+    ordinary: list[bytes] = []
+    monkeypatch.setattr(connection, "writeSomeData", lambda data: at_once.append(bytes(data)) or len(data))
+    monkeypatch.setattr(connection, "write", ordinary.append)
+    for attribute in ("TLS", "disconnecting", "_writeDisconnected"):
+        setattr(connection, attribute, True)
+        transport.send_now(connection, attribute.encode())
+        setattr(connection, attribute, False)
+    connection.connected = False
+    transport.send_now(connection, b"closed")
+    connection.connected = True
+    assert at_once == []
+    assert ordinary == [b"TLS", b"disconnecting", b"_writeDisconnected", b"closed"]
+
+    monkeypatch.setattr(connection, "writeSomeData", lambda data: main.CONNECTION_LOST)
+    transport.send_now(connection, b"lost")  # no exception: twisted notices the loss on its write
+    assert ordinary[-1] == b"lost"
+    plain = StringTransport()
+    transport.send_now(plain, b"not a socket")  # anything else: its own write
+    assert plain.value() == b"not a socket"
