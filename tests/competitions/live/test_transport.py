@@ -269,3 +269,24 @@ def test_tls_closing_or_lost_connections_take_the_ordinary_path(wire, monkeypatc
     plain = StringTransport()
     transport.send_now(plain, b"not a socket")  # anything else: its own write
     assert plain.value() == b"not a socket"
+
+
+async def test_under_daphnes_own_application_call_the_live_consumer_gets_the_writer() -> None:
+    """daphne's create_application (not a hand-made partial) → PreparedFrames → LiveConsumer:
+    the consumer holds a writer for its own connection, and it writes to that socket."""
+    from competitions.live.consumers import LiveConsumer
+
+    server, protocol, wire = daphne_connection()
+    consumer = LiveConsumer()
+    server.application = transport.PreparedFrames(consumer)
+    queue = server.create_application(protocol, {"type": "websocket", "path": "/ws/live/1/play/", "headers": []})
+    assert queue is not None
+    await queue.put({"type": "websocket.connect"})  # anonymous: the consumer refuses it
+    await queue.put({"type": "websocket.disconnect", "code": 4401})
+    await asyncio.wait_for(server.connections[protocol]["application_instance"], 10)
+    assert consumer.writer is not None
+    assert consumer.writer(transport.prepare("大屏")) is False  # the consumer closed this socket
+    protocol.state = WebSocketProtocol.STATE_OPEN  # as if it were still open
+    wire.clear()
+    assert consumer.writer(transport.prepare("大屏")) is True
+    assert wire.value() == transport.prepare("大屏").payloadHybi
