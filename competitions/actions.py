@@ -54,6 +54,7 @@ from competitions.models import (
     TeamMember,
     TheoryMark,
     Ticket,
+    level_label,
 )
 
 log = logging.getLogger(__name__)
@@ -1186,6 +1187,7 @@ def _feed_talent(result: Result, actor: User) -> None:
     _sync_award_certificate(result, actor)
 
 
+PROMOTION_SOURCE = "competitions.promotion"
 LEDGER_SOURCE = {"contest_award": "competitions.award", "contest_result": "competitions.result"}
 CERTIFICATE_SOURCE = "competitions.award"
 
@@ -1308,37 +1310,78 @@ def _propose_promotion(result: Result, actor: User) -> Promotion | None:
     target = promotion_for(result, rules, level)
     if not target:
         return None
-    talent_actions = importlib.import_module("talent.actions")
-    evaluation_id = None
-    if hasattr(talent_actions, "propose_evaluation"):
-        evaluation = talent_actions.propose_evaluation(
-            person=registration.person,
-            level=target,
-            category="",
-            domain=_domain(result),
-            route="contest",
-            body=issuer_name(contest),
-            evidence={
-                "contest": contest.title,
-                "contest_level": contest.level,
-                "event_group": result.event_group.name,
-                "award": result.award,
-                "rank": result.rank,
-                "final": str(result.final),
-                "team": result.team.name if result.team_id else "",
-                "current_level": level,
-            },
-            source="competitions.promotion",
-            source_id=registration.pk,
-            actor=actor,
-        )
-        evaluation_id = evaluation.pk
+    from talent.actions import propose_evaluation
+
+    evaluation = propose_evaluation(
+        person=registration.person,
+        level=target,
+        category="",
+        domain=_domain(result),
+        route="contest",
+        body=issuer_name(contest),
+        evidence={
+            "contest": contest.title,
+            "contest_level": contest.level,
+            "event_group": result.event_group.name,
+            "award": result.award,
+            "rank": result.rank,
+            "final": str(result.final),
+            "team": result.team.name if result.team_id else "",
+            "current_level": level,
+        },
+        source=PROMOTION_SOURCE,
+        source_id=registration.pk,
+        actor=actor,
+    )
+    evaluation_id = evaluation.pk
     promotion, created = Promotion.objects.get_or_create(
         registration=registration, defaults={"target_level": target, "evaluation_id": evaluation_id}
     )
     if created:
         audit(actor, "contest.promotion.propose", promotion, after={"level": target, "evaluation": evaluation_id})
     return promotion
+
+
+def _follow_promotion(result: Result, actor: User) -> None:
+    """After results are published again (an upheld appeal), the 以赛代评 recommendation
+    follows the award: one the result no longer earns (award lost, or a different level now)
+    is withdrawn in talent while it is still pending, and the level it earns now, if any, is
+    proposed. A recommendation talent has already decided stays as decided."""
+    from talent.actions import withdraw_evaluation
+    from talent.models import EvaluationStatus
+
+    promotion = Promotion.objects.filter(registration=result.registration).first()
+    if promotion is None:
+        if result.award:
+            _propose_promotion(result, actor)
+        return
+    registration = result.registration
+    target = ""
+    if result.award:
+        target = promotion_for(
+            result, list(registration.contest.promotion_rules.all()), current_level(registration.person)
+        )
+    if target == promotion.target_level:
+        return
+    evaluation = withdraw_evaluation(
+        person=registration.person,
+        source=PROMOTION_SOURCE,
+        source_id=registration.pk,
+        reason=_("申诉改判后奖项变更，原以赛代评推荐（%(l)s）撤回。") % {"l": level_label(promotion.target_level)},
+        actor=actor,
+    )
+    if evaluation is not None and evaluation.status != EvaluationStatus.WITHDRAWN:
+        return  # talent already approved or rejected it
+    audit(
+        actor,
+        "contest.promotion.withdraw",
+        promotion,
+        before={"level": promotion.target_level, "evaluation": promotion.evaluation_id},
+        after={"level": target},
+    )
+    promotion.delete()
+    if target:
+        _propose_promotion(result, actor)
 
 
 @transaction.atomic
@@ -1523,6 +1566,5 @@ def decide_appeal(
             "registration__person", "registration__contest__organizing_body", "event_group", "team"
         ):
             _feed_talent(result, actor)
-            if result.award:
-                _propose_promotion(result, actor)
+            _follow_promotion(result, actor)
     return appeal

@@ -536,16 +536,18 @@ class PromotionRule(models.Model):
 
     @property
     def target_level_display(self) -> str:
-        from talent.models import SkillLevel
-
-        return str(SkillLevel(self.target_level).label) if self.target_level in SkillLevel.values else self.target_level
+        return level_label(self.target_level)
 
     @property
     def max_current_level_display(self) -> str:
-        from talent.models import SkillLevel
+        return level_label(self.max_current_level)
 
-        level = self.max_current_level
-        return str(SkillLevel(level).label) if level in SkillLevel.values else level
+
+def level_label(level: str) -> str:
+    """A skill-level code as its name (职业技能等级), or the code itself if unknown."""
+    from talent.models import SkillLevel
+
+    return str(SkillLevel(level).label) if level in SkillLevel.values else level
 
 
 class Promotion(models.Model):

@@ -158,7 +158,9 @@ def propose_evaluation(
 
     Exactly one of `level` (a `SkillLevel` code) and `category` (a `TalentCategory` code) is
     given. Idempotent by (person, source, source_id): proposing again returns the existing
-    record unchanged whatever its status, so retries of a contest's 以赛代评 promotion are safe.
+    record unchanged if it is pending, approved or rejected, so retries of a contest's 以赛代评
+    promotion are safe. A record its source withdrew (`withdraw_evaluation`) is proposed again:
+    it is pending once more with what is proposed now (audited as `evaluation.repropose`).
     """
     if bool(level) == bool(category):
         raise ValidationError(_("请在技能等级和人才类别中选择且只选择一项。"))
@@ -173,7 +175,26 @@ def propose_evaluation(
     if not body.strip():
         raise ValidationError(_("请填写评价机构。"))
     key = {"person": person, "source": source, "source_id": str(source_id)}
-    existing = Evaluation.objects.filter(**key).first()
+    existing = Evaluation.objects.select_for_update().filter(**key).first()
+    if existing is not None and existing.status == EvaluationStatus.WITHDRAWN:
+        before = {"status": existing.status, "level": existing.level, "category": existing.category}
+        existing.level, existing.category, existing.domain, existing.route = level, category, domain, route
+        existing.body, existing.evidence = body.strip()[:120], evidence or {}
+        existing.status, existing.reason, existing.decided_by, existing.decided_at = (
+            EvaluationStatus.PENDING,
+            "",
+            None,
+            None,
+        )
+        existing.save()
+        audit(
+            actor,
+            "evaluation.repropose",
+            existing,
+            before=before,
+            after={"status": existing.status, "level": level, "category": category, "source": source},
+        )
+        return existing
     if existing is not None:
         return existing
     try:
@@ -274,6 +295,38 @@ def reject_evaluation(evaluation: Evaluation, *, actor: User, reason: str) -> Ev
     )
     evaluation.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
+
+
+@transaction.atomic
+def withdraw_evaluation(
+    *, person: User, source: str, source_id: str | int, reason: str, actor: User | None = None
+) -> Evaluation | None:
+    """The source app withdraws its own proposal because its basis is gone (a contest award
+    taken away on appeal). Only a pending proposal is withdrawn (status `withdrawn`, with the
+    reason, audited); an approved or rejected one is returned unchanged, because the evaluator
+    has decided and a certificate may exist: undoing that is the evaluator's act, not the
+    source's. Returns the record, or None if the source never proposed one."""
+    if not reason.strip():
+        raise ValidationError(_("撤回时必须填写理由。"))
+    evaluation = (
+        Evaluation.objects.select_for_update().filter(person=person, source=source, source_id=str(source_id)).first()
+    )
+    if evaluation is None or evaluation.status != EvaluationStatus.PENDING:
+        return evaluation
+    evaluation.status = EvaluationStatus.WITHDRAWN
+    evaluation.reason = reason.strip()
+    evaluation.decided_by = actor
+    evaluation.decided_at = timezone.now()
+    evaluation.save()
+    audit(
+        actor,
+        "evaluation.withdraw",
+        evaluation,
+        before={"status": EvaluationStatus.PENDING},
+        after={"status": evaluation.status, "source": source},
+        reason=evaluation.reason,
+    )
+    return evaluation
 
 
 # --- Consent ------------------------------------------------------------------------------------

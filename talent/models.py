@@ -104,6 +104,7 @@ class EvaluationStatus(models.TextChoices):
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已通过")
     REJECTED = "rejected", _("未通过")
+    WITHDRAWN = "withdrawn", _("已撤回")
 
 
 class Evaluation(models.Model):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from competitions import actions
-from competitions.models import AppealStatus, ContestRules, Mark, Result
+from competitions.models import AppealStatus, ContestRules, Mark, Promotion, Result
 from tests.competitions.conftest import score_all
 
 
@@ -125,3 +125,72 @@ def test_losing_the_award_after_an_appeal_revokes_certificate_and_award_row(publ
     assert lost.revoked_at is not None
     kept = Achievement.objects.get(person=third.person, kind=AchievementKind.CONTEST_RESULT)
     assert kept.revoked_at is None and kept.data["placement"] == 3
+
+
+def _evaluation(registration):
+    from talent.models import Evaluation
+
+    return Evaluation.objects.filter(person=registration.person, source="competitions.promotion").first()
+
+
+@pytest.fixture
+def promoted(contestants, judges, scheme, group, organizer, contest):
+    """Published with 以赛代评 rules: second prize → 三级/高级工, third prize → 四级/中级工."""
+    actions.set_promotion_rule(contest, actor=organizer, award="second", target_level="l3")
+    actions.set_promotion_rule(contest, actor=organizer, award="third", target_level="l4")
+    score_all(contestants, judges, scheme, [("40", "3"), ("30", "2"), ("20", "1"), ("10", "0")])
+    for registration in contestants:
+        actions.set_theory_mark(registration, actor=organizer, score="80")
+    actions.sign_off(group, actor=judges[0])
+    actions.publish_results(contest, actor=organizer)
+    return contestants
+
+
+def test_losing_the_award_withdraws_a_pending_promotion_and_the_new_awardee_gets_one(promoted, judges) -> None:
+    from talent.models import EvaluationStatus
+
+    third, fourth = promoted[1], promoted[2]
+    assert _evaluation(third).status == EvaluationStatus.PENDING and _evaluation(third).level == "l4"
+    assert _evaluation(fourth) is None
+    appeal = actions.file_appeal(fourth, actor=fourth.person, reason="评判偏低")
+    _rescore_all(appeal, fourth, judges, {"measurement": "20", "judgement": "3"})
+    assert Result.objects.get(registration=third).award == ""
+    lost = _evaluation(third)
+    assert lost.status == EvaluationStatus.WITHDRAWN and "申诉改判" in lost.reason and "四级" in lost.reason
+    assert not Promotion.objects.filter(registration=third).exists()
+    gained = _evaluation(fourth)
+    assert gained.status == EvaluationStatus.PENDING and gained.level == "l4"
+    assert Promotion.objects.get(registration=fourth).evaluation_id == gained.pk
+    assert AuditEvent.objects.filter(action="evaluation.withdraw", target_id=str(lost.pk)).exists()
+    assert AuditEvent.objects.filter(action="contest.promotion.withdraw").count() == 1
+
+
+def test_a_changed_award_changes_the_pending_promotion_to_the_level_it_now_earns(promoted, judges) -> None:
+    from talent.models import Evaluation, EvaluationStatus
+
+    third = promoted[1]
+    before = _evaluation(third)
+    appeal = actions.file_appeal(third, actor=third.person, reason="评分有误")
+    _rescore_all(appeal, third, judges, {"measurement": "40", "judgement": "3"})  # tied first → second prize
+    assert Result.objects.get(registration=third).award == "second"
+    after = _evaluation(third)
+    assert after.pk == before.pk and after.status == EvaluationStatus.PENDING and after.level == "l3"
+    assert after.evidence["award"] == "second"
+    assert Promotion.objects.get(registration=third).target_level == "l3"
+    assert Evaluation.objects.filter(person=third.person).count() == 1
+    assert AuditEvent.objects.filter(action="evaluation.repropose", target_id=str(after.pk)).exists()
+
+
+def test_a_promotion_talent_already_approved_is_not_undone_by_the_contest(promoted, judges, province_admin) -> None:
+    from talent.actions import approve_evaluation
+    from talent.models import EvaluationStatus
+
+    third, fourth = promoted[1], promoted[2]
+    approve_evaluation(_evaluation(third), actor=province_admin, reason="核验通过")
+    appeal = actions.file_appeal(fourth, actor=fourth.person, reason="评判偏低")
+    _rescore_all(appeal, fourth, judges, {"measurement": "20", "judgement": "3"})
+    assert Result.objects.get(registration=third).award == ""
+    kept = _evaluation(third)
+    assert kept.status == EvaluationStatus.APPROVED and kept.certificate_no
+    assert Promotion.objects.filter(registration=third).exists()
+    assert not AuditEvent.objects.filter(action="evaluation.withdraw").exists()

@@ -78,3 +78,33 @@ def test_city_admins_decide_only_people_of_their_city_and_learners_never(learner
     with pytest.raises(PermissionDenied):
         approve_evaluation(propose(learner, source_id=10), actor=mentor)
     approve_evaluation(propose(learner, source_id=11), actor=city_admin)
+
+
+def test_a_source_withdraws_only_its_pending_proposal_with_a_reason_and_may_propose_again(
+    learner, province_admin, client
+) -> None:
+    from django.urls import reverse
+
+    from talent.actions import withdraw_evaluation
+
+    key = {"person": learner, "source": "competitions.award", "source_id": 9}
+    assert withdraw_evaluation(**key, reason="奖项撤销") is None  # nothing proposed yet
+    evaluation = propose(learner)
+    with pytest.raises(ValidationError, match="理由"):
+        withdraw_evaluation(**key, reason=" ")
+    withdrawn = withdraw_evaluation(**key, reason="申诉改判后不再获奖")
+    assert withdrawn.pk == evaluation.pk and withdrawn.status == EvaluationStatus.WITHDRAWN
+    with pytest.raises(ValidationError, match="已审核"):
+        approve_evaluation(withdrawn, actor=province_admin)
+    client.force_login(learner)
+    assert "申诉改判后不再获奖" in client.get(reverse("talent:me")).content.decode()
+    client.force_login(province_admin)
+    page = client.get(reverse("talent:evaluations") + "?status=withdrawn").content.decode()
+    assert "已撤回" in page and "申诉改判后不再获奖" in page
+
+    again = propose(learner, level=SkillLevel.L2, evidence={"award": "first"})
+    assert again.pk == evaluation.pk and again.status == EvaluationStatus.PENDING and again.level == "l2"
+    assert again.reason == "" and again.decided_at is None
+    approve_evaluation(again, actor=province_admin)
+    assert withdraw_evaluation(**key, reason="迟到的撤回").status == EvaluationStatus.APPROVED  # decided: unchanged
+    assert AuditEvent.objects.filter(action="evaluation.withdraw").count() == 1
