@@ -6,7 +6,7 @@ gathered here, the one place other apps and the views import actions from.
 
 from __future__ import annotations
 
-from lms.authoring import save_course_settings, save_quiz
+from lms.authoring import delete_quiz, save_course_settings, save_quiz
 from lms.certificates import issue_certificate, revoke_certificate
 from lms.progress import assign_mentor, complete_lesson, create_cohort, enroll, refresh, visit_lesson
 from lms.quizzes import (
@@ -26,6 +26,7 @@ __all__ = [
     "close_if_expired",
     "complete_lesson",
     "create_cohort",
+    "delete_quiz",
     "enroll",
     "grade_answer",
     "issue_certificate",

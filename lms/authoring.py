@@ -16,12 +16,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.actions import audit
 from accounts.choices import CourseLevel, SkillDomain
 from accounts.models import User
-from cms.models import CoursePage
+from cms.models import CoursePage, LessonPage
 from lms.models import (
+    Attempt,
     CourseRule,
     Enrollment,
     PaperMode,
@@ -276,6 +278,61 @@ def save_quiz(
                 item.save(update_fields=["order"])
     audit(actor, "lms.quiz.save", quiz, before=before, after=_quiz_snapshot(quiz))
     return quiz
+
+
+def lessons_linking(quiz_id: int) -> list[str]:
+    """Titles of the lesson pages whose current content has a quiz block for this quiz (the
+    block stores only the id and links to /learn/quizzes/<id>/)."""
+    return [
+        lesson.title
+        for lesson in LessonPage.objects.only("title", "body").order_by("path")
+        if any(
+            block.get("type") == "quiz" and str((block.get("value") or {}).get("quiz_id")) == str(quiz_id)
+            for block in lesson.body.raw_data
+        )
+    ]
+
+
+@transaction.atomic
+def delete_quiz(*, actor: User, quiz: Quiz) -> str:
+    """Delete a quiz nobody has attempted, with its paper; returns its title. Audited.
+
+    Attempts are learners' records (scores, passes that count towards course completion and
+    certificates), so a quiz with any attempt is refused: unpublish it instead, which hides it
+    and keeps them. A quiz a lesson's content links to is refused too (the link would break). The quiz row is locked first; on PostgreSQL an attempt being started at the
+    same moment waits on that lock and then fails on its foreign key, so no attempt is deleted
+    with the quiz. Incomplete enrollments of its course are refreshed (a quiz that counted for
+    completion no longer does).
+    """
+    locked = Quiz.objects.select_for_update(of=("self",)).select_related("course").filter(pk=quiz.pk).first()
+    if locked is None:
+        raise ValidationError(_("该测验已被删除。"))
+    _require_author(actor, locked.course)
+    linking = lessons_linking(locked.pk)
+    if linking:
+        raise ValidationError(
+            _("课时“%(l)s”的内容链接到该测验，请先在内容管理中移除其中的测验块，再删除测验。")
+            % {"l": "”“".join(linking[:5])}
+        )
+    attempts = Attempt.objects.filter(quiz=locked).count()
+    if attempts:
+        raise ValidationError(
+            ngettext(
+                "该测验已有 %(n)d 次作答记录，不能删除；如不再使用，请取消“已发布”使其下线，作答记录会保留。",
+                "该测验已有 %(n)d 次作答记录，不能删除；如不再使用，请取消“已发布”使其下线，作答记录会保留。",
+                attempts,
+            )
+            % {"n": attempts}
+        )
+    title, course = locked.title, locked.course
+    audit(actor, "lms.quiz.delete", locked, before=_quiz_snapshot(locked))
+    locked.delete()
+    if course is not None:
+        from lms.progress import refresh
+
+        for enrollment in Enrollment.objects.filter(course=course, completed_at__isnull=True):
+            refresh(enrollment)
+    return title
 
 
 # --- Course rule and work-study module ----------------------------------------------------------

@@ -28,6 +28,7 @@ urlpatterns = [
     path("manage/", views.manage, name="manage"),
     path("manage/quizzes/new/", views.quiz_edit, name="manage_quiz_new"),
     path("manage/quizzes/<int:quiz_id>/", views.quiz_edit, name="manage_quiz"),
+    path("manage/quizzes/<int:quiz_id>/delete/", views.quiz_delete, name="manage_quiz_delete"),
     path("manage/courses/<int:course_id>/", views.course_settings, name="manage_course"),
     path("questions/import/", views.question_import, name="question_import"),
     path("questions/template.xlsx", views.question_template, name="question_template"),

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -732,6 +732,21 @@ def quiz_edit(request: HttpRequest, quiz_id: int | None = None) -> HttpResponse:
             "candidates": candidates.order_by("-id")[:30],
         },
     )
+
+
+@login_required
+@require_POST
+def quiz_delete(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    _require_author(request)
+    quiz = get_object_or_404(Quiz, pk=quiz_id)
+    try:
+        title = actions.delete_quiz(actor=request.user, quiz=quiz)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("lms:manage_quiz", quiz_id=quiz.pk)
+    messages.success(request, _("测验“%(t)s”已删除。") % {"t": title})
+    return redirect("lms:manage")
 
 
 @login_required

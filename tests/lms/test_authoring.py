@@ -287,3 +287,72 @@ def test_overlapping_rules_that_the_bank_can_satisfy_always_draw_a_full_paper(or
         attempt = start_attempt(quiz, learner)
         assert sorted(e["q"] for e in attempt.paper) == sorted(q.pk for q in narrow + broad)
         submit_attempt(attempt, learner)
+
+
+def test_a_quiz_nobody_has_attempted_is_deleted_and_its_course_recomputed(
+    client, organizer, course, learner, quiz_factory
+) -> None:
+    from lms.actions import complete_lesson
+    from lms.models import QuizQuestion
+
+    quiz = quiz_factory(course=course, counts_for_completion=True)
+    enrollment = enroll(learner, course)
+    for lesson in lessons_of(course):
+        complete_lesson(enrollment, lesson, how="manual")
+    assert Enrollment.objects.get(pk=enrollment.pk).completed_at is None  # held back by the quiz
+    client.force_login(organizer)
+    page = client.get(f"/learn/manage/quizzes/{quiz.pk}/").content.decode()
+    assert f"/learn/manage/quizzes/{quiz.pk}/delete/" in page and "data-confirm" in page
+    assert client.get(f"/learn/manage/quizzes/{quiz.pk}/delete/").status_code == 405
+    response = client.post(f"/learn/manage/quizzes/{quiz.pk}/delete/", follow=True)
+    assert response.redirect_chain[-1][0] == "/learn/manage/"
+    assert f"测验“{quiz.title}”已删除" in response.content.decode()
+    assert not Quiz.objects.filter(pk=quiz.pk).exists() and not QuizQuestion.objects.filter(quiz_id=quiz.pk).exists()
+    event = AuditEvent.objects.get(action="lms.quiz.delete")
+    assert event.before["title"] == quiz.title and event.actor == organizer
+    assert Enrollment.objects.get(pk=enrollment.pk).completed_at is not None
+    assert client.post(f"/learn/manage/quizzes/{quiz.pk}/delete/").status_code == 404
+
+
+def test_a_quiz_with_attempts_is_kept_and_the_author_is_told_to_unpublish_it(
+    client, organizer, learner, quiz_factory
+) -> None:
+    from lms.actions import delete_quiz
+
+    quiz = quiz_factory()
+    start_attempt(quiz, learner)
+    client.force_login(organizer)
+    response = client.post(f"/learn/manage/quizzes/{quiz.pk}/delete/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/learn/manage/quizzes/{quiz.pk}/"
+    assert "已有 1 次作答记录，不能删除" in response.content.decode()
+    assert Quiz.objects.filter(pk=quiz.pk).exists() and quiz.attempts.count() == 1
+    with pytest.raises(ValidationError, match="取消“已发布”"):
+        delete_quiz(actor=organizer, quiz=quiz)
+    assert not AuditEvent.objects.filter(action="lms.quiz.delete").exists()
+
+
+def test_only_authors_with_rights_on_the_course_delete_its_quiz(
+    client, make_person, acme, course, quiz_factory
+) -> None:
+    from lms.actions import delete_quiz
+
+    quiz = quiz_factory(course=course)
+    provider = make_person(Role.LEARNER, org=acme)
+    provider.user_permissions.add(Permission.objects.get(codename="change_quiz", content_type__app_label="lms"))
+    with pytest.raises(PermissionDenied, match="编辑课程"):
+        delete_quiz(actor=provider, quiz=quiz)
+    client.force_login(provider)
+    assert client.post(f"/learn/manage/quizzes/{quiz.pk}/delete/").status_code == 403
+    assert Quiz.objects.filter(pk=quiz.pk).exists()
+
+
+def test_a_quiz_a_lesson_links_to_is_not_deleted(organizer, course, quiz_factory) -> None:
+    from lms.actions import delete_quiz
+
+    quiz = quiz_factory()
+    lesson = lessons_of(course)[0]
+    lesson.body = [("quiz", {"quiz_id": quiz.pk, "title": "随堂测验"})]
+    lesson.save_revision().publish()
+    with pytest.raises(ValidationError, match=f"课时“{lesson.title}”的内容链接到该测验"):
+        delete_quiz(actor=organizer, quiz=quiz)
+    assert Quiz.objects.filter(pk=quiz.pk).exists()
