@@ -155,7 +155,7 @@ class Attempt(models.Model):
     limit, capped by the quiz's closing time); answers and submissions after it are refused.
     """
 
-    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.PROTECT, related_name="attempts")
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
     number = models.PositiveIntegerField(_("第几次"), default=1)
     paper = models.JSONField(default=list)

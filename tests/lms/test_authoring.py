@@ -329,6 +329,11 @@ def test_a_quiz_with_attempts_is_kept_and_the_author_is_told_to_unpublish_it(
     with pytest.raises(ValidationError, match="取消“已发布”"):
         delete_quiz(actor=organizer, quiz=quiz)
     assert not AuditEvent.objects.filter(action="lms.quiz.delete").exists()
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):  # the admin or a shell cannot take the attempts with it either
+        quiz.delete()
+    assert quiz.attempts.count() == 1
 
 
 def test_only_authors_with_rights_on_the_course_delete_its_quiz(
