@@ -222,3 +222,14 @@ def test_organizer_builds_a_quiz_and_a_learner_autosaves_a_practical_file(demo, 
     stranger = new_page(PHONE)
     login(stranger, "13800000011", DEMO_PASSWORD)
     assert stranger.request.get(href).status == 404
+
+    # The quiz now has an attempt: deleting it asks first, then is refused with the way out.
+    organizer.goto(f"/learn/manage/quizzes/{quiz.pk}/")
+    asked: list[str] = []
+    organizer.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    organizer.get_by_role("button", name="删除测验").click()
+    organizer.get_by_text("已有 1 次作答记录，不能删除").wait_for()
+    assert asked and "设备联网实操考核" in asked[0]
+    assert Quiz.objects.filter(pk=quiz.pk).exists()
+    assert_fits(organizer)
+    shot(organizer, "lms-manage-quiz-delete-refused-phone")
