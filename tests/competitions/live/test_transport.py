@@ -271,7 +271,7 @@ def test_tls_closing_or_lost_connections_take_the_ordinary_path(wire, monkeypatc
     assert plain.value() == b"not a socket"
 
 
-async def test_under_daphnes_own_application_call_the_live_consumer_gets_the_writer() -> None:
+async def test_under_daphnes_own_application_call_the_live_consumer_gets_the_writer(db) -> None:
     """daphne's create_application (not a hand-made partial) → PreparedFrames → LiveConsumer:
     the consumer holds a writer for its own connection, and it writes to that socket."""
     from competitions.live.consumers import LiveConsumer
