@@ -40,9 +40,9 @@ def group(contest: Contest) -> EventGroup:
 
 
 @pytest.fixture
-def approved(contest: Contest, group: EventGroup, organizer: User) -> Callable[[User], Registration]:
-    def make(person: User) -> Registration:
-        registration = actions.register(person=person, contest=contest, event_group=group, actor=person)
+def approved(contest: Contest, group: EventGroup, organizer: User) -> Callable[..., Registration]:
+    def make(person: User, event_group: EventGroup | None = None) -> Registration:
+        registration = actions.register(person=person, contest=contest, event_group=event_group or group, actor=person)
         return actions.review_registration(registration, actor=organizer, approve=True)
 
     return make

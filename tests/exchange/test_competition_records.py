@@ -6,7 +6,6 @@ results export (published results only, scoped, export only)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -15,72 +14,24 @@ import pytest
 from django.utils import timezone
 
 from accounts import pii
-from accounts.choices import OrgKind, Role
+from accounts.choices import Role
 from accounts.exchange.engine import run_import, write_export
 from accounts.exchange.registry import get_record_type
 from accounts.models import AuditEvent, Organization, User
 from competitions import actions
-from competitions.models import Contest, ContestStatus, EventGroup, Mark, Registration, RegistrationStatus
+from competitions.models import Mark, Registration, RegistrationStatus
+from tests.competitions import conftest as contest_fixtures
 from tests.conftest import valid_id_number
 from tests.exchange.conftest import read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
 
+# The contest fixtures of tests/competitions (built through the lifecycle actions), shared here.
+contest, group, approved = contest_fixtures.contest, contest_fixtures.group, contest_fixtures.approved
+judges, scheme = contest_fixtures.judges, contest_fixtures.scheme
+
 REG_HEADER = ["竞赛", "赛项", "姓名", "手机号", "身份证号", "队名"]
 MARK_HEADER = ["竞赛", "检录号", "实操任务", "评分项", "分数"]
-
-
-# Contest fixtures, built through the lifecycle actions (as in tests/competitions/conftest.py).
-
-
-@pytest.fixture
-def contest(organizer: User) -> Contest:
-    now = timezone.now()
-    contest = actions.create_contest(
-        actor=organizer,
-        title="2026 年山东省数字技能大赛",
-        slug="sd-2026",
-        level="province",
-        status=ContestStatus.OPEN,
-        registration_opens=now - timedelta(days=1),
-        registration_closes=now + timedelta(days=7),
-        theory_weight=Decimal("0.300"),
-    )
-    actions.add_event_group(contest, actor=organizer, name="工业互联网运维", domain="industrial_internet")
-    actions.add_event_group(contest, actor=organizer, name="数据分析", domain="data_analysis")
-    return contest
-
-
-@pytest.fixture
-def group(contest: Contest) -> EventGroup:
-    return contest.event_groups.get(name="工业互联网运维")
-
-
-@pytest.fixture
-def approved(contest: Contest, group: EventGroup, organizer: User) -> Callable[..., Registration]:
-    def make(person: User, event_group: EventGroup | None = None) -> Registration:
-        registration = actions.register(person=person, contest=contest, event_group=event_group or group, actor=person)
-        return actions.review_registration(registration, actor=organizer, approve=True)
-
-    return make
-
-
-@pytest.fixture
-def judges(make_person, make_org, group: EventGroup, organizer: User) -> list[User]:
-    people = [make_person(Role.JUDGE, org=make_org(f"裁判学院{i}", "淄博", OrgKind.SCHOOL)) for i in range(3)]
-    for i, person in enumerate(people):
-        actions.assign_judge(group, person, actor=organizer, is_chief=i == 0)
-    return people
-
-
-@pytest.fixture
-def scheme(group: EventGroup, organizer: User) -> dict:
-    task = actions.add_task(group, actor=organizer, title="设备联网与数据采集")
-    measured = actions.add_item(
-        task, actor=organizer, kind="measurement", description="采集点位正确", points=Decimal(40)
-    )
-    judged = actions.add_item(task, actor=organizer, kind="judgement", description="接线工艺规范", points=Decimal(60))
-    return {"task": task, "measured": measured, "judged": judged}
 
 
 def run(key: str, actor: User, path: Path, *, only_valid: bool = False):
