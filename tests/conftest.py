@@ -38,6 +38,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_sessions_at_teardown(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
+    """On PostgreSQL the test database is dropped at the end, which fails while any other session
+    is connected. Consumers' database_sync_to_async calls run in worker threads that keep their
+    own connections open, so end every other session on the test database first."""
+    yield
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Each test starts with an empty cache (Redis keeps lock-outs and counters between runs)."""
