@@ -75,3 +75,24 @@ def test_every_demo_role_logs_in_and_sees_its_navigation(demo, new_page, shot, m
     if role == "learner":
         assert nav.get_by_role("link", name="人员", exact=True).count() == 0
     shot(page, f"foundation-role-{role}")
+
+
+def test_the_desktop_header_stays_one_row_and_longer_english_labels_move_into_the_menu(demo, new_page, shot) -> None:
+    page = new_page()  # 1280 px wide
+    login(page, "13800000008", DEMO_PASSWORD)  # the province admin: the most entries
+    page.goto("/")
+    header = page.locator("header.site-header")
+    nav = page.get_by_role("navigation", name="主导航")
+    assert header.bounding_box()["height"] <= 64
+    assert nav.get_by_role("link", name="人才档案", exact=True).is_visible()  # in the row, no menu button
+    assert not page.get_by_role("button", name="菜单").is_visible()
+    with page.expect_navigation():
+        page.select_option("#lang-select", "en")
+    header.and_(page.locator(".compact")).wait_for()
+    assert header.bounding_box()["height"] <= 64  # not two rows of links
+    nav = page.get_by_role("navigation", name="Main navigation")
+    assert not nav.get_by_role("link", name="Talent profile", exact=True).is_visible()
+    page.get_by_role("button", name="Menu").click()
+    assert nav.get_by_role("link", name="Talent profile", exact=True).is_visible()
+    assert nav.get_by_role("button", name="Log out").is_visible()
+    shot(page, "foundation-header-english-menu")

@@ -38,3 +38,30 @@ if (navButton && nav) {
     }
   });
 }
+// On a desktop-wide screen the menu sits in one row beside the logo. Where it cannot (longer
+// English labels, a role with many entries), the header keeps the menu button instead of
+// wrapping into two rows: app.css lays out a `.compact` header as on a phone.
+const header = document.querySelector(".site-header");
+if (header && nav) {
+  const desktop = window.matchMedia("(min-width: 960px)");
+  const fit = () => {
+    header.classList.remove("compact");
+    if (!desktop.matches) return;
+    const items = [...nav.querySelectorAll(":scope > ul > li"), nav.querySelector(".nav-account")].filter(Boolean);
+    const top = items.length ? items[0].getBoundingClientRect().top : 0;
+    const wrapped = items.some((item) => Math.abs(item.getBoundingClientRect().top - top) > 8);
+    const account = nav.querySelector(".nav-account");
+    const stacked = account && account.getBoundingClientRect().height > 48;
+    if (wrapped || stacked) header.classList.add("compact");
+  };
+  let pending = false;
+  window.addEventListener("resize", () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      fit();
+    });
+  });
+  fit();
+}
