@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 
 from accounts import actions
 from accounts.choices import Industry, JobGroup, OrgKind, Role, SizeClass
-from accounts.models import Organization, Region, User
+from accounts.models import Organization, Region, RoleGrant, User
 from accounts.validators import credit_check_char
 
 DEMO_PASSWORD = "Shuzhi@2026"
@@ -48,10 +48,16 @@ PEOPLE: list[tuple[str, str, str, int, str]] = [
     ("13800000006", "陈晓雯", Role.EDITOR, 18, JobGroup.MANAGER),
     ("13800000007", "孙立新", Role.CITY_ADMIN, 19, JobGroup.MANAGER),
     ("13800000008", "周敏", Role.PROVINCE_ADMIN, 19, JobGroup.MANAGER),
+    ("13800000009", "吕文静", Role.EDITOR, 16, JobGroup.MANAGER),
     ("13800000011", "马晓燕", Role.LEARNER, 1, JobGroup.BACKBONE),
     ("13800000012", "黄海波", Role.LEARNER, 5, JobGroup.OPERATOR),
     ("13800000013", "郭静", Role.LEARNER, 6, JobGroup.MANAGER),
 ]
+
+
+# Editors limited to one city's news and case sections (mobile → city division code); the cms
+# demo applies the limit (cms.actions.set_city_limit), since the sections are cms pages.
+CITY_EDITORS: dict[str, str] = {"13800000009": "370300"}
 
 
 def demo_credit_code(index: int, city_code: str) -> str:
@@ -87,13 +93,14 @@ def seed(command: BaseCommand) -> None:
                 job_group=job_group,
                 roles=(),
             )
-        actions.grant_role(
-            None,
-            user,
-            role,
-            region=org.region if role == Role.CITY_ADMIN else None,
-            organization=org if role in (Role.MENTOR, Role.ENTERPRISE_ADMIN) else None,
-        )
+        if not RoleGrant.objects.filter(user=user, role=role).exists():  # a scope set since (a city limit) stays
+            actions.grant_role(
+                None,
+                user,
+                role,
+                region=org.region if role == Role.CITY_ADMIN else None,
+                organization=org if role in (Role.MENTOR, Role.ENTERPRISE_ADMIN) else None,
+            )
         if role == Role.PROVINCE_ADMIN and not user.is_superuser:
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
@@ -104,4 +111,10 @@ def seed(command: BaseCommand) -> None:
 
 def logins() -> list[tuple[str, str, str]]:
     """(role label, mobile, name) for the README and `make run`'s banner."""
-    return [(Role(role).label, mobile, name) for mobile, name, role, _org, _job in PEOPLE]
+    cities = dict(Region.objects.filter(code__in=CITY_EDITORS.values()).values_list("code", "name"))
+
+    def label(mobile: str, role: str) -> str:
+        code = CITY_EDITORS.get(mobile)
+        return f"{Role(role).label}（仅{cities.get(code, code)}栏目）" if code else str(Role(role).label)
+
+    return [(label(mobile, role), mobile, name) for mobile, name, role, _org, _job in PEOPLE]

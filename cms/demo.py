@@ -16,9 +16,10 @@ from PIL import ImageDraw, ImageFont
 from wagtail.images.models import Image
 from wagtail.models import Page
 
-from accounts.models import Organization, Region
+from accounts.choices import Role
+from accounts.models import Organization, Region, User
 from cms import actions
-from cms.demo_content import CASES, COURSES, NEWS, POLICIES
+from cms.demo_content import CASES, CITY_NEWS, COURSES, NEWS, POLICIES
 from cms.models import (
     CaseIndexPage,
     CasePage,
@@ -139,9 +140,32 @@ def seed(command: BaseCommand) -> None:
                        document_number=policy["number"], issued_on=policy["issued"], effective_on=policy["effective"],
                        expires_on=policy["expires"], summary=policy["summary"], body=policy["body"]),
         )  # fmt: skip
+    _seed_city_editors()
     count = actions.rebuild_search_index()
     command.stdout.write(f"cms: home, {len(courses)} courses, {len(NEWS)} news, {len(CASES)} cases, "
                          f"{len(POLICIES)} policies, {count} searchable pages")  # fmt: skip
+
+
+def _seed_city_editors() -> None:
+    """The demo's city-limited editor: 淄博's sections, limited by the province admin, and one
+    news item in 淄博's own news section (shown in the main list too)."""
+    from accounts.demo import CITY_EDITORS, PEOPLE
+
+    admin = User.objects.filter(mobile=next(p[0] for p in PEOPLE if p[2] == Role.PROVINCE_ADMIN)).first()
+    for mobile, code in CITY_EDITORS.items():
+        editor = User.objects.filter(mobile=mobile).first()
+        city = Region.objects.get(code=code)
+        if editor is None or admin is None:
+            continue
+        if [c.code for c in actions.editorial_cities(editor)] != [code]:
+            actions.set_city_limit(admin, editor, city, reason="演示：负责本市新闻和典型案例栏目")
+        sections = actions.ensure_city_sections(city)
+        slug, title, category, date, source, summary, body, tags = CITY_NEWS[code]
+        if _child(sections.news, NewsPage, slug) is None:
+            page = NewsPage(title=title, slug=slug, category=category, date=date, source=source, summary=summary,
+                            body=body, owner=editor, cover=cover_image(title, "新闻", PALETTE[1]), cover_alt=f"封面：{title}")  # fmt: skip
+            page.tags.add(*tags)
+            actions.publish(sections.news, page)  # the seed publishes; city editors go through review
 
 
 def _seed_courses(home: Page) -> list[CoursePage]:

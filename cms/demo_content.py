@@ -11,6 +11,22 @@ import datetime as dt
 PLAN_TITLE = "加快数字技能人才培育 助力中小企业数智化升级专项行动方案（2026—2030年）"
 
 # (slug, title, category, date, source, summary, body html, tags)
+# News written by the demo's city editors, in their city's own news section (city code → item).
+CITY_NEWS: dict[str, tuple[str, str, str, dt.date, str, str, str, list[str]]] = {
+    "370300": (
+        "zibo-workstudy-bases",
+        "淄博市首批10家工学一体实训基地挂牌",
+        "work",
+        dt.date(2026, 10, 20),
+        "淄博市工业和信息化局",
+        "首批基地覆盖化工、装备制造、陶瓷琉璃等行业，年内可承接2000名一线员工的工学一体培训。",
+        "<p>10月20日，淄博市首批10家中小企业数字技能工学一体实训基地挂牌。基地由企业与职业院校共建，"
+        "覆盖化工、装备制造、陶瓷琉璃等本地主导行业。</p><p>各基地按“任务书+企业导师+线上课程”的方式组织培训，"
+        "学员在岗完成设备联网、数据采集和质量分析等任务，工时经企业导师审核后计入学习档案。年内预计承接2000名一线员工。</p>",
+        ["工学一体", "淄博"],
+    ),
+}
+
 NEWS: list[tuple[str, str, str, dt.date, str, str, str, list[str]]] = [
     (
         "plan-consultation",

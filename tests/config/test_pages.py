@@ -69,7 +69,7 @@ def test_seed_demo_is_idempotent_and_gives_every_role_a_person(db) -> None:
     from django.core.management import call_command
 
     from accounts.choices import Role
-    from accounts.models import Organization, RoleGrant, User
+    from accounts.models import AuditEvent, Organization, RoleGrant, User
 
     call_command("seed_demo")
     counts = (User.objects.count(), Organization.objects.count(), RoleGrant.objects.count())
@@ -77,6 +77,17 @@ def test_seed_demo_is_idempotent_and_gives_every_role_a_person(db) -> None:
     assert (User.objects.count(), Organization.objects.count(), RoleGrant.objects.count()) == counts
     assert Organization.objects.count() >= 20
     assert set(RoleGrant.objects.values_list("role", flat=True)) >= set(Role.values)
+    # the demo's city editor: limited to 淄博's sections by the province admin, once
+    from cms.actions import editorial_cities
+    from cms.models import NewsPage
+
+    city_editor = User.objects.get(mobile="13800000009")
+    assert [city.name for city in editorial_cities(city_editor)] == ["淄博"]
+    assert city_editor.groups.filter(name__startswith="城市编辑:").count() == 1
+    assert not city_editor.groups.filter(name="Editors").exists()
+    assert AuditEvent.objects.filter(action="cms.city_limit", target_id=str(city_editor.pk)).count() == 1
+    news = NewsPage.objects.get(slug="zibo-workstudy-bases")
+    assert news.live and news.get_parent().slug == "370300" and news.owner == city_editor
 
 
 def test_a_person_is_created_through_the_wagtail_user_admin(client, province_admin) -> None:
