@@ -279,20 +279,7 @@ def reject_evaluation(evaluation: Evaluation, *, actor: User, reason: str) -> Ev
     """Reject a pending evaluation; a reason is required because the person is owed one."""
     if not reason or not reason.strip():
         raise ValidationError(_("驳回时必须填写理由。"))
-    locked = _locked_pending(evaluation, actor)
-    locked.status = EvaluationStatus.REJECTED
-    locked.reason = reason.strip()
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.save()
-    audit(
-        actor,
-        "evaluation.reject",
-        locked,
-        before={"status": EvaluationStatus.PENDING},
-        after={"status": locked.status},
-        reason=locked.reason,
-    )
+    locked = _close(_locked_pending(evaluation, actor), EvaluationStatus.REJECTED, actor, reason, "evaluation.reject")
     evaluation.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
 
@@ -313,17 +300,24 @@ def withdraw_evaluation(
     )
     if evaluation is None or evaluation.status != EvaluationStatus.PENDING:
         return evaluation
-    evaluation.status = EvaluationStatus.WITHDRAWN
+    return _close(evaluation, EvaluationStatus.WITHDRAWN, actor, reason, "evaluation.withdraw", source=source)
+
+
+def _close(
+    evaluation: Evaluation, status: str, actor: User | None, reason: str, action: str, **after: Any
+) -> Evaluation:
+    """A locked pending evaluation ends (rejected or withdrawn) with its reason, audited."""
+    evaluation.status = status
     evaluation.reason = reason.strip()
     evaluation.decided_by = actor
     evaluation.decided_at = timezone.now()
     evaluation.save()
     audit(
         actor,
-        "evaluation.withdraw",
+        action,
         evaluation,
         before={"status": EvaluationStatus.PENDING},
-        after={"status": evaluation.status, "source": source},
+        after={"status": status, **after},
         reason=evaluation.reason,
     )
     return evaluation

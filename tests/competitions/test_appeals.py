@@ -15,14 +15,19 @@ from competitions.models import AppealStatus, ContestRules, Mark, Promotion, Res
 from tests.competitions.conftest import score_all
 
 
-@pytest.fixture
-def published(contestants, judges, scheme, group, organizer, contest):
+def publish_four(contestants, judges, scheme, group, organizer, contest):
+    """Marks 40/30/20/10 practical + 0–3 judged, theory 80 each, signed off and published."""
     score_all(contestants, judges, scheme, [("40", "3"), ("30", "2"), ("20", "1"), ("10", "0")])
     for registration in contestants:
         actions.set_theory_mark(registration, actor=organizer, score="80")
     actions.sign_off(group, actor=judges[0])
     actions.publish_results(contest, actor=organizer)
     return contestants
+
+
+@pytest.fixture
+def published(contestants, judges, scheme, group, organizer, contest):
+    return publish_four(contestants, judges, scheme, group, organizer, contest)
 
 
 def test_no_appeal_before_results_are_published(contestants) -> None:
@@ -138,12 +143,7 @@ def promoted(contestants, judges, scheme, group, organizer, contest):
     """Published with 以赛代评 rules: second prize → 三级/高级工, third prize → 四级/中级工."""
     actions.set_promotion_rule(contest, actor=organizer, award="second", target_level="l3")
     actions.set_promotion_rule(contest, actor=organizer, award="third", target_level="l4")
-    score_all(contestants, judges, scheme, [("40", "3"), ("30", "2"), ("20", "1"), ("10", "0")])
-    for registration in contestants:
-        actions.set_theory_mark(registration, actor=organizer, score="80")
-    actions.sign_off(group, actor=judges[0])
-    actions.publish_results(contest, actor=organizer)
-    return contestants
+    return publish_four(contestants, judges, scheme, group, organizer, contest)
 
 
 def test_losing_the_award_withdraws_a_pending_promotion_and_the_new_awardee_gets_one(promoted, judges) -> None:
