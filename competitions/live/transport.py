@@ -51,21 +51,30 @@ def send_now(wire: Any, data: bytes) -> None:
     bytes would be the next to leave anyway. What the socket does not take, or any error (the
     connection is lost), goes to `wire.write`, so twisted buffers it or notices the loss its
     usual way."""
-    if (
-        isinstance(wire, tcp.Connection)
-        and wire.connected
-        and not wire.disconnecting
-        and not wire._writeDisconnected
-        and not wire.TLS
-        and not wire._tempDataLen
-        and wire.offset == len(wire.dataBuffer)
-    ):
+    if _idle_tcp(wire):
         sent = wire.writeSomeData(data)
         if isinstance(sent, int) and sent > 0:
             if sent >= len(data):
                 return
             data = data[sent:]
     wire.write(data)
+
+
+def _idle_tcp(wire: Any) -> bool:
+    """A plain, open twisted TCP connection with nothing buffered. Reads twisted's own buffer
+    attributes; if a Twisted release renames them, the answer is no (the ordinary write)."""
+    try:
+        return (
+            isinstance(wire, tcp.Connection)
+            and bool(wire.connected)
+            and not wire.disconnecting
+            and not wire._writeDisconnected
+            and not wire.TLS
+            and not wire._tempDataLen
+            and wire.offset == len(wire.dataBuffer)
+        )
+    except AttributeError:
+        return False
 
 
 def daphne_writer(send: Any) -> Writer | None:

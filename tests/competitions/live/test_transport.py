@@ -263,6 +263,11 @@ def test_tls_closing_or_lost_connections_take_the_ordinary_path(wire, monkeypatc
     assert at_once == []
     assert ordinary == [b"TLS", b"disconnecting", b"_writeDisconnected", b"closed"]
 
+    monkeypatch.delattr(connection, "_tempDataLen")  # a Twisted release that renamed it
+    transport.send_now(connection, b"renamed")
+    assert at_once == [] and ordinary[-1] == b"renamed"
+    monkeypatch.undo()
+    monkeypatch.setattr(connection, "write", ordinary.append)
     monkeypatch.setattr(connection, "writeSomeData", lambda data: main.CONNECTION_LOST)
     transport.send_now(connection, b"lost")  # no exception: twisted notices the loss on its write
     assert ordinary[-1] == b"lost"
