@@ -35,6 +35,7 @@ from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
 from twisted.internet import tcp
 
 WRITER_KEY = "live.prepared_writer"
+_UNKNOWN = object()
 
 Writer = Callable[[PreparedMessage], bool]
 
@@ -94,7 +95,9 @@ def daphne_writer(send: Any) -> Writer | None:
         details = connections.get(protocol)
         if details is None or details.get("disconnected") or protocol.state != WebSocketProtocol.STATE_OPEN:
             return False
-        if protocol._perMessageCompress is None and not protocol.send_queue:
+        # autobahn's own state; should a release rename it, sendPreparedMessage (public) decides.
+        queue = getattr(protocol, "send_queue", None)
+        if getattr(protocol, "_perMessageCompress", _UNKNOWN) is None and queue is not None and not queue:
             # What sendPreparedMessage does in this case, less its per-call debug formatting.
             send_now(protocol.transport, prepared.payloadHybi)
         else:
