@@ -224,6 +224,11 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
                     raise RuntimeError(raw)
                 return
 
+    if not plain:
+        # The host console shows the lobby (its snapshot) before anyone opens a question; a
+        # command sent while the server still builds that snapshot would wait behind it.
+        await host_wait("snapshot")
+
     async def command(action: str, plain_frame: dict | None = None) -> None:
         if plain:
             await host.send(json.dumps({"type": "broadcast", "frame": plain_frame}))
