@@ -162,7 +162,7 @@ def ensure_city_sections(city: Region) -> CitySections:
     """Create (idempotently) one city's news and case sections and the group that may edit only them.
 
     Rules: each section is an index page of its type directly under the main index (created if
-    missing) with slug = the city's division code, so its URL is e.g. /site/news/370300/; the
+    missing) with slug = the city's division code, so its URL is e.g. /news/370300/; the
     main indexes list every page below them, so public lists and filters are unchanged. The
     group `城市编辑:<code>` gets admin access, add/change/lock on the two sections only
     (publishing still goes through the 内容审核 workflow) and image/document upload. Policies
