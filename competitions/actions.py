@@ -1103,10 +1103,10 @@ def publish_results(contest: Contest, *, actor: User) -> list[Result]:
             "registration__person", "event_group", "registration__contest__organizing_body", "team"
         )
     )
+    promotion_rules = list(contest.promotion_rules.all())
     for result in results:
         _feed_talent(result, actor)
-        if result.award:
-            _propose_promotion(result, actor)
+        _propose_promotion(result, actor, promotion_rules)
     return results
 
 
@@ -1300,16 +1300,21 @@ def promotion_for(result: Result, rules: list[PromotionRule], level: str) -> str
     return ""
 
 
-def _propose_promotion(result: Result, actor: User) -> Promotion | None:
-    registration = result.registration
-    contest = registration.contest
-    rules = list(contest.promotion_rules.all())
-    if not rules:
-        return None
-    level = current_level(registration.person)
-    target = promotion_for(result, rules, level)
+def _promotion_target(result: Result, rules: list[PromotionRule]) -> tuple[str, str]:
+    """(the person's current level, the level the result earns under the rules, '' for none)."""
+    if not result.award or not rules:
+        return "", ""
+    level = current_level(result.registration.person)
+    return level, promotion_for(result, rules, level)
+
+
+def _propose_promotion(result: Result, actor: User, rules: list[PromotionRule]) -> Promotion | None:
+    """Send the recommendation the result earns under the contest's 以赛代评 `rules`, if any."""
+    level, target = _promotion_target(result, rules)
     if not target:
         return None
+    registration = result.registration
+    contest = registration.contest
     from talent.actions import propose_evaluation
 
     evaluation = propose_evaluation(
@@ -1333,34 +1338,28 @@ def _propose_promotion(result: Result, actor: User) -> Promotion | None:
         source_id=registration.pk,
         actor=actor,
     )
-    evaluation_id = evaluation.pk
     promotion, created = Promotion.objects.get_or_create(
-        registration=registration, defaults={"target_level": target, "evaluation_id": evaluation_id}
+        registration=registration, defaults={"target_level": target, "evaluation_id": evaluation.pk}
     )
     if created:
-        audit(actor, "contest.promotion.propose", promotion, after={"level": target, "evaluation": evaluation_id})
+        audit(actor, "contest.promotion.propose", promotion, after={"level": target, "evaluation": evaluation.pk})
     return promotion
 
 
-def _follow_promotion(result: Result, actor: User) -> None:
+def _follow_promotion(result: Result, actor: User, rules: list[PromotionRule], promotion: Promotion | None) -> None:
     """After results are published again (an upheld appeal), the 以赛代评 recommendation
     follows the award: one the result no longer earns (award lost, or a different level now)
     is withdrawn in talent while it is still pending, and the level it earns now, if any, is
-    proposed. A recommendation talent has already decided stays as decided."""
+    proposed. A recommendation talent has already decided stays as decided. `promotion`: the
+    registration's current one, if any."""
     from talent.actions import withdraw_evaluation
     from talent.models import EvaluationStatus
 
-    promotion = Promotion.objects.filter(registration=result.registration).first()
     if promotion is None:
-        if result.award:
-            _propose_promotion(result, actor)
+        _propose_promotion(result, actor, rules)
         return
     registration = result.registration
-    target = ""
-    if result.award:
-        target = promotion_for(
-            result, list(registration.contest.promotion_rules.all()), current_level(registration.person)
-        )
+    _level, target = _promotion_target(result, rules)
     if target == promotion.target_level:
         return
     evaluation = withdraw_evaluation(
@@ -1381,7 +1380,7 @@ def _follow_promotion(result: Result, actor: User) -> None:
     )
     promotion.delete()
     if target:
-        _propose_promotion(result, actor)
+        _propose_promotion(result, actor, rules)
 
 
 @transaction.atomic
@@ -1562,9 +1561,11 @@ def decide_appeal(
         rows = compute_results(contest)
         _store(rows)
         audit(actor, "contest.results.republish", contest, after={"appeal": appeal.pk})
+        promotion_rules = list(contest.promotion_rules.all())
+        promotions = {p.registration_id: p for p in Promotion.objects.filter(registration__contest=contest)}
         for result in Result.objects.filter(registration__contest=contest).select_related(
             "registration__person", "registration__contest__organizing_body", "event_group", "team"
         ):
             _feed_talent(result, actor)
-            _follow_promotion(result, actor)
+            _follow_promotion(result, actor, promotion_rules, promotions.get(result.registration_id))
     return appeal
