@@ -299,9 +299,10 @@ def delete_quiz(*, actor: User, quiz: Quiz) -> str:
 
     Attempts are learners' records (scores, passes that count towards course completion and
     certificates), so a quiz with any attempt is refused: unpublish it instead, which hides it
-    and keeps them. A quiz a lesson's content links to is refused too (the link would break). The quiz row is locked first; on PostgreSQL an attempt being started at the
-    same moment waits on that lock and then fails on its foreign key, so no attempt is deleted
-    with the quiz. Incomplete enrollments of its course are refreshed (a quiz that counted for
+    and keeps them. A quiz a lesson's content links to is refused too (the link would break).
+    The quiz row is locked first; on PostgreSQL an attempt being started at the same moment
+    waits on that lock and then fails on its foreign key, so no attempt is deleted with the
+    quiz. Incomplete enrollments of its course are refreshed (a quiz that counted for
     completion no longer does).
     """
     locked = Quiz.objects.select_for_update(of=("self",)).select_related("course").filter(pk=quiz.pk).first()
@@ -328,10 +329,7 @@ def delete_quiz(*, actor: User, quiz: Quiz) -> str:
     audit(actor, "lms.quiz.delete", locked, before=_quiz_snapshot(locked))
     locked.delete()
     if course is not None:
-        from lms.progress import refresh
-
-        for enrollment in Enrollment.objects.filter(course=course, completed_at__isnull=True):
-            refresh(enrollment)
+        _refresh_incomplete(course)
     return title
 
 
@@ -429,9 +427,14 @@ def save_course_settings(
                 task.save()
         after["workstudy"] = {"title": workstudy.title, "tasks": kept}
     audit(actor, "lms.course_settings.save", locked, before=before, after=after)
+    _refresh_incomplete(locked)
+    return saved
 
+
+def _refresh_incomplete(course: CoursePage) -> None:
+    """Recompute every not-yet-completed enrollment of `course` after its requirements changed,
+    so a learner who now meets them completes (and is certified)."""
     from lms.progress import refresh
 
-    for enrollment in Enrollment.objects.filter(course=locked, completed_at__isnull=True):
+    for enrollment in Enrollment.objects.filter(course=course, completed_at__isnull=True):
         refresh(enrollment)
-    return saved
