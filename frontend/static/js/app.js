@@ -47,10 +47,10 @@ if (header && nav) {
   const fit = () => {
     header.classList.remove("compact");
     if (!desktop.matches) return;
-    const items = [...nav.querySelectorAll(":scope > ul > li"), nav.querySelector(".nav-account")].filter(Boolean);
+    const account = nav.querySelector(".nav-account");
+    const items = [...nav.querySelectorAll(":scope > ul > li"), account].filter(Boolean);
     const top = items.length ? items[0].getBoundingClientRect().top : 0;
     const wrapped = items.some((item) => Math.abs(item.getBoundingClientRect().top - top) > 8);
-    const account = nav.querySelector(".nav-account");
     const stacked = account && account.getBoundingClientRect().height > 48;
     if (wrapped || stacked) header.classList.add("compact");
   };
