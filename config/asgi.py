@@ -1,6 +1,8 @@
 """ASGI entry point served by daphne: HTTP through Django, WebSockets through Channels.
 
 WebSockets pass origin validation (ALLOWED_HOSTS) and session authentication before routing.
+HTTP request bodies are bounded per route before they are read: inside daphne as they arrive
+(config/daphne_limits.py) and by the outermost ASGI middleware under any server (config/limits.py).
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from competitions.live import pacing  # noqa: E402
 from competitions.live.transport import PreparedFrames  # noqa: E402
+from config import daphne_limits  # noqa: E402
+from config.limits import RequestBodyLimit  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+
+daphne_limits.install()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": RequestBodyLimit(django_asgi_app),
         # PreparedFrames: under daphne, broadcasts are framed once for all sockets (live/transport.py).
         "websocket": PreparedFrames(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
     }

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
+from config.limits import apply_image_limits
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over its route's ceiling is refused before anything reads it (config/limits.py).
+    "config.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -234,8 +237,11 @@ STORAGES = {
 # In development whitenoise serves straight from the finders, so no collectstatic is needed.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# An uploaded file above this is spooled to a temporary file instead of memory (Django's default).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Form fields other than files, held in memory while parsing; whole bodies are bounded by
+# REQUEST_BODY_LIMITS below, before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Email ------------------------------------------------------------------------------------
@@ -276,6 +282,39 @@ TASKS = {
     "exchange": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
+# --- Request bodies and images (config/limits.py, docs/foundation.md "Request bodies and images") --
+# Every request body has a ceiling, enforced before it is read (inside daphne as it arrives, and
+# by the outermost ASGI and Django middleware): forms and the JSON API get REQUEST_MAX_BODY_BYTES,
+# the upload routes below their own. Over the ceiling: 413 with a Chinese message.
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 1024 * 1024, minimum=64 * 1024)
+LMS_PHOTO_MAX_BYTES = env_int("LMS_PHOTO_MAX_BYTES", 8 * 1024 * 1024, minimum=64 * 1024)
+LMS_PHOTOS_PER_LOG = 6
+LMS_PRACTICAL_MAX_BYTES = env_int("LMS_PRACTICAL_MAX_BYTES", 20 * 1024 * 1024, minimum=64 * 1024)
+# Without JavaScript a paper's practical files arrive with the submission itself: room for three
+# (with JavaScript each file is uploaded on its own through the API as soon as it is picked).
+LMS_PRACTICAL_FILES_PER_SUBMIT = 3
+# An image whose width x height is over this is refused before it is decoded (Pillow's
+# decompression-bomb limit, Wagtail's upload check, the work-study photo check).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000, minimum=1_000_000)
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
+# A refused body is still read (and thrown away) for up to this long, so the client, which is
+# usually still sending, gets to read the 413 instead of a reset connection.
+REQUEST_BODY_LINGER_SECONDS = env_int("REQUEST_BODY_LINGER_SECONDS", 10, minimum=0, maximum=120)
+_MARGIN = 256 * 1024  # multipart boundaries, part headers and the small fields beside a file
+_SPREADSHEET = EXCHANGE_MAX_UPLOAD_BYTES + _MARGIN
+_ADMIN_UPLOAD = max(WAGTAILDOCS_MAX_UPLOAD_SIZE, WAGTAILIMAGES_MAX_UPLOAD_SIZE, LMS_PRACTICAL_MAX_BYTES) + _MARGIN
+# (path regex, bytes), first match wins; paths as sent, from the site's root.
+REQUEST_BODY_LIMITS: list[tuple[str, int]] = [
+    (r"^/exchange/[^/]+/import/$", _SPREADSHEET),
+    (r"^/contests/manage/[^/]+/import/$", _SPREADSHEET),
+    (r"^/learn/questions/import/$", _SPREADSHEET),
+    (r"^/learn/courses/\d+/workstudy/$", LMS_PHOTO_MAX_BYTES * LMS_PHOTOS_PER_LOG + _MARGIN),
+    (r"^/api/lms/attempts/\d+/uploads$", LMS_PRACTICAL_MAX_BYTES + _MARGIN),
+    (r"^/learn/attempts/\d+/submit/$", LMS_PRACTICAL_MAX_BYTES * LMS_PRACTICAL_FILES_PER_SUBMIT + _MARGIN),
+    (r"^/cms-admin/", _ADMIN_UPLOAD),
+    (r"^/django-admin/", _ADMIN_UPLOAD),
+]
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -301,3 +340,6 @@ LOGGING = {
 }
 
 SITE_NAME = _("数智英才")
+
+# Pillow refuses images over IMAGE_MAX_PIXELS in every process that loads these settings.
+apply_image_limits(IMAGE_MAX_PIXELS)
