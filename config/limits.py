@@ -179,12 +179,3 @@ def apply_image_limits(max_pixels: int) -> None:
 
     Image.MAX_IMAGE_PIXELS = max_pixels
     warnings.simplefilter("error", Image.DecompressionBombWarning)
-
-
-def image_too_large(width: int, height: int) -> bool:
-    return width * height > int(settings.IMAGE_MAX_PIXELS)
-
-
-def pixel_limit_message(name: str) -> str:
-    megapixels = int(settings.IMAGE_MAX_PIXELS) // 1_000_000
-    return _("图片“%(n)s”像素过多（上限 %(m)d 百万像素），请缩小尺寸后再上传。") % {"n": name[:60], "m": megapixels}

@@ -15,6 +15,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Q, QuerySet
@@ -285,7 +286,7 @@ def _upsert_response(attempt_id: int, question_id: int, response: Any, now: dt.d
         cursor.execute(sql, params)
 
 
-PRACTICAL_MAX_BYTES = 20 * 1024 * 1024
+PRACTICAL_MAX_BYTES = settings.LMS_PRACTICAL_MAX_BYTES
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
 # Allowed extensions and the first bytes a genuine file of that kind starts with.
@@ -343,7 +344,9 @@ def check_practical_file(upload: Any) -> str:
     if not upload.size:
         raise ValidationError(_("“%(n)s”是空文件，请重新选择。") % {"n": display[:60]})
     if upload.size > PRACTICAL_MAX_BYTES:
-        raise ValidationError(_("“%(n)s”超过 20 MB，请压缩后再上传。") % {"n": display[:60]})
+        raise ValidationError(
+            _("“%(n)s”超过 %(mb)d MB，请压缩后再上传。") % {"n": display[:60], "mb": PRACTICAL_MAX_BYTES // 2**20}
+        )
     upload.seek(0)
     head = upload.read(4096)
     upload.seek(0)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
+import warnings
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -28,27 +30,37 @@ from lms.progress import refresh
 from talent.actions import record_achievement, revoke_achievement
 from talent.models import AchievementKind
 
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_MAX_BYTES = settings.LMS_PHOTO_MAX_BYTES
 PHOTO_MAX_SIDE = 1600
 THUMB_SIDE = 320
-MAX_PHOTOS = 6
+MAX_PHOTOS = settings.LMS_PHOTOS_PER_LOG
 
 
 def process_photo(upload: Any) -> tuple[ContentFile, ContentFile, int, int]:
-    """Check an upload is a real image and return (image, thumbnail, width, height) as clean JPEGs."""
+    """Check an upload is a real image and return (image, thumbnail, width, height) as clean JPEGs.
+
+    An image of more than IMAGE_MAX_PIXELS pixels is refused from its header, before any pixel
+    is decoded (a small file can declare a huge image: a decompression bomb)."""
     if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError(_("照片“%(n)s”超过 8 MB，请压缩后再上传。") % {"n": upload.name[:60]})
+        raise ValidationError(
+            _("照片“%(n)s”超过 %(mb)d MB，请压缩后再上传。") % {"n": upload.name[:60], "mb": PHOTO_MAX_BYTES // 2**20}
+        )
     try:
-        upload.seek(0)
-        probe = Image.open(upload)
-        probe.verify()  # detects truncated or non-image files
-        upload.seek(0)
-        image = Image.open(upload)
-        if image.width * image.height > PHOTO_MAX_PIXELS:
-            raise ValidationError(_("照片“%(n)s”像素过大。") % {"n": upload.name[:60]})
-        image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+        # Pillow's own bomb check runs inside open(); made an error here whatever the process's
+        # warning filters are, so the limit holds in every context.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            probe = Image.open(upload)  # reads the header only
+            if probe.width * probe.height > settings.IMAGE_MAX_PIXELS:
+                raise ValidationError(_too_many_pixels(upload.name))
+            probe.verify()  # detects truncated or non-image files
+            upload.seek(0)
+            image = Image.open(upload)
+            image.load()
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ValidationError(_too_many_pixels(upload.name)) from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise ValidationError(
             _("“%(n)s”不是有效的图片文件，请上传 JPG 或 PNG 照片。") % {"n": upload.name[:60]}
         ) from None
@@ -62,6 +74,13 @@ def process_photo(upload: Any) -> tuple[ContentFile, ContentFile, int, int]:
     thumb.save(small, "JPEG", quality=80)
     stem = uuid.uuid4().hex
     return ContentFile(clean.getvalue(), f"{stem}.jpg"), ContentFile(small.getvalue(), f"{stem}-t.jpg"), *image.size
+
+
+def _too_many_pixels(name: str) -> str:
+    return _("照片“%(n)s”像素过多（上限 %(m)d 百万像素），请缩小尺寸后再上传。") % {
+        "n": name[:60],
+        "m": settings.IMAGE_MAX_PIXELS // 1_000_000,
+    }
 
 
 def effective_mentor(enrollment: Enrollment) -> int | None:
