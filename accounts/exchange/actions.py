@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exchange import conf
 from accounts.exchange.engine import record_count, run_import, write_export
-from accounts.exchange.files import FORMATS, FileProblemError, estimate_rows, sniff_format
+from accounts.exchange.files import FORMATS, FileProblemError, check_file, sniff_format
 from accounts.exchange.models import ExchangeJob, ImportMode, JobKind, JobStatus
 from accounts.exchange.registry import RecordType, get_record_type
 from accounts.models import User
@@ -96,7 +96,8 @@ def start_import(actor: User, record_type_key: str, upload: UploadedFile) -> Exc
             _("文件太大，上限为 %(limit)s MB：请拆分成多个文件。") % {"limit": limit // (1024 * 1024)}
         )
     try:
-        job.total_rows = estimate_rows(path, fmt)
+        # Structure and declared sizes only, streamed: the parse runs in a capped child process.
+        job.total_rows = check_file(path, fmt)
     except FileProblemError as exc:
         _remove_file(job)
         job.status = JobStatus.FAILED
