@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from import_export import resources
 
 from accounts.choices import CourseLevel, SkillDomain
+from accounts.exchange.files import FileProblemError, read_upload
 from accounts.models import User
 from lms.grading import OPTION_LETTERS, normalize_text, question_fingerprint
 from lms.models import Question, QuestionType
@@ -198,26 +199,22 @@ class ImportReport:
 
 
 def load_dataset(content: bytes, filename: str) -> tablib.Dataset:
-    """Read an .xlsx or .csv upload into a dataset; ValidationError in Chinese if unreadable."""
-    name = filename.lower()
+    """Read an .xlsx or .csv upload into a dataset; ValidationError in Chinese if unreadable.
+
+    The file is read by the data exchange's guarded reader (structure checked, then parsed in a
+    capped child process), never by openpyxl inside the web process; cells arrive as text.
+    """
+    if not filename.lower().endswith((".xlsx", ".csv")):
+        raise ValidationError(_("请上传 .xlsx 或 .csv 文件。"))
     try:
-        if name.endswith(".xlsx"):
-            dataset = tablib.Dataset().load(content, format="xlsx")
-        elif name.endswith(".csv"):
-            dataset = tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-        else:
-            raise ValidationError(_("请上传 .xlsx 或 .csv 文件。"))
-    except ValidationError:
-        raise
-    except Exception:
-        raise ValidationError(_("无法读取该文件，请确认它是按模板填写的 Excel 文件。")) from None
-    headers = [str(h or "").strip() for h in (dataset.headers or [])]
+        raw_headers, rows = read_upload(content, filename, max_rows=MAX_ROWS)
+    except FileProblemError as exc:
+        raise ValidationError(str(exc)) from None
+    headers = [h.strip() for h in raw_headers]
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
         raise ValidationError(_("缺少必需的列：%(c)s") % {"c": "、".join(missing)})
-    dataset.headers = headers
-    if dataset.height > MAX_ROWS:
-        raise ValidationError(_("单次最多导入 %(n)d 行。") % {"n": MAX_ROWS})
+    dataset = tablib.Dataset(*(texts for _number, texts in rows), headers=headers)
     if dataset.height == 0:
         raise ValidationError(_("文件中没有试题。"))
     if "fingerprint" not in headers:  # filled in per row by the resource; the identity of a question
