@@ -4,6 +4,7 @@ Only GET/HEAD requests by anonymous visitors without pending messages are served
 and only responses that a live page marked cacheable (`CachedPageMixin`) with status 200.
 CSRF tokens inside cached HTML (the language switch form) are replaced by the current
 visitor's token on the way out, so a cached page never carries another visitor's token.
+Likewise CSP nonces: each response gets its own (django-csp sets the header outside this cache).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from cms import cache
 
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 _PLACEHOLDER = b'name="csrfmiddlewaretoken" value="\x00CSRF\x00"'
+_NONCE = re.compile(rb' nonce="[^"]*"')
+_NONCE_PLACEHOLDER = b' nonce="\x00NONCE\x00"'
 
 
 class PageCacheMiddleware:
@@ -44,7 +47,8 @@ class PageCacheMiddleware:
             and not response.cookies.get("messages")
             and not request.user.is_authenticated
         ):
-            cache.django_cache.set(key, (_TOKEN.sub(_PLACEHOLDER, response.content), response["Content-Type"]), seconds)
+            content = _NONCE.sub(_NONCE_PLACEHOLDER, _TOKEN.sub(_PLACEHOLDER, response.content))
+            cache.django_cache.set(key, (content, response["Content-Type"]), seconds)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -57,6 +61,8 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _with_token(request: HttpRequest, content: bytes) -> bytes:
+        if b"\x00NONCE\x00" in content:
+            content = content.replace(b"\x00NONCE\x00", str(request.csp_nonce).encode())  # type: ignore[attr-defined]
         if b"\x00CSRF\x00" not in content:
             return content
         return content.replace(b"\x00CSRF\x00", get_token(request).encode())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +85,10 @@ MIDDLEWARE = [
     # First: a body over its route's ceiling is refused before anything reads it (config/limits.py).
     "config.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header (policy below); outside the page cache so a cached page
+    # gets a fresh nonce. Then the nonce for templates rendered without the request (config/csp.py).
+    "csp.middleware.CSPMiddleware",
+    "config.csp.CSPRequestContext",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -314,6 +319,29 @@ REQUEST_BODY_LIMITS: list[tuple[str, int]] = [
     (r"^/cms-admin/", _ADMIN_UPLOAD),
     (r"^/django-admin/", _ADMIN_UPLOAD),
 ]
+
+# --- Content-Security-Policy (django-csp; docs/foundation.md "Content-Security-Policy") ----------
+# Scripts: the site's own files, and inline scripts carrying the response's nonce; never
+# 'unsafe-inline'. Styles keep 'unsafe-inline': our templates and Wagtail's admin (and the SVG
+# charts) use style="" attributes, and a style cannot run code. img-src data: blob: for Wagtail's
+# admin (data: icons, blob: previews of an image being uploaded). Frames: the site itself (Wagtail's
+# preview) and the video hosts editors may embed in rich text (CSP_FRAME_SOURCES).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],  # plus ws:/wss: of the request's own host (config.csp)
+        "media-src": [SELF, "blob:"],
+        "frame-src": [SELF, *env_list("CSP_FRAME_SOURCES", ["https://player.bilibili.com"])],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -2,6 +2,10 @@
 for (const select of document.querySelectorAll("select[data-autosubmit]")) {
   select.addEventListener("change", () => select.form.submit());
 }
+// A print button (no inline onclick: the Content-Security-Policy allows no inline handlers).
+for (const el of document.querySelectorAll("button[data-print]")) {
+  el.addEventListener("click", () => window.print());
+}
 for (const el of document.querySelectorAll("[data-confirm]")) {
   el.addEventListener("click", (event) => {
     if (!window.confirm(el.dataset.confirm)) event.preventDefault();
