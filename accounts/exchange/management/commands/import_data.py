@@ -63,6 +63,9 @@ class Command(BaseCommand):
             )
         except FileProblemError as exc:
             raise CommandError(str(exc)) from None
+        if report.total == 0:
+            # No data rows is an error on every import path, the dry run included.
+            raise CommandError(report.message)
         for line in report.lines():
             self.stdout.write(line)
         self.stdout.write(
