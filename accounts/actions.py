@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -237,30 +235,3 @@ def create_organization(
     audit(actor, "organization.create", org)
     return org
 
-
-# --- Login throttling ---------------------------------------------------------------------------
-
-
-def _failure_key(mobile: str) -> str:
-    return "login-failures:" + pii.fingerprint(normalize_mobile(mobile))
-
-
-def login_locked(mobile: str) -> bool:
-    return cache.get(_failure_key(mobile), 0) >= settings.LOGIN_FAILURE_LIMIT
-
-
-def record_login_failure(mobile: str, *, ip: str | None) -> int:
-    """Count a failed login for this mobile (whatever the IP); the count expires after the lockout."""
-    key = _failure_key(mobile)
-    cache.add(key, 0, settings.LOGIN_LOCKOUT_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, settings.LOGIN_LOCKOUT_SECONDS)
-        count = 1
-    audit(None, "login.failure", after={"mobile": pii.mask_mobile(normalize_mobile(mobile)), "count": count}, ip=ip)
-    return count
-
-
-def clear_login_failures(mobile: str) -> None:
-    cache.delete(_failure_key(mobile))

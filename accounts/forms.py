@@ -8,7 +8,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.actions import login_locked, record_login_failure
 from accounts.choices import Industry, JobGroup
 from accounts.models import Organization, Region, User
 from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
@@ -86,20 +85,9 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("手机号或密码不正确，请重新输入。"),
         "inactive": _("该账户已停用，请联系管理员。"),
-        "locked": _("登录失败次数过多，账户已暂时锁定，请 15 分钟后再试或找回密码。"),
     }
-
-    def clean(self) -> dict[str, Any]:
-        mobile = normalize_mobile(self.cleaned_data.get("username") or "")
-        if mobile and login_locked(mobile):
-            raise ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            return super().clean()
-        except ValidationError:
-            if mobile:
-                ip = self.request.META.get("REMOTE_ADDR") if self.request else None
-                record_login_failure(mobile, ip=ip)
-            raise
+    # Failures are counted and locks enforced by django-axes inside `authenticate` (see
+    # accounts.login_throttle), the same for every form that logs a person in.
 
 
 class ProfileForm(forms.ModelForm):
@@ -120,3 +108,19 @@ class ProfileForm(forms.ModelForm):
         if value:
             validate_id_number(value)
         return value
+
+
+
+class UnlockForm(forms.Form):
+    """Which lockout a province admin lifts: the signed token from the lockouts page's button
+    (the page carries no full mobile number, and a token cannot be made up by hand)."""
+
+    lock = forms.CharField(max_length=500, widget=forms.HiddenInput)
+
+    def clean_lock(self) -> dict[str, Any]:
+        from accounts.login_throttle import read_unlock_token
+
+        found = read_unlock_token(self.cleaned_data["lock"])
+        if found is None:
+            raise ValidationError(_("解除锁定的链接无效或已过期，请刷新锁定列表后重试。"))
+        return found

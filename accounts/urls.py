@@ -10,6 +10,7 @@ app_name = "accounts"
 urlpatterns = [
     path("register/", views.register, name="register"),
     path("login/", views.LoginView.as_view(), name="login"),
+    path("lockouts/", views.lockouts, name="lockouts"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),

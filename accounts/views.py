@@ -9,13 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import actions, selectors
+from accounts import actions, login_throttle, selectors
 from accounts.choices import Role
-from accounts.forms import LoginForm, ProfileForm, RegistrationForm
+from accounts.forms import LoginForm, ProfileForm, RegistrationForm, UnlockForm
 from accounts.signals import client_ip
 
 ADMIN_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN, Role.MENTOR)
@@ -49,9 +50,47 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """The one login page. Throttling and lockout happen inside `authenticate` (django-axes)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+def login_elsewhere(request: HttpRequest) -> HttpResponse:
+    """The Wagtail admin, Django admin and Wagtail front-end login URLs lead to the one login page.
+
+    Nothing is authenticated here (a POST's password is dropped), so there is one door to
+    throttle and audit; a safe `next` is carried over so the person lands where they meant to go.
+    """
+    target = request.GET.get("next", "")
+    url = reverse("accounts:login")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        url += "?" + urlencode({"next": target})
+    return redirect(url)
+
+
+@login_required
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """Province admins: current login lockouts, each with an audited unlock button."""
+    if not request.user.has_role(Role.PROVINCE_ADMIN):
+        raise PermissionDenied(_("只有省级管理员可以查看和解除登录锁定。"))
+    if request.method == "POST":
+        form = UnlockForm(request.POST)
+        if form.is_valid():
+            found = form.cleaned_data["lock"]
+            login_throttle.unlock(
+                request.user,
+                kind=found["kind"],
+                account=found["account"],
+                address=found["address"],
+                ip=client_ip(request),
+            )
+            messages.success(request, _("已解除锁定。"))
+        else:
+            messages.error(request, " ".join(form.errors.get("lock", [])))
+        return redirect("accounts:lockouts")
+    return render(request, "accounts/lockouts.html", {"lockouts": login_throttle.current_lockouts()})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.middleware.PageCacheMiddleware",
+    # Last: turns a request that axes flagged as locked out into the Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -192,7 +195,8 @@ else:
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.MobileBackend"]
+# axes' backend comes first: it refuses a locked client before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "accounts.backends.MobileBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "/"
@@ -202,8 +206,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes, rules in accounts/login_throttle.py and docs/foundation.md):
+# LOGIN_FAILURE_LIMIT failures lock one account from one address, LOGIN_ADDRESS_FAILURE_LIMIT
+# failures over any accounts lock the address, each for LOGIN_LOCKOUT_SECONDS after the last.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
+# How many reverse proxies we run in front of daphne (each appends to X-Forwarded-For); 0 trusts
+# no header and uses the socket's address.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0)
+AXES_HANDLER = "accounts.login_throttle.LoginThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "accounts.login_throttle.failure_limit"
+AXES_COOLOFF_TIME = "accounts.login_throttle.lockout_period"
+AXES_USERNAME_CALLABLE = "accounts.login_throttle.account_key"
+AXES_CLIENT_IP_CALLABLE = "accounts.login_throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.login_throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
+AXES_ENABLE_ADMIN = False  # lockouts are lifted on /accounts/lockouts/, which audits the unlock
+AXES_VERBOSE = False
 # Key for encrypting and fingerprinting national ID numbers; derived from SECRET_KEY if unset.
 PII_KEY = env_str("PII_KEY", SECRET_KEY)
 if PRODUCTION:
@@ -270,6 +292,7 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAIL_USER_CUSTOM_FIELDS = ["real_name", "mobile"]
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
+WAGTAIL_FRONTEND_LOGIN_URL = "accounts:login"
 WAGTAILDOCS_EXTENSIONS += ["mp4", "webm"]  # lesson videos uploaded as documents
 # Whole-page cache for anonymous visitors, invalidated on publish (cms/cache.py); 0 = off.
 CMS_PAGE_CACHE_SECONDS = env_int("CMS_PAGE_CACHE_SECONDS", 0, minimum=0, maximum=86400)

@@ -8,9 +8,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts.views import login_elsewhere
 from config.api import api
 
 urlpatterns = [
+    # One login door: the admin sites' and Wagtail's own login pages send people to
+    # /accounts/login/, so every sign-in goes through one throttle and one audit trail.
+    path("cms-admin/login/", login_elsewhere),
+    path("django-admin/login/", login_elsewhere),
+    path("_util/login/", login_elsewhere),
     path("cms-admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),

@@ -38,6 +38,7 @@ NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
     (_("领军人才遴选"), "talent:rounds", (Role.CITY_ADMIN, Role.PROVINCE_ADMIN)),
     (_("数据看板"), "talent:dashboard", (Role.CITY_ADMIN, Role.PROVINCE_ADMIN)),
     (_("数据交换"), "exchange:index", (Role.ENTERPRISE_ADMIN, Role.ORGANIZER, Role.CITY_ADMIN, Role.PROVINCE_ADMIN)),
+    (_("登录锁定"), "accounts:lockouts", (Role.PROVINCE_ADMIN,)),
 ]
 
 # From this many role-restricted entries on, they are grouped into the 管理 menu.

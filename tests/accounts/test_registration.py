@@ -90,8 +90,8 @@ def test_login_is_locked_after_repeated_failures_even_with_the_right_password(cl
         response = client.post(reverse("accounts:login"), {"username": learner.mobile, "password": "wrong-one"})
         assert "手机号或密码不正确" in response.content.decode()
     response = client.post(reverse("accounts:login"), {"username": learner.mobile, "password": PASSWORD})
-    assert response.status_code == 200
-    assert "账户已暂时锁定" in response.content.decode()
+    assert response.status_code == 429
+    assert "账户在此网络地址上已暂时锁定" in response.content.decode()
     assert AuditEvent.objects.filter(action="login.failure").count() == 3
 
 
