@@ -34,6 +34,9 @@ PHOTO_MAX_BYTES = settings.LMS_PHOTO_MAX_BYTES
 PHOTO_MAX_SIDE = 1600
 THUMB_SIDE = 320
 MAX_PHOTOS = settings.LMS_PHOTOS_PER_LOG
+# No work-study session predates the platform's first programme year: an older date is a typo or
+# an attempt to inflate hours (0001-01-01 used to count).
+WORKLOG_FLOOR = dt.date(2020, 1, 1)
 
 
 def process_photo(upload: Any) -> tuple[ContentFile, ContentFile, int, int]:
@@ -89,6 +92,14 @@ def effective_mentor(enrollment: Enrollment) -> int | None:
     return enrollment.cohort.mentor_id if enrollment.cohort_id else None
 
 
+def earliest_log_date(enrollment: Enrollment) -> dt.date:
+    """The first day a work log of this enrollment may carry: the cohort's start when the
+    enrollment belongs to a cohort, and never before WORKLOG_FLOOR. A date outside
+    [earliest, today] is refused, so hours dated 0001-01-01 never count."""
+    starts = enrollment.cohort.starts_on if enrollment.cohort_id else None
+    return max(starts, WORKLOG_FLOOR) if starts else WORKLOG_FLOOR
+
+
 @transaction.atomic
 def log_session(
     enrollment: Enrollment,
@@ -111,8 +122,14 @@ def log_session(
         raise ValidationError(_("学时请填写数字，例如 2.5。")) from None
     if value <= 0 or value > 24:
         raise ValidationError(_("单次学时应在 0.1 到 24 小时之间。"))
+    earliest = earliest_log_date(enrollment)
     if date > timezone.localdate():
         raise ValidationError(_("日志日期不能晚于今天。"))
+    if date < earliest:
+        raise ValidationError(
+            _("日志日期不能早于 %(d)s（开班日期或平台启用日期），请填写实际参加工学的日期。")
+            % {"d": f"{earliest:%Y-%m-%d}"}
+        )
     if not content or not content.strip():
         raise ValidationError(_("请填写本次完成的工作内容。"))
     photos = photos or []
