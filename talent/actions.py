@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from functools import partial
 from typing import Any
@@ -366,6 +367,27 @@ def _require_province(actor: User) -> None:
         raise PermissionDenied(_("只有省级管理员可以执行此操作。"))
 
 
+# The widest a target may be: the programme's province-wide goal is 8 million talents, so 20
+# million people (a fifth of Shandong) is beyond any honest figure; the fit rate is a percentage.
+KPI_TARGET_MAX_PEOPLE = 20_000_000
+
+
+def _bounded_target(metric: str, value: float) -> float:
+    """A target value within its metric's range: a finite, whole number of people from 0 to
+    KPI_TARGET_MAX_PEOPLE, or a percentage from 0 to 100 for the fit rate."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError(_("目标值须为数字。")) from None
+    if metric == KpiMetric.DEMAND_FIT:
+        if not (math.isfinite(number) and 0 <= number <= 100):
+            raise ValidationError(_("适配度目标须在 0 到 100 之间（单位：%）。"))
+        return number
+    if not (math.isfinite(number) and 0 <= number <= KPI_TARGET_MAX_PEOPLE) or number != int(number):
+        raise ValidationError(_("人数目标须为 0 到 %(max)s 之间的整数。") % {"max": f"{KPI_TARGET_MAX_PEOPLE:,}"})
+    return number
+
+
 @transaction.atomic
 def set_kpi_target(*, actor: User, year: int, metric: str, value: float, city: Region | None = None) -> KpiTarget:
     """Set one year's target for the province or a city (province admin only)."""
@@ -374,8 +396,7 @@ def set_kpi_target(*, actor: User, year: int, metric: str, value: float, city: R
         raise ValidationError(_("年度须在 2026—2030 之间。"))
     if metric not in KpiMetric.values:
         raise ValidationError(_("未知的指标。"))
-    if value < 0 or (metric == KpiMetric.DEMAND_FIT and value > 100):
-        raise ValidationError(_("目标值不合理：人数不能为负，适配度须在 0—100 之间。"))
+    value = _bounded_target(metric, value)
     target = KpiTarget.objects.select_for_update().filter(year=year, metric=metric, city=city).first()
     before = None if target is None else target.value
     if target is None:

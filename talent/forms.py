@@ -42,7 +42,8 @@ class TargetForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), choices=[(y, y) for y in YEARS], coerce=int)
     city = forms.ModelChoiceField(label=_("城市（留空为全省）"), queryset=cities(), required=False)
     metric = forms.ChoiceField(label=_("指标"), choices=KpiMetric.choices)
-    value = forms.FloatField(label=_("目标值"), min_value=0)
+    # Bounds per metric are the action's (talent.actions._bounded_target); this caps the field.
+    value = forms.FloatField(label=_("目标值"), min_value=0, max_value=20_000_000)
 
 
 class PlanItemForm(forms.Form):
