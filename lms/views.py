@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,11 +15,13 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.pii import escape_cell
+from accounts.ratelimits import per_address
 from cms.models import CoursePage
 from lms import actions, authoring, progress, quizzes, selectors
 from lms import certificates as certs
@@ -41,11 +44,25 @@ from lms.models import Attempt, Certificate, Enrollment, Question, Quiz, QuizQue
 from lms.resources import import_questions, template_workbook
 
 # --- Certificates (public) ---------------------------------------------------------------------
+# Lookups are exact (the whole number, or the QR code's verify code): no search by name or by
+# part of a number. Each page shows what the printed certificate shows, the holder's name as
+# printed included, and nothing more (no mobile, ID or employer). Certificate numbers are
+# random but dense, so every lookup shares one per-address budget against enumeration.
+
+
+def _lookups_per_minute() -> int:
+    return settings.CERTIFICATE_LOOKUPS_PER_MINUTE
+
+
+certificate_lookup = per_address(
+    "lms.certificates", _lookups_per_minute, gettext_lazy("证书查询过于频繁，请稍等一分钟后再试。")
+)
 
 
 @require_GET
+@certificate_lookup
 def verify(request: HttpRequest) -> HttpResponse:
-    """Public: look a certificate up by its number (no login)."""
+    """Public: look a certificate up by its whole number (no login)."""
     number = (request.GET.get("number") or "").strip().upper()[:32]
     certificate = None
     searched = bool(number)
@@ -55,6 +72,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@certificate_lookup
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     """Public: the page a certificate's QR code points at."""
     certificate = Certificate.objects.select_related("holder").filter(verify_code=code[:32]).first()
@@ -66,6 +84,7 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@certificate_lookup
 def certificate_print(request: HttpRequest, number: str) -> HttpResponse:
     """Printable certificate; public like the verification page (it shows what that page shows)."""
     certificate = Certificate.objects.select_related("holder").filter(number=number[:32]).first()
@@ -84,6 +103,7 @@ def certificate_print(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
+@certificate_lookup
 def certificate_qr(request: HttpRequest, number: str) -> HttpResponse:
     certificate = Certificate.objects.filter(number=number[:32]).first()
     if certificate is None:

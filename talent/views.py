@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,11 +16,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import Organization, User
+from accounts.ratelimits import per_address
 from accounts.signals import client_ip
 from talent import actions, charts, exports, kpi, selectors
 from talent.forms import DemandForm, ObjectionForm, PlanItemForm, ReasonForm, RoundForm, TargetForm
@@ -93,6 +96,12 @@ def formula_page(request: HttpRequest) -> HttpResponse:
     return render(request, "talent/formula.html", {"f": formula()})
 
 
+def _lookups_per_minute() -> int:
+    return settings.CERTIFICATE_LOOKUPS_PER_MINUTE
+
+
+# Public and exact (the whole verify code): one per-address budget against guessing codes.
+@per_address("talent.certificates", _lookups_per_minute, gettext_lazy("证书查询过于频繁，请稍等一分钟后再试。"))
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     code = code or request.GET.get("code", "")
     evaluation = selectors.verify_certificate(code) if code else None
