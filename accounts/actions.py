@@ -10,12 +10,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import pii
 from accounts.choices import SHANDONG_CITIES, RegionKind, Role
-from accounts.models import AuditEvent, Organization, Region, RoleGrant, User
+from accounts.models import (
+    AuditEvent,
+    EmploymentRequest,
+    EmploymentStatus,
+    Organization,
+    Region,
+    RoleGrant,
+    User,
+)
 from accounts.roles import groups_for_role
+from accounts.selectors import enterprise_admin_org_ids
 from accounts.validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -138,11 +148,22 @@ def _forget_roles(user: User) -> None:
         user.__dict__.pop(attr, None)
 
 
+# Fields a person changes on her own profile. Not here: `organization` (an employment record,
+# changed by `decide_employment_request`/`end_employment`) and `mobile` (verified by SMS).
+PROFILE_FIELDS = frozenset({"real_name", "email", "region", "job_group", "industry", "id_number"})
+
+
 @transaction.atomic
 def update_profile(user: User, *, actor: User, **fields: Any) -> User:
-    """Change a person's own profile fields; `id_number` is validated, fingerprinted and encrypted."""
+    """Change a person's own profile fields; `id_number` is validated, fingerprinted and encrypted.
+
+    Only `PROFILE_FIELDS`; anything else (the employer, the mobile number) raises ValueError, so
+    no caller can turn a profile form into a way round the employment and SMS checks."""
     if actor.pk != user.pk and not actor.has_role(Role.PROVINCE_ADMIN):
         raise PermissionDenied(_("只能修改自己的资料。"))
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise ValueError(f"update_profile does not change {sorted(unknown)}")
     before = {k: str(getattr(user, k, "")) for k in fields if k != "id_number"}
     if "id_number" in fields:
         _apply_id_number(user, fields.pop("id_number"))
@@ -165,15 +186,17 @@ def grant_role(
     organization: Organization | None = None,
     reason: str = "",
 ) -> RoleGrant:
-    """Give `user` a role with its scope; only province admins (or the system, actor=None) may."""
+    """Give `user` a role with its scope; only province admins (or the system, actor=None) may.
+
+    The grant is the scope: a city admin's names the city, an enterprise admin's or mentor's
+    names the organization explicitly (it is never taken from the person's profile; the
+    database refuses an enterprise grant without one too)."""
     if actor is not None and not actor.has_role(Role.PROVINCE_ADMIN):
         raise PermissionDenied(_("只有省级管理员可以分配角色。"))
     if role == Role.CITY_ADMIN and (region is None or region.kind != RegionKind.CITY):
         raise ValidationError(_("市级管理员必须指定所管辖的地级市。"))
-    if role in (Role.ENTERPRISE_ADMIN, Role.MENTOR):
-        organization = organization or user.organization
-        if organization is None:
-            raise ValidationError(_("企业管理员和企业导师必须属于一个单位。"))
+    if role in (Role.ENTERPRISE_ADMIN, Role.MENTOR) and organization is None:
+        raise ValidationError(_("分配企业管理员或企业导师角色时必须指定所属单位，请选择单位后重试。"))
     grant, _created = RoleGrant.objects.update_or_create(
         user=user, role=role, defaults={"region": region, "organization": organization, "granted_by": actor}
     )
@@ -202,6 +225,105 @@ def revoke_role(actor: User | None, user: User, role: str, *, reason: str = "") 
     _forget_roles(user)
     if deleted:
         audit(actor, "account.role_revoke", user, before={"role": role}, reason=reason)
+
+
+# --- Employment --------------------------------------------------------------------------------
+# Who a person works for decides recusals, nominations and which enterprise admin sees her, so
+# only an authorised person changes it: the new organization's enterprise admin accepting her
+# request, an administrator in scope (imports, Django admin), or a seed.
+
+
+def may_decide_employment(actor: User, organization: Organization) -> bool:
+    """An enterprise admin of `organization` (by grant), a province admin or a superuser."""
+    return (
+        actor.is_superuser or actor.has_role(Role.PROVINCE_ADMIN) or organization.pk in enterprise_admin_org_ids(actor)
+    )
+
+
+def set_employment(
+    person: User, organization: Organization | None, *, actor: User | None, reason: str = "", ip: str | None = None
+) -> User:
+    """Record who `person` works for, audited with before/after. Callers are authorised paths
+    only: `decide_employment_request`, `end_employment`, seeds (actor=None)."""
+    before = person.organization_id
+    person.organization = organization
+    person.save(update_fields=["organization"])
+    audit(
+        actor,
+        "employment.set",
+        person,
+        before={"organization": before},
+        after={"organization": organization.pk if organization else None},
+        reason=reason,
+        ip=ip,
+    )
+    return person
+
+
+@transaction.atomic
+def request_employment(person: User, organization: Organization, *, ip: str | None = None) -> EmploymentRequest:
+    """`person` asks to join `organization`. An earlier pending request is withdrawn (one at a
+    time). Refused when she already works there. Nothing changes until an admin accepts."""
+    if person.organization_id == organization.pk:
+        raise ValidationError({"organization": _("您已是该单位的人员，无需再次申请。")})
+    EmploymentRequest.objects.filter(person=person, status=EmploymentStatus.PENDING).update(
+        status=EmploymentStatus.WITHDRAWN, decided_at=timezone.now(), decided_by=person
+    )
+    created = EmploymentRequest.objects.create(person=person, organization=organization)
+    audit(person, "employment.request", created, after={"organization": organization.pk}, ip=ip)
+    return created
+
+
+@transaction.atomic
+def withdraw_employment_request(request: EmploymentRequest, *, actor: User) -> EmploymentRequest:
+    """The person withdraws her own pending request."""
+    locked = EmploymentRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.person_id != actor.pk:
+        raise PermissionDenied(_("只能撤回本人的任职申请。"))
+    if locked.status != EmploymentStatus.PENDING:
+        raise ValidationError(_("该申请已处理，不能撤回。"))
+    locked.status = EmploymentStatus.WITHDRAWN
+    locked.decided_by, locked.decided_at = actor, timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    audit(actor, "employment.withdraw", locked)
+    return locked
+
+
+@transaction.atomic
+def decide_employment_request(
+    request: EmploymentRequest, *, actor: User, accept: bool, reason: str = "", ip: str | None = None
+) -> EmploymentRequest:
+    """An enterprise admin of the requested organization (or a province admin) accepts or
+    rejects a pending request. Accepting sets the person's organization (`set_employment`,
+    audited before/after); rejecting needs a reason, which the person sees."""
+    locked = EmploymentRequest.objects.select_for_update().select_related("person", "organization").get(pk=request.pk)
+    if not may_decide_employment(actor, locked.organization):
+        raise PermissionDenied(_("只有该单位的企业管理员可以处理加入本单位的申请。"))
+    if locked.status != EmploymentStatus.PENDING:
+        raise ValidationError(_("该申请已处理（%(s)s），无需再次处理。") % {"s": locked.get_status_display()})
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": _("拒绝申请时请填写原因，申请人会看到该原因。")})
+    locked.status = EmploymentStatus.ACCEPTED if accept else EmploymentStatus.REJECTED
+    locked.decided_by, locked.decided_at, locked.reason = actor, timezone.now(), reason.strip()
+    locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    audit(actor, f"employment.{locked.status}", locked, after={"organization": locked.organization_id}, reason=reason)
+    if accept:
+        set_employment(locked.person, locked.organization, actor=actor, reason=reason, ip=ip)
+    return locked
+
+
+@transaction.atomic
+def end_employment(person: User, *, actor: User, reason: str, ip: str | None = None) -> User:
+    """An enterprise admin of the person's current organization (or a province admin) records
+    that she no longer works there. A person cannot remove her own employer (a judge would
+    escape his recusals)."""
+    if person.organization is None:
+        raise ValidationError(_("该人员当前没有登记工作单位。"))
+    if not may_decide_employment(actor, person.organization):
+        raise PermissionDenied(_("只有该单位的企业管理员可以登记人员离职。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写离职原因。")})
+    return set_employment(person, None, actor=actor, reason=reason.strip(), ip=ip)
 
 
 def reveal_pii(viewer: User, person: User, *, ip: str | None = None) -> dict[str, str]:

@@ -36,10 +36,11 @@ class RegistrationForm(forms.Form):
     )
     region = CityChoiceField(label=_("所在城市"), empty_label=_("请选择"))
     organization = forms.ModelChoiceField(
-        label=_("工作单位"),
+        label=_("申请加入的工作单位"),
         queryset=Organization.objects.order_by("name"),
         required=False,
         empty_label=_("暂不填写"),
+        help_text=_("提交后由该单位的企业管理员确认，确认前您的资料中不显示工作单位。"),
     )
     job_group = forms.ChoiceField(label=_("岗位类别"), choices=[("", _("请选择")), *list(JobGroup.choices)])
     industry = forms.ChoiceField(label=_("行业"), choices=[("", _("请选择")), *list(Industry.choices)], required=False)
@@ -101,7 +102,10 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["real_name", "email", "region", "organization", "job_group", "industry"]
+        # Not `organization`: who a person works for is an employment record that the
+        # organization's admin accepts (EmploymentRequestForm), so scope and recusal cannot be
+        # edited here. Not `mobile`: a new number is verified by SMS.
+        fields = ["real_name", "email", "region", "job_group", "industry"]
 
     def clean_id_number(self) -> str:
         value = self.cleaned_data.get("id_number", "").strip().upper()
@@ -109,6 +113,23 @@ class ProfileForm(forms.ModelForm):
             validate_id_number(value)
         return value
 
+
+class EmploymentRequestForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("申请加入的单位"),
+        queryset=Organization.objects.order_by("name"),
+        empty_label=_("请选择"),
+        help_text=_("提交后由该单位的企业管理员确认；确认后才会变更您的工作单位。"),
+    )
+
+
+class EmploymentDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("确认")), ("reject", _("拒绝"))], widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("说明"), max_length=500, required=False, widget=forms.TextInput)
+
+
+class EndEmploymentForm(forms.Form):
+    reason = forms.CharField(label=_("离职原因"), max_length=500)
 
 
 class UnlockForm(forms.Form):

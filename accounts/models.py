@@ -156,10 +156,56 @@ class RoleGrant(models.Model):
     class Meta:
         verbose_name = _("角色授权")
         verbose_name_plural = _("角色授权")
-        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_grant_per_role"),
+            # Enterprise roles are scoped by the grant itself, never by the holder's profile.
+            models.CheckConstraint(
+                condition=~models.Q(role__in=[Role.ENTERPRISE_ADMIN, Role.MENTOR])
+                | models.Q(organization__isnull=False),
+                name="enterprise_grant_has_organization",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class EmploymentStatus(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    ACCEPTED = "accepted", _("已确认")
+    REJECTED = "rejected", _("已拒绝")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class EmploymentRequest(models.Model):
+    """A person asks to join (or move to) an organization; an enterprise admin of that
+    organization decides. Acceptance is the only way a person's `User.organization` changes
+    outside seeds, imports by an administrator in scope, and the Django admin."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="employment_requests")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("申请加入的单位"), on_delete=models.CASCADE, related_name="employment_requests"
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=EmploymentStatus.choices, default=EmploymentStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("任职申请")
+        verbose_name_plural = _("任职申请")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(status="pending"), name="one_pending_employment_request"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.organization}"
 
 
 class AuditEvent(models.Model):

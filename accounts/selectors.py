@@ -10,7 +10,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.choices import Role
-from accounts.models import AuditEvent, Organization, Region, RoleGrant, User
+from accounts.models import (
+    AuditEvent,
+    EmploymentRequest,
+    EmploymentStatus,
+    Organization,
+    Region,
+    RoleGrant,
+    User,
+)
 
 
 def region_subtree_ids(region_ids: list[int]) -> set[int]:
@@ -26,30 +34,51 @@ def region_subtree_ids(region_ids: list[int]) -> set[int]:
 def _grants(viewer: User) -> list[RoleGrant]:
     cached = getattr(viewer, "_grants", None)
     if cached is None:
-        cached = list(viewer.role_grants.all())
+        cached = list(viewer.role_grants.all()) if viewer.pk else []  # an unsaved system actor has none
         viewer._grants = cached
     return cached
 
 
+def granted_org_ids(viewer: User, *roles: str) -> set[int]:
+    """Organizations named on the viewer's grants of `roles` (enterprise admin and mentor when
+    none are given). This, not `viewer.organization` (who the viewer works for), is the viewer's
+    enterprise scope: a grant is changed only by a province admin."""
+    wanted = roles or (Role.ENTERPRISE_ADMIN, Role.MENTOR)
+    if not getattr(viewer, "is_authenticated", False):
+        return set()
+    return {g.organization_id for g in _grants(viewer) if g.role in wanted and g.organization_id}
+
+
+def enterprise_admin_org_ids(viewer: User) -> set[int]:
+    """Organizations the viewer administers (enterprise admin grants)."""
+    return granted_org_ids(viewer, Role.ENTERPRISE_ADMIN)
+
+
+def mentor_org_ids(viewer: User) -> set[int]:
+    """Organizations whose learners the viewer may mentor (mentor grants)."""
+    return granted_org_ids(viewer, Role.MENTOR)
+
+
 def scope_for(viewer: User) -> tuple[bool, set[int], set[int]]:
-    """(sees everything, region ids in scope, organization ids in scope) for an authenticated viewer."""
+    """(sees everything, region ids in scope, organization ids in scope) for an authenticated viewer.
+
+    Read from role grants only: a city admin's grant names the city, an enterprise admin's or
+    mentor's the organization. The viewer's own `region` and `organization` never widen it."""
     if viewer.is_superuser or viewer.has_role(Role.PROVINCE_ADMIN):
         return True, set(), set()
-    city_ids: list[int] = []
-    org_ids: set[int] = set()
-    for grant in _grants(viewer):
-        if grant.role == Role.CITY_ADMIN and grant.region_id:
-            city_ids.append(grant.region_id)
-        elif grant.role in (Role.ENTERPRISE_ADMIN, Role.MENTOR):
-            org_id = grant.organization_id or viewer.organization_id
-            if org_id:
-                org_ids.add(org_id)
+    city_ids: list[int] = [g.region_id for g in _grants(viewer) if g.role == Role.CITY_ADMIN and g.region_id]
+    org_ids = granted_org_ids(viewer)
     return False, region_subtree_ids(city_ids) if city_ids else set(), org_ids
 
 
 def people_visible_to(viewer: User) -> QuerySet[User]:
     """People a viewer may list: all (province), their city (city admin), their organization
-    (enterprise admin, mentor), otherwise only themselves."""
+    (enterprise admin, mentor), otherwise only themselves.
+
+    The viewer's scope comes from grants (`scope_for`). The *listed* person's region (where she
+    lives, editable on her profile) and organization (her accepted employment) decide whose
+    scope she falls in: moving herself to another city shows her own record to that city's
+    admin; it widens nobody's view of anyone else."""
     qs = User.objects.select_related("region", "organization")
     if not viewer.is_authenticated:
         return qs.none()
@@ -65,6 +94,7 @@ def people_visible_to(viewer: User) -> QuerySet[User]:
 
 
 def organizations_visible_to(viewer: User) -> QuerySet[Organization]:
+    """Organizations in the viewer's grant scope (never widened by the viewer's own employer)."""
     qs = Organization.objects.select_related("region")
     if not viewer.is_authenticated:
         return qs.none()
@@ -74,8 +104,6 @@ def organizations_visible_to(viewer: User) -> QuerySet[Organization]:
     condition = Q(pk__in=orgs)
     if regions:
         condition |= Q(region_id__in=regions)
-    if viewer.organization_id:
-        condition |= Q(pk=viewer.organization_id)
     return qs.filter(condition)
 
 
@@ -101,3 +129,28 @@ def audit_trail(target: object) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related(
         "actor"
     )
+
+
+def employment_queue(viewer: User) -> QuerySet[EmploymentRequest]:
+    """Pending requests to join an organization the viewer administers (by grant); a province
+    admin sees every pending request."""
+    qs = EmploymentRequest.objects.filter(status=EmploymentStatus.PENDING).select_related(
+        "person", "person__organization", "organization"
+    )
+    everything, _regions, _orgs = scope_for(viewer) if viewer.is_authenticated else (False, set(), set())
+    if everything:
+        return qs.order_by("created_at", "pk")
+    return qs.filter(organization_id__in=enterprise_admin_org_ids(viewer)).order_by("created_at", "pk")
+
+
+def access_employment_request(viewer: User, request_id: int | str) -> EmploymentRequest:
+    """A pending request in the viewer's queue; 404 otherwise."""
+    try:
+        return employment_queue(viewer).get(pk=int(request_id))
+    except (EmploymentRequest.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def employment_requests_of(person: User) -> QuerySet[EmploymentRequest]:
+    """A person's own requests, newest first (her profile shows them)."""
+    return EmploymentRequest.objects.filter(person=person).select_related("organization", "decided_by")

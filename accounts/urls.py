@@ -14,6 +14,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("employment/request/", views.employment_request, name="employment_request"),
+    path("employment/<int:pk>/withdraw/", views.employment_withdraw, name="employment_withdraw"),
+    path("employment/", views.employment_queue, name="employment_queue"),
+    path("employment/<int:pk>/decide/", views.employment_decide, name="employment_decide"),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
@@ -39,6 +43,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    path("people/<int:pk>/leave/", views.person_leave, name="person_leave"),
     path("organizations/", views.organizations, name="organizations"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
 ]

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -16,7 +16,15 @@ from django.views.decorators.http import require_POST
 
 from accounts import actions, login_throttle, selectors
 from accounts.choices import Role
-from accounts.forms import LoginForm, ProfileForm, RegistrationForm, UnlockForm
+from accounts.forms import (
+    EmploymentDecisionForm,
+    EmploymentRequestForm,
+    EndEmploymentForm,
+    LoginForm,
+    ProfileForm,
+    RegistrationForm,
+    UnlockForm,
+)
 from accounts.signals import client_ip
 
 ADMIN_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN, Role.MENTOR)
@@ -35,16 +43,20 @@ def register(request: HttpRequest) -> HttpResponse:
                 password=data["password1"],
                 id_number=data["id_number"] or None,
                 region=data["region"],
-                organization=data["organization"],
                 job_group=data["job_group"],
-                industry=data["industry"],
+                industry=data["industry"] or (data["organization"].industry if data["organization"] else ""),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
+            # The organization chosen here is a request its enterprise admin accepts, not an employment.
+            if data["organization"] is not None:
+                actions.request_employment(user, data["organization"], ip=client_ip(request))
             login(request, user, backend="accounts.backends.MobileBackend")
             messages.success(request, _("注册成功，欢迎加入数智英才！"))
+            if data["organization"] is not None:
+                messages.info(request, _("加入单位的申请已提交，该单位的企业管理员确认后生效。"))
             return redirect("accounts:profile")
     return render(request, "accounts/register.html", {"form": form})
 
@@ -123,8 +135,95 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "grants": user.role_grants.select_related("region", "organization")},
+        {
+            "form": form,
+            "grants": user.role_grants.select_related("region", "organization"),
+            "employment_form": EmploymentRequestForm(),
+            "employment_requests": selectors.employment_requests_of(user)[:5],
+        },
     )
+
+
+@login_required
+@require_POST
+def employment_request(request: HttpRequest) -> HttpResponse:
+    """The person asks to join (or move to) an organization; its enterprise admin decides."""
+    form = EmploymentRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.request_employment(request.user, form.cleaned_data["organization"], ip=client_ip(request))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("申请已提交，该单位的企业管理员确认后，您的工作单位才会变更。"))
+    else:
+        messages.error(request, _("请选择要加入的单位后再提交。"))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def employment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.employment_requests_of(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    try:
+        actions.withdraw_employment_request(found, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("申请已撤回。"))
+    return redirect("accounts:profile")
+
+
+@login_required
+def employment_queue(request: HttpRequest) -> HttpResponse:
+    """An enterprise admin's queue of people asking to join her organization."""
+    if not (request.user.has_role(Role.ENTERPRISE_ADMIN, Role.PROVINCE_ADMIN)):
+        raise PermissionDenied(_("只有企业管理员可以处理加入本单位的申请。"))
+    page = Paginator(selectors.employment_queue(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "accounts/employment_queue.html", {"page": page})
+
+
+@login_required
+@require_POST
+def employment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    found = selectors.access_employment_request(request.user, pk)
+    form = EmploymentDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请求无效，请在申请列表中点击“确认”或“拒绝”。"))
+        return redirect("accounts:employment_queue")
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        actions.decide_employment_request(
+            found, actor=request.user, accept=accept, reason=form.cleaned_data["reason"], ip=client_ip(request)
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        name = found.person.real_name
+        messages.success(
+            request, (_("已确认 %(n)s 加入本单位。") if accept else _("已拒绝 %(n)s 的申请。")) % {"n": name}
+        )
+    return redirect("accounts:employment_queue")
+
+
+@login_required
+@require_POST
+def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """An enterprise admin records that one of her organization's people has left."""
+    person = selectors.access_person(request.user, pk)
+    form = EndEmploymentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请填写离职原因。"))
+        return redirect("accounts:person", pk=person.pk)
+    try:
+        actions.end_employment(person, actor=request.user, reason=form.cleaned_data["reason"], ip=client_ip(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已登记 %(n)s 离职。") % {"n": person.real_name})
+    return redirect("accounts:people")
 
 
 @login_required
@@ -147,7 +246,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/person_detail.html",
-        {"person": person, "can_reveal": request.user.has_perm("accounts.view_pii")},
+        {
+            "person": person,
+            "can_reveal": request.user.has_perm("accounts.view_pii"),
+            "can_end_employment": person.organization is not None
+            and person.pk != request.user.pk
+            and actions.may_decide_employment(request.user, person.organization),
+            "leave_form": EndEmploymentForm(),
+        },
     )
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import RoleGrant, User
+from accounts.selectors import granted_org_ids
 from competitions.models import (
     AWARD_ORDER,
     Aggregation,
@@ -101,13 +102,13 @@ def rules_for(contest: Contest) -> ContestRules:
 
 
 def enterprise_admin_org_ids(user: User) -> set[int]:
-    """Organizations whose staff `user` may nominate (enterprise admin grants)."""
-    ids: set[int] = set()
-    for grant in RoleGrant.objects.filter(user=user, role=Role.ENTERPRISE_ADMIN):
-        org_id = grant.organization_id or user.organization_id
-        if org_id:
-            ids.add(org_id)
-    return ids
+    """Organizations whose staff `user` may nominate: those her enterprise admin grants name
+    (never her own profile's employer)."""
+    return set(
+        RoleGrant.objects.filter(user=user, role=Role.ENTERPRISE_ADMIN, organization__isnull=False).values_list(
+            "organization_id", flat=True
+        )
+    )
 
 
 # --- Eligibility -------------------------------------------------------------------------------
@@ -668,8 +669,13 @@ def check_in_of(registration: Registration) -> str:
 
 
 def is_recused(judge: User, organization_ids: set[int] | list[int]) -> bool:
-    """A judge never scores a contestant, or a team with a member, from their own organization."""
-    return bool(judge.organization_id and judge.organization_id in set(organization_ids))
+    """A judge never scores a contestant, or a team with a member, from their own organization:
+    the one he works for (an employment record he cannot change himself) or one a role grant
+    ties him to (enterprise admin, mentor)."""
+    own = granted_org_ids(judge)  # cached on the instance: check_mark runs per imported row
+    if judge.organization_id:
+        own.add(judge.organization_id)
+    return bool(own & set(organization_ids))
 
 
 def check_mark(

@@ -33,7 +33,7 @@ from accounts.choices import CourseLevel, Role, SkillDomain
 from accounts.exchange.records import EXAMPLE_ID, choice_labels, choice_lookup
 from accounts.exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts
 from accounts.models import User
-from accounts.selectors import people_visible_to
+from accounts.selectors import enterprise_admin_org_ids, people_visible_to
 from accounts.validators import normalize_id_number, normalize_mobile, validate_id_number, validate_mobile
 from lms import actions, selectors
 from lms.grading import OPTION_LETTERS, question_fingerprint
@@ -154,15 +154,16 @@ class EnrollmentImporter(Importer):
         super().__init__(actor)
         self.columns = {c.key: c for c in ENROLLMENT_COLUMNS}
         self.people = PersonColumns(self.columns["mobile"], self.columns["id_number"], self.columns["real_name"])
-        org_id = actor.organization_id if actor.has_role(Role.ENTERPRISE_ADMIN) else None
+        org_ids = enterprise_admin_org_ids(actor)
         cohorts = list(
-            Cohort.objects.filter(organization_id=org_id).select_related("course", "organization") if org_id else []
+            Cohort.objects.filter(organization_id__in=org_ids).select_related("course", "organization")
+            if org_ids
+            else []
         )
         self.by_pk = {str(c.pk): c for c in cohorts}
         self.by_name: dict[str, list[Cohort]] = {}
         for cohort in cohorts:
             self.by_name.setdefault(cohort.name, []).append(cohort)
-        self.org_id = org_id
         self.seen: dict[tuple[int, int], int] = {}
 
     def _cohort(self, row: Row) -> Cohort | None:
@@ -515,7 +516,7 @@ def record_types() -> list[RecordType]:
             natural_key=("mobile", "cohort"),
             importer=EnrollmentImporter,
             exporter=EnrollmentExporter,
-            can_import=lambda user: user.has_role(Role.ENTERPRISE_ADMIN) and bool(user.organization_id),
+            can_import=lambda user: bool(enterprise_admin_org_ids(user)),
             can_export=lambda user: user.has_role(*ADMINS),
         ),
         RecordType(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import Organization, User
+from accounts.selectors import mentor_org_ids
 from cms.models import CoursePage, LessonPage
 from lms.certificates import issue_certificate
 from lms.models import (
@@ -78,9 +79,16 @@ def enroll(learner: User, course: CoursePage, *, actor: User | None = None, coho
 
 
 def _admin_org(actor: User) -> Organization:
-    if not actor.has_role(Role.ENTERPRISE_ADMIN) or not actor.organization_id:
+    """The organization the actor's enterprise admin grant names (not her profile's employer)."""
+    grant = actor.role_grants.filter(role=Role.ENTERPRISE_ADMIN).select_related("organization").first()
+    if grant is None or grant.organization is None:
         raise PermissionDenied(_("只有企业管理员可以为本单位员工批量报名。"))
-    return actor.organization
+    return grant.organization
+
+
+def _mentors_for(mentor: User, org: Organization) -> bool:
+    """`mentor` holds a mentor grant for `org`."""
+    return org.pk in mentor_org_ids(mentor)
 
 
 @transaction.atomic
@@ -104,7 +112,7 @@ def create_cohort(
         raise ValidationError(_("请填写班级名称。"))
     if ends_on < starts_on:
         raise ValidationError(_("结业日期不能早于开班日期。"))
-    if mentor is not None and (mentor.organization_id != org.pk or not mentor.has_role(Role.MENTOR)):
+    if mentor is not None and not _mentors_for(mentor, org):
         raise ValidationError(_("导师必须是本单位的企业导师。"))
     people = list(learners)
     if not people:
@@ -133,7 +141,7 @@ def assign_mentor(enrollment: Enrollment, *, actor: User, mentor: User) -> Enrol
     org = _admin_org(actor)
     if enrollment.learner.organization_id != org.pk:
         raise PermissionDenied(_("该学员不属于本单位。"))
-    if mentor.organization_id != org.pk or not mentor.has_role(Role.MENTOR):
+    if not _mentors_for(mentor, org):
         raise ValidationError(_("导师必须是本单位的企业导师。"))
     before = enrollment.mentor_id
     enrollment.mentor = mentor

@@ -11,7 +11,7 @@ from wagtail import hooks
 
 from accounts.choices import Role
 from accounts.models import User
-from accounts.selectors import people_visible_to, scope_for
+from accounts.selectors import enterprise_admin_org_ids, mentor_org_ids, people_visible_to, scope_for
 from cms.models import CoursePage, LessonPage
 from lms.grading import OPTION_LETTERS
 from lms.models import (
@@ -207,8 +207,9 @@ def cohorts_visible_to(viewer: User) -> QuerySet[Cohort]:
     if everything:
         return qs
     condition = Q(mentor=viewer)
-    if viewer.has_role(Role.ENTERPRISE_ADMIN) and viewer.organization_id:
-        condition |= Q(organization_id=viewer.organization_id)
+    admin_orgs = enterprise_admin_org_ids(viewer)
+    if admin_orgs:
+        condition |= Q(organization_id__in=admin_orgs)
     if regions:
         condition |= Q(organization__region_id__in=regions)
     return qs.filter(condition)
@@ -256,18 +257,17 @@ def cohort_progress(cohort: Cohort) -> list[dict[str, Any]]:
 def mentor_learners(mentor: User) -> QuerySet[Enrollment]:
     return (
         Enrollment.objects.filter(Q(mentor=mentor) | Q(mentor__isnull=True, cohort__mentor=mentor))
-        .filter(learner__organization_id=mentor.organization_id)
+        .filter(learner__organization_id__in=mentor_org_ids(mentor))
         .select_related("learner", "course", "cohort")
     )
 
 
 def organization_learners(viewer: User) -> QuerySet[User]:
-    """People an enterprise admin may put in a cohort: their own organization's staff."""
-    if not viewer.organization_id:
+    """People an enterprise admin may put in a cohort: the staff of the organization her grant names."""
+    orgs = enterprise_admin_org_ids(viewer)
+    if not orgs:
         return User.objects.none()
-    return (
-        people_visible_to(viewer).filter(organization_id=viewer.organization_id, is_active=True).order_by("real_name")
-    )
+    return people_visible_to(viewer).filter(organization_id__in=orgs, is_active=True).order_by("real_name")
 
 
 def lesson_done_ids(enrollment: Enrollment | None) -> set[int]:
@@ -277,8 +277,9 @@ def lesson_done_ids(enrollment: Enrollment | None) -> set[int]:
 
 
 def access_worklog_photo(viewer: User, photo_id: int | str) -> WorkLogPhoto:
-    """A work-study photo for its learner, the learner's mentor (same organization) or an
-    enterprise admin of the learner's organization; 404 for anyone else."""
+    """A work-study photo for its learner, the learner's mentor (whose mentor grant names the
+    learner's organization) or an enterprise admin of the learner's organization (by grant);
+    404 for anyone else."""
     try:
         photo = WorkLogPhoto.objects.select_related("log__enrollment__learner", "log__enrollment__cohort").get(
             pk=int(photo_id)
@@ -287,12 +288,12 @@ def access_worklog_photo(viewer: User, photo_id: int | str) -> WorkLogPhoto:
         raise Http404 from None
     enrollment = photo.log.enrollment
     learner = enrollment.learner
-    same_org = bool(learner.organization_id) and learner.organization_id == viewer.organization_id
+    org_id = learner.organization_id
     mentor_id = enrollment.mentor_id or (enrollment.cohort.mentor_id if enrollment.cohort_id else None)
     if (
         viewer.pk == learner.pk
-        or (same_org and viewer.pk == mentor_id)
-        or (same_org and viewer.has_role(Role.ENTERPRISE_ADMIN))
+        or (org_id is not None and viewer.pk == mentor_id and org_id in mentor_org_ids(viewer))
+        or (org_id is not None and org_id in enterprise_admin_org_ids(viewer))
     ):
         return photo
     raise Http404

@@ -25,6 +25,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import User
+from accounts.selectors import enterprise_admin_org_ids, mentor_org_ids
 from lms.models import Enrollment, LogStatus, WorkLog, WorkLogPhoto, WorkStudyTask
 from lms.progress import refresh
 from talent.actions import record_achievement, revoke_achievement
@@ -154,14 +155,16 @@ def can_review(mentor: User, log: WorkLog) -> bool:
         mentor.has_role(Role.MENTOR)
         and effective_mentor(enrollment) == mentor.pk
         and enrollment.learner.organization_id is not None
-        and enrollment.learner.organization_id == mentor.organization_id
+        and enrollment.learner.organization_id in mentor_org_ids(mentor)
     )
 
 
 def mentor_queue(mentor: User) -> QuerySet[WorkLog]:
     """Logs waiting for this mentor: learners they mentor directly or through a cohort, same organization."""
     return (
-        WorkLog.objects.filter(status=LogStatus.PENDING, enrollment__learner__organization_id=mentor.organization_id)
+        WorkLog.objects.filter(
+            status=LogStatus.PENDING, enrollment__learner__organization_id__in=mentor_org_ids(mentor)
+        )
         .filter(Q(enrollment__mentor=mentor) | Q(enrollment__mentor__isnull=True, enrollment__cohort__mentor=mentor))
         .select_related("enrollment__learner", "enrollment__course", "task")
         .prefetch_related("photos")
@@ -233,7 +236,8 @@ def withdraw_approval(log: WorkLog, *, actor: User, reason: str) -> WorkLog:
     if not (
         can_review(actor, locked)
         or (
-            actor.has_role(Role.ENTERPRISE_ADMIN) and actor.organization_id == locked.enrollment.learner.organization_id
+            locked.enrollment.learner.organization_id is not None
+            and locked.enrollment.learner.organization_id in enterprise_admin_org_ids(actor)
         )
     ):
         raise PermissionDenied(_("您无权撤销该日志的审核。"))

@@ -37,7 +37,7 @@ from accounts.choices import Role, SkillDomain
 from accounts.exchange.records import EXAMPLE_CODE, EXAMPLE_ID, choice_labels, choice_lookup, city_lookup
 from accounts.exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts
 from accounts.models import Organization, User
-from accounts.selectors import people_visible_to, scope_for
+from accounts.selectors import enterprise_admin_org_ids, people_visible_to, scope_for
 from accounts.validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -391,7 +391,7 @@ class DemandImporter(Importer):
         self.cities = city_lookup()
         self.domains = _lookup(SkillDomain)
         self.levels = _lookup(SkillLevel)
-        _everything, _regions, orgs = scope_for(actor)
+        orgs = enterprise_admin_org_ids(actor)  # not mentor grants: only her organization posts demands
         self.any_org = actor.is_superuser
         self.own = {o.pk: o for o in Organization.objects.filter(pk__in=orgs)} if not self.any_org else {}
         self.default_org = next(iter(self.own.values())) if len(self.own) == 1 else None
@@ -574,15 +574,16 @@ class LeaderboardExporter(Exporter):
     """The top of every board the exporter may see, as the public page shows it: people who have
     not agreed to appear publicly are counted and ranked but named 王** (`selectors.leaderboard`).
     Province admins and organizers get every board; city and enterprise admins the province
-    board and their own city's."""
+    board and their own city's (an enterprise admin's: the city of the organization her grant
+    names)."""
 
     def boards(self) -> list[tuple[str, str]]:
         everything, _regions, _orgs = scope_for(self.actor)
         if everything or self.actor.has_role(Role.ORGANIZER):
             return selectors.board_choices()
         cities = {c.pk: c.name for c in selectors.admin_cities(self.actor)}
-        if self.actor.organization_id and self.actor.organization.region_id:
-            city = self.actor.organization.region.city
+        for org in Organization.objects.filter(pk__in=enterprise_admin_org_ids(self.actor)).select_related("region"):
+            city = org.region.city
             if city is not None:
                 cities.setdefault(city.pk, city.name)
         return [("province", _("全省")), *((f"city:{pk}", name) for pk, name in cities.items())]
