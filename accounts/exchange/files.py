@@ -73,11 +73,11 @@ def _mb(size: int) -> str:
 # --- Checks in the calling process: streamed, bounded, never the whole sheet -------------------
 
 ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?ref=\"([^\"]*)\"")
+DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s(?:[^>]*?\s)?ref=\"([^\"]*)\"")
 SHEET_DATA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheetData[\s/>]")
-UNIQUE_COUNT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\s[^>]*?uniqueCount=\"(\d+)\"")
+UNIQUE_COUNT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\s(?:[^>]*?\s)?uniqueCount=\"(\d+)\"")
 CELL_REF = re.compile(r"^\$?([A-Z]{1,3})?\$?(\d{1,7})?$")
-SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s[^>]*?(?:[A-Za-z_][\w.-]*:)?id=\"([^\"]+)\"")
+SHEET_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\s(?:[^>]*?\s)?(?:[A-Za-z_][\w.-]*:)?id=\"([^\"]+)\"")
 RELATIONSHIP = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\s[^>]*>")
 HEAD_BYTES = 64 * 1024
 CHUNK = 1 << 20
@@ -241,7 +241,10 @@ def _check_xlsx(path: Path) -> int:
                         _("工作簿声明了 %(n)s 个不同的文本，超过上限 %(limit)s 个。")
                         % {"n": f"{int(match.group(1)):,}", "limit": f"{conf.max_cells():,}"}
                     )
-            first = _first_sheet(archive, names)
+            # Unusual writers may name parts differently: then the first worksheet part by name
+            # is counted (the child's own limits still hold whatever it reads).
+            sheets = sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            first = _first_sheet(archive, names) or (sheets[0] if sheets else None)
             if first is None:
                 raise FileProblemError(_("无法打开该 Excel 文件，请确认是 .xlsx 格式且未加密。"))
             rows = _count_rows(archive, archive.getinfo(first))
