@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+import config.converters  # noqa: F401  (registers <id:...>, the bounded database-id converter)
 from accounts import views
 
 app_name = "accounts"
@@ -14,10 +15,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
-    path("employment/request/", views.employment_request, name="employment_request"),
-    path("employment/<int:pk>/withdraw/", views.employment_withdraw, name="employment_withdraw"),
-    path("employment/", views.employment_queue, name="employment_queue"),
-    path("employment/<int:pk>/decide/", views.employment_decide, name="employment_decide"),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
@@ -41,9 +38,8 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("people/", views.people, name="people"),
-    path("people/<int:pk>/", views.person_detail, name="person"),
-    path("people/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
-    path("people/<int:pk>/leave/", views.person_leave, name="person_leave"),
+    path("people/<id:pk>/", views.person_detail, name="person"),
+    path("people/<id:pk>/reveal/", views.person_reveal, name="person_reveal"),
     path("organizations/", views.organizations, name="organizations"),
-    path("organizations/<int:pk>/", views.organization_detail, name="organization"),
+    path("organizations/<id:pk>/", views.organization_detail, name="organization"),
 ]

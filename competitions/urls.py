@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+import config.converters  # noqa: F401  (registers <id:...>, the bounded database-id converter)
 from competitions import views
 
 app_name = "competitions"
@@ -18,7 +19,7 @@ urlpatterns = [
     path("manage/<slug:slug>/results.csv", views.export_view, name="export"),
     path("manage/<slug:slug>/do/<str:op>/", views.console_op, name="op"),
     path("judge/", views.judge_home, name="judge"),
-    path("judge/<int:group_id>/", views.judge_sheet, name="judge_sheet"),
+    path("judge/<id:group_id>/", views.judge_sheet, name="judge_sheet"),
     path("<slug:slug>/", views.contest_detail, name="detail"),
     path("<slug:slug>/register/", views.register_view, name="register"),
     path("<slug:slug>/ticket/", views.ticket_view, name="ticket"),

@@ -39,6 +39,7 @@ from competitions.models import (
     Ticket,
 )
 from competitions.resources import import_registrations, results_csv
+from config.converters import get_by_id_or_404
 
 
 def _error_text(exc: Exception) -> str:
@@ -290,7 +291,7 @@ def _post_op(request: HttpRequest, contest, op: str) -> str:
     """Run one console operation; returns the success message. Raises on refusal."""
     post = request.POST
     if op == "review":
-        registration = get_object_or_404(Registration, pk=post.get("registration"), contest=contest)
+        registration = get_by_id_or_404(Registration, post.get("registration"), contest=contest)
         approve = post.get("decision") == "approve"
         actions.review_registration(registration, actor=request.user, approve=approve, reason=post.get("reason", ""))
         return _("已通过并生成准考证。") if approve else _("已退回。")
@@ -362,13 +363,13 @@ def _post_op(request: HttpRequest, contest, op: str) -> str:
             )
         return _("已按存储的评分重算，与公布成绩一致。")
     if op == "answer":
-        clarification = get_object_or_404(Clarification, pk=post.get("clarification"), contest=contest)
+        clarification = get_by_id_or_404(Clarification, post.get("clarification"), contest=contest)
         actions.answer_clarification(
             clarification, actor=request.user, answer=post.get("answer", ""), to_all=post.get("to_all") == "on"
         )
         return _("已答复。")
     if op == "appeal":
-        appeal = get_object_or_404(Appeal, pk=post.get("appeal"), registration__contest=contest)
+        appeal = get_by_id_or_404(Appeal, post.get("appeal"), registration__contest=contest)
         _decide_from_post(request, appeal)
         return _("申诉已处理。")
     if op == "checkin":
@@ -502,7 +503,7 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
     }
     signed = SignOff.objects.filter(event_group=group).select_related("signed_by").first()
     if request.method == "POST" and request.POST.get("op") == "appeal" and assignment.is_arbiter:
-        appeal = get_object_or_404(Appeal, pk=request.POST.get("appeal"), registration__event_group=group)
+        appeal = get_by_id_or_404(Appeal, request.POST.get("appeal"), registration__event_group=group)
         try:
             _decide_from_post(request, appeal)
         except (ValidationError, PermissionDenied, ArithmeticError) as exc:

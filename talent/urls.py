@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+import config.converters  # noqa: F401  (registers <id:...>, the bounded database-id converter)
 from talent import views
 
 app_name = "talent"
@@ -17,20 +18,20 @@ urlpatterns = [
     path("me/privacy/", views.privacy, name="privacy"),
     path("me/deletion/", views.deletion, name="deletion"),
     path("deletions/", views.deletions, name="deletions"),
-    path("deletions/<int:pk>/", views.decide_deletion, name="decide_deletion"),
-    path("me/matches/<int:pk>/", views.answer, name="answer"),
+    path("deletions/<id:pk>/", views.decide_deletion, name="decide_deletion"),
+    path("me/matches/<id:pk>/", views.answer, name="answer"),
     path("evaluations/", views.evaluations, name="evaluations"),
-    path("evaluations/<int:pk>/", views.decide_evaluation, name="decide_evaluation"),
+    path("evaluations/<id:pk>/", views.decide_evaluation, name="decide_evaluation"),
     path("shortlist/", views.rounds, name="rounds"),
-    path("shortlist/<int:pk>/", views.round_detail, name="round"),
-    path("shortlist/<int:pk>/do/", views.round_action, name="round_action"),
-    path("shortlist/<int:pk>/export.xlsx", views.round_export, name="round_export"),
-    path("shortlist/<int:pk>/notice/", views.notice, name="notice"),
-    path("candidates/<int:pk>/", views.candidate_action, name="candidate_action"),
-    path("candidates/<int:pk>/plan/", views.plan, name="plan"),
-    path("objections/<int:pk>/", views.objection_action, name="objection_action"),
+    path("shortlist/<id:pk>/", views.round_detail, name="round"),
+    path("shortlist/<id:pk>/do/", views.round_action, name="round_action"),
+    path("shortlist/<id:pk>/export.xlsx", views.round_export, name="round_export"),
+    path("shortlist/<id:pk>/notice/", views.notice, name="notice"),
+    path("candidates/<id:pk>/", views.candidate_action, name="candidate_action"),
+    path("candidates/<id:pk>/plan/", views.plan, name="plan"),
+    path("objections/<id:pk>/", views.objection_action, name="objection_action"),
     path("demands/", views.demands, name="demands"),
-    path("demands/<int:pk>/", views.demand_detail, name="demand"),
+    path("demands/<id:pk>/", views.demand_detail, name="demand"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/report.xlsx", views.dashboard_export, name="dashboard_export"),
 ]
