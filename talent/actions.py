@@ -592,18 +592,62 @@ def start_notice(selection: SelectionRound, *, actor: User, days: int = 5) -> Se
     return locked
 
 
+# How many objections one person may file against one round in a day; the notice page also
+# limits each client address (talent.views.OBJECTIONS_PER_ADDRESS).
+OBJECTIONS_PER_PERSON_PER_DAY = 3
+OBJECTION_MAX_CHARS = 2000
+
+
 @transaction.atomic
-def file_objection(candidate: Candidate, *, text: str, filed_by: User | None = None) -> Objection:
-    """Anyone may object to a listed candidate during the notice period."""
+def file_objection(candidate: Candidate, *, text: str, filed_by: User | None) -> Objection:
+    """A signed-in person with a real name objects to a listed candidate during the notice period.
+
+    Refused: anonymous filers (PermissionDenied), an account without a real name, an empty text
+    or one over OBJECTION_MAX_CHARS (an error, never a silent cut), and a person's fourth
+    objection against the same round within 24 hours (OBJECTIONS_PER_PERSON_PER_DAY)."""
+    if filed_by is None or not filed_by.is_authenticated:
+        raise PermissionDenied(_("请先登录，再实名提出异议。"))
+    if not (filed_by.real_name or "").strip():
+        raise ValidationError(_("异议须实名提出：请先在个人资料中填写真实姓名。"))
     if candidate.round.status != RoundStatus.NOTICE or candidate.status != CandidateStatus.APPROVED:
         raise ValidationError(_("只能对公示期内的人选提出异议。"))
     if candidate.round.notice_ends and timezone.now() > candidate.round.notice_ends:
         raise ValidationError(_("公示期已结束。"))
-    if not text.strip():
+    text = text.strip()
+    if not text:
         raise ValidationError(_("请填写异议内容。"))
-    objection = Objection.objects.create(candidate=candidate, text=text.strip()[:2000], filed_by=filed_by)
+    if len(text) > OBJECTION_MAX_CHARS:
+        raise ValidationError(
+            _("异议内容最多 %(max)d 字（当前 %(n)d 字），请精简后再提交。")
+            % {"max": OBJECTION_MAX_CHARS, "n": len(text)}
+        )
+    recent = Objection.objects.filter(
+        filed_by=filed_by, candidate__round_id=candidate.round_id, created_at__gte=timezone.now() - dt.timedelta(days=1)
+    ).count()
+    if recent >= OBJECTIONS_PER_PERSON_PER_DAY:
+        raise ValidationError(
+            _("您 24 小时内已对本批名单提出 %(n)d 条异议，请等待处理结果或明天再提交。") % {"n": recent}
+        )
+    objection = Objection.objects.create(candidate=candidate, text=text, filed_by=filed_by)
     audit(filed_by, "shortlist.objection", objection)
     return objection
+
+
+@transaction.atomic
+def remove_objection(objection: Objection, *, actor: User, reason: str) -> Objection:
+    """A province admin removes an objection as spam (abuse, advertising, nonsense) with a
+    reason. It is kept and audited but no longer blocks finalizing the round, and the candidate
+    keeps their place; an objection that deserves an answer is resolved with resolve_objection."""
+    _require_province(actor)
+    locked = Objection.objects.select_for_update().get(pk=objection.pk)
+    if locked.status != ObjectionStatus.OPEN:
+        raise ValidationError(_("该异议已处理。"))
+    if not reason.strip():
+        raise ValidationError(_("请填写移除理由（例如：广告、与人选无关、重复提交）。"))
+    locked.status, locked.resolution, locked.resolved_by = ObjectionStatus.SPAM, reason.strip(), actor
+    locked.save(update_fields=["status", "resolution", "resolved_by"])
+    audit(actor, "shortlist.remove_objection", locked, after={"status": locked.status}, reason=reason.strip())
+    return locked
 
 
 @transaction.atomic

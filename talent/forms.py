@@ -52,5 +52,22 @@ class PlanItemForm(forms.Form):
     due = forms.DateField(label=_("计划完成"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class NoticeForm(forms.Form):
+    """How long the public notice (公示) of a round lasts."""
+
+    days = forms.IntegerField(
+        label=_("公示天数"),
+        min_value=1,
+        max_value=30,
+        initial=5,
+        error_messages={"invalid": _("公示天数请填写 1 到 30 之间的整数。")},
+    )
+
+
 class ObjectionForm(forms.Form):
-    text = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    text = forms.CharField(
+        label=_("异议内容"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"max_length": _("异议内容最多 %(limit_value)d 字（当前 %(show_value)d 字），请精简后再提交。")},
+    )

@@ -372,9 +372,15 @@ class ObjectionStatus(models.TextChoices):
     OPEN = "open", _("待处理")
     UPHELD = "upheld", _("异议成立")
     DISMISSED = "dismissed", _("异议不成立")
+    SPAM = "spam", _("无效异议（已移除）")
 
 
 class Objection(models.Model):
+    """An objection to a listed candidate during the public notice (公示), filed under the
+    filer's real name (talent.actions.file_objection). `filed_by` is empty only after the filer's
+    data was erased; an open objection blocks finalizing the round until a province admin
+    upholds, dismisses or removes it as spam."""
+
     candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="objections")
     text = models.TextField(_("异议内容"))
     filed_by = models.ForeignKey(

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,14 +19,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_ratelimit.core import is_ratelimited
 
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import Organization, User
-from accounts.ratelimits import per_address
+from accounts.ratelimits import per_address, too_many_requests
 from accounts.signals import client_ip
+from config.converters import get_by_id_or_404
 from talent import actions, charts, exports, kpi, selectors
-from talent.forms import DemandForm, ObjectionForm, PlanItemForm, ReasonForm, RoundForm, TargetForm
+from talent.forms import DemandForm, NoticeForm, ObjectionForm, PlanItemForm, ReasonForm, RoundForm, TargetForm
 from talent.formula import formula
 from talent.matching import rank_for
 from talent.models import (
@@ -108,22 +111,33 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     return render(request, "talent/verify.html", {"code": code, "evaluation": evaluation})
 
 
+# Objections one client address may post a day across all rounds (people share addresses behind
+# an enterprise's NAT, so this is above the per-person limit; see talent.actions.file_objection).
+OBJECTIONS_PER_ADDRESS = "10/d"
+
+
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
-    """The public notice (公示) of a round's approved list, with an objection form."""
+    """The public notice (公示) of a round's approved list. Signed-in people object under their
+    real name; anonymous visitors see a link to sign in first."""
     selection = get_object_or_404(SelectionRound, pk=pk, status__in=(RoundStatus.NOTICE, RoundStatus.FINAL))
     listed = selection.candidates.filter(status__in=(CandidateStatus.APPROVED, CandidateStatus.FINAL)).select_related(
         "person", "city", "person__organization"
     )
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        candidate = get_object_or_404(listed, pk=request.POST.get("candidate"))
-        try:
-            actions.file_objection(
-                candidate,
-                text=form.cleaned_data["text"],
-                filed_by=request.user if request.user.is_authenticated else None,
+        if is_ratelimited(request, group="talent.objections", key="ip", rate=OBJECTIONS_PER_ADDRESS, increment=True):
+            audit(request.user, "shortlist.objection_limited", selection, ip=client_ip(request))
+            return too_many_requests(
+                request,
+                _("本网络今天提交的异议已达上限，请明天再试；如有紧急情况请联系省级管理员。"),
+                retry_after=86400,
             )
-        except ValidationError as exc:
+        candidate = get_by_id_or_404(listed, request.POST.get("candidate"))
+        try:
+            actions.file_objection(candidate, text=form.cleaned_data["text"], filed_by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         else:
             messages.success(request, _("异议已提交，将由省级管理员核实处理。"))
@@ -331,7 +345,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for q in selection.quotas.select_related("city")
         if q.city_id in admin_city_ids
     ]
-    objections = Objection.objects.filter(candidate__in=candidates).select_related("candidate__person")
+    objections = Objection.objects.filter(candidate__in=candidates).select_related("candidate__person", "filed_by")
     return render(
         request,
         "talent/round.html",
@@ -357,7 +371,10 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
             n = actions.generate_candidates(selection, actor=request.user)
             messages.success(request, _("已生成候选人 %(n)s 名。") % {"n": n})
         elif what == "notice":
-            actions.start_notice(selection, actor=request.user, days=int(request.POST.get("days") or 5))
+            notice_form = NoticeForm({"days": request.POST.get("days") or 5})
+            if not notice_form.is_valid():
+                raise ValidationError(notice_form.errors["days"])
+            actions.start_notice(selection, actor=request.user, days=notice_form.cleaned_data["days"])
             messages.success(request, _("名单已进入公示。"))
         elif what == "finalize":
             finals = actions.finalize_round(selection, actor=request.user)
@@ -394,15 +411,17 @@ def candidate_action(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(Role.PROVINCE_ADMIN)
 @require_POST
 def objection_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Uphold or dismiss an objection (upheld=1/0), or remove it as spam (spam=1); all with a reason."""
     objection = get_object_or_404(Objection.objects.select_related("candidate"), pk=pk)
+    resolution = request.POST.get("resolution", "")
     try:
-        actions.resolve_objection(
-            objection,
-            actor=request.user,
-            upheld=request.POST.get("upheld") == "1",
-            resolution=request.POST.get("resolution", ""),
-        )
-    except ValidationError as exc:
+        if request.POST.get("spam") == "1":
+            actions.remove_objection(objection, actor=request.user, reason=resolution)
+        else:
+            actions.resolve_objection(
+                objection, actor=request.user, upheld=request.POST.get("upheld") == "1", resolution=resolution
+            )
+    except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("talent:round", pk=objection.candidate.round_id)
 
@@ -424,7 +443,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("done"):
-                item = get_object_or_404(CultivationItem, pk=request.POST["done"], candidate=candidate)
+                item = get_by_id_or_404(CultivationItem, request.POST["done"], candidate=candidate)
                 actions.complete_plan_item(item, actor=request.user)
             elif form.is_valid():
                 actions.add_plan_item(candidate, actor=request.user, **form.cleaned_data)
@@ -466,7 +485,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
     demand = selectors.access_demand(request.user, pk)
     can_invite = request.user.has_role(Role.ENTERPRISE_ADMIN)
     if request.method == "POST" and can_invite:
-        person = get_object_or_404(User, pk=request.POST.get("person"))
+        person = get_by_id_or_404(User, request.POST.get("person"))
         try:
             actions.invite_match(demand, person, actor=request.user)
         except (ValidationError, PermissionDenied) as exc:

@@ -95,14 +95,14 @@ def test_province_review_notice_objections_and_final_list(
     assert item.done_at is not None
 
 
-def test_an_upheld_objection_withdraws_the_candidate(selection, province_admin, city_admin) -> None:
+def test_an_upheld_objection_withdraws_the_candidate(selection, province_admin, city_admin, outsider) -> None:
     actions.generate_candidates(selection, actor=province_admin)
     first = selection.candidates.first()
     actions.nominate_candidate(first, actor=city_admin, reason="推荐")
     actions.review_candidate(first, actor=province_admin, approve=True)
     actions.start_notice(selection, actor=province_admin)
     first.refresh_from_db()
-    objection = actions.file_objection(first, text="论文抄袭")
+    objection = actions.file_objection(first, text="论文抄袭", filed_by=outsider)
     actions.resolve_objection(objection, actor=province_admin, upheld=True, resolution="查实")
     first.refresh_from_db()
     assert first.status == CandidateStatus.WITHDRAWN
