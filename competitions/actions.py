@@ -1416,6 +1416,21 @@ def is_contest_judge(user: User, contest: Contest) -> bool:
     return JudgeAssignment.objects.filter(event_group__contest=contest, judge=user).exists()
 
 
+# Longest texts a person may send; longer ones are refused with the count, never silently cut.
+CLARIFICATION_MAX_CHARS = 2000
+ANSWER_MAX_CHARS = 4000
+APPEAL_MAX_CHARS = 4000
+
+
+def _within(text: str, limit: int, what: str) -> None:
+    """Refuse a text over `limit` characters (after trimming), saying how long it is."""
+    length = len(text.strip())
+    if length > limit:
+        raise ValidationError(
+            _("%(what)s最多 %(max)d 字（当前 %(n)d 字），请精简后再提交。") % {"what": what, "max": limit, "n": length}
+        )
+
+
 @transaction.atomic
 def ask_clarification(contest: Contest, *, actor: User, question: str) -> Clarification:
     """A registered contestant asks the jury a question."""
@@ -1423,7 +1438,8 @@ def ask_clarification(contest: Contest, *, actor: User, question: str) -> Clarif
         raise PermissionDenied(_("只有本竞赛的参赛选手可以提问。"))
     if not question.strip():
         raise ValidationError(_("请填写问题。"))
-    clarification = Clarification.objects.create(contest=contest, asked_by=actor, question=question.strip()[:2000])
+    _within(question, CLARIFICATION_MAX_CHARS, _("问题"))
+    clarification = Clarification.objects.create(contest=contest, asked_by=actor, question=question.strip())
     audit(actor, "contest.clarification.ask", clarification)
     return clarification
 
@@ -1436,6 +1452,7 @@ def answer_clarification(clarification: Clarification, *, actor: User, answer: s
         raise PermissionDenied(_("只有本竞赛的组织者或裁判可以答复。"))
     if not answer.strip():
         raise ValidationError(_("请填写答复。"))
+    _within(answer, ANSWER_MAX_CHARS, _("答复"))
     clarification.answer = answer.strip()
     clarification.to_all = to_all
     clarification.answered_by = actor
@@ -1469,9 +1486,10 @@ def file_appeal(registration: Registration, *, actor: User, reason: str) -> Appe
         )
     if not reason.strip():
         raise ValidationError(_("请写明申诉理由。"))
+    _within(reason, APPEAL_MAX_CHARS, _("申诉理由"))
     if registration.appeals.filter(status=AppealStatus.PENDING).exists():
         raise ValidationError(_("您已有一项申诉正在仲裁，请等待结果。"))
-    appeal = Appeal.objects.create(registration=registration, reason=reason.strip()[:4000])
+    appeal = Appeal.objects.create(registration=registration, reason=reason.strip())
     audit(actor, "contest.appeal.file", appeal, reason=reason)
     return appeal
 

@@ -222,3 +222,17 @@ class RegisterForm(forms.Form):
         if person_choices is not None:
             self.fields["person"] = forms.ChoiceField(label=_("推荐人员"), choices=person_choices)
             self.order_fields(["person", "event_group", "team"])
+
+
+class ClarificationForm(forms.Form):
+    """A contestant's question to the jury: refused over 2,000 characters, never cut."""
+
+    question = forms.CharField(
+        label=_("问题"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={
+            "required": _("请填写问题。"),
+            "max_length": _("问题最多 %(limit_value)d 字（当前 %(show_value)d 字），请精简后再提交。"),
+        },
+    )

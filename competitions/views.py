@@ -18,6 +18,7 @@ from accounts.choices import Role
 from accounts.models import User
 from competitions import actions, selectors
 from competitions.forms import (
+    ClarificationForm,
     ContestForm,
     EventGroupForm,
     ImportForm,
@@ -165,8 +166,11 @@ def ticket_view(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def ask_view(request: HttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_public_contest(slug, request.user)
+    form = ClarificationForm(request.POST)
     try:
-        actions.ask_clarification(contest, actor=request.user, question=request.POST.get("question", ""))
+        if not form.is_valid():
+            raise ValidationError(form.errors["question"])
+        actions.ask_clarification(contest, actor=request.user, question=form.cleaned_data["question"])
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     else:
