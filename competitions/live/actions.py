@@ -22,6 +22,7 @@ question's points to the seats in one set-based UPDATE (no replay, no per-seat w
 from __future__ import annotations
 
 import hmac
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -48,6 +49,8 @@ from competitions.live.models import (
 )
 from competitions.models import RegistrationStatus, Ticket
 from lms.grading import grade
+
+log = logging.getLogger(__name__)
 
 # Faster than anyone can read a question and tap an option: recorded for organizers, still scored.
 TOO_FAST_MS = 800
@@ -691,6 +694,10 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
         if (p.participant_id, lq.pk) in by_seat or (p.participant_id, lq.pk) in to_insert:
             results[i] = _err("already_answered", _("本题您已作答，每题只能提交一次。"), p.answer_id)
             continue
+        q = lq.question
+        if not events.response_fits(q.qtype, q.options, q.answer, p.response):
+            results[i] = _err("bad_message", _("答案格式与题型不符，请刷新页面后重新作答。"), p.answer_id)
+            continue
         elapsed = int((p.received_at - lq.opens_at).total_seconds() * 1000) - lq.paused_ms
         answer = LiveAnswer(
             live_question=lq,
@@ -741,6 +748,29 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
     for round_id, seat_set in late_rounds.items():
         _apply_scores(LiveRound.objects.get(pk=round_id), None, reason="late commit", only=seat_set)
     return [r if r is not None else _err("bad_message", "?", batch[i].answer_id) for i, r in enumerate(results)]
+
+
+def not_stored(pending: PendingAnswer) -> AnswerResult:
+    return _err("not_stored", _("这条答案未能保存，请重新提交。"), pending.answer_id)
+
+
+def submit_answers_isolated(batch: list[PendingAnswer]) -> list[AnswerResult]:
+    """`submit_answers` for the hub's group commit: one answer that fails to commit (a database
+    error the message checks did not foresee) fails only itself, never its neighbours.
+
+    The whole batch is tried in one transaction first (the usual, fast case). If it raises, it
+    is split in halves and each half tried on its own, down to single answers; an answer that
+    still fails gets a `not_stored` error (nothing of it was stored, so resending it is safe).
+    A bad answer among n costs about 2·log2(n) extra transactions, only when it happens."""
+    try:
+        return submit_answers(batch)
+    except Exception:
+        if len(batch) == 1:
+            log.exception("live: an answer could not be stored (participant %s)", batch[0].participant_id)
+            return [not_stored(batch[0])]
+        log.warning("live: answer batch of %d failed, retrying it in halves", len(batch), exc_info=True)
+    mid = len(batch) // 2
+    return submit_answers_isolated(batch[:mid]) + submit_answers_isolated(batch[mid:])
 
 
 # --- audit and rebuild --------------------------------------------------------------------

@@ -31,6 +31,7 @@ MAX_VIOLATIONS = 30
 
 CLOSE_ANONYMOUS = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
 CLOSE_REPLACED = 4409
 CLOSE_KICKED = 4410
 CLOSE_ABUSE = 4429
@@ -49,6 +50,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     role = "contestant"
     participant_id: int | None = None
     hub: Hub | None = None
+    refused = False
     writer: transport.Writer | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -89,10 +91,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
+    async def refuse(self, code: int) -> None:
+        """Accept the handshake, then close with `code`: a browser sees the close code only on an
+        accepted socket (a refused handshake is an HTTP 403 it cannot tell from a bad Origin), and
+        clients stop reconnecting on 4401/4403/4404. The Origin check stays a refused handshake
+        (AllowedHostsOriginValidator, before this consumer)."""
+        self.refused = True
+        await self.accept()
+        await self.close(code=code)
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_ANONYMOUS)
+            await self.refuse(CLOSE_ANONYMOUS)  # no session, an expired or a forged one
             return
         kwargs = self.scope["url_route"]["kwargs"]
         self.role = ROLES[kwargs["role"]]
@@ -100,13 +111,17 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.user = user
         self.last_seq = 0
         self.tokens, self.stamp, self.violations = RATE_BURST, time.monotonic(), 0
+        if self.round_id > events.DB_BIGINT_MAX:
+            await self.refuse(CLOSE_NOT_FOUND)  # no such row can exist (and the database cannot take the number)
+            return
         try:
-            if self.role == "contestant":
-                self.round = await database_sync_to_async(selectors.access_round)(self.round_id)
-            else:
-                self.round = await database_sync_to_async(selectors.access_round_for_host)(user, self.round_id)
+            self.round = await database_sync_to_async(selectors.access_round)(self.round_id)
         except Http404:
-            await self.close(code=CLOSE_FORBIDDEN)
+            # The public board already says which rounds exist, so this reveals nothing.
+            await self.refuse(CLOSE_NOT_FOUND)
+            return
+        if self.role != "contestant" and not await database_sync_to_async(selectors.can_host)(user, self.round.contest):
+            await self.refuse(CLOSE_FORBIDDEN)
             return
         await self.accept()
         self.hub = await Hub.get(self.round_id)
@@ -156,6 +171,8 @@ class LiveConsumer(AsyncWebsocketConsumer):
         return True
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.refused:
+            return  # closing: whatever raced the close frame is dropped
         received_at = timezone.now()
         raw = text_data if text_data is not None else (bytes_data or b"").decode("utf-8", "replace")
         if len(raw.encode()) > MAX_MESSAGE_BYTES:
@@ -170,8 +187,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
             return
         try:
             message = events.client_message.validate_json(raw)
-        except ValidationError:
-            await self.error("bad_message", _("无法识别的消息格式。"))
+        except ValidationError as exc:
+            if events.is_bad_join(exc.errors(include_url=False, include_input=False)):
+                await self.error("bad_ticket", _("准考证号或访问码不正确，请核对准考证。"))
+            else:
+                await self.error("bad_message", _("无法识别的消息格式，请刷新页面后重试。"))
             return
         handler = getattr(self, f"on_{message.type}")
         await handler(message, received_at)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
+
+from lms.grading import OPTION_LETTERS
 
 Role = Literal["host", "contestant", "screen"]
 State = Literal["lobby", "question", "closed", "revealed", "leaderboard", "ended"]
@@ -27,32 +29,61 @@ class ServerMessage(Schema):
 
 
 # --- client → server ----------------------------------------------------------------------
+#
+# Every field of a client message is checked here, once, while the JSON is parsed (the parse
+# runs anyway, so the checks cost next to nothing): strict types (`"12"` is not 12, `true` is not
+# 1), ids within the database's bigint range, no NUL character in any string (PostgreSQL refuses
+# them in text and jsonb, and one refused row used to fail a whole group commit), and lengths.
+# What a response must look like for its question's type is checked per answer in
+# `actions.submit_answers` (`response_fits`), which knows the question.
+
+DB_BIGINT_MAX = 2**63 - 1
+MAX_TEXT = 200  # one fill-in blank; the 4 KB message limit bounds the rest
+MAX_BLANKS = 20
 
 
-class Join(Schema):
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL character")
+    return value
+
+
+RowId = Annotated[int, Field(ge=1, le=DB_BIGINT_MAX)]
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_no_nul)]
+TicketText = Annotated[str, Field(max_length=20), AfterValidator(_no_nul)]
+CodeText = Annotated[str, Field(max_length=12), AfterValidator(_no_nul)]
+# single: "B"; multiple: ["A","C"]; true/false: true/false; fill: ["…", "…"] (one per blank).
+Response = bool | Text | Annotated[list[Text], Field(max_length=MAX_BLANKS)]
+
+
+class ClientSchema(Schema):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Join(ClientSchema):
     type: Literal["join"]
-    ticket: str = Field(max_length=20)
-    access_code: str = Field(max_length=12)
+    ticket: TicketText
+    access_code: CodeText
 
 
-class AnswerIn(Schema):
+class AnswerIn(ClientSchema):
     type: Literal["answer"]
     answer_id: UUID
-    question_id: int
-    response: Any = None
+    question_id: RowId
+    response: Response
 
 
-class SnapshotRequest(Schema):
+class SnapshotRequest(ClientSchema):
     type: Literal["snapshot"]
 
 
-class SignalIn(Schema):
+class SignalIn(ClientSchema):
     type: Literal["signal"]
     kind: Literal["page_hidden"]
-    question_id: int | None = None
+    question_id: RowId | None = None
 
 
-class Ping(Schema):
+class Ping(ClientSchema):
     type: Literal["ping"]
 
 
@@ -61,16 +92,46 @@ HostAction = Literal[
 ]
 
 
-class Command(Schema):
+class Command(ClientSchema):
     """A host action. `ticket` names the connection for `kick`."""
 
     type: Literal["command"]
     action: HostAction
-    ticket: str = Field(default="", max_length=20)
+    ticket: TicketText = ""
 
 
 ClientMessage = Annotated[Join | AnswerIn | SnapshotRequest | SignalIn | Ping | Command, Field(discriminator="type")]
 client_message = TypeAdapter(ClientMessage)
+
+
+def is_bad_join(errors: list[Any]) -> bool:
+    """True when a `join` failed validation only in its ticket or access code (a NUL, too long,
+    not a string): that is a wrong ticket (`bad_ticket`), not a malformed message."""
+    return bool(errors) and all(
+        len(e["loc"]) >= 2 and e["loc"][0] == "join" and e["loc"][1] in ("ticket", "access_code") for e in errors
+    )
+
+
+def response_fits(qtype: str, options: list[str] | None, key: Any, response: Any) -> bool:
+    """Whether a response has the shape its question's type asks for (docs/realtime.md):
+    single one option key ("A".."F" within the options); multiple a list of distinct keys, at
+    least one; true/false a boolean; fill a list of strings, one per blank. Anything else is
+    `bad_message`, never a stored wrong answer."""
+    keys = OPTION_LETTERS[: len(options or ())]
+    if qtype == "single":
+        return isinstance(response, str) and len(response) == 1 and response in keys
+    if qtype == "multiple":
+        return (
+            isinstance(response, list)
+            and 0 < len(response) == len(set(response))
+            and all(isinstance(r, str) and len(r) == 1 and r in keys for r in response)
+        )
+    if qtype == "truefalse":
+        return isinstance(response, bool)
+    if qtype == "fill":
+        blanks = len(key) if isinstance(key, list) else 1
+        return isinstance(response, list) and len(response) == blanks and all(isinstance(r, str) for r in response)
+    return False
 
 
 # --- server → client ----------------------------------------------------------------------
@@ -194,6 +255,7 @@ ErrorCode = Literal[
     "already_answered",
     "forbidden",
     "bad_state",
+    "not_stored",
 ]
 
 

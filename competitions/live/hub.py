@@ -344,14 +344,15 @@ class Batcher:
             items, self.queue = self.queue, []
             if not items:
                 continue
+            batch = [p for p, _f in items]
             try:
-                results = await database_sync_to_async(actions.submit_answers)([p for p, _f in items])
-            except Exception as exc:
+                # One answer that cannot be stored fails only itself (actions.submit_answers_isolated).
+                results = await database_sync_to_async(actions.submit_answers_isolated)(batch)
+            except Exception:
+                # Not even the isolated retries ran (no database at all): every answer is told it was
+                # not stored, and its socket stays open to resend it.
                 log.exception("live: answer batch failed")
-                for _p, future in items:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
+                results = [actions.not_stored(p) for p in batch]
             for (_p, future), result in zip(items, results, strict=True):
                 if not future.done():
                     future.set_result(result)

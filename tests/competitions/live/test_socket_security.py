@@ -12,15 +12,36 @@ from config.asgi import application
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-async def test_anonymous_sockets_are_refused(arena) -> None:
+async def closed_with(communicator: WebsocketCommunicator) -> int:
+    """The handshake is accepted (so a browser sees the code), then the socket is closed: the code."""
+    connected, _code = await communicator.connect()
+    assert connected, "refusals other than a bad Origin are a close code, not an HTTP 403"
+    output = await communicator.receive_output(timeout=3)
+    assert output["type"] == "websocket.close", output
+    return output["code"]
+
+
+async def test_anonymous_sockets_are_closed_with_4401(arena) -> None:
     communicator = WebsocketCommunicator(
         application, f"/ws/live/{arena.round.pk}/play/", headers=[(b"origin", b"http://127.0.0.1:8000")]
     )
-    connected, code = await communicator.connect()
-    assert not connected and code == 4401
+    assert await closed_with(communicator) == 4401
 
 
-async def test_a_foreign_origin_is_refused(arena, ws_headers) -> None:
+async def test_a_forged_session_cookie_is_closed_with_4401(arena) -> None:
+    from django.conf import settings
+
+    headers = [
+        (b"origin", b"http://127.0.0.1:8000"),
+        (b"cookie", f"{settings.SESSION_COOKIE_NAME}=forged0000000000000000000000000".encode()),
+    ]
+    for role in ("play", "host", "screen"):
+        communicator = WebsocketCommunicator(application, f"/ws/live/{arena.round.pk}/{role}/", headers=headers)
+        assert await closed_with(communicator) == 4401
+
+
+async def test_a_foreign_origin_is_refused_at_the_handshake(arena, ws_headers) -> None:
+    """The one refusal that stays an HTTP 403: the CSRF-like Origin check, before any consumer."""
     from asgiref.sync import sync_to_async
 
     headers = await sync_to_async(ws_headers)(arena.people[0])
@@ -32,18 +53,28 @@ async def test_a_foreign_origin_is_refused(arena, ws_headers) -> None:
 
 
 async def test_only_the_contests_organizers_may_open_the_host_console_or_big_screen(
-    arena, sockets, make_person
+    arena, ws_headers, make_person
 ) -> None:
     from asgiref.sync import sync_to_async
 
     from accounts.choices import Role
 
     other_organizer = await sync_to_async(make_person)(Role.ORGANIZER)
-    for role in ("host", "screen"):
-        _sock, connected, code = await sockets.raw(other_organizer, role)
-        assert not connected and code == 4403
-        _sock, connected, code = await sockets.raw(arena.people[0], role)
-        assert not connected and code == 4403
+    for person in (other_organizer, arena.people[0]):
+        for role in ("host", "screen"):
+            headers = await sync_to_async(ws_headers)(person)
+            communicator = WebsocketCommunicator(application, f"/ws/live/{arena.round.pk}/{role}/", headers=headers)
+            assert await closed_with(communicator) == 4403
+
+
+@pytest.mark.parametrize("round_id", ["999999", str(2**63), "9" * 40])
+async def test_an_unknown_round_is_closed_with_4404(arena, ws_headers, round_id: str) -> None:
+    from asgiref.sync import sync_to_async
+
+    for person, role in ((arena.people[0], "play"), (arena.organizer, "host"), (arena.organizer, "screen")):
+        headers = await sync_to_async(ws_headers)(person)
+        communicator = WebsocketCommunicator(application, f"/ws/live/{round_id}/{role}/", headers=headers)
+        assert await closed_with(communicator) == 4404
 
 
 async def test_a_wrong_access_code_is_refused(arena, sockets) -> None:

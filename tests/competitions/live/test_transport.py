@@ -15,6 +15,7 @@ import pytest
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketFactory, WebSocketProtocol
 from twisted.internet import main, tcp
+from twisted.internet.defer import Deferred
 from twisted.internet.testing import MemoryReactor, StringTransport
 
 from competitions.live import transport
@@ -289,7 +290,8 @@ async def test_under_daphnes_own_application_call_the_live_consumer_gets_the_wri
     server.application = transport.PreparedFrames(consumer)
     queue = server.create_application(protocol, {"type": "websocket", "path": "/ws/live/1/play/", "headers": []})
     assert queue is not None
-    await queue.put({"type": "websocket.connect"})  # anonymous: the consumer refuses it
+    protocol.handshake_deferred = Deferred()  # the handshake in flight: the consumer accepts, then closes
+    await queue.put({"type": "websocket.connect"})  # anonymous: the consumer closes it with 4401
     await queue.put({"type": "websocket.disconnect", "code": 4401})
     await asyncio.wait_for(server.connections[protocol]["application_instance"], 10)
     assert consumer.writer is not None

@@ -3,6 +3,15 @@
 // snapshot after a reconnect or a gap, keeps the server clock offset, and resends
 // unacknowledged answers with their original id (kept in localStorage across reloads).
 const BROADCAST = new Set(["question_open", "question_closed", "reveal", "leaderboard", "round_state"]);
+// Close codes after which reconnecting cannot help (docs/realtime.md "Close codes").
+const FINAL = new Set([4401, 4403, 4404, 4409, 4410]);
+export const REFUSED = {
+  4401: "登录已失效，请重新登录后刷新本页。",
+  4403: "您没有进入该页面的权限。",
+  4404: "没有这个场次，请检查链接。",
+  4409: "您的准考证已在另一台设备上进入赛场，本设备已断开。",
+  4410: "您已被组织者移出本场比赛。",
+};
 
 export class LiveClient {
   constructor(path, { onMessage, onStatus, join } = {}) {
@@ -25,11 +34,12 @@ export class LiveClient {
     const ws = new WebSocket(`${proto}://${location.host}${this.path}`);
     this.ws = ws;
     this.onStatus("connecting");
-    ws.onopen = () => { this.attempt = 0; this.onStatus("open"); if (this.join) this.send({ type: "join", ...this.join }); };
+    ws.onopen = () => { this.onStatus("open"); if (this.join) this.send({ type: "join", ...this.join }); };
     ws.onmessage = (ev) => this.receive(JSON.parse(ev.data));
     ws.onclose = (ev) => {
+      // Refused (not signed in, not allowed, no such round), replaced or kicked: stay closed.
+      if (FINAL.has(ev.code)) { this.onStatus("refused", ev.code); return; }
       this.onStatus("closed", ev.code);
-      if ([4401, 4403, 4409, 4410].includes(ev.code)) return; // refused, replaced or kicked: stay closed
       const delay = Math.min(10000, 500 * 2 ** this.attempt) * (0.5 + Math.random());
       this.attempt += 1;
       setTimeout(() => this.connect(), delay);
@@ -43,6 +53,8 @@ export class LiveClient {
 
   receive(msg) {
     if (typeof msg.server_time === "number") this.offset = msg.server_time - Date.now() / 1000;
+    // Back-off resets only once the server has let us in: an accepted-then-closed socket is no success.
+    if (msg.type === "welcome") this.attempt = 0;
     if (msg.type === "joined" || (msg.type === "welcome" && !this.join)) this.resend();
     if (msg.type === "snapshot") this.lastSeq = Math.max(this.lastSeq, msg.seq);
     if (BROADCAST.has(msg.type)) {

@@ -1,10 +1,10 @@
-import { LiveClient, boardRows, countdown, esc } from "./client.js";
+import { LiveClient, REFUSED, boardRows, countdown, esc } from "./client.js";
 import { distributionSvg } from "./charts.js";
 
 const $ = (id) => document.getElementById(id);
 const STATES = { lobby: "候场", question: "答题中", closed: "已截止", revealed: "已揭晓", leaderboard: "排行榜", ended: "已结束" };
 const state = { closesAt: null, paused: false, remaining: null };
-const client = new LiveClient($("host").dataset.ws, { onMessage, onStatus: (s) => { $("status").dataset.status = s; $("status").textContent = s === "open" ? "已连接" : "重连中…"; } });
+const client = new LiveClient($("host").dataset.ws, { onMessage, onStatus: (s, code) => { $("status").dataset.status = s; $("status").textContent = s === "open" ? "已连接" : s === "refused" ? REFUSED[code] : "重连中…"; } });
 countdown($("timer"), client, () => state);
 
 document.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => { $("error").hidden = true; client.command(b.dataset.action); }));

@@ -1,4 +1,4 @@
-import { LiveClient, LETTERS, boardRows, countdown, esc } from "./client.js";
+import { LiveClient, LETTERS, REFUSED, boardRows, countdown, esc } from "./client.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("play");
@@ -11,7 +11,7 @@ const state = { question: null, closesAt: null, paused: false, remaining: null, 
 let client = null;
 
 function show(id, on) { $(id).hidden = !on; }
-function status(s) { $("status").dataset.status = s; $("status").textContent = TEXT[s] || s; }
+function status(s, code) { $("status").dataset.status = s; $("status").textContent = s === "refused" ? REFUSED[code] : (TEXT[s] || s); }
 
 function renderQuestion() {
   const q = state.question;
