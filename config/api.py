@@ -2,11 +2,69 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 api = NinjaAPI(title="数智英才 API", version="1", urls_namespace="api")
+
+
+def _validation_message(error: dict[str, Any]) -> str:
+    """A pydantic error told in the request's language (zh-hans by default), from its `type`
+    and `ctx`; types without a message of their own get a general one."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("缺少必填项。")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("请填写整数。")
+    if kind in ("float_parsing", "float_type", "decimal_parsing", "decimal_type", "finite_number"):
+        return _("请填写有限的数字。")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("请填写 true 或 false。")
+    if kind in ("string_type", "string_unicode"):
+        return _("请填写文本。")
+    if kind == "string_too_long":
+        return _("最多 %(n)s 个字符。") % {"n": ctx.get("max_length")}
+    if kind == "string_too_short":
+        return _("至少 %(n)s 个字符。") % {"n": ctx.get("min_length")}
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        bound = ctx.get("gt", ctx.get("ge", ctx.get("lt", ctx.get("le"))))
+        message = {
+            "greater_than": _("须大于 %(v)s。"),
+            "greater_than_equal": _("须不小于 %(v)s。"),
+            "less_than": _("须小于 %(v)s。"),
+            "less_than_equal": _("须不大于 %(v)s。"),
+        }[kind]
+        return message % {"v": bound}
+    if kind in ("literal_error", "enum"):
+        return _("取值无效，可选：%(v)s。") % {"v": ctx.get("expected", "")}
+    if kind in ("json_invalid", "json_type"):
+        return _("请求内容不是有效的 JSON。")
+    if kind in ("list_type", "tuple_type", "set_type"):
+        return _("须为列表。")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return _("须为对象。")
+    if kind == "extra_forbidden":
+        return _("不接受此字段。")
+    if kind in ("date_parsing", "date_from_datetime_parsing", "datetime_parsing", "time_parsing", "uuid_parsing"):
+        return _("格式不正确。")
+    return _("取值无效。")
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    """422 with each error's location, type and a message in the user's language (django-ninja's
+    own handler passes pydantic's English text through)."""
+    detail = [
+        {"loc": list(error.get("loc", ())), "type": error.get("type", ""), "msg": _validation_message(error)}
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 class MeOut(Schema):
