@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.middleware.PageCacheMiddleware",
+    # The Wagtail and Django admins' views answer input they trip over with 400, not 500 (config/bad_input.py).
+    "config.bad_input.ThirdPartyBadInputMiddleware",
     # Last: turns a request that axes flagged as locked out into the Chinese lockout page.
     "axes.middleware.AxesMiddleware",
 ]
