@@ -219,10 +219,6 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0, minimum=0)
 AXES_HANDLER = "accounts.login_throttle.LoginThrottleHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-# django-ratelimit's per-address limits use the same client address as the login throttle.
-RATELIMIT_IP_META_KEY = "accounts.login_throttle.client_address"
-# Public certificate lookups (verify by number or code, the printable certificate, its QR code).
-CERTIFICATE_LOOKUPS_PER_MINUTE = env_int("CERTIFICATE_LOOKUPS_PER_MINUTE", 30, minimum=1)
 AXES_FAILURE_LIMIT = "accounts.login_throttle.failure_limit"
 AXES_COOLOFF_TIME = "accounts.login_throttle.lockout_period"
 AXES_USERNAME_CALLABLE = "accounts.login_throttle.account_key"
@@ -232,6 +228,10 @@ AXES_RESET_ON_SUCCESS = False
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
 AXES_ENABLE_ADMIN = False  # lockouts are lifted on /accounts/lockouts/, which audits the unlock
 AXES_VERBOSE = False
+# django-ratelimit's per-address limits use the same client address as the login throttle.
+RATELIMIT_IP_META_KEY = "accounts.login_throttle.client_address"
+# Public certificate lookups (verify by number or code, the printable certificate, its QR code).
+CERTIFICATE_LOOKUPS_PER_MINUTE = env_int("CERTIFICATE_LOOKUPS_PER_MINUTE", 30, minimum=1)
 # Key for encrypting and fingerprinting national ID numbers; derived from SECRET_KEY if unset.
 PII_KEY = env_str("PII_KEY", SECRET_KEY)
 if PRODUCTION:
