@@ -8,17 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts import pii
 from accounts.choices import SHANDONG_CITIES, RegionKind, Role
 from accounts.models import (
     AuditEvent,
+    ConflictStatus,
     EmploymentRequest,
     EmploymentStatus,
+    IdentityConflict,
     Organization,
     Region,
     RoleGrant,
@@ -71,23 +76,149 @@ def ensure_regions() -> Region:
     return province
 
 
-def _apply_id_number(user: User, id_number: str | None) -> None:
+# --- ID numbers ----------------------------------------------------------------------------------
+# Whether an ID number belongs to someone is not answered to whoever submits it: a number another
+# account holds is accepted by the form like any other, kept off her account (only its masked copy
+# is shown, as for any number) and put to a province admin as an IdentityConflict. Submissions are
+# counted per person and per client address and every one is audited (`identity.submit`).
+
+# The one message for every newly submitted ID number, conflicting or not.
+ID_SUBMITTED_MESSAGE = _lazy("身份证号已提交。如需人工核验，核验结果将通知您。")
+
+
+def _id_limits() -> tuple[tuple[int, int], tuple[int, int]]:
+    """((submissions, seconds) per person, (submissions, seconds) per client address)."""
+    return (
+        getattr(settings, "ID_SUBMISSIONS_PER_PERSON", (5, 24 * 3600)),
+        getattr(settings, "ID_SUBMISSIONS_PER_ADDRESS", (10, 3600)),
+    )
+
+
+def _count(key: str, window: int) -> int:
+    cache.add(key, 0, window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return 1
+
+
+def count_id_submission(*, person_key: str, ip: str | None, actor: User | None, masked: str) -> None:
+    """Count one submission of a well-formed ID number; past either limit, audit it as throttled
+    and raise ValidationError on `id_number`. Call outside the transaction that stores it, so the
+    audit of a refused attempt is kept. The answer does not depend on the number."""
+    (per_person, person_window), (per_address, address_window) = _id_limits()
+    person_count = _count("id-submit:person:" + pii.fingerprint(person_key), person_window)
+    address_count = _count("id-submit:ip:" + pii.fingerprint(ip), address_window) if ip else 0
+    if person_count > per_person or address_count > per_address:
+        audit(actor, "identity.submit", actor, after={"outcome": "throttled", "id": masked}, ip=ip)
+        if person_count > per_person:
+            message = _("身份证号提交次数过多，请 %(h)s 小时后再试；如需帮助请联系管理员。") % {
+                "h": max(1, person_window // 3600)
+            }
+        else:
+            message = _("您所在网络提交身份证号过于频繁，请 %(h)s 小时后再试。") % {"h": max(1, address_window // 3600)}
+        raise ValidationError({"id_number": message})
+
+
+def _apply_id_number(user: User, id_number: str | None) -> str:
+    """Set the person's ID fields from a submitted number; return the outcome: "cleared",
+    "unchanged", "accepted" or "conflict" (another account holds it: only the masked copy is
+    kept, and the caller records an IdentityConflict once the person is saved)."""
     if not id_number:
         user.id_number_hash = None
         user.id_number_cipher = ""
         user.id_number_masked = ""
-        return
+        return "cleared"
     number = normalize_id_number(id_number)
     validate_id_number(number)
     digest = pii.fingerprint(number)
+    if user.id_number_hash == digest:
+        return "unchanged"
+    user.id_number_masked = pii.mask_id_number(number)
     if User.objects.filter(id_number_hash=digest).exclude(pk=user.pk).exists():
-        raise ValidationError({"id_number": _("该身份证号已被其他账户使用；如有疑问请联系管理员。")})
+        user.id_number_hash = None
+        user.id_number_cipher = ""
+        return "conflict"
     user.id_number_hash = digest
     user.id_number_cipher = pii.encrypt(number)
-    user.id_number_masked = pii.mask_id_number(number)
+    return "accepted"
+
+
+def _save_with_id(user: User, outcome: str) -> str:
+    """Save `user`; if another account took the same number meanwhile (unique fingerprint), the
+    number becomes a conflict instead of an error that would tell the submitter."""
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        if (
+            outcome != "accepted"
+            or not User.objects.filter(id_number_hash=user.id_number_hash).exclude(pk=user.pk).exists()
+        ):
+            raise
+        user.id_number_hash, user.id_number_cipher = None, ""
+        user.save()
+        return "conflict"
+    return outcome
+
+
+def _record_id_submission(user: User, number: str, outcome: str, *, actor: User | None, ip: str | None) -> None:
+    """Audit the submission; for a conflict, open the case for a province admin."""
+    normalized = normalize_id_number(number)
+    digest = pii.fingerprint(normalized)
+    already_open = IdentityConflict.objects.filter(person=user, id_number_hash=digest, status=ConflictStatus.OPEN)
+    if outcome == "conflict" and not already_open.exists():
+        IdentityConflict.objects.create(
+            person=user,
+            id_number_hash=digest,
+            id_number_cipher=pii.encrypt(normalized),
+            id_number_masked=pii.mask_id_number(normalized),
+            ip=ip,
+        )
+    audit(actor, "identity.submit", user, after={"outcome": outcome, "id": user.id_number_masked}, ip=ip)
 
 
 @transaction.atomic
+def resolve_identity_conflict(
+    conflict: IdentityConflict, *, actor: User, confirmed: bool, reason: str, ip: str | None = None
+) -> IdentityConflict:
+    """A province admin settles a conflict after checking the documents, with a reason.
+
+    Confirmed (the submitter owns the number): the number moves to her account and leaves the
+    account that held it (both audited; the holder is contacted by the admin). Rejected: her
+    account keeps no trace of the number (the masked copy shown to her is cleared)."""
+    if not (actor.is_superuser or actor.has_role(Role.PROVINCE_ADMIN)):
+        raise PermissionDenied(_("只有省级管理员可以处理身份证号核验。"))
+    locked = IdentityConflict.objects.select_for_update().select_related("person").get(pk=conflict.pk)
+    if locked.status != ConflictStatus.OPEN:
+        raise ValidationError(_("该核验已处理（%(s)s），无需再次处理。") % {"s": locked.get_status_display()})
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写处理说明（例如核对了哪些证件）。")})
+    person = User.objects.select_for_update().get(pk=locked.person_id)
+    if confirmed:
+        for holder in (
+            User.objects.select_for_update().filter(id_number_hash=locked.id_number_hash).exclude(pk=person.pk)
+        ):
+            masked = holder.id_number_masked
+            holder.id_number_hash, holder.id_number_cipher, holder.id_number_masked = None, "", ""
+            holder.save(update_fields=["id_number_hash", "id_number_cipher", "id_number_masked"])
+            audit(actor, "identity.revoke", holder, before={"id": masked}, reason=reason, ip=ip)
+        person.id_number_hash = locked.id_number_hash
+        person.id_number_cipher = locked.id_number_cipher
+        person.id_number_masked = locked.id_number_masked
+        person.save(update_fields=["id_number_hash", "id_number_cipher", "id_number_masked"])
+    elif person.id_number_hash is None and person.id_number_masked == locked.id_number_masked:
+        person.id_number_masked = ""
+        person.save(update_fields=["id_number_masked"])
+    locked.status = ConflictStatus.CONFIRMED if confirmed else ConflictStatus.REJECTED
+    locked.resolved_by, locked.resolved_at, locked.reason = actor, timezone.now(), reason.strip()
+    locked.save(update_fields=["status", "resolved_by", "resolved_at", "reason"])
+    audit(actor, "identity.resolve", person, after={"outcome": locked.status, "id": locked.id_number_masked},
+          reason=reason, ip=ip)  # fmt: skip
+    return locked
+
+
 def register_user(
     *,
     mobile: str,
@@ -100,11 +231,40 @@ def register_user(
     job_group: str = "",
     industry: str = "",
     roles: tuple[str, ...] = (Role.LEARNER,),
+    ip: str | None = None,
 ) -> User:
     """Create a person with the given roles (learner by default).
 
-    Raises ValidationError (with field keys) for a bad or already registered mobile or ID number.
+    Raises ValidationError (with field keys) for a bad or already registered mobile, a malformed
+    ID number, or too many ID submissions (per mobile and per `ip`). An ID number another account
+    holds is not an error: see `_apply_id_number`.
     """
+    if id_number:
+        number = normalize_id_number(id_number)
+        validate_id_number(number)
+        count_id_submission(person_key="mobile:" + normalize_mobile(mobile), ip=ip, actor=None,
+                            masked=pii.mask_id_number(number))  # fmt: skip
+    return _register_user(
+        mobile=mobile, real_name=real_name, password=password, id_number=id_number, email=email, region=region,
+        organization=organization, job_group=job_group, industry=industry, roles=roles, ip=ip,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def _register_user(
+    *,
+    mobile: str,
+    real_name: str,
+    password: str | None,
+    id_number: str | None,
+    email: str,
+    region: Region | None,
+    organization: Organization | None,
+    job_group: str,
+    industry: str,
+    roles: tuple[str, ...],
+    ip: str | None,
+) -> User:
     mobile = normalize_mobile(mobile)
     errors: dict[str, str] = {}
     try:
@@ -128,17 +288,18 @@ def register_user(
         job_group=job_group,
         industry=industry or (organization.industry if organization else ""),
     )
-    _apply_id_number(user, id_number)
+    outcome = _apply_id_number(user, id_number)
     user.set_password(password)
     try:
-        with transaction.atomic():
-            user.save()
+        outcome = _save_with_id(user, outcome)
     except IntegrityError:
-        # A concurrent registration with the same mobile or ID number won the race.
-        raise ValidationError({"mobile": _("该手机号或身份证号已注册，请直接登录或找回密码。")}) from None
+        # A concurrent registration with the same mobile won the race.
+        raise ValidationError({"mobile": _("该手机号已注册，请直接登录或找回密码。")}) from None
     for role in roles:
         grant_role(None, user, role, region=region.city if region and role == Role.CITY_ADMIN else None)
-    audit(user, "account.register", user)
+    audit(user, "account.register", user, ip=ip)
+    if id_number:
+        _record_id_submission(user, id_number, outcome, actor=user, ip=ip)
     return user
 
 
@@ -153,26 +314,44 @@ def _forget_roles(user: User) -> None:
 PROFILE_FIELDS = frozenset({"real_name", "email", "region", "job_group", "industry", "id_number"})
 
 
-@transaction.atomic
-def update_profile(user: User, *, actor: User, **fields: Any) -> User:
+def update_profile(user: User, *, actor: User, ip: str | None = None, **fields: Any) -> User:
     """Change a person's own profile fields; `id_number` is validated, fingerprinted and encrypted.
 
     Only `PROFILE_FIELDS`; anything else (the employer, the mobile number) raises ValueError, so
-    no caller can turn a profile form into a way round the employment and SMS checks."""
+    no caller can turn a profile form into a way round the employment and SMS checks. A new ID
+    number is counted against the submission limits (per person, per `ip`) before anything is
+    written; one that another account holds is kept off this account and opens an
+    IdentityConflict (the caller answers the same either way)."""
     if actor.pk != user.pk and not actor.has_role(Role.PROVINCE_ADMIN):
         raise PermissionDenied(_("只能修改自己的资料。"))
     unknown = set(fields) - PROFILE_FIELDS
     if unknown:
         raise ValueError(f"update_profile does not change {sorted(unknown)}")
+    number = fields.get("id_number")
+    if number:
+        normalized = normalize_id_number(number)
+        validate_id_number(normalized)
+        if user.id_number_hash != pii.fingerprint(normalized):
+            count_id_submission(person_key=f"user:{user.pk}", ip=ip, actor=actor, masked=pii.mask_id_number(normalized))
+    return _update_profile(user, actor=actor, ip=ip, fields=fields)
+
+
+@transaction.atomic
+def _update_profile(user: User, *, actor: User, ip: str | None, fields: dict[str, Any]) -> User:
+    fields = dict(fields)
     before = {k: str(getattr(user, k, "")) for k in fields if k != "id_number"}
-    if "id_number" in fields:
-        _apply_id_number(user, fields.pop("id_number"))
+    number = fields.pop("id_number", None)
+    outcome = ""
+    if "id_number" in before or number is not None:
+        outcome = _apply_id_number(user, number)
         before["id_number"] = "(changed)"
     for key, value in fields.items():
         setattr(user, key, value)
     user.full_clean(exclude=["password"])
-    user.save()
-    audit(actor, "account.profile_update", user, before=before, after={k: str(v) for k, v in fields.items()})
+    outcome = _save_with_id(user, outcome)
+    audit(actor, "account.profile_update", user, before=before, after={k: str(v) for k, v in fields.items()}, ip=ip)
+    if number and outcome != "unchanged":
+        _record_id_submission(user, number, outcome, actor=actor, ip=ip)
     return user
 
 
@@ -356,4 +535,3 @@ def create_organization(
     )
     audit(actor, "organization.create", org)
     return org
-

@@ -145,3 +145,12 @@ class UnlockForm(forms.Form):
         if found is None:
             raise ValidationError(_("解除锁定的链接无效或已过期，请刷新锁定列表后重试。"))
         return found
+
+
+class IdentityResolveForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("处理结果"),
+        choices=[("confirmed", _("确认为本人（号码转到该账户）")), ("rejected", _("不予通过"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("处理说明"), max_length=500, help_text=_("例如核对了哪些证件、如何联系了本人。"))

@@ -229,3 +229,34 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", _("待核验")
+    CONFIRMED = "confirmed", _("已确认为本人")
+    REJECTED = "rejected", _("未通过")
+
+
+class IdentityConflict(models.Model):
+    """A person submitted an ID number another account already holds. The number is not stored on
+    her account (only its masked copy, so her page reads the same as after any submission); a
+    province admin checks who the number belongs to and resolves it with a reason."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identity_conflicts")
+    id_number_hash = models.CharField(max_length=64, db_index=True, editable=False)
+    id_number_cipher = models.TextField(editable=False)
+    id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ConflictStatus.choices, default=ConflictStatus.OPEN)
+    resolved_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    reason = models.TextField(_("处理说明"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("身份证号核验")
+        verbose_name_plural = _("身份证号核验")
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.id_number_masked}"

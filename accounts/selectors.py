@@ -14,6 +14,7 @@ from accounts.models import (
     AuditEvent,
     EmploymentRequest,
     EmploymentStatus,
+    IdentityConflict,
     Organization,
     Region,
     RoleGrant,
@@ -154,3 +155,37 @@ def access_employment_request(viewer: User, request_id: int | str) -> Employment
 def employment_requests_of(person: User) -> QuerySet[EmploymentRequest]:
     """A person's own requests, newest first (her profile shows them)."""
     return EmploymentRequest.objects.filter(person=person).select_related("organization", "decided_by")
+
+
+def identity_conflicts_open() -> QuerySet[IdentityConflict]:
+    """Open ID-number conflicts, oldest first."""
+    return IdentityConflict.objects.filter(status="open").select_related("person").order_by("created_at", "pk")
+
+
+def identity_holders(conflict: IdentityConflict) -> QuerySet[User]:
+    """The other accounts holding the conflicting number (for the province admin's check)."""
+    return User.objects.filter(id_number_hash=conflict.id_number_hash).exclude(pk=conflict.person_id)
+
+
+def access_identity_conflict(viewer: User, conflict_id: int | str) -> IdentityConflict:
+    """An open conflict for a province admin; 404 otherwise."""
+    if not (viewer.is_superuser or viewer.has_role(Role.PROVINCE_ADMIN)):
+        raise Http404
+    try:
+        return identity_conflicts_open().get(pk=int(conflict_id))
+    except (IdentityConflict.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+
+
+def identity_pending(viewer: User, person: User) -> bool:
+    """Whether an administrator looking at `person` should see that her ID number awaits checking
+    (never shown to the person herself: her pages read the same whether or not it conflicts)."""
+    if viewer.pk == person.pk or not (viewer.is_superuser or viewer.has_role(Role.PROVINCE_ADMIN)):
+        return False
+    return IdentityConflict.objects.filter(person=person, status="open").exists()
+
+
+def identity_decisions_of(person: User) -> QuerySet[IdentityConflict]:
+    """Resolved checks of the person's ID number (her profile shows the outcome: the notice the
+    submission message promised)."""
+    return IdentityConflict.objects.filter(person=person).exclude(status="open").order_by("-resolved_at")[:3]

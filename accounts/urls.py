@@ -15,6 +15,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("employment/request/", views.employment_request, name="employment_request"),
+    path("employment/<id:pk>/withdraw/", views.employment_withdraw, name="employment_withdraw"),
+    path("employment/", views.employment_queue, name="employment_queue"),
+    path("employment/<id:pk>/decide/", views.employment_decide, name="employment_decide"),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
@@ -37,9 +41,12 @@ urlpatterns = [
         ),
         name="password_reset_confirm",
     ),
+    path("identity/", views.identity_queue, name="identity_queue"),
+    path("identity/<id:pk>/resolve/", views.identity_resolve, name="identity_resolve"),
     path("people/", views.people, name="people"),
     path("people/<id:pk>/", views.person_detail, name="person"),
     path("people/<id:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    path("people/<id:pk>/leave/", views.person_leave, name="person_leave"),
     path("organizations/", views.organizations, name="organizations"),
     path("organizations/<id:pk>/", views.organization_detail, name="organization"),
 ]

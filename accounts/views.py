@@ -20,6 +20,7 @@ from accounts.forms import (
     EmploymentDecisionForm,
     EmploymentRequestForm,
     EndEmploymentForm,
+    IdentityResolveForm,
     LoginForm,
     ProfileForm,
     RegistrationForm,
@@ -45,6 +46,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 region=data["region"],
                 job_group=data["job_group"],
                 industry=data["industry"] or (data["organization"].industry if data["organization"] else ""),
+                ip=client_ip(request),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
@@ -55,6 +57,8 @@ def register(request: HttpRequest) -> HttpResponse:
                 actions.request_employment(user, data["organization"], ip=client_ip(request))
             login(request, user, backend="accounts.backends.MobileBackend")
             messages.success(request, _("注册成功，欢迎加入数智英才！"))
+            if data["id_number"]:
+                messages.info(request, actions.ID_SUBMITTED_MESSAGE)
             if data["organization"] is not None:
                 messages.info(request, _("加入单位的申请已提交，该单位的企业管理员确认后生效。"))
             return redirect("accounts:profile")
@@ -125,12 +129,14 @@ def profile(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data.get("id_number"):
             fields["id_number"] = form.cleaned_data["id_number"]
         try:
-            actions.update_profile(user, actor=user, **fields)
+            actions.update_profile(user, actor=user, ip=client_ip(request), **fields)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, _("个人资料已保存。"))
+            if "id_number" in fields:  # the same words whether or not the number was free
+                messages.info(request, actions.ID_SUBMITTED_MESSAGE)
             return redirect("accounts:profile")
     return render(
         request,
@@ -140,6 +146,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "grants": user.role_grants.select_related("region", "organization"),
             "employment_form": EmploymentRequestForm(),
             "employment_requests": selectors.employment_requests_of(user)[:5],
+            "identity_decisions": selectors.identity_decisions_of(user),
         },
     )
 
@@ -227,6 +234,42 @@ def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def identity_queue(request: HttpRequest) -> HttpResponse:
+    """A province admin's queue of ID numbers submitted while another account held them."""
+    if not request.user.has_role(Role.PROVINCE_ADMIN):
+        raise PermissionDenied(_("只有省级管理员可以处理身份证号核验。"))
+    page = Paginator(selectors.identity_conflicts_open(), 25).get_page(request.GET.get("page"))
+    for conflict in page:
+        conflict.holders = list(selectors.identity_holders(conflict))
+    return render(request, "accounts/identity_queue.html", {"page": page, "form": IdentityResolveForm()})
+
+
+@login_required
+@require_POST
+def identity_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    if not request.user.has_role(Role.PROVINCE_ADMIN):
+        raise PermissionDenied(_("只有省级管理员可以处理身份证号核验。"))
+    conflict = selectors.access_identity_conflict(request.user, pk)
+    form = IdentityResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择处理结果并填写处理说明。"))
+        return redirect("accounts:identity_queue")
+    try:
+        actions.resolve_identity_conflict(
+            conflict,
+            actor=request.user,
+            confirmed=form.cleaned_data["outcome"] == "confirmed",
+            reason=form.cleaned_data["reason"],
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("已处理 %(n)s 的身份证号核验。") % {"n": conflict.person.real_name})
+    return redirect("accounts:identity_queue")
+
+
+@login_required
 def people(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(*ADMIN_ROLES):
         raise PermissionDenied(_("只有管理员和企业导师可以查看人员名单。"))
@@ -249,6 +292,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "can_reveal": request.user.has_perm("accounts.view_pii"),
+            "id_pending": selectors.identity_pending(request.user, person),
             "can_end_employment": person.organization is not None
             and person.pk != request.user.pk
             and actions.may_decide_employment(request.user, person.organization),

@@ -34,6 +34,7 @@ NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
     (_("人员"), "accounts:people", (Role.ENTERPRISE_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN, Role.MENTOR)),
     (_("单位"), "accounts:organizations", (Role.ENTERPRISE_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN)),
     (_("入职申请"), "accounts:employment_queue", (Role.ENTERPRISE_ADMIN,)),
+    (_("身份核验"), "accounts:identity_queue", (Role.PROVINCE_ADMIN,)),
     (_("企业需求"), "talent:demands", (Role.ENTERPRISE_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN)),
     (_("等级认定"), "talent:evaluations", (Role.CITY_ADMIN, Role.PROVINCE_ADMIN)),
     (_("领军人才遴选"), "talent:rounds", (Role.CITY_ADMIN, Role.PROVINCE_ADMIN)),

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts import actions
@@ -50,10 +49,16 @@ def test_registration_refuses_an_already_registered_mobile(client, city, learner
 
 
 def test_the_same_id_number_cannot_belong_to_two_accounts(learner) -> None:
+    from accounts.models import IdentityConflict
+
     number = valid_id_number(7)
     actions.update_profile(learner, actor=learner, id_number=number)
-    with pytest.raises(ValidationError, match="身份证号已被"):
-        actions.register_user(mobile="13712340000", real_name="重复", password=PASSWORD, id_number=number)
+    # Not an error (that would tell anyone whose number it is): the second account does not get it
+    # and a province admin is asked to check (tests/accounts/test_id_numbers_cannot_be_enumerated.py).
+    second = actions.register_user(mobile="13712340000", real_name="重复", password=PASSWORD, id_number=number)
+    assert second.id_number_hash is None
+    assert User.objects.filter(id_number_hash=learner.id_number_hash).get() == learner
+    assert IdentityConflict.objects.get().person == second
 
 
 def test_id_number_is_stored_encrypted_fingerprinted_and_masked(learner) -> None:
