@@ -521,11 +521,13 @@ def grade_answer(
         value = Decimal(str(score))
     except ArithmeticError:
         raise ValidationError(_("请输入数字分数。")) from None
-    if value < 0 or value > locked.question.points:
+    if not value.is_finite() or value < 0 or value > locked.question.points:
         raise ValidationError(_("分数应在 0 到 %(p)s 之间。") % {"p": locked.question.points})
     locked.score = value
     locked.is_correct = value == locked.question.points
-    locked.comment = comment.strip()[:2000]
+    if len(comment.strip()) > 2000:
+        raise ValidationError(_("评语最多 2000 字（当前 %(n)d 字），请精简后再提交。") % {"n": len(comment.strip())})
+    locked.comment = comment.strip()
     locked.graded_by = grader
     locked.graded_at = timezone.now()
     locked.needs_grading = False

@@ -38,6 +38,9 @@ MAX_PHOTOS = settings.LMS_PHOTOS_PER_LOG
 # No work-study session predates the platform's first programme year: an older date is a typo or
 # an attempt to inflate hours (0001-01-01 used to count).
 WORKLOG_FLOOR = dt.date(2020, 1, 1)
+# Longest texts (the forms' max_length); longer ones are refused with their length, never cut.
+WORKLOG_CONTENT_MAX = 5000
+REVIEW_COMMENT_MAX = 2000
 
 
 def process_photo(upload: Any) -> tuple[ContentFile, ContentFile, int, int]:
@@ -133,13 +136,16 @@ def log_session(
         )
     if not content or not content.strip():
         raise ValidationError(_("请填写本次完成的工作内容。"))
+    if len(content.strip()) > WORKLOG_CONTENT_MAX:
+        raise ValidationError(
+            _("工作内容最多 %(max)d 字（当前 %(n)d 字），请精简后再提交。")
+            % {"max": WORKLOG_CONTENT_MAX, "n": len(content.strip())}
+        )
     photos = photos or []
     if len(photos) > MAX_PHOTOS:
         raise ValidationError(_("每条日志最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS})
     processed = [process_photo(p) for p in photos]  # all checked before anything is written
-    log = WorkLog.objects.create(
-        enrollment=enrollment, task=task, date=date, hours=value, content=content.strip()[:5000]
-    )
+    log = WorkLog.objects.create(enrollment=enrollment, task=task, date=date, hours=value, content=content.strip())
     for image, thumb, width, height in processed:
         photo = WorkLogPhoto(log=log, width=width, height=height)
         photo.image.save(image.name, image, save=False)
@@ -190,9 +196,14 @@ def review_log(log: WorkLog, *, mentor: User, approve: bool, comment: str = "") 
         raise ValidationError(_("该日志已审核（%(s)s）。") % {"s": locked.get_status_display()})
     if not approve and not comment.strip():
         raise ValidationError(_("退回日志时请填写意见，告诉学员需要补充什么。"))
+    if len(comment.strip()) > REVIEW_COMMENT_MAX:
+        raise ValidationError(
+            _("审核意见最多 %(max)d 字（当前 %(n)d 字），请精简后再提交。")
+            % {"max": REVIEW_COMMENT_MAX, "n": len(comment.strip())}
+        )
     before = locked.status
     locked.status = LogStatus.APPROVED if approve else LogStatus.RETURNED
-    locked.mentor_comment = comment.strip()[:2000]
+    locked.mentor_comment = comment.strip()
     locked.reviewed_by = mentor
     locked.reviewed_at = timezone.now()
     locked.save(update_fields=["status", "mentor_comment", "reviewed_by", "reviewed_at"])

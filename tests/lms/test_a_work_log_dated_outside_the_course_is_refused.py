@@ -66,3 +66,20 @@ def test_the_work_study_page_shows_the_bound_as_a_form_error(client, enrollment,
     assert response.status_code == 200
     assert "日志日期不能早于 2020-01-01" in response.content.decode()
     assert not WorkLog.objects.exists()
+
+
+def test_a_work_log_or_review_over_its_length_is_refused_not_cut(enrollment, learner, mentor, workstudy) -> None:
+    from lms.actions import review_log
+
+    with pytest.raises(ValidationError, match="当前 5001 字"):
+        log_session(
+            enrollment,
+            learner=learner,
+            task=workstudy.tasks.get(),
+            date=dt.date.today(),
+            hours="2",
+            content="做" * 5001,
+        )
+    log = _log(enrollment, learner, workstudy, dt.date.today())
+    with pytest.raises(ValidationError, match="当前 2001 字"):
+        review_log(log, mentor=mentor, approve=False, comment="改" * 2001)
