@@ -767,6 +767,10 @@ def post_demand(
         raise ValidationError(_("需求人数至少为 1。"))
     if min_level and min_level not in SkillLevel.values:
         raise ValidationError(_("未知的技能等级。"))
+    if headcount > 10_000:
+        raise ValidationError(_("需求人数最多 10000 人；更多请分岗位发布。"))
+    if any(pay is not None and not 0 <= pay <= 1_000_000 for pay in (pay_min, pay_max)):
+        raise ValidationError(_("月薪请填写 0 到 1000000 元之间的整数。"))
     if pay_min is not None and pay_max is not None and pay_min > pay_max:
         raise ValidationError(_("月薪下限不能高于上限。"))
     demand = Demand.objects.create(

@@ -25,6 +25,10 @@ class RoundForm(forms.Form):
     quota = forms.IntegerField(label=_("每市推荐名额"), min_value=0, initial=5)
 
 
+# A month's pay in yuan; a 23-digit figure used to reach the database and fail there.
+PAY_MAX = 1_000_000
+
+
 class DemandForm(forms.Form):
     title = forms.CharField(label=_("岗位名称"), max_length=120)
     domains = forms.MultipleChoiceField(
@@ -34,8 +38,8 @@ class DemandForm(forms.Form):
     min_level = forms.ChoiceField(label=_("最低技能等级"), choices=[("", "—"), *SkillLevel.choices], required=False)
     headcount = forms.IntegerField(label=_("需求人数"), min_value=1, max_value=10000)
     city = forms.ModelChoiceField(label=_("工作城市"), queryset=cities())
-    pay_min = forms.IntegerField(label=_("月薪下限（元）"), min_value=0, required=False)
-    pay_max = forms.IntegerField(label=_("月薪上限（元）"), min_value=0, required=False)
+    pay_min = forms.IntegerField(label=_("月薪下限（元）"), min_value=0, max_value=PAY_MAX, required=False)
+    pay_max = forms.IntegerField(label=_("月薪上限（元）"), min_value=0, max_value=PAY_MAX, required=False)
 
 
 class TargetForm(forms.Form):

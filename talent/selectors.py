@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.choices import Industry, JobGroup, Role, SkillDomain
 from accounts.models import Region, User
 from accounts.selectors import cities, people_visible_to, scope_for
+from config.converters import parse_id
 from talent import boards, kpi
 from talent.formula import Item, compute
 from talent.models import (
@@ -77,8 +78,13 @@ def valid_board(board: str) -> str:
     kind, _sep, key = board.partition(":")
     if board == "province":
         return board
-    if kind == "city" and key.isdigit():
-        return board
+    if kind == "city":
+        # parse_id, not str.isdigit: "²" is a digit to isdigit and a ValueError to int, and a
+        # 23-digit id fits no column.
+        number = parse_id(key)
+        if number is None:
+            raise Http404
+        return f"city:{number}"
     vocabulary = {"industry": Industry, "domain": SkillDomain, "job": JobGroup}.get(kind)
     if vocabulary is None or key not in vocabulary.values:
         raise Http404

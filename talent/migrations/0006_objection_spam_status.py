@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('talent', '0005_evaluation_withdrawn'),
+        ("talent", "0005_evaluation_withdrawn"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='objection',
-            name='status',
-            field=models.CharField(choices=[('open', '待处理'), ('upheld', '异议成立'), ('dismissed', '异议不成立'), ('spam', '无效异议（已移除）')], default='open', max_length=10, verbose_name='状态'),
+            model_name="objection",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "待处理"),
+                    ("upheld", "异议成立"),
+                    ("dismissed", "异议不成立"),
+                    ("spam", "无效异议（已移除）"),
+                ],
+                default="open",
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
     ]
