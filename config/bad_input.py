@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -72,3 +73,37 @@ class ThirdPartyBadInputMiddleware:
             return None
         logger.warning("bad input to %s (%s): %s: %s", request.path, module, type(exception).__name__, exception)
         return bad_request(request, exception)
+
+
+def _has_nul(values: Any) -> bool:
+    return any("\x00" in value for _key, items in values.lists() for value in items if isinstance(value, str))
+
+
+class NulCharacterMiddleware:
+    """400 for a request whose path, query string or form fields hold a NUL character.
+
+    No text the platform stores or looks up may contain NUL: PostgreSQL refuses it in text
+    columns (psycopg raises DataError, a 500 on every view that filters by the value) and no
+    honest client sends it. Django's form CharFields already refuse it; this covers the values
+    views read directly (search words, certificate numbers, `<str:...>` path segments) on every
+    database alike. Uploaded files are not inspected (their bytes are checked by the upload
+    code); multipart fields are, after the body limit has run.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path_info or _has_nul(request.GET):
+            return bad_request(request, ValueError("NUL in the request"))
+        if (
+            request.method == "POST"
+            and request.content_type
+            in (
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+            )
+            and _has_nul(request.POST)
+        ):
+            return bad_request(request, ValueError("NUL in the form"))
+        return self.get_response(request)

@@ -1,0 +1,35 @@
+"""A NUL character in a path, query or form is a 400 on every database (PostgreSQL refuses NUL in
+text, so views that look such a value up answered 500 there; issue #19, item 9)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/site/search/?q=%00",
+        "/learn/verify/?number=A%00B",
+        "/learn/verify/A%00B/",
+        "/talent/verify/%00/",
+        "/accounts/people/?q=%00",
+    ],
+)
+def test_nul_in_the_path_or_query_is_refused(client, province_admin, url) -> None:
+    client.force_login(province_admin)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "请求参数有误" in response.content.decode()
+
+
+def test_nul_in_a_form_field_is_refused(client, learner) -> None:
+    client.force_login(learner)
+    assert client.post("/accounts/profile/", {"real_name": "王\x00学员"}).status_code == 400
+
+
+def test_ordinary_requests_pass(client) -> None:
+    assert Client().get("/site/search/", {"q": "数字化"}).status_code == 200
