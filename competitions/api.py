@@ -50,21 +50,32 @@ def contests(request: HttpRequest) -> list[ContestOut]:
     ]
 
 
-@router.get("/{slug}/results", response=list[ResultOut], summary="Published results, per event group in rank order")
+@router.get(
+    "/{slug}/results",
+    response=list[ResultOut],
+    summary="Published results, per event group in rank order (names masked without public-list consent)",
+)
 def results(request: HttpRequest, slug: str) -> list[ResultOut]:
     contest = selectors.access_public_contest(slug, request.user)
+    grouped = [(group, r) for group, rows in selectors.results_by_group(contest) for r in rows]
+    # People who did not agree to appear on public lists are masked, without employer, except
+    # for the contest's organizers and judges (selectors.public_people).
+    shown = selectors.public_people(
+        [r.registration.person for _g, r in grouped],
+        full=selectors.sees_full_names(request.user, contest),
+        viewer=request.user,
+    )
     return [
         ResultOut(
             event_group=group.name,
             rank=r.rank,
             team=r.team.name if r.team_id else "",
-            name=r.registration.person.real_name,
-            organization=r.registration.person.organization.name if r.registration.person.organization_id else "",
+            name=person.name,
+            organization=person.organization,
             theory=str(r.theory),
             practical=str(r.practical),
             final=str(r.final),
             award=r.award,
         )
-        for group, rows in selectors.results_by_group(contest)
-        for r in rows
+        for (group, r), person in zip(grouped, shown, strict=True)
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from competitions.models import (
     Result,
     Team,
 )
+from talent.models import TalentProfile
 
 PUBLIC_STATUSES = (ContestStatus.OPEN, ContestStatus.RUNNING, ContestStatus.FINISHED, ContestStatus.PUBLISHED)
 
@@ -125,6 +127,65 @@ def results_by_group(contest: Contest) -> list[tuple[EventGroup, list[Result]]]:
     return [(group, grouped[group.pk]) for group in contest.event_groups.order_by("id") if grouped[group.pk]]
 
 
+# --- public lists and consent ----------------------------------------------------------------
+#
+# Public pages and payloads (results, the provincial board, the results API, the live boards)
+# show a person's full name and employer only if they agreed to appear on public lists (talent's
+# leaderboard consent, `TalentProfile.public_consent`, off until given). Everyone else is listed,
+# ranked and counted, masked (王*明) and without employer. The contest's organizers and judges
+# see everyone in full; a signed-in person sees their own name.
+
+
+def mask_name(name: str) -> str:
+    """王*明: first and last character kept for three or more; 王* for two; * for one."""
+    name = (name or "").strip()
+    if len(name) >= 3:
+        return f"{name[0]}{'*' * (len(name) - 2)}{name[-1]}"
+    if len(name) == 2:
+        return f"{name[0]}*"
+    return "*"
+
+
+def consenting(person_ids: Iterable[int]) -> set[int]:
+    """Of these people, those who agreed to appear on public lists (one query)."""
+    ids = {pid for pid in person_ids if pid is not None}
+    if not ids:
+        return set()
+    return set(TalentProfile.objects.filter(person_id__in=ids, public_consent=True).values_list("person_id", flat=True))
+
+
+def sees_full_names(user: User | None, contest: Contest) -> bool:
+    """The contest's organizers (and province admins) and its judges see every name in full."""
+    if user is None or not user.is_authenticated:
+        return False
+    return actions.can_manage(user, contest) or actions.is_contest_judge(user, contest)
+
+
+@dataclass
+class PublicPerson:
+    """A person as a public list shows them: full, or masked without employer."""
+
+    name: str
+    organization: str
+    masked: bool
+
+
+def public_people(people: Iterable[User], *, full: bool = False, viewer: User | None = None) -> list[PublicPerson]:
+    """`people` as a public list may show them (see above); `full` for organizers and judges."""
+    people = list(people)
+    shown = {p.pk for p in people} if full else consenting(p.pk for p in people)
+    if viewer is not None and viewer.is_authenticated:
+        shown.add(viewer.pk)
+    out = []
+    for person in people:
+        if person.pk in shown:
+            org = person.organization.name if person.organization_id else ""
+            out.append(PublicPerson(person.real_name, org, masked=False))
+        else:
+            out.append(PublicPerson(mask_name(person.real_name), "", masked=True))
+    return out
+
+
 @dataclass
 class ResultEntry:
     """One line of a results table: a contestant, or a team with its members (team contests)."""
@@ -137,20 +198,24 @@ class ResultEntry:
     award_display: str
     team: Team | None
     people: list[User] = field(default_factory=list)
+    shown: list[PublicPerson] = field(default_factory=list)
 
     @property
     def organizations(self) -> str:
+        """Employers of the members shown in full (masked members show none)."""
         names = []
-        for person in self.people:
-            name = person.organization.name if person.organization_id else ""
-            if name and name not in names:
-                names.append(name)
+        for person in self.shown:
+            if person.organization and person.organization not in names:
+                names.append(person.organization)
         return "、".join(names)
 
 
-def result_entries(rows: list[Result]) -> list[ResultEntry]:
+def result_entries(
+    rows: list[Result], *, viewer: User | None = None, contest: Contest | None = None
+) -> list[ResultEntry]:
     """Results of one event group as table lines: a team's member rows (same scores, rank and
-    award) become one line listing the members."""
+    award) become one line listing the members. Names as a public list shows them to `viewer`
+    (full for the contest's organizers and judges; `contest` defaults to the rows' contest)."""
     entries: list[ResultEntry] = []
     by_team: dict[int, ResultEntry] = {}
     for row in rows:
@@ -163,12 +228,19 @@ def result_entries(rows: list[Result]) -> list[ResultEntry]:
             if row.team_id:
                 by_team[row.team_id] = entry
         entry.people.append(row.registration.person)
+    if rows:
+        full = sees_full_names(viewer, contest or rows[0].registration.contest)
+        people = [p for e in entries for p in e.people]
+        shown = iter(public_people(people, full=full, viewer=viewer))
+        for e in entries:
+            e.shown = [next(shown) for _p in e.people]
     return entries
 
 
-def provincial_board(group_name: str) -> list[Result]:
+def provincial_board(group_name: str, viewer: User | None = None) -> list[Result]:
     """Results of the same event group across published city (and province) contests, merged by
-    final score with the published tie-break (practical, then theory)."""
+    final score with the published tie-break (practical, then theory). Each row carries `shown`,
+    its person as a public list shows them to `viewer` (a public page: no one sees everyone)."""
     rows = (
         Result.objects.filter(
             event_group__name=group_name,
@@ -178,7 +250,10 @@ def provincial_board(group_name: str) -> list[Result]:
         .select_related("registration__person__organization", "registration__contest__region", "event_group", "team")
         .order_by("-final", "-practical", "-theory", "id")
     )
-    return list(rows[:200])
+    found = list(rows[:200])
+    for row, shown in zip(found, public_people([r.registration.person for r in found], viewer=viewer), strict=True):
+        row.shown = shown  # type: ignore[attr-defined]
+    return found
 
 
 def board_groups() -> list[str]:

@@ -199,7 +199,10 @@ def results_view(request: HttpRequest, slug: str) -> HttpResponse:
         "competitions/results.html",
         {
             "contest": contest,
-            "groups": [(group, selectors.result_entries(rows)) for group, rows in selectors.results_by_group(contest)],
+            "groups": [
+                (group, selectors.result_entries(rows, viewer=request.user, contest=contest))
+                for group, rows in selectors.results_by_group(contest)
+            ],
             "tie_break": actions.TIE_BREAK,
             "team_rule": actions.TEAM_RULE,
             "team_contest": actions.is_team_contest(contest),
@@ -210,7 +213,7 @@ def results_view(request: HttpRequest, slug: str) -> HttpResponse:
 def board_view(request: HttpRequest) -> HttpResponse:
     names = selectors.board_groups()
     name = request.GET.get("group") or (names[0] if names else "")
-    rows = selectors.provincial_board(name) if name else []
+    rows = selectors.provincial_board(name, viewer=request.user) if name else []
     return render(request, "competitions/board.html", {"names": names, "name": name, "rows": rows})
 
 

@@ -118,13 +118,15 @@ def _state_msg(live_round: LiveRound, seq: int) -> events.RoundStateMsg:
 
 
 def _board_broadcast(live_round: LiveRound, last: LiveQuestion | None = None) -> Broadcast:
+    """Everyone gets the public board (frozen scores while frozen; names masked for people who
+    did not agree to appear on public lists); hosts get the true board with every name."""
     seq = _next_seq(live_round)
-    public = selectors.leaderboard(live_round, public=live_round.frozen, seq=seq)
-    host = selectors.leaderboard(live_round, public=False, seq=seq) if live_round.frozen else None
+    public = selectors.leaderboard(live_round, public=live_round.frozen, seq=seq, masked=True)
+    host = selectors.leaderboard(live_round, public=False, seq=seq, masked=False)
     return Broadcast(
         frame=public.model_dump_json(),
         seq=seq,
-        host_frame=host.model_dump_json() if host else None,
+        host_frame=host.model_dump_json(),
         standings=selectors.standings(live_round, public=live_round.frozen, last=last),
     )
 

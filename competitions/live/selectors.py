@@ -15,6 +15,7 @@ from accounts.models import User
 from competitions.live import events
 from competitions.live.models import LiveAnswer, LiveQuestion, LiveRound, Participant, RoundState
 from competitions.models import Contest
+from competitions.selectors import mask_name
 from lms.grading import OPTION_LETTERS
 
 BOARD_SIZE = 10
@@ -65,31 +66,33 @@ def standing_order(public: bool) -> list[Any]:
     return ["-score", "correct_ms", F("last_correct_at").asc(nulls_last=True), "id"]
 
 
-def leaderboard(live_round: LiveRound, *, public: bool, seq: int = 0, size: int = BOARD_SIZE) -> events.Leaderboard:
+def leaderboard(
+    live_round: LiveRound, *, public: bool, seq: int = 0, size: int = BOARD_SIZE, masked: bool = True
+) -> events.Leaderboard:
+    """The top `size` seats. `public`: the published (frozen while frozen) scores. `masked`: the
+    board is for everyone (contestants, the hall's big screen, the public board), so people who
+    did not agree to appear on public lists show as 王*明 without employer
+    (competitions.selectors.public_people); only the host console gets `masked=False`."""
     seats = Participant.objects.filter(round=live_round)
-    rows = (
-        seats.order_by(*standing_order(public))
-        .select_related("registration__person__organization")
-        .only(
-            "id",
-            "score",
-            "correct",
-            "public_score",
-            "public_correct",
-            "registration__person__real_name",
-            "registration__person__organization__name",
-        )[:size]
-    )
+    score, correct = ("public_score", "public_correct") if public else ("score", "correct")
+    rows = seats.order_by(*standing_order(public)).values_list(
+        "id",
+        score,
+        correct,
+        "registration__person__real_name",
+        "registration__person__organization__name",
+        "registration__person__talent_profile__public_consent",
+    )[:size]
     top = [
         events.BoardRow(
             rank=i,
-            participant_id=p.pk,
-            name=p.registration.person.real_name,
-            organization=p.registration.person.organization.name if p.registration.person.organization else "",
-            score=float(p.public_score if public else p.score),
-            correct=p.public_correct if public else p.correct,
+            participant_id=pid,
+            name=name if consent or not masked else mask_name(name),
+            organization=(org or "") if consent or not masked else "",
+            score=float(points),
+            correct=right,
         )
-        for i, p in enumerate(rows, start=1)
+        for i, (pid, points, right, name, org, consent) in enumerate(rows, start=1)
     ]
     return events.Leaderboard(
         seq=seq,
@@ -286,7 +289,7 @@ def snapshot(
         reveal=reveal_message(current, seq=seq) if revealed else None,
         my_answer=my_answer,
         standing=standing_for(live_round, participant, seq=seq) if participant is not None else None,
-        leaderboard=leaderboard(live_round, public=public, seq=seq),
+        leaderboard=leaderboard(live_round, public=public, seq=seq, masked=role != "host"),
         progress=progress(live_round, seq=seq) if role == "host" else None,
     )
 

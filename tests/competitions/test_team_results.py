@@ -188,6 +188,7 @@ def test_a_members_appeal_rescores_the_team_and_every_member_follows(published, 
 
 
 def test_results_page_export_and_api_show_team_names_and_members(published, client, organizer, team_contest) -> None:
+    client.force_login(organizer)  # in full for organizers; the public sees masked names without consent
     page = client.get(reverse("competitions:results", args=[team_contest.slug])).content.decode()
     assert "甲队" in page and "甲队队员0" in page and "甲队队员1" in page
     assert page.count("<tr>") == 1 + 3  # header + one line per team

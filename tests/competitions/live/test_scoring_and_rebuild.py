@@ -77,7 +77,7 @@ def test_streak_bonus_is_off_by_default_and_adds_ten_percent_per_streak_when_on(
 
 def test_ties_break_on_time_of_correct_answers_then_the_earlier_last_correct_answer(arena) -> None:
     live_round = play(arena, [["A", "A", "B"]], delays_ms=[[3000, 2000, 1000]])
-    board = selectors.leaderboard(live_round, public=False)
+    board = selectors.leaderboard(live_round, public=False, masked=False)
     assert [row.name for row in board.top] == ["乙选手", "甲选手", "丙选手"]
     assert "total time of correct answers" in actions.__doc__
 
