@@ -24,6 +24,13 @@ class RegistrationForm(forms.Form):
     mobile = forms.CharField(
         label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"})
     )
+    sms_code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,  # not needed for the "获取验证码" post; the register step checks it
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        help_text=_("先填写手机号并点击“获取验证码”，再填写收到的 6 位数字。"),
+    )
     real_name = forms.CharField(label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     password1 = forms.CharField(
         label=_("密码"),
@@ -154,3 +161,26 @@ class IdentityResolveForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("处理说明"), max_length=500, help_text=_("例如核对了哪些证件、如何联系了本人。"))
+
+
+class MobileChangeForm(forms.Form):
+    mobile = forms.CharField(
+        label=_("新手机号"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
+    )
+    sms_code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        help_text=_("先点击“获取验证码”，验证码会发送到新手机号。"),
+    )
+    password = forms.CharField(
+        label=_("当前密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def clean_mobile(self) -> str:
+        mobile = normalize_mobile(self.cleaned_data["mobile"])
+        validate_mobile(mobile)
+        return mobile

@@ -260,3 +260,30 @@ class IdentityConflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.id_number_masked}"
+
+
+class SmsPurpose(models.TextChoices):
+    REGISTER = "register", _("注册")
+    CHANGE_MOBILE = "change_mobile", _("更换手机号")
+
+
+class SmsCode(models.Model):
+    """A one-time code sent to a mobile number. Only its keyed hash is stored; it expires, allows
+    a few wrong tries, and is used once (`accounts.actions.send_sms_code` / `verify_sms_code`)."""
+
+    mobile = models.CharField(max_length=11, db_index=True)
+    purpose = models.CharField(max_length=20, choices=SmsPurpose.choices)
+    code_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+
+    def __str__(self) -> str:
+        return f"{pii.mask_mobile(self.mobile)} · {self.purpose}"

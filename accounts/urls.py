@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("mobile/", views.mobile_change, name="mobile_change"),
     path("employment/request/", views.employment_request, name="employment_request"),
     path("employment/<id:pk>/withdraw/", views.employment_withdraw, name="employment_withdraw"),
     path("employment/", views.employment_queue, name="employment_queue"),

@@ -22,22 +22,48 @@ from accounts.forms import (
     EndEmploymentForm,
     IdentityResolveForm,
     LoginForm,
+    MobileChangeForm,
     ProfileForm,
     RegistrationForm,
     UnlockForm,
 )
+from accounts.models import SmsPurpose
 from accounts.signals import client_ip
+from accounts.sms import SmsError
 
 ADMIN_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN, Role.MENTOR)
 
 
+def _send_code(request: HttpRequest, mobile: str, purpose: str) -> str | None:
+    """Send a code for the "获取验证码" button (a plain submit button: works without JS); return
+    the error to show, or None after telling the person the code is on its way."""
+    try:
+        actions.send_sms_code(mobile, purpose, ip=client_ip(request), actor=request.user)
+    except ValidationError as exc:
+        return " ".join(exc.messages)
+    except SmsError as exc:
+        return str(exc) or _("短信发送失败，请稍后再试。")
+    messages.info(request, _("验证码已发送，5 分钟内有效。"))
+    return None
+
+
 def register(request: HttpRequest) -> HttpResponse:
+    """Registration in one form: "获取验证码" posts it to send the code to the mobile number (the
+    other fields are kept, passwords excepted); "注册" checks the code, then creates the account."""
     if request.user.is_authenticated:
         return redirect("accounts:profile")
+    if request.method == "POST" and "send_code" in request.POST:
+        kept = {k: v for k, v in request.POST.items() if k not in ("password1", "password2", "csrfmiddlewaretoken")}
+        form = RegistrationForm(initial=kept)
+        error = _send_code(request, kept.get("mobile", ""), SmsPurpose.REGISTER)
+        if error:
+            messages.error(request, error)
+        return render(request, "accounts/register.html", {"form": form})
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            actions.verify_sms_code(data["mobile"], SmsPurpose.REGISTER, data["sms_code"], ip=client_ip(request))
             user = actions.register_user(
                 mobile=data["mobile"],
                 real_name=data["real_name"],
@@ -231,6 +257,36 @@ def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已登记 %(n)s 离职。") % {"n": person.real_name})
     return redirect("accounts:people")
+
+
+@login_required
+def mobile_change(request: HttpRequest) -> HttpResponse:
+    """A new login number, proved by a code sent to it and confirmed with the current password."""
+    user = request.user
+    if request.method == "POST" and "send_code" in request.POST:
+        form = MobileChangeForm(initial={"mobile": request.POST.get("mobile", "")})
+        error = _send_code(request, request.POST.get("mobile", ""), SmsPurpose.CHANGE_MOBILE)
+        if error:
+            messages.error(request, error)
+        return render(request, "accounts/mobile_change.html", {"form": form})
+    form = MobileChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not user.check_password(data["password"]):
+            form.add_error("password", _("当前密码不正确。"))
+        else:
+            try:
+                actions.verify_sms_code(
+                    data["mobile"], SmsPurpose.CHANGE_MOBILE, data["sms_code"], ip=client_ip(request), actor=user
+                )
+                actions.change_mobile(user, data["mobile"], ip=client_ip(request))
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("手机号已更换，下次请用新手机号登录。"))
+                return redirect("accounts:profile")
+    return render(request, "accounts/mobile_change.html", {"form": form})
 
 
 @login_required

@@ -19,6 +19,17 @@ _mobiles = itertools.count(13900000000)
 _orgs = itertools.count(1)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Text messages go to a file under var/ (one per test run), so a test reads the code a view
+    sent, and so does a browser test whose server is a forked process (tests/accounts/sms_helpers.py)."""
+    import os
+
+    from django.conf import settings
+
+    settings.SMS_BACKEND = "accounts.sms.FileBackend"
+    settings.SMS_FILE_PATH = settings.VAR_DIR / f"sms-outbox-{os.environ.get('TEST_DB_SUFFIX', 'main')}.jsonl"
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests run last. PostgreSQL-only tests are deselected on the embedded SQLite run; CI's PostgreSQL run

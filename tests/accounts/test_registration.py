@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts import actions
 from accounts.models import AuditEvent, User
+from tests.accounts.sms_helpers import with_sms_code
 from tests.conftest import PASSWORD, valid_id_number
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def register_form(city_id: int, **overrides: str) -> dict[str, str]:
 
 
 def test_a_person_registers_with_mobile_and_is_signed_in_as_learner(client, city) -> None:
-    response = client.post(reverse("accounts:register"), register_form(city("济南").pk))
+    response = client.post(reverse("accounts:register"), with_sms_code(client, register_form(city("济南").pk)))
     assert response.status_code == 302
     user = User.objects.get(mobile="13712345678")
     assert user.role_set == {"learner"}
@@ -43,7 +44,8 @@ def test_registration_refuses_a_bad_id_number_in_chinese_and_stores_nothing(clie
 
 
 def test_registration_refuses_an_already_registered_mobile(client, city, learner) -> None:
-    response = client.post(reverse("accounts:register"), register_form(city("济南").pk, mobile=learner.mobile))
+    data = with_sms_code(client, register_form(city("济南").pk, mobile=learner.mobile))
+    response = client.post(reverse("accounts:register"), data)
     assert "该手机号已注册" in response.content.decode()
     assert User.objects.filter(mobile=learner.mobile).count() == 1
 
