@@ -17,7 +17,6 @@ from accounts.models import User
 from cms.actions import publish
 from cms.models import NewsPage
 from cms.sanitize import clean_html
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +64,7 @@ def private_document(db: None) -> Document:
 def test_private_collection_documents_need_a_login(client: Client, private_document: Document, learner: User) -> None:
     response = client.get(private_document.url)
     assert response.status_code == 302 and "login" in response["Location"]
-    client.login(username=learner.mobile, password=PASSWORD)
+    client.force_login(learner)
     response = client.get(private_document.url)
     assert response.status_code == 200
     assert b"internal" in b"".join(response.streaming_content)

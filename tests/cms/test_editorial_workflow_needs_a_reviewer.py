@@ -6,7 +6,6 @@ from wagtail.models import Page
 
 from accounts.models import User
 from cms.models import CasePage
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +56,7 @@ def test_editor_drafts_and_submits_reviewer_approves(
 def test_editor_cannot_publish_through_the_admin(
     editorial: None, sections: dict[str, Page], editor: User, city, client: Client
 ) -> None:
-    client.login(username=editor.mobile, password=PASSWORD)
+    client.force_login(editor)
     url = f"/cms-admin/pages/add/cms/casepage/{sections['cases'].pk}/"
     form = client.get(url)
     assert form.status_code == 200

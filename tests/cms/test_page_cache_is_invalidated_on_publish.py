@@ -7,7 +7,6 @@ from django.test import Client
 
 from accounts.models import User
 from cms.models import CoursePage
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +49,7 @@ def test_signed_in_people_are_never_served_from_the_cache(
 ) -> None:
     course = make_course(lessons=1)
     Client().get(course.url)
-    client.login(username=learner.mobile, password=PASSWORD)
+    client.force_login(learner)
     response = client.get(course.url)
     assert "X-Page-Cache" not in response
     assert learner.real_name in response.content.decode()
