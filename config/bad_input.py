@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.utils.datastructures import MultiValueDictKeyError
 from django.views.defaults import bad_request
 
@@ -86,8 +86,8 @@ class NulCharacterMiddleware:
     columns (psycopg raises DataError, a 500 on every view that filters by the value) and no
     honest client sends it. Django's form CharFields already refuse it; this covers the values
     views read directly (search words, certificate numbers, `<str:...>` path segments) on every
-    database alike. Url-encoded form bodies are inspected (after the body limit has run);
-    multipart bodies and files are left to the forms and the upload code.
+    database alike. Form fields are inspected before the view runs (after the body limit);
+    views that read their body raw (the API, csrf_exempt) and uploaded files are left alone.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -96,13 +96,12 @@ class NulCharacterMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path_info or _has_nul(request.GET):
             return bad_request(request, ValueError("NUL in the request"))
-        # Only url-encoded forms are inspected, from the raw body: touching request.POST here would
-        # consume the stream that django-ninja and the upload handlers read later, and multipart
-        # text fields reach views through form CharFields, which refuse NUL themselves.
-        if (
-            request.method == "POST"
-            and request.content_type == "application/x-www-form-urlencoded"
-            and _has_nul(QueryDict(request.body, encoding=request.encoding))
-        ):
-            return bad_request(request, ValueError("NUL in the form"))
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, *args: Any, **kwargs: Any) -> HttpResponse | None:
+        # Form fields are read here, once the view is known: a view that takes its body raw
+        # (django-ninja's, marked csrf_exempt) must find the stream unread, and every other view
+        # reads request.POST anyway (CSRF checks do the same). Files are left to the upload code.
+        if request.method == "POST" and not getattr(view_func, "csrf_exempt", False) and _has_nul(request.POST):
+            return bad_request(request, ValueError("NUL in the form"))
+        return None

@@ -32,6 +32,7 @@ def test_nul_in_a_form_field_is_refused(client, learner) -> None:
         "/accounts/profile/", "real_name=%E7%8E%8B%00", content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
+    assert client.post("/talent/me/deletion/", {"note": "\x00"}).status_code == 400  # multipart
 
 
 def test_the_api_still_reads_its_body_after_the_check(client, learner) -> None:
