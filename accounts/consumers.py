@@ -18,6 +18,9 @@ class NotificationConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
+            # Accept, then close with the documented code: a refused handshake reaches the
+            # browser as a bare HTTP 403 it cannot tell from a bad Origin (docs/realtime.md).
+            await self.accept()
             await self.close(code=4401)
             return
         self.group = user_group(user.pk)
