@@ -149,7 +149,9 @@ def test_contest_from_creation_to_a_publicly_verified_award(demo, new_page, shot
     assert visitor.get_by_text("一等奖").first.is_visible()
     shot(visitor, "contests-certificate-verified")
     visitor.goto("/contests/jn-data-2026/results/")
-    assert visitor.get_by_text("王小明").is_visible()
+    # 王小明 has not agreed to public lists: a visitor sees him masked, without employer.
+    assert visitor.get_by_text("王*明").is_visible()
+    assert visitor.get_by_text("王小明").count() == 0
 
 
 def test_a_team_contest_scored_by_check_in_number_and_published_per_team(demo, new_page, shot) -> None:
@@ -219,7 +221,8 @@ def test_a_team_contest_scored_by_check_in_number_and_published_per_team(demo, n
     visitor = new_page(PHONE)
     visitor.goto("/contests/zb-robot-team/results/")
     assert visitor.get_by_text("博山机器人一队", exact=True).is_visible()
-    assert visitor.get_by_text("博山队员1、博山队员2").is_visible()
+    # The members have not agreed to public lists: masked for a visitor.
+    assert visitor.get_by_text("博***1、博***2").is_visible()
     assert visitor.get_by_text("一等奖").first.is_visible()
     assert_fits(visitor)
     shot(visitor, "contests-team-results-phone")
