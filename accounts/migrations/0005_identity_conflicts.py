@@ -7,31 +7,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_employment_requests_and_grant_constraint'),
+        ("accounts", "0004_employment_requests_and_grant_constraint"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IdentityConflict',
+            name="IdentityConflict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('id_number_hash', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('id_number_cipher', models.TextField(editable=False)),
-                ('id_number_masked', models.CharField(editable=False, max_length=18, verbose_name='身份证号')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='提交时间')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', '待核验'), ('confirmed', '已确认为本人'), ('rejected', '未通过')], default='open', max_length=10, verbose_name='状态')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('reason', models.TextField(blank=True, verbose_name='处理说明')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='identity_conflicts', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("id_number_hash", models.CharField(db_index=True, editable=False, max_length=64)),
+                ("id_number_cipher", models.TextField(editable=False)),
+                ("id_number_masked", models.CharField(editable=False, max_length=18, verbose_name="身份证号")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="提交时间")),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待核验"), ("confirmed", "已确认为本人"), ("rejected", "未通过")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True, verbose_name="处理时间")),
+                ("reason", models.TextField(blank=True, verbose_name="处理说明")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="identity_conflicts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '身份证号核验',
-                'verbose_name_plural': '身份证号核验',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "身份证号核验",
+                "verbose_name_plural": "身份证号核验",
+                "ordering": ["created_at", "id"],
             },
         ),
     ]

@@ -52,7 +52,7 @@ def test_a_photo_over_the_limit_is_refused_with_a_pixel_message(size: tuple[int,
 
 
 def test_a_normal_photo_still_passes() -> None:
-    image, thumb, width, height = process_photo(SimpleUploadedFile("ok.jpg", jpeg_bytes((1200, 900))))
+    _image, _thumb, width, height = process_photo(SimpleUploadedFile("ok.jpg", jpeg_bytes((1200, 900))))
     assert (width, height) == (1200, 900)
 
 
