@@ -5,29 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_identity_conflicts'),
+        ("accounts", "0005_identity_conflicts"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SmsCode',
+            name="SmsCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('mobile', models.CharField(db_index=True, max_length=11)),
-                ('purpose', models.CharField(choices=[('register', '注册'), ('change_mobile', '更换手机号')], max_length=20)),
-                ('code_hash', models.CharField(editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('used_at', models.DateTimeField(blank=True, null=True)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("mobile", models.CharField(db_index=True, max_length=11)),
+                (
+                    "purpose",
+                    models.CharField(choices=[("register", "注册"), ("change_mobile", "更换手机号")], max_length=20),
+                ),
+                ("code_hash", models.CharField(editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("used_at", models.DateTimeField(blank=True, null=True)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': '短信验证码',
-                'verbose_name_plural': '短信验证码',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "短信验证码",
+                "verbose_name_plural": "短信验证码",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]
