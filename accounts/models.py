@@ -287,3 +287,21 @@ class SmsCode(models.Model):
 
     def __str__(self) -> str:
         return f"{pii.mask_mobile(self.mobile)} · {self.purpose}"
+
+
+class Heartbeat(models.Model):
+    """The last time a long-running process said it was alive, one row per process kind.
+
+    The background worker (`manage.py worker`) writes its row every few seconds; `/readyz`
+    (config/health.py) reads it. The database is the one place every process can read.
+    """
+
+    name = models.CharField(max_length=50, unique=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("心跳")
+        verbose_name_plural = _("心跳")
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.beat_at:%Y-%m-%d %H:%M:%S}"

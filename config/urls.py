@@ -9,9 +9,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from accounts.views import login_elsewhere
+from config import health
 from config.api import api
 
 urlpatterns = [
+    # Probes for the proxy and the operator; HealthCheckMiddleware answers them before any other
+    # middleware, these routes name them (and serve them if that middleware is left out).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # One login door: the admin sites' and Wagtail's own login pages send people to
     # /accounts/login/, so every sign-in goes through one throttle and one audit trail.
     path("cms-admin/login/", login_elsewhere),
