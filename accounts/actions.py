@@ -7,6 +7,7 @@ records happen in one place.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +43,8 @@ from accounts.validators import (
     validate_mobile,
 )
 
+audit_logger = logging.getLogger("shuzhi.audit")
+
 
 def audit(
     actor: User | None,
@@ -53,8 +56,12 @@ def audit(
     reason: str = "",
     ip: str | None = None,
 ) -> AuditEvent:
-    """Write one audit record. `target` is a model instance (or None for events about no record)."""
-    return AuditEvent.objects.create(
+    """Write one audit record. `target` is a model instance (or None for events about no record).
+
+    Once the record is committed, one `shuzhi.audit` log line names the action, actor and target
+    (docs/operations.md); the before/after values and the reason stay in the database only.
+    """
+    event = AuditEvent.objects.create(
         actor=actor if actor is not None and actor.pk else None,
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
@@ -64,6 +71,15 @@ def audit(
         reason=reason,
         ip=ip,
     )
+    fields = {
+        "event": "audit",
+        "action": action,
+        "actor_id": event.actor_id,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+    }
+    transaction.on_commit(lambda: audit_logger.info("audit %s", action, extra=fields))
+    return event
 
 
 def ensure_regions() -> Region:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 from config.limits import apply_image_limits
+from config.observability import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -83,7 +84,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a body over its route's ceiling is refused before anything reads it (config/limits.py).
+    # /healthz and /readyz answer before anything else runs: no session, no user, no log line (config/health.py).
+    "config.health.HealthCheckMiddleware",
+    # One log line per request with its id (X-Request-ID), status and duration (config/observability.py).
+    "config.observability.RequestLogMiddleware",
+    # Then: a body over its route's ceiling is refused before anything reads it (config/limits.py).
     "config.limits.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # The Content-Security-Policy header (policy below); outside the page cache so a cached page
@@ -390,13 +395,14 @@ if PRODUCTION:
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters with at least 5 distinct characters.")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}, "django.channels.server": {"level": "WARNING"}},
-}
+# --- Logs and health (config/observability.py, config/health.py, docs/operations.md) --------------
+# To stdout, one line a record: JSON for journald in production, readable text in development.
+LOG_FORMAT = env_choice("LOG_FORMAT", ("json", "text"), "json" if PRODUCTION else "text")
+LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
+# `manage.py worker` writes its heartbeat this often; /readyz wants one younger than
+# READY_WORKER_MAX_AGE seconds (0: no worker check, for a machine that runs none).
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
+READY_WORKER_MAX_AGE = env_int("READY_WORKER_MAX_AGE", 60, minimum=0)
 
 SITE_NAME = _("数智英才")
 

@@ -1,0 +1,174 @@
+"""Logs an operator can read: one line per request and per significant event, to stdout.
+
+LOG_FORMAT=json (production's default) writes each record as one JSON object for journald;
+LOG_FORMAT=text (development's default) writes a readable line. Contract of a request line
+(logger `shuzhi.request`, event "request"): method, path (never the query string), status,
+duration_ms, view (the URL pattern's name), request_id, user_id (or null). Audit writes
+(logger `shuzhi.audit`, event "audit", from `accounts.actions.audit`) carry action, actor_id,
+target_type, target_id, never the before/after values.
+
+What is never logged: query strings, form fields and bodies, headers other than X-Request-ID,
+mobile and ID numbers. The JSON formatter writes only the fields named in `FIELDS`, so an
+object a library attaches to a record (Django's `request`) cannot leak its query string.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from django.utils.functional import empty
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest, HttpResponse
+
+request_logger = logging.getLogger("shuzhi.request")
+
+# The request being served, so any line logged while serving it carries its id.
+current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A proxy's id is kept if it looks like one (nginx's $request_id is 32 hex digits, a UUID has
+# dashes); anything else, which could smuggle text into the logs, is replaced by a fresh one.
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,127}")
+
+# The extra fields a record may carry into the JSON line; nothing else is written.
+FIELDS = (
+    "event",
+    "method",
+    "path",
+    "status",
+    "duration_ms",
+    "view",
+    "user_id",
+    "action",
+    "actor_id",
+    "target_type",
+    "target_id",
+    "close_code",
+)
+
+
+def request_id_for(request: HttpRequest) -> str:
+    """The X-Request-ID the client (the proxy) sent if it is well formed, else a new one."""
+    sent = request.headers.get(REQUEST_ID_HEADER, "")
+    if _VALID_REQUEST_ID.fullmatch(sent):
+        return sent
+    return uuid.uuid4().hex
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamps every record with the id of the request being served (None outside one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = current_request_id.get()
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: ts, level, logger, msg, request_id, the `FIELDS` it carries,
+    and the traceback of an exception as text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+            "request_id": getattr(record, "request_id", None),
+        }
+        for field in FIELDS:
+            if field in record.__dict__:
+                line[field] = record.__dict__[field]
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    # Only a user the request already loaded: asking here would cost a session and a user query
+    # on requests (static files, health checks, cached pages) that never needed them.
+    user = getattr(request, "user", None)
+    if user is None:
+        return None
+    wrapped = getattr(user, "_wrapped", user)
+    if wrapped is empty or not getattr(wrapped, "is_authenticated", False):
+        return None
+    return wrapped.pk
+
+
+class RequestLogMiddleware:
+    """Outermost Django middleware: gives the request its id (echoed in X-Request-ID) and
+    writes one `shuzhi.request` line when the response is ready."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = request_id_for(request)
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = current_request_id.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            response[REQUEST_ID_HEADER] = request_id
+            match = getattr(request, "resolver_match", None)
+            request_logger.info(
+                "%s %s %s %.1fms",
+                request.method,
+                request.path,
+                response.status_code,
+                duration_ms,
+                extra={
+                    "event": "request",
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": duration_ms,
+                    "view": match.view_name if match else None,
+                    "user_id": _user_id(request),
+                },
+            )
+            return response
+        finally:
+            current_request_id.reset(token)
+
+
+def logging_config(log_format: str, level: str) -> dict[str, object]:
+    """settings.LOGGING for LOG_FORMAT `json` or `text`: everything to stdout, one line a record."""
+    formatter = (
+        {"()": "config.observability.JsonFormatter"}
+        if log_format == "json"
+        else {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+    )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+        "formatters": {"line": formatter},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "line",
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "daphne": {"level": "WARNING"},
+            "django.channels.server": {"level": "WARNING"},
+            # Our request line replaces Django's "Not Found: /path" warnings; errors (500s with
+            # their traceback) still come through.
+            "django.request": {"level": "ERROR"},
+        },
+    }
