@@ -28,12 +28,13 @@ seed: migrate
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)  (admin: http://$(HOST):$(PORT)/cms-admin/)"
 	@# The background worker (long imports and exports) runs beside daphne and stops with it.
-	$(PY) manage.py db_worker --backend exchange --queue-name '*' --no-reload & worker=$$!; \
+	$(PY) manage.py worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 worker: migrate
-	$(PY) manage.py db_worker --backend exchange --queue-name '*'
+	@# db_worker for the exchange backend, all queues, plus the heartbeat /readyz reads.
+	$(PY) manage.py worker
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
