@@ -26,6 +26,7 @@ from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import RoleGrant, User
 from accounts.selectors import granted_org_ids
+from competitions import scoring
 from competitions.models import (
     AWARD_ORDER,
     Aggregation,
@@ -957,19 +958,32 @@ TEAM_RULE = _(
 
 @dataclass(frozen=True)
 class ResultRow:
+    """A computed result. An absent entrant (`scoring.took_part`) has rank None, no award and
+    zero scores."""
+
     registration_id: int
     event_group_id: int
     theory: Decimal
     practical: Decimal
     final: Decimal
-    rank: int
+    rank: int | None
     award: str
     team_id: int | None = None
+    absent: bool = False
 
 
-def final_score(theory: Decimal, practical: Decimal, theory_weight: Decimal) -> Decimal:
-    """Weighted total: theory × w + practical × (1 − w), both 0—100, rounded half-up to 0.01."""
-    return _q(theory * theory_weight + practical * (1 - theory_weight))
+RESULT_FIELDS = ("event_group_id", "theory", "practical", "final", "rank", "award", "team_id", "absent")
+
+
+def final_score(
+    theory: Decimal, practical: Decimal, theory_weight: Decimal, practical_weight: Decimal | None = None
+) -> Decimal:
+    """Weighted total: theory × w + practical × (1 − w), both 0—100, rounded half-up to 0.01.
+    `practical_weight` defaults to 1 − w (see `scoring.part_weights` for the weights a contest's
+    parts give)."""
+    if practical_weight is None:
+        practical_weight = 1 - theory_weight
+    return _q(theory * theory_weight + practical * practical_weight)
 
 
 def rank_rows(rows: list[tuple[Any, Decimal, Decimal, Decimal]]) -> dict[Any, int]:
@@ -1030,33 +1044,102 @@ def team_theory(scores: list[Decimal]) -> Decimal:
     return _q(sum(scores, Decimal(0)) / len(scores))
 
 
+def _theory_takers(contest: Contest) -> tuple[bool, set[int]]:
+    """(the contest has a live round with questions, registration ids that answered in one)."""
+    try:
+        module = importlib.import_module("competitions.live.selectors")
+    except ImportError:
+        return False, set()
+    reader = getattr(module, "theory_takers", None)
+    if reader is None:
+        return False, set()
+    has_round, answered = reader(contest)
+    return bool(has_round), {int(reg_id) for reg_id in answered}
+
+
+def parts_of(group: EventGroup, *, has_live_round: bool, has_theory_marks: bool) -> scoring.Parts:
+    """The parts an event group is scored on (`scoring.Parts` states the rule): theory when the
+    contest has a live round with questions or any manual theory score; practical when the group
+    has a practical task with at least one marking item."""
+    return scoring.Parts(
+        theory=has_live_round or has_theory_marks,
+        practical=MarkingItem.objects.filter(task__event_group=group).exists(),
+    )
+
+
 def compute_results(contest: Contest) -> list[ResultRow]:
     """Results of every approved registration, from the stored marks and theory scores only.
 
-    Ranking and awards are per entrant of each event group (a contestant, or a team in a team
-    contest); every member of a team gets a row with the team's scores, rank and award.
+    Weights follow the event group's parts (`scoring.part_weights`: theory only → theory 100 %,
+    practical only → practical 100 %, both → `Contest.theory_weight`). An entrant who took part
+    in nothing (`scoring.took_part`) is absent: a row with `absent`, no rank, no award, and not
+    counted for the award quotas. Ranking (published tie-break) and awards are per entrant of
+    each event group among those who took part (a contestant, or a team in a team contest);
+    every member of a team gets a row with the team's scores, rank and award.
     """
     rules = rules_for(contest)
     theory = theory_scores(contest)
+    has_live_round, answered = _theory_takers(contest)
+    manual = set(TheoryMark.objects.filter(registration__contest=contest).values_list("registration_id", flat=True))
     rows: list[ResultRow] = []
     for group in contest.event_groups.order_by("id"):
-        practical = entrant_practical_scores(group) if group.practical_tasks.exists() else {}
+        parts = parts_of(group, has_live_round=has_live_round, has_theory_marks=bool(manual))
+        theory_w, practical_w = scoring.part_weights(parts, contest.theory_weight)
+        practical = entrant_practical_scores(group) if parts.practical else {}
+        _items, marks = _group_marks(group) if parts.practical else ([], {})
+        marked = {key for key, _item_id in marks}
         group_entrants = entrants(group)
         scored = []
+        absent = []
         for entrant in group_entrants:
+            present = scoring.took_part(
+                answered_theory=any(reg_id in answered for reg_id in entrant.registration_ids),
+                has_theory_mark=any(reg_id in manual for reg_id in entrant.registration_ids),
+                has_practical_marks=entrant.key in marked
+                or any(mark_key(reg_id, None) in marked for reg_id in entrant.registration_ids),
+            )
+            if not present:
+                absent.append(entrant)
+                continue
             t = team_theory([_q(theory.get(reg_id, Decimal(0))) for reg_id in entrant.registration_ids])
             p = practical.get(entrant.key, Decimal(0))
-            scored.append((entrant.key, final_score(t, p, contest.theory_weight), p, t))
-        ranks = rank_rows(scored)
+            scored.append((entrant, final_score(t, p, theory_w, practical_w), p, t))
+        ranks = rank_rows([(entrant.key, final, p, t) for entrant, final, p, t in scored])
         awards = allocate_awards(ranks, rules)
-        for entrant, (key, final, p, t) in zip(group_entrants, scored, strict=True):
+        for entrant, final, p, t in scored:
             for reg_id in entrant.registration_ids:
-                rows.append(ResultRow(reg_id, group.pk, t, p, final, ranks[key], awards[key], entrant.team_id))
-    return sorted(rows, key=lambda r: (r.event_group_id, r.rank, r.team_id or 0, r.registration_id))
+                rows.append(
+                    ResultRow(reg_id, group.pk, t, p, final, ranks[entrant.key], awards[entrant.key], entrant.team_id)
+                )
+        zero = Decimal("0.00")
+        for entrant in absent:
+            for reg_id in entrant.registration_ids:
+                rows.append(ResultRow(reg_id, group.pk, zero, zero, zero, None, "", entrant.team_id, absent=True))
+    return sorted(
+        rows,
+        key=lambda r: (r.event_group_id, r.absent, r.rank or 0, r.team_id or 0, r.registration_id),
+    )
 
 
-def _store(rows: list[ResultRow]) -> None:
+def _result_state(result: Result | ResultRow | None) -> dict[str, Any] | None:
+    """A result's fields as an audit record shows them (None for no result)."""
+    if result is None:
+        return None
+    return {field: (str(_q(v)) if isinstance(v := getattr(result, field), Decimal) else v) for field in RESULT_FIELDS}
+
+
+def _store(rows: list[ResultRow]) -> list[tuple[int, dict[str, Any] | None, dict[str, Any]]]:
+    """Store the rows; returns (registration id, before, after) for every row that changed."""
+    stored = {
+        r.registration_id: r for r in Result.objects.filter(registration_id__in=[r.registration_id for r in rows])
+    }
+    changed = []
     for row in rows:
+        before = _result_state(stored.get(row.registration_id))
+        after = _result_state(row)
+        assert after is not None
+        if before == after:
+            continue
         Result.objects.update_or_create(
             registration_id=row.registration_id,
             defaults={
@@ -1067,8 +1150,11 @@ def _store(rows: list[ResultRow]) -> None:
                 "final": row.final,
                 "rank": row.rank,
                 "award": row.award,
+                "absent": row.absent,
             },
         )
+        changed.append((row.registration_id, before, after))
+    return changed
 
 
 @transaction.atomic
@@ -1104,33 +1190,124 @@ def publish_results(contest: Contest, *, actor: User) -> list[Result]:
         before={"status": before},
         after={"status": contest.status, "results": len(rows)},
     )
+    return _follow_results(contest, actor)
+
+
+ABSENT_REASON = _("缺考：未参加本次竞赛的任何一部分，不排名、不评奖。")
+
+
+def _follow_results(contest: Contest, actor: User | None) -> list[Result]:
+    """The ledger, award certificates and 以赛代评 recommendations follow the stored results:
+    fed for those who took part; for an absent contestant, whatever an earlier (wrong) result
+    created is withdrawn through talent's and lms's own actions, each with the reason."""
     results = list(
         Result.objects.filter(registration__contest=contest).select_related(
             "registration__person", "event_group", "registration__contest__organizing_body", "team"
         )
     )
     promotion_rules = list(contest.promotion_rules.all())
+    promotions = {p.registration_id: p for p in Promotion.objects.filter(registration__contest=contest)}
     for result in results:
+        if result.absent:
+            _withdraw_absent(result, actor, promotions.get(result.registration_id))
+            continue
         _feed_talent(result, actor)
-        _propose_promotion(result, actor, promotion_rules)
+        _follow_promotion(result, actor, promotion_rules, promotions.get(result.registration_id))
     return results
+
+
+def _withdraw_absent(result: Result, actor: User | None, promotion: Promotion | None) -> None:
+    """An absent contestant holds no contest ledger row, no award certificate and no pending
+    以赛代评 recommendation: any an earlier publication created is revoked or withdrawn (kept,
+    with the reason). A recommendation talent already decided stays as decided."""
+    from talent.actions import revoke_achievement, withdraw_evaluation
+    from talent.models import AchievementKind, EvaluationStatus
+
+    registration = result.registration
+    reason = str(ABSENT_REASON)
+    for kind in (AchievementKind.CONTEST_AWARD, AchievementKind.CONTEST_RESULT):
+        revoke_achievement(
+            person=registration.person,
+            kind=kind,
+            source=LEDGER_SOURCE[kind],
+            source_id=registration.pk,
+            reason=reason,
+            actor=actor,
+        )
+    lms_actions = importlib.import_module("lms.actions")
+    for certificate in _award_certificates(registration):
+        if certificate.revoked_at is None:
+            lms_actions.revoke_certificate(certificate, actor=actor, reason=reason)
+    if promotion is None:
+        return
+    evaluation = withdraw_evaluation(
+        person=registration.person, source=PROMOTION_SOURCE, source_id=registration.pk, reason=reason, actor=actor
+    )
+    if evaluation is not None and evaluation.status != EvaluationStatus.WITHDRAWN:
+        return  # talent already approved or rejected it
+    audit(
+        actor,
+        "contest.promotion.withdraw",
+        promotion,
+        before={"level": promotion.target_level, "evaluation": promotion.evaluation_id},
+        after={"level": ""},
+        reason=reason,
+    )
+    promotion.delete()
+
+
+def _differences(contest: Contest, fresh_rows: list[ResultRow]) -> list[str]:
+    fresh = {row.registration_id: row for row in fresh_rows}
+    stored = {r.registration_id: r for r in Result.objects.filter(registration__contest=contest)}
+    differences = []
+    for reg_id in sorted(set(fresh) | set(stored)):
+        a, b = _result_state(fresh.get(reg_id)), _result_state(stored.get(reg_id))
+        if a is None or b is None:
+            differences.append(f"registration {reg_id}: {'missing stored' if b is None else 'no longer ranked'}")
+            continue
+        for field in RESULT_FIELDS:
+            if a[field] != b[field]:
+                differences.append(f"registration {reg_id} {field}: stored {b[field]} != {a[field]}")
+    return differences
 
 
 def recompute_results(contest: Contest, *, actor: User | None = None) -> list[str]:
     """Recompute the results from the stored marks and answers and compare with the published
-    rows; returns the differences (none is expected). Audited."""
-    fresh = {row.registration_id: row for row in compute_results(contest)}
-    stored = {r.registration_id: r for r in Result.objects.filter(registration__contest=contest)}
-    differences = []
-    for reg_id in sorted(set(fresh) | set(stored)):
-        a, b = fresh.get(reg_id), stored.get(reg_id)
-        if a is None or b is None:
-            differences.append(f"registration {reg_id}: {'missing stored' if b is None else 'no longer ranked'}")
-            continue
-        for field in ("theory", "practical", "final", "rank", "award", "team_id"):
-            if getattr(a, field) != getattr(b, field):
-                differences.append(f"registration {reg_id} {field}: stored {getattr(b, field)} != {getattr(a, field)}")
+    rows; returns the differences (none is expected). Changes nothing but an audit record;
+    `correct_results` repairs. Audited."""
+    differences = _differences(contest, compute_results(contest))
     audit(actor, "contest.results.recompute", contest, after={"differences": len(differences)})
+    return differences
+
+
+@transaction.atomic
+def correct_results(contest: Contest, *, actor: User | None = None, reason: str = "") -> list[str]:
+    """Repair published results that the current rules compute differently (results published
+    before a rule was fixed: a theory-only contest weighted 30/70, absent people ranked).
+
+    Only for a contest whose results are published; refused otherwise. Stores the recomputed
+    rows, writes one audit record `contest.result.correct` per changed result (before, after,
+    reason), then lets the ledger, certificates and recommendations follow as a re-publication
+    does (`_follow_results`): rows, certificates and pending recommendations that should not
+    exist are revoked or withdrawn through talent's and lms's actions. Idempotent: a second run
+    finds no difference and changes nothing. Returns the differences found before repairing.
+    `actor` None is the system (the `recompute_results` command).
+    """
+    rules = rules_for(contest)
+    if rules.results_published_at is None:
+        raise ValidationError(_("竞赛「%(c)s」的成绩尚未公布，无需更正。") % {"c": contest.title})
+    rows = compute_results(contest)
+    differences = _differences(contest, rows)
+    if not differences:
+        audit(actor, "contest.results.recompute", contest, after={"differences": 0})
+        return []
+    why = reason or _("按现行计分规则重算更正（理论/实操权重随竞赛组成部分确定，缺考者不排名、不评奖）。")
+    results = {r.registration_id: r for r in Result.objects.filter(registration__contest=contest)}
+    for reg_id, before, after in _store(rows):
+        target = results.get(reg_id) or Result.objects.get(registration_id=reg_id)
+        audit(actor, "contest.result.correct", target, before=before or {}, after=after, reason=why)
+    audit(actor, "contest.results.correct", contest, after={"differences": len(differences)}, reason=why)
+    _follow_results(contest, actor)
     return differences
 
 
@@ -1144,7 +1321,7 @@ def _domain(result: Result) -> str:
     return result.event_group.domain or ""
 
 
-def _feed_talent(result: Result, actor: User) -> None:
+def _feed_talent(result: Result, actor: User | None) -> None:
     """One ledger row per contestant and contest: CONTEST_AWARD for an awardee, otherwise
     CONTEST_RESULT. The talent formula counts an award as contest level × award and a result
     without an award as a share of the level, so an awardee must not also hold a result row;
@@ -1227,7 +1404,7 @@ def _certificate_award(certificate: Any) -> str:
     return labels.get(str(certificate.details.get("award", "")), "")
 
 
-def _sync_award_certificate(result: Result, actor: User) -> Any:
+def _sync_award_certificate(result: Result, actor: User | None) -> Any:
     """The award certificate (LMS certificate machinery, public verification) matches the award:
     issued for an award; revoked with the reason when an appeal removes or changes the award (a
     changed award gets a new certificate). Each team member gets their own certificate. A
@@ -1314,7 +1491,7 @@ def _promotion_target(result: Result, rules: list[PromotionRule]) -> tuple[str, 
     return level, promotion_for(result, rules, level)
 
 
-def _propose_promotion(result: Result, actor: User, rules: list[PromotionRule]) -> Promotion | None:
+def _propose_promotion(result: Result, actor: User | None, rules: list[PromotionRule]) -> Promotion | None:
     """Send the recommendation the result earns under the contest's 以赛代评 `rules`, if any."""
     level, target = _promotion_target(result, rules)
     if not target:
@@ -1352,7 +1529,9 @@ def _propose_promotion(result: Result, actor: User, rules: list[PromotionRule]) 
     return promotion
 
 
-def _follow_promotion(result: Result, actor: User, rules: list[PromotionRule], promotion: Promotion | None) -> None:
+def _follow_promotion(
+    result: Result, actor: User | None, rules: list[PromotionRule], promotion: Promotion | None
+) -> None:
     """After results are published again (an upheld appeal), the 以赛代评 recommendation
     follows the award: one the result no longer earns (award lost, or a different level now)
     is withdrawn in talent while it is still pending, and the level it earns now, if any, is
@@ -1585,11 +1764,5 @@ def decide_appeal(
         rows = compute_results(contest)
         _store(rows)
         audit(actor, "contest.results.republish", contest, after={"appeal": appeal.pk})
-        promotion_rules = list(contest.promotion_rules.all())
-        promotions = {p.registration_id: p for p in Promotion.objects.filter(registration__contest=contest)}
-        for result in Result.objects.filter(registration__contest=contest).select_related(
-            "registration__person", "registration__contest__organizing_body", "event_group", "team"
-        ):
-            _feed_talent(result, actor)
-            _follow_promotion(result, actor, promotion_rules, promotions.get(result.registration_id))
+        _follow_results(contest, actor)
     return appeal

@@ -24,7 +24,8 @@ class ContestOut(Schema):
 
 class ResultOut(Schema):
     event_group: str
-    rank: int
+    rank: int | None
+    absent: bool
     team: str
     name: str
     organization: str
@@ -69,6 +70,7 @@ def results(request: HttpRequest, slug: str) -> list[ResultOut]:
         ResultOut(
             event_group=group.name,
             rank=r.rank,
+            absent=r.absent,
             team=r.team.name if r.team_id else "",
             name=person.name,
             organization=person.organization,

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -574,7 +574,7 @@ class ResultExporter(Exporter):
             Result.objects.filter(condition, registration__contest__lifecycle__results_published_at__isnull=False)
             .select_related("registration__contest", "registration__person__organization", "registration__ticket")
             .select_related("event_group", "team")
-            .order_by("registration__contest_id", "event_group_id", "rank", "pk")
+            .order_by("registration__contest_id", "event_group_id", "absent", F("rank").asc(nulls_last=True), "pk")
         )
 
     def rows(self, objects: Iterable[Result]) -> Iterator[dict[str, object]]:
@@ -594,7 +594,7 @@ class ResultExporter(Exporter):
             yield {
                 "contest": registration.contest.title,
                 "event_group": result.event_group.name,
-                "rank": result.rank,
+                "rank": result.standing if result.absent else result.rank,
                 "ticket": ticket.number if ticket is not None else "",
                 "real_name": person.real_name,
                 "organization": person.organization.name if person.organization_id else "",

@@ -435,8 +435,13 @@ class Result(models.Model):
     theory = models.DecimalField(_("理论成绩"), max_digits=6, decimal_places=2)
     practical = models.DecimalField(_("实操成绩"), max_digits=6, decimal_places=2)
     final = models.DecimalField(_("总成绩"), max_digits=6, decimal_places=2)
-    rank = models.PositiveIntegerField(_("名次"))
+    rank = models.PositiveIntegerField(_("名次"), null=True, blank=True, help_text=_("缺考者没有名次。"))
     award = models.CharField(_("奖项"), max_length=8, choices=Award.choices, blank=True)
+    absent = models.BooleanField(
+        _("缺考"),
+        default=False,
+        help_text=_("未参加任何一部分（无理论作答、无理论成绩、无实操评分）：不排名、不评奖、不计入人才台账。"),
+    )
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -446,6 +451,11 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"
+
+    @property
+    def standing(self) -> str:
+        """The rank as shown on pages and exports: the number, or 缺考 for an absent contestant."""
+        return str(_("缺考")) if self.absent else str(self.rank)
 
 
 class Clarification(models.Model):

@@ -121,7 +121,7 @@ def results_csv(contest: Contest) -> str:
                     escape_cell(v)
                     for v in (
                         group.name,
-                        r.rank,
+                        r.standing,
                         r.team.name if r.team_id else "",
                         ticket.number if ticket else "",
                         person.real_name,

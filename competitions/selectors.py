@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -122,7 +122,8 @@ def results_by_group(contest: Contest) -> list[tuple[EventGroup, list[Result]]]:
     rows = Result.objects.filter(registration__contest=contest).select_related(
         "registration__person__organization", "registration__ticket", "event_group", "team"
     )
-    for row in rows.order_by("event_group_id", "rank", "team_id", "id"):
+    # Absent contestants (缺考, no rank) come last, on every database.
+    for row in rows.order_by("event_group_id", "absent", F("rank").asc(nulls_last=True), "team_id", "id"):
         grouped[row.event_group_id].append(row)
     return [(group, grouped[group.pk]) for group in contest.event_groups.order_by("id") if grouped[group.pk]]
 
@@ -190,7 +191,7 @@ def public_people(people: Iterable[User], *, full: bool = False, viewer: User | 
 class ResultEntry:
     """One line of a results table: a contestant, or a team with its members (team contests)."""
 
-    rank: int
+    rank: int | None
     final: Any
     theory: Any
     practical: Any
@@ -199,6 +200,7 @@ class ResultEntry:
     team: Team | None
     people: list[User] = field(default_factory=list)
     shown: list[PublicPerson] = field(default_factory=list)
+    absent: bool = False
 
     @property
     def organizations(self) -> str:
@@ -222,7 +224,14 @@ def result_entries(
         entry = by_team.get(row.team_id) if row.team_id else None
         if entry is None:
             entry = ResultEntry(
-                row.rank, row.final, row.theory, row.practical, row.award, row.get_award_display(), row.team
+                row.rank,
+                row.final,
+                row.theory,
+                row.practical,
+                row.award,
+                row.get_award_display(),
+                row.team,
+                absent=row.absent,
             )
             entries.append(entry)
             if row.team_id:
@@ -246,6 +255,7 @@ def provincial_board(group_name: str, viewer: User | None = None) -> list[Result
             event_group__name=group_name,
             registration__contest__status=ContestStatus.PUBLISHED,
             registration__contest__level__in=("city", "province"),
+            absent=False,
         )
         .select_related("registration__person__organization", "registration__contest__region", "event_group", "team")
         .order_by("-final", "-practical", "-theory", "id")

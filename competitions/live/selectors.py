@@ -316,3 +316,19 @@ def theory_scores(contest: Contest) -> dict[int, Decimal]:
         reg_id: min(Decimal(100), (score * 100 / available).quantize(Decimal("0.01")))
         for reg_id, score in earned.items()
     }
+
+
+def theory_takers(contest: Contest) -> tuple[bool, set[int]]:
+    """(whether the contest has a live round with at least one question, the registration ids
+    that committed at least one answer in one of its rounds). Results use it to tell a theory
+    part and who sat it (`competitions.scoring.took_part`): a seat with no answer is not taking
+    part."""
+    has_round = LiveQuestion.objects.filter(round__contest=contest).exists()
+    if not has_round:
+        return False, set()
+    answered = set(
+        LiveAnswer.objects.filter(participant__round__contest=contest)
+        .values_list("participant__registration_id", flat=True)
+        .distinct()
+    )
+    return True, answered
