@@ -71,8 +71,10 @@ FIELD_VALUES = [
     "",
     "nan",
 ]
-# Wagtail's /cms-admin/failwhale/ raises on purpose (to test error reporting).
+# Wagtail's /cms-admin/failwhale/ raises on purpose (to test error reporting). /readyz answers
+# 503 by design while no worker beats (tests/config/test_health_and_readiness.py).
 SKIP_PREFIXES = (
+    "/readyz",
     "/static/",
     "/media/",
     "/cms-admin/failwhale/",
