@@ -28,9 +28,10 @@ seed: migrate
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)  (admin: http://$(HOST):$(PORT)/cms-admin/)"
 	@# The background worker (long imports and exports) runs beside daphne and stops with it.
+	@# daphne -v 0: no access log of its own (it writes query strings); the app logs each request.
 	$(PY) manage.py worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(VENV)/bin/daphne -v 0 -b $(HOST) -p $(PORT) config.asgi:application
 
 worker: migrate
 	@# db_worker for the exchange backend, all queues, plus the heartbeat /readyz reads.

@@ -140,7 +140,11 @@ def readyz(request: HttpRequest) -> HttpResponse:
     """200 "ready", or 503 "not ready: <names>" (see the module docstring for the checks)."""
     failing = failing_checks()
     if failing:
-        return _plain("not ready: " + ", ".join(failing), status=503)
+        response = _plain("not ready: " + ", ".join(failing), status=503)
+        # Each failure is logged above with its reason; Django's "Service Unavailable" error line
+        # on every probe would only repeat it.
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        return response
     return _plain("ready")
 
 
