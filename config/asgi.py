@@ -23,6 +23,7 @@ from competitions.live import pacing  # noqa: E402
 from competitions.live.transport import PreparedFrames  # noqa: E402
 from config import daphne_limits  # noqa: E402
 from config.limits import RequestBodyLimit  # noqa: E402
+from config.observability import SocketLog  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 daphne_limits.install()
@@ -31,7 +32,10 @@ application = ProtocolTypeRouter(
     {
         "http": RequestBodyLimit(django_asgi_app),
         # PreparedFrames: under daphne, broadcasts are framed once for all sockets (live/transport.py).
-        "websocket": PreparedFrames(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))),
+        # SocketLog: one log line per socket accepted and per socket ended (config/observability.py).
+        "websocket": PreparedFrames(
+            AllowedHostsOriginValidator(AuthMiddlewareStack(SocketLog(URLRouter(websocket_urlpatterns))))
+        ),
     }
 )
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
 request_logger = logging.getLogger("shuzhi.request")
+socket_logger = logging.getLogger("shuzhi.socket")
 
 # The request being served, so any line logged while serving it carries its id.
 current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
@@ -141,6 +142,57 @@ class RequestLogMiddleware:
             return response
         finally:
             current_request_id.reset(token)
+
+
+class SocketLog:
+    """ASGI middleware for WebSockets (inside the session auth, so the user is known): one
+    `shuzhi.socket` line when a socket is accepted (event "ws_connect": path, user_id) and one
+    when it ends (event "ws_disconnect": path, user_id, close_code: the server's close code if it
+    closed, else the client's). Never the query string or a message's content.
+
+    Cost on the live path: each `send`/`receive` of a socket passes through one small wrapper that
+    looks at the message type; broadcasts written by the prepared-frame writer (outside ASGI,
+    competitions/live/transport.py) do not pass here at all."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope.get("type") != "websocket":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        user = scope.get("user")
+        user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+        state: dict[str, object] = {"accepted": False, "code": None}
+
+        async def watched_send(message: dict) -> None:
+            kind = message.get("type")
+            if kind == "websocket.accept":
+                state["accepted"] = True
+                socket_logger.info(
+                    "WS connect %s", path, extra={"event": "ws_connect", "path": path, "user_id": user_id}
+                )
+            elif kind == "websocket.close" and state["code"] is None:
+                state["code"] = message.get("code", 1000)
+            await send(message)
+
+        async def watched_receive() -> dict:
+            message = await receive()
+            if message.get("type") == "websocket.disconnect" and state["code"] is None:
+                state["code"] = message.get("code")
+            return message
+
+        try:
+            await self.app(scope, watched_receive, watched_send)
+        finally:
+            if state["accepted"]:
+                socket_logger.info(
+                    "WS disconnect %s %s",
+                    path,
+                    state["code"],
+                    extra={"event": "ws_disconnect", "path": path, "user_id": user_id, "close_code": state["code"]},
+                )
 
 
 def logging_config(log_format: str, level: str) -> dict[str, object]:

@@ -9,8 +9,14 @@ import logging
 from collections.abc import Callable, Iterator
 
 import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
 
 from accounts import actions
+
+# Imported before any test runs: loading the ASGI application sets Django up, which configures
+# logging afresh (a new stdout handler) and would bypass a capture made before it.
+from config.asgi import application
 from config.observability import JsonFormatter, logging_config
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +134,31 @@ def test_development_logs_stay_readable_text(client, capsys) -> None:
     config = logging_config("text", "INFO")
     assert "()" not in config["formatters"]["line"]
     assert "%(request_id)s" in config["formatters"]["line"]["format"]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_socket_logs_its_connect_and_its_close_code(ws_headers, learner, log_output) -> None:
+    headers = await sync_to_async(ws_headers)(learner)
+    communicator = WebsocketCommunicator(application, f"/ws/notifications/?mobile={MOBILE}", headers=headers)
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.receive_json_from()  # hello
+    await communicator.disconnect(code=1001)
+    await communicator.wait()
+
+    anonymous = WebsocketCommunicator(
+        application, "/ws/notifications/", headers=[(b"origin", b"http://127.0.0.1:8000")]
+    )
+    assert (await anonymous.connect())[0]
+    assert await anonymous.receive_output() == {"type": "websocket.close", "code": 4401}
+    await anonymous.wait()
+
+    output = log_output()
+    sockets = [line for line in lines(output) if line.get("event", "").startswith("ws_")]
+    assert [(s["event"], s["path"], s["user_id"], s.get("close_code")) for s in sockets] == [
+        ("ws_connect", "/ws/notifications/", learner.pk, None),
+        ("ws_disconnect", "/ws/notifications/", learner.pk, 1001),
+        ("ws_connect", "/ws/notifications/", None, None),
+        ("ws_disconnect", "/ws/notifications/", None, 4401),
+    ]
+    assert MOBILE not in output
