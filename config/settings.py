@@ -319,7 +319,7 @@ EXCHANGE_KEEP_HOURS = env_int("EXCHANGE_KEEP_HOURS", 24, minimum=1)
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     # Long imports and exports (accounts.exchange) are queued in the database and run by
-    # `manage.py db_worker --backend exchange`, which `make run` starts beside daphne.
+    # `manage.py worker` (db_worker with a heartbeat for /readyz), which `make run` starts beside daphne.
     "exchange": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
 
