@@ -5,6 +5,7 @@ details, when the database, migrations, Redis, the channel layer or the worker h
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 from django.core.management import call_command
@@ -107,3 +108,25 @@ def test_the_worker_command_writes_its_heartbeat(client) -> None:
     beat_at = Heartbeat.objects.get(name=health.WORKER_HEARTBEAT_NAME).beat_at
     assert timezone.now() - beat_at < dt.timedelta(seconds=10)
     assert client.get("/readyz").status_code == 200
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+def test_readyz_is_ready_on_redis(client, worker_alive, settings, monkeypatch) -> None:
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    if not _redis_answers(url):
+        pytest.skip("no Redis at " + url)
+    settings.REDIS_URL = url
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [url], "prefix": "readyz"}}
+    }
+    monkeypatch.setattr(health, "_redis_client", None)
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content

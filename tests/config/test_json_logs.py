@@ -162,3 +162,10 @@ async def test_a_socket_logs_its_connect_and_its_close_code(ws_headers, learner,
         ("ws_disconnect", "/ws/notifications/", None, 4401),
     ]
     assert MOBILE not in output
+
+
+def test_probes_are_not_request_lines(client, log_output) -> None:
+    client.cookies["sessionid"] = "stale-session-key"
+    client.get("/healthz")
+    client.get("/readyz")  # 503 here: no worker beats in tests
+    assert request_lines(log_output()) == []
