@@ -44,6 +44,7 @@ from competitions.models import (
     JudgeAssignment,
     Mark,
     MarkingItem,
+    PracticalAbsence,
     PracticalTask,
     Promotion,
     PromotionRule,
@@ -727,6 +728,10 @@ def check_mark(
             raise ValidationError(_("团体赛按队评分，请为该选手所在的参赛队评分。"))
     if SignOff.objects.filter(event_group=group).exists():
         raise ValidationError(_("裁判长已签字，评分已锁定；如需改分请通过申诉仲裁。"))
+    if PracticalAbsence.objects.filter(
+        **({"team": team} if team is not None else {"registration": registration})
+    ).exists():
+        raise ValidationError(_("该选手（队）已登记实操缺考，不能评分；如登记有误，请裁判长先撤销缺考登记。"))
     try:
         mark = Decimal(str(value).strip())
     except ArithmeticError as exc:
@@ -855,11 +860,68 @@ def disagreements(event_group: EventGroup) -> list[Disagreement]:
     return found
 
 
+def practical_absentees(event_group: EventGroup) -> set[EntrantKey]:
+    """Entrant keys the chief judge recorded as 缺考 in the group's practical part."""
+    return {
+        mark_key(reg_id, team_id)
+        for reg_id, team_id in PracticalAbsence.objects.filter(event_group=event_group).values_list(
+            "registration_id", "team_id"
+        )
+    }
+
+
+@transaction.atomic
+def set_practical_absence(
+    event_group: EventGroup,
+    *,
+    actor: User,
+    absent: bool,
+    registration: Registration | None = None,
+    team: Team | None = None,
+) -> PracticalAbsence | None:
+    """The group's chief judge records (or, if recorded by mistake, withdraws) that an entrant
+    did not sit the practical part: 缺考. Such an entrant needs no marks for the sign-off and,
+    with no theory part either, is absent from the results (`scoring.took_part`).
+
+    Refused: anyone but the group's chief judge; after the sign-off; an entrant of another
+    group; recording it for an entrant who already has marks (a contestant who came and scored
+    0 is not absent). Audited (`contest.practical_absence`, before/after).
+    """
+    assignment = judge_assignment(actor, event_group)
+    if assignment is None or not assignment.is_chief:
+        raise PermissionDenied(_("只有本赛项的裁判长可以登记实操缺考。"))
+    if (registration is None) == (team is None):
+        raise ValidationError(_("请指定一名选手或一支参赛队。"))
+    if SignOff.objects.filter(event_group=event_group).exists():
+        raise ValidationError(_("裁判长已签字，评分已锁定，不能再登记或撤销缺考。"))
+    entrant_group = team.event_group_id if team is not None else registration.event_group_id  # type: ignore[union-attr]
+    if entrant_group != event_group.pk:
+        raise ValidationError(_("该选手（队）不属于本赛项。"))
+    who: dict[str, Any] = {"team": team} if team is not None else {"registration": registration}
+    existing = PracticalAbsence.objects.select_for_update().filter(**who).first()
+    if not absent:
+        if existing is not None:
+            audit(actor, "contest.practical_absence", existing, before={"absent": True}, after={"absent": False})
+            existing.delete()
+        return None
+    if existing is not None:
+        return existing
+    if Mark.objects.filter(**who).exists():
+        raise ValidationError(_("该选手（队）已有评分，说明参加了实操，不能登记缺考；如需改分请修改评分。"))
+    absence = PracticalAbsence.objects.create(event_group=event_group, recorded_by=actor, **who)
+    audit(actor, "contest.practical_absence", absence, before={"absent": False}, after={"absent": True})
+    return absence
+
+
 def missing_marks(event_group: EventGroup) -> int:
-    """(entrant, item) pairs without any mark, and judgement items with fewer than two judges."""
+    """(entrant, item) pairs without any mark, and judgement items with fewer than two judges;
+    an entrant the chief judge recorded as 缺考 in the practical needs no marks."""
     items, marks = _group_marks(event_group)
+    excused = practical_absentees(event_group)
     missing = 0
     for entrant in entrants(event_group):
+        if entrant.key in excused:
+            continue
         for item in items:
             needed = 2 if item.kind == ItemKind.JUDGEMENT else 1
             if len(marks.get((entrant.key, item.pk), [])) < needed:

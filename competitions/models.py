@@ -397,6 +397,34 @@ class SignOff(models.Model):
         return f"{self._meta.verbose_name} #{self.pk}"
 
 
+class PracticalAbsence(models.Model):
+    """缺考 in a practical part: the group's chief judge records that an entrant (a contestant,
+    or a team in a team contest) did not sit the practical. The entrant needs no marks for the
+    sign-off and, without a theory part either, is absent from the results."""
+
+    event_group = models.ForeignKey(EventGroup, on_delete=models.CASCADE, related_name="practical_absences")
+    registration = models.OneToOneField(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="practical_absence"
+    )
+    team = models.OneToOneField(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="practical_absence")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("实操缺考")
+        verbose_name_plural = _("实操缺考")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(registration__isnull=True, team__isnull=False)
+                | models.Q(registration__isnull=False, team__isnull=True),
+                name="practical_absence_of_contestant_or_team",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"
+
+
 class TheoryMark(models.Model):
     """A theory score entered by an organizer (0—100), used when the live engine has none."""
 

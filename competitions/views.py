@@ -504,6 +504,9 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
         MarkingItem.objects.filter(task__event_group=group).select_related("task").order_by("task_id", "order", "id")
     )
     rows = _sheet_rows(group, request.user)
+    absentees = actions.practical_absentees(group)
+    for row in rows:
+        row["absent"] = row["key"] in absentees
     own = {
         (actions.mark_key(m.registration_id, m.team_id), m.item_id): m.value
         for m in Mark.objects.filter(judge=request.user, item__in=items)
@@ -518,6 +521,28 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
         else:
             messages.success(request, _("申诉已处理。"))
         return redirect("competitions:judge_sheet", group.pk)
+    if request.method == "POST" and request.POST.get("op") == "absence":
+        # The button's value is "<1 to record | 0 to withdraw>:<row prefix>".
+        flag, _sep, prefix = request.POST.get("absence", "").partition(":")
+        row = next((r for r in rows if r["prefix"] == prefix), None)
+        if row is None or flag not in ("0", "1"):
+            raise Http404
+        who = (
+            {"team": group.teams.get(pk=row["entrant"].team_id)}
+            if row["team"]
+            else {"registration": row["registration"]}
+        )
+        absent = flag == "1"
+        try:
+            actions.set_practical_absence(group, actor=request.user, absent=absent, **who)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(
+                request,
+                (_("已登记 %(l)s 实操缺考。") if absent else _("已撤销 %(l)s 的实操缺考登记。")) % {"l": row["label"]},
+            )
+        return redirect("competitions:judge_sheet", group.pk)
     if request.method == "POST" and request.POST.get("op") == "signoff":
         try:
             actions.sign_off(group, actor=request.user, note=request.POST.get("note", ""))
@@ -530,7 +555,7 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
         saved, problems = 0, []
         teams = {t.pk: t for t in group.teams.all()}
         for row in rows:
-            if row["recused"]:
+            if row["recused"] or row["absent"]:
                 continue
             for item in items:
                 value = request.POST.get(f"{row['prefix']}-{item.pk}", "").strip()
