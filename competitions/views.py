@@ -551,6 +551,8 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
         else:
             messages.success(request, _("已签字确认，本赛项实操成绩生效。"))
         return redirect("competitions:judge_sheet", group.pk)
+    typed: dict[tuple[str, int], str] = {}
+    wrong: dict[tuple[str, int], str] = {}
     if request.method == "POST":
         saved, problems = 0, []
         teams = {t.pk: t for t in group.teams.all()}
@@ -569,12 +571,28 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
                     saved += 1
                 except (ValidationError, PermissionDenied) as exc:
                     problems.append(f"{row['label']}：{_error_text(exc)}")
-        if problems:
-            messages.error(request, "；".join(problems))
-        messages.success(request, _("已保存 %(n)s 个评分。") % {"n": saved})
-        return redirect("competitions:judge_sheet", group.pk)
+                    # Keep what was typed in the wrong cell and say what is wrong next to it.
+                    typed[(row["prefix"], item.pk)] = value
+                    wrong[(row["prefix"], item.pk)] = _error_text(exc)
+        if not problems:
+            messages.success(request, _("已保存 %(n)s 个评分。") % {"n": saved})
+            return redirect("competitions:judge_sheet", group.pk)
+        if saved:
+            messages.success(request, _("已保存 %(n)s 个评分。") % {"n": saved})
+        messages.error(request, _("%(n)s 个评分有误，未保存，已在表中标出，请改正后再保存。") % {"n": len(problems)})
+        own = {
+            (actions.mark_key(m.registration_id, m.team_id), m.item_id): m.value
+            for m in Mark.objects.filter(judge=request.user, item__in=items)
+        }
     for row in rows:
-        row["cells"] = [{"item": item, "value": own.get((row["key"], item.pk), "")} for item in items]
+        row["cells"] = [
+            {
+                "item": item,
+                "value": typed.get((row["prefix"], item.pk), own.get((row["key"], item.pk), "")),
+                "error": wrong.get((row["prefix"], item.pk), ""),
+            }
+            for item in items
+        ]
     labels = {row["key"]: row["label"] for row in rows}
     flagged = []
     if assignment.is_chief:
@@ -599,7 +617,7 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
             else []
         ),
     }
-    return render(request, "competitions/judge_sheet.html", context)
+    return render(request, "competitions/judge_sheet.html", context, status=400 if wrong else 200)
 
 
 def _as_decimal(value: str) -> Decimal | None:
