@@ -30,7 +30,9 @@ from competitions.forms import (
 )
 from competitions.models import (
     Appeal,
+    Award,
     Clarification,
+    Contest,
     ItemKind,
     Mark,
     MarkingItem,
@@ -412,6 +414,8 @@ def _decide_from_post(request: HttpRequest, appeal: Appeal) -> None:
 @require_POST
 def console_op(request: HttpRequest, slug: str, op: str) -> HttpResponse:
     contest = selectors.access_managed_contest(slug, request.user)
+    if op == "publish" and request.POST.get("confirm") != "1":
+        return _confirm_publish(request, contest)
     try:
         message = _post_op(request, contest, op)
     except (ValidationError, PermissionDenied, ArithmeticError) as exc:
@@ -419,6 +423,36 @@ def console_op(request: HttpRequest, slug: str, op: str) -> HttpResponse:
     else:
         messages.success(request, message)
     return redirect("competitions:console", slug)
+
+
+def _confirm_publish(request: HttpRequest, contest: Contest) -> HttpResponse:
+    """Publishing feeds the talent ledger, certificates and recommendations: the organizer sees
+    what will be published (per event group: who took part, who is 缺考, the awards) and confirms
+    with a second POST carrying confirm=1. Works without JavaScript."""
+    rows = actions.compute_results(contest)
+    groups = []
+    for group in contest.event_groups.order_by("id"):
+        mine = [r for r in rows if r.event_group_id == group.pk]
+        if not mine:
+            continue
+        awards = {
+            award: len({(r.team_id or r.registration_id) for r in mine if r.award == award}) for award in Award.values
+        }
+        groups.append(
+            {
+                "name": group.name,
+                "ranked": len([r for r in mine if not r.absent]),
+                "absent": len([r for r in mine if r.absent]),
+                "awards": [(label, awards[value]) for value, label in Award.choices if awards[value]],
+            }
+        )
+    context = {
+        "contest": contest,
+        "groups": groups,
+        "pending": actions.unsigned_groups(contest),
+        "published": actions.rules_for(contest).results_published_at is not None,
+    }
+    return render(request, "competitions/confirm_publish.html", context)
 
 
 @login_required

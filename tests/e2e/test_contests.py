@@ -131,6 +131,7 @@ def test_contest_from_creation_to_a_publicly_verified_award(demo, new_page, shot
     organizer.locator("input[name^='theory-']").first.fill("88")
     organizer.get_by_role("button", name="保存理论成绩").click()
     organizer.get_by_role("button", name="公布成绩").click()
+    organizer.get_by_role("button", name="确认公布").click()  # the confirmation step
     assert organizer.get_by_text("成绩已公布").first.is_visible()
     organizer.get_by_role("button", name="核对重算").click()
     assert organizer.get_by_text("与公布成绩一致").is_visible()
