@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.choices import Role
 from accounts.models import User
 from competitions import actions
 from competitions.models import (
@@ -341,3 +342,18 @@ def learner_contests(user: User) -> list[dict[str, Any]]:
 def appeal_open(contest: Contest) -> bool:
     deadline = actions.appeal_deadline(contest)
     return deadline is not None and timezone.now() <= deadline
+
+
+def nominations_for(contest: Contest, user: User) -> list[Registration]:
+    """For an enterprise admin: the contest's registrations of her organizations' people and
+    those she nominated, with their status, review reason, ticket and (once published) result.
+    Empty for anyone else."""
+    if not user.is_authenticated or not user.has_role(Role.ENTERPRISE_ADMIN):
+        return []
+    org_ids = actions.enterprise_admin_org_ids(user)
+    return list(
+        Registration.objects.filter(contest=contest)
+        .filter(Q(person__organization_id__in=org_ids) | Q(nominated_by=user))
+        .select_related("person", "event_group", "nominated_by", "ticket", "result")
+        .order_by("event_group_id", "person__real_name", "id")
+    )

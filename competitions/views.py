@@ -94,6 +94,7 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
     choices = _nomination_choices(request)
     if choices:
         context["nominate_form"] = RegisterForm(contest=contest, team_contest=team_contest, person_choices=choices)
+    context["nominations"] = selectors.nominations_for(contest, request.user)
     if request.user.is_authenticated:
         context["clarifications"] = selectors.clarifications_for(contest, request.user)
         if registration is not None:
