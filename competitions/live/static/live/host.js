@@ -7,7 +7,15 @@ const state = { closesAt: null, paused: false, remaining: null };
 const client = new LiveClient($("host").dataset.ws, { onMessage, onStatus: (s, code) => { $("status").dataset.status = s; $("status").textContent = s === "open" ? "已连接" : s === "refused" ? REFUSED[code] : "重连中…"; } });
 countdown($("timer"), client, () => state);
 
-document.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => { $("error").hidden = true; client.command(b.dataset.action); }));
+// A button with data-confirm (结束本场) asks first in its <dialog>; the command goes only on 确认.
+document.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => {
+  $("error").hidden = true;
+  const dialog = b.dataset.confirm ? $(b.dataset.confirm) : null;
+  if (!dialog) { client.command(b.dataset.action); return; }
+  dialog.returnValue = "";
+  dialog.onclose = () => { if (dialog.returnValue === "confirm") client.command(b.dataset.action); };
+  dialog.showModal();
+}));
 $("kick").addEventListener("submit", (e) => { e.preventDefault(); client.command("kick", { ticket: $("kick-ticket").value.trim() }); });
 
 function question(q) { $("q-pos").textContent = q ? `第 ${q.position} / ${q.total} 题` : ""; $("q-stem").textContent = q ? q.stem : "（尚未开题）"; }
