@@ -7,10 +7,37 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import django_auth
 
-api = NinjaAPI(title="数智英才 API", version="1", urls_namespace="api")
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+class StrictJSONParser(Parser):
+    """JSON bodies as django-ninja reads them, refusing any string that holds a NUL character.
+
+    The form middleware refuses NUL in form fields (config/bad_input.py); JSON bodies are read
+    here instead. PostgreSQL cannot store NUL in text, so without this check an API text field
+    holding one reached the database and answered 500."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if _holds_nul(data):
+            raise ValueError("NUL character in a JSON string")
+        return data
+
+
+api = NinjaAPI(title="数智英才 API", version="1", urls_namespace="api", parser=StrictJSONParser())
 
 
 def _validation_message(error: dict[str, Any]) -> str:
@@ -65,6 +92,16 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
         for error in exc.errors
     ]
     return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """django-ninja's HttpError, with its one fixed English message (a body it cannot parse) told
+    in the user's language."""
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        message = _("请求内容不是有效的 JSON，或含有不允许的字符（如 NUL）。请检查后重试。")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 class MeOut(Schema):

@@ -43,3 +43,24 @@ def test_the_api_still_reads_its_body_after_the_check(client, learner) -> None:
 
 def test_ordinary_requests_pass(client) -> None:
     assert Client().get("/site/search/", {"q": "数字化"}).status_code == 200
+
+
+def test_nul_in_a_json_body_is_refused_before_the_view(client, learner) -> None:
+    """JSON strings are checked by the API's parser: a NUL answer never reaches the database."""
+    client.force_login(learner)
+    response = client.post(
+        "/api/lms/attempts/1/answers", {"question": 1, "response": "A\x00"}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"] and "JSON" in response.json()["detail"]
+    nested = client.post(
+        "/api/lms/attempts/1/answers",
+        {"question": 1, "response": ["ok", {"x\x00": 1}]},
+        content_type="application/json",
+    )
+    assert nested.status_code == 400
+    # A clean body goes on to the view (which finds no such attempt).
+    clean = client.post(
+        "/api/lms/attempts/1/answers", {"question": 1, "response": "A"}, content_type="application/json"
+    )
+    assert clean.status_code == 404
