@@ -254,7 +254,7 @@ def _check_xlsx(path: Path) -> int:
         OSError,
         EOFError,
         ValueError,
-        NotImplementedError,
+        NotImplementedError,  # zipfile's answer to a compression method it does not support
         zlib.error,
     ) as exc:
         raise _refusal(
