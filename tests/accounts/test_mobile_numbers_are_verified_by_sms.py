@@ -132,3 +132,16 @@ def test_the_backends_share_one_interface(settings, capsys) -> None:
     settings.SMS_BACKEND = "accounts.sms.ConsoleBackend"
     sms.send(MOBILE, "测试短信")
     assert "测试短信" in capsys.readouterr().out
+
+
+def test_a_wrong_password_on_the_mobile_change_counts_toward_the_login_throttle(client, learner) -> None:
+    """A borrowed session cannot guess the password here without limit: the check goes through
+    authenticate(), which django-axes counts like any login door."""
+    from axes.models import AccessAttempt
+
+    client.force_login(learner)
+    url = reverse("accounts:mobile_change")
+    client.post(url, {"mobile": "13712345698", "send_code": "1"})
+    code = last_code("13712345698")
+    client.post(url, {"mobile": "13712345698", "sms_code": code, "password": "wrong-one"})
+    assert AccessAttempt.objects.get(username=learner.mobile).failures_since_start == 1
