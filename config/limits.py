@@ -173,8 +173,8 @@ def apply_image_limits(max_pixels: int) -> None:
 
     Pillow warns (DecompressionBombWarning) above MAX_IMAGE_PIXELS and only raises above twice
     that; the warning is made an error so the limit is the limit. Code that opens uploads should
-    still check the size itself (`image_too_large`) so the refusal does not depend on warning
-    filters that a test runner or a library may reset."""
+    still check the size from the header themselves (as `lms.workstudy.process_photo` does) so the
+    refusal does not depend on warning filters that a test runner or a library may reset."""
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = max_pixels

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
+from config.converters import DB_ID_MAX
 from lms.grading import OPTION_LETTERS
 
 Role = Literal["host", "contestant", "screen"]
@@ -37,7 +38,7 @@ class ServerMessage(Schema):
 # What a response must look like for its question's type is checked per answer in
 # `actions.submit_answers` (`response_fits`), which knows the question.
 
-DB_BIGINT_MAX = 2**63 - 1
+DB_BIGINT_MAX = DB_ID_MAX  # one bound for ids, in URLs and in messages
 MAX_TEXT = 200  # one fill-in blank; the 4 KB message limit bounds the rest
 MAX_BLANKS = 20
 
