@@ -6,7 +6,7 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed worker lint format messages e2e clean
+.PHONY: run test install migrate seed worker lint format messages e2e clean deploy-check deploy-files
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -54,6 +54,14 @@ format: install
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Production files (deploy/, docs/operations.md): regenerate nginx's upload ceilings from the
+# settings, and validate the nginx site, the systemd units and `check --deploy`.
+deploy-files: install
+	$(PY) manage.py nginx_body_limits > deploy/nginx/body-limits.conf
+
+deploy-check: install
+	PY=$(PY) deploy/bin/deploy-check
 
 clean:
 	rm -rf var/*.sqlite3* var/static var/test-artifacts
