@@ -1,7 +1,8 @@
 """Audit records for logins, login failures, lockouts and logouts on every login door.
 
 The counting and locking itself is django-axes' (see accounts.login_throttle); these receivers
-only write the audit trail, so a failure on any form that calls `authenticate` is recorded.
+only write the audit trail (and count failures and lockouts for /metrics), so a failure on any
+form that calls `authenticate` is recorded.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.dispatch import receiver
 from accounts import pii
 from accounts.actions import audit
 from accounts.login_throttle import account_key, client_address
+from config import metrics
 
 
 def client_ip(request: Any) -> str | None:
@@ -37,6 +39,8 @@ def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
     # its handler notes whether the client was locked already: then the attempt was refused
     # without a password check ("login.refused"); otherwise the password was wrong.
     locked = getattr(request, "axes_was_locked", False)
+    if not locked:
+        metrics.LOGINS_FAILED.inc()
     audit(
         None,
         "login.refused" if locked else "login.failure",
@@ -50,6 +54,7 @@ def on_locked_out(sender: Any, request: Any, username: str | None, ip_address: s
     # axes signals on every failure past the limit; record the moment the lock starts once.
     if getattr(request, "axes_was_locked", False):
         return
+    metrics.LOGIN_LOCKOUTS.inc()
     audit(
         None,
         "login.lockout",

@@ -32,6 +32,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from accounts.models import Heartbeat
+from config.metrics import METRICS_PATH, metrics
 
 logger = logging.getLogger("shuzhi.health")
 
@@ -111,12 +112,17 @@ def _checks() -> list[tuple[str, Callable[[], None], bool]]:
     return checks
 
 
+def readiness_checks() -> list[tuple[str, bool]]:
+    """(name, needs the database) of each readiness check this deployment runs, in order."""
+    return [(name, needs_database) for name, _check, needs_database in _checks()]
+
+
 def failing_checks() -> list[str]:
     """Names of the readiness checks that fail now, in the order they run."""
     failing: list[str] = []
     for name, check, needs_database in _checks():
         if needs_database and "database" in failing:
-            continue
+            continue  # not run, and not named: the database failure says it all
         try:
             check()
         except Exception as error:
@@ -160,4 +166,6 @@ class HealthCheckMiddleware:
             return healthz(request)
         if request.path == READY_PATH:
             return readyz(request)
+        if request.path == METRICS_PATH:
+            return metrics(request)
         return self.get_response(request)

@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING
 
 from django.utils.functional import empty
 
+from config import metrics
+
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
@@ -123,6 +125,9 @@ class RequestLogMiddleware:
             duration_ms = round((time.perf_counter() - started) * 1000, 1)
             response[REQUEST_ID_HEADER] = request_id
             match = getattr(request, "resolver_match", None)
+            metrics.observe_request(
+                match.view_name if match else None, request.method or "", response.status_code, duration_ms / 1000
+            )
             request_logger.info(
                 "%s %s %s %.1fms",
                 request.method,
@@ -162,6 +167,7 @@ class SocketLog:
             await self.app(scope, receive, send)
             return
         path = scope.get("path", "")
+        open_sockets = metrics.WEBSOCKETS_OPEN.labels(role=metrics.socket_role(path))
         user = scope.get("user")
         user_id = user.pk if user is not None and getattr(user, "is_authenticated", False) else None
         state: dict[str, object] = {"accepted": False, "code": None}
@@ -170,6 +176,7 @@ class SocketLog:
             kind = message.get("type")
             if kind == "websocket.accept":
                 state["accepted"] = True
+                open_sockets.inc()
                 socket_logger.info(
                     "WS connect %s", path, extra={"event": "ws_connect", "path": path, "user_id": user_id}
                 )
@@ -187,6 +194,7 @@ class SocketLog:
             await self.app(scope, watched_receive, watched_send)
         finally:
             if state["accepted"]:
+                open_sockets.dec()
                 socket_logger.info(
                     "WS disconnect %s %s",
                     path,

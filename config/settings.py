@@ -7,6 +7,7 @@ layer, local-memory cache, media under media/, DEBUG on). See README.md for ever
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 
 import dj_database_url
@@ -402,6 +403,12 @@ LOGGING = logging_config(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
 # `manage.py worker` writes its heartbeat this often; /readyz wants one younger than
 # READY_WORKER_MAX_AGE seconds (0: no worker check, for a machine that runs none).
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
+# /metrics (config/metrics.py): clients in these networks, or a request with
+# `Authorization: Bearer <METRICS_TOKEN>` when a token is set; everyone else gets 404.
+METRICS_ALLOWED_NETWORKS = [
+    str(ipaddress.ip_network(n)) for n in env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
+]
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 READY_WORKER_MAX_AGE = env_int("READY_WORKER_MAX_AGE", 60, minimum=0)
 
 SITE_NAME = _("数智英才")

@@ -27,6 +27,7 @@ from channels.layers import get_channel_layer
 from competitions.live import actions, events, selectors, transport
 from competitions.live.models import LiveRound
 from competitions.live.pacing import pacer
+from config import metrics
 
 if TYPE_CHECKING:
     from competitions.live.consumers import LiveConsumer
@@ -61,6 +62,7 @@ async def resilient(call: Any, *args: Any) -> None:
             await call(*args)
             return
         except Exception:
+            metrics.CHANNEL_LAYER_FAILURES.inc()
             if attempt == 2:
                 log.warning("live: channel layer call failed twice", exc_info=True)
             else:
@@ -354,6 +356,12 @@ class Batcher:
                 log.exception("live: answer batch failed")
                 results = [actions.not_stored(p) for p in batch]
             for (_p, future), result in zip(items, results, strict=True):
+                if result.ack is not None:
+                    metrics.LIVE_ANSWERS.labels(outcome="acked").inc()
+                elif result.error is not None and result.error.code == "not_stored":
+                    metrics.LIVE_ANSWERS.labels(outcome="not_stored").inc()
+                else:
+                    metrics.LIVE_ANSWERS.labels(outcome="refused").inc()
                 if not future.done():
                     future.set_result(result)
             for round_id in {p.round_id for p, _f in items}:
