@@ -409,6 +409,12 @@ METRICS_ALLOWED_NETWORKS = [
     str(ipaddress.ip_network(n)) for n in env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
 ]
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+
+# --- Backups (accounts/backup.py, `manage.py backup` / `restore`, docs/operations.md) -------------
+# BACKUP_KEY: 32 bytes, url-safe base64 (`manage.py backup --new-key`); without it no backup is written.
+BACKUP_KEY = env_str("BACKUP_KEY")
+BACKUP_ROOT = Path(env_str("BACKUP_ROOT", str(VAR_DIR / "backups")))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
 READY_WORKER_MAX_AGE = env_int("READY_WORKER_MAX_AGE", 60, minimum=0)
 
 SITE_NAME = _("数智英才")
