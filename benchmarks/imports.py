@@ -6,7 +6,7 @@ One run, one database (a throw-away test database), the same N people written as
 xlsx (`--format both`, the default; the layout of the people template; 20 organizations, 16
 cities). Measured:
 
-- platform, once per format: `accounts.exchange.engine.run_import` (reading the file included) with full validation (ID check digit, mobile,
+- platform, once per format: `exchange.engine.run_import` (reading the file included) with full validation (ID check digit, mobile,
   city, organization, duplicates in the file and in the database, scope) and the write (users
   with ID fingerprint/ciphertext/mask, learner role grants, group memberships, audit);
 - library: django-import-export's `PeopleResource.import_data` (row by row, the same per-row
@@ -74,7 +74,7 @@ def write_people(path: Path, rows: int, codes: list[str], cities: list[str], fmt
             writer.writerow(header)
             writer.writerows(people())
     else:
-        from accounts.exchange.files import write_xlsx
+        from exchange.files import write_xlsx
 
         write_xlsx(path, header, people(), title="people")
 
@@ -143,13 +143,13 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     from django.db import connection
 
     from accounts import actions, pii
-    from accounts.exchange.engine import run_import
-    from accounts.exchange.files import read_table
-    from accounts.exchange.records import choice_lookup, city_lookup
-    from accounts.exchange.registry import get_record_type
-    from accounts.exchange.resources import PeopleResource
     from accounts.models import Organization, Region, User
     from accounts.validators import credit_check_char
+    from benchmarks.people_resource import PeopleResource
+    from exchange.columns import choice_lookup, city_lookup
+    from exchange.engine import run_import
+    from exchange.files import read_table
+    from exchange.registry import get_record_type
 
     province = actions.ensure_regions()
     cities = list(Region.objects.filter(parent=province).values_list("name", flat=True))

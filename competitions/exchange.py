@@ -1,6 +1,6 @@
 """Spreadsheet record types of competitions: registrations, practical marks, contest results.
 
-Registered with the data-exchange machinery (`accounts.exchange`, see docs/exchange.md). Each
+A plugin module of the data exchange (`exchange`, see docs/exchange.md). Each
 row is checked by the same rules as the pages (`competitions.actions`), and written through the
 same actions, so permissions, audit records, tickets and the talent ledger behave as they do
 when a person clicks:
@@ -31,8 +31,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.choices import Role
-from accounts.exchange.records import EXAMPLE_ID
-from accounts.exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts
 from accounts.models import User
 from accounts.selectors import people_visible_to
 from competitions import actions
@@ -49,7 +47,8 @@ from competitions.models import (
     Result,
     TeamMember,
 )
-from lms.exchange import EXPORT_ONLY, PersonColumns, points_text
+from exchange.columns import EXAMPLE_ID, EXPORT_ONLY, PersonColumns, points_text
+from exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts, register
 
 REGISTRANTS = (Role.ORGANIZER, Role.PROVINCE_ADMIN, Role.ENTERPRISE_ADMIN)
 RESULT_VIEWERS = (Role.ORGANIZER, Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN)
@@ -607,39 +606,44 @@ class ResultExporter(Exporter):
             }
 
 
-def record_types() -> list[RecordType]:
-    return [
-        RecordType(
-            key="registrations",
-            label=gettext_lazy("竞赛报名"),
-            description=gettext_lazy(
-                "组织者为所管理的竞赛批量报名，企业管理员推荐本单位员工报名（报名后待审核）；导出报名名单。"
-            ),
-            columns=REGISTRATION_COLUMNS,
-            natural_key=("contest", "mobile"),
-            importer=RegistrationImporter,
-            exporter=RegistrationExporter,
-            can_import=lambda user: user.has_role(*REGISTRANTS),
-            can_export=lambda user: user.has_role(*REGISTRANTS),
+register(
+    RecordType(
+        key="registrations",
+        label=gettext_lazy("竞赛报名"),
+        description=gettext_lazy(
+            "组织者为所管理的竞赛批量报名，企业管理员推荐本单位员工报名（报名后待审核）；导出报名名单。"
         ),
-        RecordType(
-            key="marks",
-            label=gettext_lazy("实操评分"),
-            description=gettext_lazy("裁判按检录号和评分项导入本人的实操评分（裁判长签字前）；导出评分明细。"),
-            columns=MARK_COLUMNS,
-            natural_key=("contest", "check_in", "task", "item"),
-            importer=MarkImporter,
-            exporter=MarkExporter,
-            can_import=lambda user: user.has_role(Role.JUDGE),
-            can_export=lambda user: user.has_role(Role.JUDGE, Role.ORGANIZER, Role.PROVINCE_ADMIN),
-        ),
-        RecordType(
-            key="results",
-            label=gettext_lazy("竞赛成绩"),
-            description=gettext_lazy("已公布的竞赛成绩、名次、奖项和获奖证书编号（只导出：成绩由评分计算并公布）。"),
-            columns=RESULT_COLUMNS,
-            natural_key=("contest", "ticket"),
-            exporter=ResultExporter,
-            can_export=lambda user: user.has_role(*RESULT_VIEWERS),
-        ),
-    ]
+        columns=REGISTRATION_COLUMNS,
+        natural_key=("contest", "mobile"),
+        importer=RegistrationImporter,
+        exporter=RegistrationExporter,
+        can_import=lambda user: user.has_role(*REGISTRANTS),
+        can_export=lambda user: user.has_role(*REGISTRANTS),
+    )
+)
+
+register(
+    RecordType(
+        key="marks",
+        label=gettext_lazy("实操评分"),
+        description=gettext_lazy("裁判按检录号和评分项导入本人的实操评分（裁判长签字前）；导出评分明细。"),
+        columns=MARK_COLUMNS,
+        natural_key=("contest", "check_in", "task", "item"),
+        importer=MarkImporter,
+        exporter=MarkExporter,
+        can_import=lambda user: user.has_role(Role.JUDGE),
+        can_export=lambda user: user.has_role(Role.JUDGE, Role.ORGANIZER, Role.PROVINCE_ADMIN),
+    )
+)
+
+register(
+    RecordType(
+        key="results",
+        label=gettext_lazy("竞赛成绩"),
+        description=gettext_lazy("已公布的竞赛成绩、名次、奖项和获奖证书编号（只导出：成绩由评分计算并公布）。"),
+        columns=RESULT_COLUMNS,
+        natural_key=("contest", "ticket"),
+        exporter=ResultExporter,
+        can_export=lambda user: user.has_role(*RESULT_VIEWERS),
+    )
+)

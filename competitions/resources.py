@@ -12,12 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.exchange.files import FileProblemError, read_upload
 from accounts.models import User
 from accounts.pii import escape_cell
 from accounts.validators import normalize_mobile
 from competitions import actions, selectors
 from competitions.models import Contest
+from exchange.files import FileProblemError, read_upload
 
 COLUMNS = ("手机号", "赛项", "队名")
 # The page is for a contest's list; larger files go through the data exchange (竞赛报名).

@@ -48,12 +48,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "daphne",
     "accounts.apps.AccountsConfig",
+    "exchange",
     "talent",
     "cms",
     "lms",
     "competitions",
     "competitions.live",
-    "accounts.exchange",
     "frontend",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -319,7 +319,7 @@ EXCHANGE_KEEP_HOURS = env_int("EXCHANGE_KEEP_HOURS", 24, minimum=1)
 
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    # Long imports and exports (accounts.exchange) are queued in the database and run by
+    # Long imports and exports (the exchange app) are queued in the database and run by
     # `manage.py worker` (db_worker with a heartbeat for /readyz), which `make run` starts beside daphne.
     "exchange": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }

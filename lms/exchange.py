@@ -1,6 +1,6 @@
 """Spreadsheet record types of lms: cohort enrollments, the question bank, certificates.
 
-Registered with the data-exchange machinery (`accounts.exchange`, see docs/exchange.md), which
+A plugin module of the data exchange (`exchange`, see docs/exchange.md), which
 reads the files, reports bad rows, writes all-or-nothing, masks and escapes exports and audits.
 Here are only the rules of each record type, and the writes go through lms's actions:
 
@@ -17,102 +17,33 @@ Here are only the rules of each record type, and the writes go through lms's act
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts import pii
 from accounts.actions import audit
 from accounts.choices import CourseLevel, Role, SkillDomain
-from accounts.exchange.records import EXAMPLE_ID, choice_labels, choice_lookup
-from accounts.exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts
 from accounts.models import User
 from accounts.selectors import enterprise_admin_org_ids, people_visible_to
-from accounts.validators import normalize_id_number, normalize_mobile, validate_id_number, validate_mobile
+from exchange.columns import (
+    EXAMPLE_ID,
+    EXPORT_ONLY,
+    PersonColumns,
+    choice_labels,
+    choice_lookup,
+    local_time,
+    points_text,
+)
+from exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts, register
 from lms import actions, selectors
 from lms.grading import OPTION_LETTERS, question_fingerprint
 from lms.models import Certificate, Cohort, Enrollment, Question, QuestionType
 from lms.resources import OPTION_COLUMNS, parse_row
 
 ADMINS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN)
-EXPORT_ONLY = "仅导出时填写，导入时不读取。"
-
-
-# --- People named in a file -------------------------------------------------------------------
-
-
-class PersonColumns:
-    """Finds the people a file names by 手机号 or 身份证号 (either one; both must agree), with the
-    same checks as the people import (11-digit mobile, GB 11643 check digit), and optionally
-    checks the 姓名 column against the person found. Used by lms and competitions record types.
-
-    `resolve(rows)` puts the person (or None, with an error on the row) in `row.data["person"]`.
-    Messages never reveal anything stored about a person beyond "found" or "not found".
-    """
-
-    def __init__(self, mobile: Column, id_number: Column, name: Column | None = None) -> None:
-        self.mobile, self.id_number, self.name = mobile, id_number, name
-
-    def resolve(self, rows: list[Row]) -> None:
-        wanted: list[tuple[Row, str, str]] = []
-        for row in rows:
-            mobile = normalize_mobile(row.values.get(self.mobile.key, ""))
-            number = normalize_id_number(row.values.get(self.id_number.key, ""))
-            if not mobile and not number and not row.has_error(self.mobile):
-                row.error(self.mobile, _("请填写手机号或身份证号（至少一项），用于找到平台中的人员。"))
-            if mobile and not row.has_error(self.mobile):
-                try:
-                    validate_mobile(mobile)
-                except ValidationError as exc:
-                    row.error(self.mobile, str(exc.messages[0]))
-            if number and not row.has_error(self.id_number):
-                try:
-                    validate_id_number(number)
-                except ValidationError as exc:
-                    row.error(self.id_number, str(exc.messages[0]))
-            if row.data is None:
-                row.data = {}
-            row.data.setdefault("person", None)
-            if not row.errors:
-                wanted.append((row, mobile, pii.fingerprint(number) if number else ""))
-        mobiles = {m for _r, m, _h in wanted if m}
-        hashes = {h for _r, _m, h in wanted if h}
-        people = list(User.objects.filter(Q(mobile__in=mobiles) | Q(id_number_hash__in=hashes))) if wanted else []
-        by_mobile = {p.mobile: p for p in people}
-        by_hash = {p.id_number_hash: p for p in people if p.id_number_hash}
-        for row, mobile, digest in wanted:
-            found_by_mobile = by_mobile.get(mobile) if mobile else None
-            found_by_id = by_hash.get(digest) if digest else None
-            if mobile and found_by_mobile is None:
-                row.error(self.mobile, _("平台中没有手机号为 %(m)s 的人员：请先导入人员或核对手机号。") % {"m": mobile})
-                continue
-            if digest and found_by_id is None:
-                if found_by_mobile is None:
-                    row.error(self.id_number, _("平台中没有该身份证号的人员：请先导入人员或核对身份证号。"))
-                    continue
-                if found_by_mobile.id_number_hash:
-                    row.error(self.id_number, _("与平台中该手机号人员登记的身份证号不一致。"))
-                    continue
-            if found_by_mobile and found_by_id and found_by_mobile.pk != found_by_id.pk:
-                row.error(self.id_number, _("手机号和身份证号属于平台中的两个不同人员，请核对。"))
-                continue
-            person = found_by_mobile or found_by_id
-            if self.name is not None:
-                name = row.values.get(self.name.key, "").strip()
-                if name and person is not None and name != person.real_name:
-                    row.error(self.name, _("姓名“%(n)s”与平台中该人员登记的姓名不一致，请核对。") % {"n": name})
-                    continue
-            row.data["person"] = person
-
-
-def local_time(value: Any) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 # --- Cohort enrollments -----------------------------------------------------------------------
@@ -342,11 +273,6 @@ def answer_text(question: Question) -> str:
     return question.rubric
 
 
-def points_text(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 class QuestionImporter(Importer):
     """The question bank. Rows are checked by `lms.resources.parse_row` (the existing import's
     rules); natural key: the question's fingerprint (type, stem and options, normalized)."""
@@ -504,39 +430,44 @@ class CertificateExporter(Exporter):
             }
 
 
-def record_types() -> list[RecordType]:
-    return [
-        RecordType(
-            key="enrollments",
-            label=gettext_lazy("班级学员"),
-            description=gettext_lazy(
-                "把本单位员工加入本单位的班级（按手机号或身份证号找到人员）；导出可见班级的学员与进度。"
-            ),
-            columns=ENROLLMENT_COLUMNS,
-            natural_key=("mobile", "cohort"),
-            importer=EnrollmentImporter,
-            exporter=EnrollmentExporter,
-            can_import=lambda user: bool(enterprise_admin_org_ids(user)),
-            can_export=lambda user: user.has_role(*ADMINS),
+register(
+    RecordType(
+        key="enrollments",
+        label=gettext_lazy("班级学员"),
+        description=gettext_lazy(
+            "把本单位员工加入本单位的班级（按手机号或身份证号找到人员）；导出可见班级的学员与进度。"
         ),
-        RecordType(
-            key="questions",
-            label=gettext_lazy("题库"),
-            description=gettext_lazy("试题：题型、题干、选项A–F、答案、解析、难度、知识点（含答案，仅题库管理者）。"),
-            columns=QUESTION_COLUMNS,
-            natural_key=("qtype", "stem", "option_a"),
-            importer=QuestionImporter,
-            exporter=QuestionExporter,
-            can_import=manages_question_bank,
-            can_export=manages_question_bank,
-        ),
-        RecordType(
-            key="certificates",
-            label=gettext_lazy("证书"),
-            description=gettext_lazy("平台颁发的课程结业证书和竞赛获奖证书（只导出；证书由平台颁发，不从文件导入）。"),
-            columns=CERTIFICATE_COLUMNS,
-            natural_key=("number",),
-            exporter=CertificateExporter,
-            can_export=lambda user: user.has_role(*ADMINS),
-        ),
-    ]
+        columns=ENROLLMENT_COLUMNS,
+        natural_key=("mobile", "cohort"),
+        importer=EnrollmentImporter,
+        exporter=EnrollmentExporter,
+        can_import=lambda user: bool(enterprise_admin_org_ids(user)),
+        can_export=lambda user: user.has_role(*ADMINS),
+    )
+)
+
+register(
+    RecordType(
+        key="questions",
+        label=gettext_lazy("题库"),
+        description=gettext_lazy("试题：题型、题干、选项A–F、答案、解析、难度、知识点（含答案，仅题库管理者）。"),
+        columns=QUESTION_COLUMNS,
+        natural_key=("qtype", "stem", "option_a"),
+        importer=QuestionImporter,
+        exporter=QuestionExporter,
+        can_import=manages_question_bank,
+        can_export=manages_question_bank,
+    )
+)
+
+register(
+    RecordType(
+        key="certificates",
+        label=gettext_lazy("证书"),
+        description=gettext_lazy("平台颁发的课程结业证书和竞赛获奖证书（只导出；证书由平台颁发，不从文件导入）。"),
+        columns=CERTIFICATE_COLUMNS,
+        natural_key=("number",),
+        exporter=CertificateExporter,
+        can_export=lambda user: user.has_role(*ADMINS),
+    )
+)

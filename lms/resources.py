@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from import_export import resources
 
 from accounts.choices import CourseLevel, SkillDomain
-from accounts.exchange.files import FileProblemError, read_upload
 from accounts.models import User
+from exchange.files import FileProblemError, read_upload
 from lms.grading import OPTION_LETTERS, normalize_text, question_fingerprint
 from lms.models import Question, QuestionType
 

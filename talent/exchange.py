@@ -1,4 +1,5 @@
-"""Record types talent exchanges as spreadsheets (discovered by `accounts.exchange.registry`).
+"""Record types talent exchanges as spreadsheets (a plugin module of `exchange`, found by
+`exchange.registry.discover`).
 
 Imports go through `talent.actions`, so the rules, audit records and ledger writes are the same
 as on the pages:
@@ -14,7 +15,7 @@ as on the pages:
 - `demands` (企业人才需求): an enterprise admin posts her organization's demands through
   `post_demand`. Natural key: organization + job title + city among open demands; an identical
   row is unchanged, a changed one is refused (there is no action that edits a posted demand).
-- Export only: `leaderboards` (top 100 of every board the exporter may see, names anonymized
+- Export only: `achievements` (the ledger of the people the exporter may see), `leaderboards` (top 100 of every board the exporter may see, names anonymized
   unless the person agreed, as on the public page), `shortlist` (approved and final leader
   candidates), `kpi_report` (the yearly supervision figures of `talent.kpi.build`, the numbers
   behind the dashboard's xlsx export).
@@ -34,8 +35,6 @@ from django.utils.translation import gettext_lazy
 
 from accounts import pii
 from accounts.choices import Role, SkillDomain
-from accounts.exchange.records import EXAMPLE_CODE, EXAMPLE_ID, choice_labels, choice_lookup, city_lookup
-from accounts.exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts
 from accounts.models import Organization, User
 from accounts.selectors import enterprise_admin_org_ids, people_visible_to, scope_for
 from accounts.validators import (
@@ -46,8 +45,20 @@ from accounts.validators import (
     validate_id_number,
     validate_mobile,
 )
+from exchange.columns import (
+    EXAMPLE_CODE,
+    EXAMPLE_ID,
+    choice_labels,
+    choice_lookup,
+    city_lookup,
+    first_message,
+    local_time,
+)
+from exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts, register
 from talent import actions, kpi, selectors
 from talent.models import (
+    Achievement,
+    AchievementKind,
     Candidate,
     CandidateStatus,
     Demand,
@@ -63,14 +74,11 @@ from talent.models import (
 
 ADMINS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN)
 EVALUATION_IMPORTERS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN)
+LEDGER_EXPORTERS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN)
 BOARD_EXPORTERS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN, Role.ORGANIZER)
 EVALUATION_SOURCE = "exchange.import"
 BOARD_TOP = 100  # the most the public page shows
 LIST_SPLIT = re.compile(r"[、,，;；/\s]+")
-
-
-def _first_message(exc: ValidationError) -> str:
-    return str(exc.messages[0])
 
 
 def _lookup(choices: type[TextChoices]) -> dict[str, str]:
@@ -96,6 +104,47 @@ def _whole_number(text: str) -> int | None:
     """A non-negative whole number written as text ("5", "6,000"); None when it is not one."""
     cleaned = text.strip().replace(",", "").replace("，", "")
     return int(cleaned) if cleaned.isdigit() else None
+
+
+# --- The achievements ledger (export only) ----------------------------------------------------
+
+ACHIEVEMENT_COLUMNS = (
+    Column("real_name", "姓名"),
+    Column("mobile", "手机号", text=True, pii="mobile"),
+    Column("organization", "单位"),
+    Column("kind", "类型"),
+    Column("title", "名称"),
+    Column("source", "来源"),
+    Column("occurred_at", "取得时间"),
+    Column("state", "状态"),
+)
+
+
+class AchievementExporter(Exporter):
+    """Achievements of the people the exporter may see (`people_visible_to`)."""
+
+    def queryset(self) -> QuerySet[Achievement]:
+        people = people_visible_to(self.actor).values("pk")
+        return (
+            Achievement.objects.filter(person__in=people)
+            .select_related("person", "person__organization")
+            .order_by("person_id", "occurred_at", "pk")
+        )
+
+    def rows(self, objects: Iterable[Achievement]) -> Iterator[dict[str, object]]:
+        kinds = choice_labels(AchievementKind)
+        for item in objects:
+            person = item.person
+            yield {
+                "real_name": person.real_name,
+                "mobile": person.mobile,
+                "organization": person.organization.name if person.organization_id else "",
+                "kind": kinds.get(item.kind, item.kind),
+                "title": item.title,
+                "source": item.source,
+                "occurred_at": local_time(item.occurred_at),
+                "state": "已撤销" if item.revoked_at else "有效",
+            }
 
 
 # --- Evaluations ------------------------------------------------------------------------------
@@ -183,7 +232,7 @@ class EvaluationImporter(Importer):
             try:
                 validate_mobile(mobile)
             except ValidationError as exc:
-                row.error(col["mobile"], _first_message(exc))
+                row.error(col["mobile"], first_message(exc))
             else:
                 data["mobile"] = mobile
         number = normalize_id_number(v["id_number"])
@@ -191,7 +240,7 @@ class EvaluationImporter(Importer):
             try:
                 validate_id_number(number)
             except ValidationError as exc:
-                row.error(col["id_number"], _first_message(exc))
+                row.error(col["id_number"], first_message(exc))
             else:
                 data["id_hash"] = pii.fingerprint(number)
         if not mobile and not number:
@@ -413,7 +462,7 @@ class DemandImporter(Importer):
         try:
             validate_credit_code(code)
         except ValidationError as exc:
-            row.error(col["org_code"], _first_message(exc))
+            row.error(col["org_code"], first_message(exc))
             return None
         if code not in self.orgs:
             self.orgs[code] = Organization.objects.filter(credit_code=code).first()
@@ -689,61 +738,82 @@ class KpiReportExporter(Exporter):
             }
 
 
-def record_types() -> list[RecordType]:
-    return [
-        RecordType(
-            key="evaluations",
-            label=gettext_lazy("技能评价"),
-            description=gettext_lazy(
-                "已登记人员的技能等级与人才类别评价。省、市管理员导入即审核通过并发证；企业管理员导入的评价待市级审核。"
-            ),
-            columns=EVALUATION_COLUMNS,
-            natural_key=("mobile", "id_number", "level", "category", "body"),
-            importer=EvaluationImporter,
-            exporter=EvaluationExporter,
-            can_import=lambda user: user.has_role(*EVALUATION_IMPORTERS),
-            can_export=lambda user: user.has_role(*EVALUATION_IMPORTERS),
+register(
+    RecordType(
+        key="achievements",
+        label=gettext_lazy("成果台账"),
+        description=gettext_lazy("人员取得的课程结业、证书、竞赛成绩与获奖、技能等级等成果（只导出）。"),
+        columns=ACHIEVEMENT_COLUMNS,
+        natural_key=("mobile", "kind", "source"),
+        exporter=AchievementExporter,
+        can_export=lambda user: user.has_role(*LEDGER_EXPORTERS),
+    )
+)
+
+register(
+    RecordType(
+        key="evaluations",
+        label=gettext_lazy("技能评价"),
+        description=gettext_lazy(
+            "已登记人员的技能等级与人才类别评价。省、市管理员导入即审核通过并发证；企业管理员导入的评价待市级审核。"
         ),
-        RecordType(
-            key="demands",
-            label=gettext_lazy("企业人才需求"),
-            description=gettext_lazy(
-                "企业发布的人才需求：岗位、技能领域、人数、城市、薪酬。企业管理员只能导入本单位的需求。"
-            ),
-            columns=DEMAND_COLUMNS,
-            natural_key=("org_code", "title", "city"),
-            importer=DemandImporter,
-            exporter=DemandExporter,
-            can_import=lambda user: user.has_role(Role.ENTERPRISE_ADMIN),
-            can_export=lambda user: user.has_role(Role.ENTERPRISE_ADMIN, *ADMINS),
+        columns=EVALUATION_COLUMNS,
+        natural_key=("mobile", "id_number", "level", "category", "body"),
+        importer=EvaluationImporter,
+        exporter=EvaluationExporter,
+        can_import=lambda user: user.has_role(*EVALUATION_IMPORTERS),
+        can_export=lambda user: user.has_role(*EVALUATION_IMPORTERS),
+    )
+)
+
+register(
+    RecordType(
+        key="demands",
+        label=gettext_lazy("企业人才需求"),
+        description=gettext_lazy(
+            "企业发布的人才需求：岗位、技能领域、人数、城市、薪酬。企业管理员只能导入本单位的需求。"
         ),
-        RecordType(
-            key="leaderboards",
-            label=gettext_lazy("人才榜"),
-            description=gettext_lazy("各榜单前 100 名（只导出），与公开页面一致：未同意公开的人员以“王**”显示。"),
-            columns=BOARD_COLUMNS,
-            natural_key=("board", "rank"),
-            exporter=LeaderboardExporter,
-            can_export=lambda user: user.has_role(*BOARD_EXPORTERS),
-        ),
-        RecordType(
-            key="shortlist",
-            label=gettext_lazy("领军人才名单"),
-            description=gettext_lazy("各遴选批次省级审核通过及最终入选的高技能领军人才（只导出）。"),
-            columns=SHORTLIST_COLUMNS,
-            natural_key=("year", "round", "mobile"),
-            exporter=ShortlistExporter,
-            can_export=lambda user: user.has_role(*ADMINS),
-        ),
-        RecordType(
-            key="kpi_report",
-            label=gettext_lazy("年度目标完成情况"),
-            description=gettext_lazy(
-                "数字技能人才培育年度督导评估：各指标 2026—2030 年的实际、目标与完成率（只导出）。"
-            ),
-            columns=KPI_COLUMNS,
-            natural_key=("scope", "metric", "year"),
-            exporter=KpiReportExporter,
-            can_export=lambda user: user.has_role(*ADMINS),
-        ),
-    ]
+        columns=DEMAND_COLUMNS,
+        natural_key=("org_code", "title", "city"),
+        importer=DemandImporter,
+        exporter=DemandExporter,
+        can_import=lambda user: user.has_role(Role.ENTERPRISE_ADMIN),
+        can_export=lambda user: user.has_role(Role.ENTERPRISE_ADMIN, *ADMINS),
+    )
+)
+
+register(
+    RecordType(
+        key="leaderboards",
+        label=gettext_lazy("人才榜"),
+        description=gettext_lazy("各榜单前 100 名（只导出），与公开页面一致：未同意公开的人员以“王**”显示。"),
+        columns=BOARD_COLUMNS,
+        natural_key=("board", "rank"),
+        exporter=LeaderboardExporter,
+        can_export=lambda user: user.has_role(*BOARD_EXPORTERS),
+    )
+)
+
+register(
+    RecordType(
+        key="shortlist",
+        label=gettext_lazy("领军人才名单"),
+        description=gettext_lazy("各遴选批次省级审核通过及最终入选的高技能领军人才（只导出）。"),
+        columns=SHORTLIST_COLUMNS,
+        natural_key=("year", "round", "mobile"),
+        exporter=ShortlistExporter,
+        can_export=lambda user: user.has_role(*ADMINS),
+    )
+)
+
+register(
+    RecordType(
+        key="kpi_report",
+        label=gettext_lazy("年度目标完成情况"),
+        description=gettext_lazy("数字技能人才培育年度督导评估：各指标 2026—2030 年的实际、目标与完成率（只导出）。"),
+        columns=KPI_COLUMNS,
+        natural_key=("scope", "metric", "year"),
+        exporter=KpiReportExporter,
+        can_export=lambda user: user.has_role(*ADMINS),
+    )
+)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from accounts.exchange.registry import get_record_type
 from accounts.validators import id_check_char
+from exchange.registry import get_record_type
 
 PEOPLE_HEADER = ["姓名", "手机号", "身份证号", "城市", "单位统一社会信用代码", "岗位类别", "行业"]
 CITIES = ["济南", "青岛", "淄博", "烟台", "潍坊"]

@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from accounts.exchange import actions
-from accounts.exchange.models import JobStatus
+from exchange import actions
+from exchange.models import JobStatus
 from tests.exchange.conftest import PEOPLE_HEADER, csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db

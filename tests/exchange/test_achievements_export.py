@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from accounts.exchange.engine import write_export
-from accounts.exchange.registry import get_record_type
+from exchange.engine import write_export
+from exchange.registry import get_record_type
 from talent.actions import record_achievement
 from tests.exchange.conftest import read_csv
 

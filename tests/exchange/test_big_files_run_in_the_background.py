@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from accounts.exchange.models import ExchangeJob, JobStatus
 from accounts.models import User
+from exchange.models import ExchangeJob, JobStatus
 from tests.exchange.conftest import PEOPLE_HEADER, csv_bytes, person_row, read_xlsx, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from accounts import pii
 from accounts.choices import Role
-from accounts.exchange.engine import run_import, write_export
-from accounts.exchange.registry import get_record_type
 from accounts.models import AuditEvent, Organization, User
 from competitions import actions
 from competitions.models import Mark, Registration, RegistrationStatus
+from exchange.engine import run_import, write_export
+from exchange.registry import get_record_type
 from tests.competitions import conftest as contest_fixtures
 from tests.conftest import valid_id_number
 from tests.exchange.conftest import read_csv, read_xlsx
@@ -375,7 +375,7 @@ def test_a_judge_uses_the_exchange_pages_for_her_marks_only(
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    from accounts.exchange.models import ExchangeJob, JobStatus
+    from exchange.models import ExchangeJob, JobStatus
     from tests.exchange.conftest import csv_bytes
 
     judge = judges[1]

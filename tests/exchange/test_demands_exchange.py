@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from accounts.exchange.engine import run_import, write_export
-from accounts.exchange.registry import get_record_type
 from accounts.models import AuditEvent, User
+from exchange.engine import run_import, write_export
+from exchange.registry import get_record_type
 from talent.models import Demand
 from tests.exchange.conftest import read_xlsx
 

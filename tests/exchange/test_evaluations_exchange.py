@@ -10,9 +10,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts import actions as accounts_actions
-from accounts.exchange.engine import run_import, write_export
-from accounts.exchange.registry import get_record_type
 from accounts.models import User
+from exchange.engine import run_import, write_export
+from exchange.registry import get_record_type
 from talent.models import Achievement, AchievementKind, Evaluation, EvaluationStatus
 from tests.conftest import valid_id_number
 from tests.exchange.conftest import read_csv

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.exchange import registry
-from accounts.exchange.engine import run_import
-from accounts.exchange.registry import Column, Importer, RecordType, WriteCounts
 from accounts.models import User
+from exchange import registry
+from exchange.engine import run_import
+from exchange.registry import Column, Importer, RecordType, WriteCounts
 from tests.exchange.conftest import PEOPLE_HEADER, person_id, person_row
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import io
 import pytest
 
 from accounts import actions
-from accounts.exchange.engine import write_export
 from accounts.models import AuditEvent
+from exchange.engine import write_export
 from tests.exchange.conftest import person_id, read_csv, read_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_formula_cells_are_escaped_on_export(province_admin, people_type, hostil
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_tab_and_carriage_return_cells_are_escaped_on_export(province_admin, city, fmt) -> None:
-    from accounts.exchange.registry import get_record_type
+    from exchange.registry import get_record_type
     from tests.conftest import valid_credit_code
 
     for n, name in enumerate(["\tTAB单位", "\rCR单位", "=1+1单位"]):

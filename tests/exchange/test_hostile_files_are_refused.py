@@ -19,10 +19,10 @@ import pytest
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 
-from accounts.exchange import actions
-from accounts.exchange.files import FileProblemError, read_table
-from accounts.exchange.models import ExchangeJob, JobStatus
 from accounts.models import User
+from exchange import actions
+from exchange.files import FileProblemError, read_table
+from exchange.models import ExchangeJob, JobStatus
 from tests.exchange import hostile
 from tests.exchange.conftest import PEOPLE_HEADER, person_row, xlsx_bytes
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.exchange.engine import run_import
-from accounts.exchange.registry import get_record_type
 from accounts.models import User
+from exchange.engine import run_import
+from exchange.registry import get_record_type
 from tests.exchange.conftest import PEOPLE_HEADER, person_row
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import tablib
 
-from accounts.exchange.resources import PeopleResource
 from accounts.models import User
+from benchmarks.people_resource import PeopleResource
 from tests.exchange.conftest import PEOPLE_HEADER, person_id, person_row
 
 pytestmark = pytest.mark.django_db

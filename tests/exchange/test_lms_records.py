@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from accounts.choices import Role
-from accounts.exchange.engine import run_import, write_export
-from accounts.exchange.registry import get_record_type
 from accounts.models import AuditEvent, Organization, User
+from exchange.engine import run_import, write_export
+from exchange.registry import get_record_type
 from lms import actions
 from lms.models import Cohort, Enrollment, Question, QuestionType
 from tests.conftest import valid_id_number

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from accounts import actions
-from accounts.exchange.engine import run_import
 from accounts.models import AuditEvent, RoleGrant, User
+from exchange.engine import run_import
 from tests.conftest import valid_credit_code
 from tests.exchange.conftest import PEOPLE_HEADER, person_id, person_row
 

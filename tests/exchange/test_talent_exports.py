@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.choices import Role
-from accounts.exchange.engine import write_export
-from accounts.exchange.registry import get_record_type
+from exchange.engine import write_export
+from exchange.registry import get_record_type
 from talent import actions
 from talent.models import AchievementKind, CandidateStatus, ConsentKind
 from tests.exchange.conftest import read_csv, read_xlsx

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from accounts.exchange.models import ExchangeJob, JobStatus
+from exchange.models import ExchangeJob, JobStatus
 from talent import actions
 from talent.models import AchievementKind
 from tests.exchange.conftest import read_csv, read_xlsx, run_worker

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.exchange.engine import run_import
-from accounts.exchange.registry import get_record_type
+from exchange.engine import run_import
+from exchange.registry import get_record_type
 from talent.models import Demand
 from tests.exchange.conftest import read_csv
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts import actions
-from accounts.exchange.engine import run_import
-from accounts.exchange.registry import get_record_type
 from accounts.models import Organization
+from exchange.engine import run_import
+from exchange.registry import get_record_type
 from tests.conftest import valid_credit_code
 from tests.exchange.conftest import read_csv
 
@@ -95,7 +95,7 @@ def test_a_city_admin_imports_only_organizations_in_her_city(city_admin, write_f
 
 
 def test_a_file_without_the_required_columns_is_refused_whole(province_admin, people_type, write_file) -> None:
-    from accounts.exchange.files import FileProblemError
+    from exchange.files import FileProblemError
 
     path = write_file("wrong.csv", ["名字", "电话"], [["张三", "13800000000"]])
 

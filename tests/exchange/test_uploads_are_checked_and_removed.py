@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.exchange import actions
-from accounts.exchange.models import ExchangeJob, JobStatus
 from accounts.models import User
+from exchange import actions
+from exchange.models import ExchangeJob, JobStatus
 from tests.exchange.conftest import PEOPLE_HEADER, csv_bytes, person_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from accounts.exchange.files import FileProblemError, estimate_rows, read_table, write_xlsx
+from exchange.files import FileProblemError, estimate_rows, read_table, write_xlsx
 
 
 def test_cells_are_read_as_text_with_numbers_flagged(tmp_path: Path) -> None:

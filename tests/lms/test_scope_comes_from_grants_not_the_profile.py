@@ -18,10 +18,10 @@ from django.http import Http404
 
 from accounts import selectors as account_selectors
 from accounts.choices import Role
-from accounts.exchange.engine import write_export
-from accounts.exchange.registry import all_record_types
 from accounts.models import User
 from competitions import actions as contest_actions
+from exchange.engine import write_export
+from exchange.registry import all_record_types
 from lms import actions, selectors
 from lms.workstudy import can_review, log_session, mentor_queue, review_log, withdraw_approval
 from talent import selectors as talent_selectors

@@ -1,7 +1,7 @@
 """`manage.py worker`: django_tasks_db's `db_worker` plus a heartbeat that `/readyz` reads.
 
 Every option of `db_worker` is accepted; the defaults differ: `--backend exchange` and
-`--queue-name '*'`, the worker the platform runs (imports and exports, accounts.exchange).
+`--queue-name '*'`, the worker the platform runs (imports and exports, the exchange app).
 A daemon thread writes `Heartbeat(name=<backend>)` every WORKER_HEARTBEAT_SECONDS; a worker
 that is stuck in a task keeps beating (the thread is independent), a worker process that died
 or cannot reach the database stops, and `/readyz` turns "not ready" after READY_WORKER_MAX_AGE.

@@ -7,9 +7,9 @@ import uuid
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.exchange.models import ExchangeJob
-from accounts.exchange.registry import RecordType, all_record_types, get_record_type
 from accounts.models import User
+from exchange.models import ExchangeJob
+from exchange.registry import RecordType, all_record_types, get_record_type
 
 
 def record_types_for(user: User) -> list[tuple[RecordType, bool, bool]]:

@@ -1,4 +1,4 @@
-"""Thin views over `accounts.exchange.actions` and `selectors`."""
+"""Thin views over `exchange.actions` and `selectors`."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.exchange import actions, selectors
-from accounts.exchange.files import FORMATS, template_xlsx, write_csv
-from accounts.exchange.forms import ExportForm, UploadForm
-from accounts.exchange.models import JobKind, JobStatus
-from accounts.exchange.registry import all_record_types, get_record_type
+from exchange import actions, selectors
+from exchange.files import FORMATS, template_xlsx, write_csv
+from exchange.forms import ExportForm, UploadForm
+from exchange.models import JobKind, JobStatus
+from exchange.registry import all_record_types, get_record_type
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 500

@@ -34,8 +34,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-from accounts.exchange import conf, reader
 from accounts.pii import escape_cell
+from exchange import conf, reader
 
 logger = logging.getLogger(__name__)
 

@@ -8,6 +8,6 @@ from django_tasks import task
 
 @task(backend="exchange")
 def run_job(job_id: str) -> None:
-    from accounts.exchange.actions import process_job
+    from exchange.actions import process_job
 
     process_job(job_id)

@@ -1,10 +1,16 @@
-"""Built-in record types: people and organizations (the records `accounts` owns).
+"""Record types of accounts: people and organizations.
 
-Both follow `accounts.actions` semantics: the same validators (GB 11643 ID check digit, 11-digit
-mobile, GB 32100 credit code), the same derived fields (ID fingerprint, ciphertext and masked
-copy; a person's industry defaults to the organization's), the same uniqueness rules and the
-same scopes (`accounts.selectors`). Rows are checked and written in bulk so that 100,000 rows
-import in seconds; one audit record per import (written by the engine) says who imported what.
+This is a plugin module of the data exchange (`exchange`, see docs/exchange.md), found by
+`exchange.registry.discover` as Django admin finds `admin.py`. It is the one module of accounts
+allowed to import `exchange`, which sits to the right of accounts: everything else in accounts
+stays unaware of spreadsheets.
+
+Both record types follow `accounts.actions` semantics: the same validators (GB 11643 ID check
+digit, 11-digit mobile, GB 32100 credit code), the same derived fields (ID fingerprint,
+ciphertext and masked copy; a person's industry defaults to the organization's), the same
+uniqueness rules and the same scopes (`accounts.selectors`). Rows are checked and written in
+bulk so that 100,000 rows import in seconds; one audit record per import (written by the
+engine) says who imported what.
 """
 
 from __future__ import annotations
@@ -16,21 +22,18 @@ from typing import Any
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import QuerySet, TextChoices
-from django.utils import timezone, translation
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts import pii
 from accounts.actions import audit
-from accounts.choices import Industry, JobGroup, OrgKind, RegionKind, Role, SizeClass
-from accounts.exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts
-from accounts.models import AuditEvent, Organization, Region, RoleGrant, User
+from accounts.choices import Industry, JobGroup, OrgKind, Role, SizeClass
+from accounts.models import AuditEvent, Organization, RoleGrant, User
 from accounts.roles import groups_for_role
 from accounts.selectors import organizations_visible_to, people_visible_to, scope_for
 from accounts.validators import (
-    credit_check_char,
-    id_check_char,
     normalize_credit_code,
     normalize_id_number,
     normalize_mobile,
@@ -38,54 +41,20 @@ from accounts.validators import (
     validate_id_number,
     validate_mobile,
 )
+from exchange.columns import (
+    EXAMPLE_CODE,
+    EXAMPLE_ID,
+    choice_labels,
+    choice_lookup,
+    city_lookup,
+    city_names,
+    first_message,
+)
+from exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts, register
 
 IMPORTERS_OF_PEOPLE = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN)
 IMPORTERS_OF_ORGANIZATIONS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN)
 EXPORTERS_OF_ORGANIZATIONS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN, Role.ORGANIZER)
-
-EXAMPLE_ID = "37010219900307" + "123"
-EXAMPLE_ID += id_check_char(EXAMPLE_ID)
-EXAMPLE_CODE = "91370100MA3C5K7X0"
-EXAMPLE_CODE += credit_check_char(EXAMPLE_CODE)
-
-
-def choice_lookup(choices: type[TextChoices]) -> dict[str, str]:
-    """Chinese label → value, also accepting the value itself (files may carry either)."""
-    with translation.override("zh-hans"):
-        table = {str(label): value for value, label in choices.choices}
-    table.update({value: value for value in choices.values})
-    return table
-
-
-def choice_labels(choices: type[TextChoices]) -> dict[str, str]:
-    with translation.override("zh-hans"):
-        return {value: str(label) for value, label in choices.choices}
-
-
-def city_lookup() -> dict[str, Region]:
-    """City name → city, accepting 济南 and 济南市."""
-    table: dict[str, Region] = {}
-    for region in Region.objects.filter(kind=RegionKind.CITY):
-        table[region.name] = region
-        table[region.name + "市"] = region
-    return table
-
-
-def city_names() -> dict[int, str]:
-    """Region id → the name of its city (districts and zones roll up to their city)."""
-    regions = {r.pk: r for r in Region.objects.all()}
-    names: dict[int, str] = {}
-    for pk, region in regions.items():
-        current: Region | None = region
-        while current is not None and current.kind not in (RegionKind.CITY, RegionKind.PROVINCE):
-            current = regions.get(current.parent_id) if current.parent_id else None
-        names[pk] = current.name if current is not None else ""
-    return names
-
-
-def _first_message(exc: ValidationError) -> str:
-    return str(exc.messages[0])
-
 
 # --- People -----------------------------------------------------------------------------------
 
@@ -170,7 +139,7 @@ class PeopleImporter(Importer):
                 try:
                     validate_mobile(mobile)
                 except ValidationError as exc:
-                    row.error(col["mobile"], _first_message(exc))
+                    row.error(col["mobile"], first_message(exc))
                 else:
                     first = self.seen_mobiles.setdefault(mobile, row.number)
                     if first != row.number:
@@ -183,7 +152,7 @@ class PeopleImporter(Importer):
                 try:
                     validate_id_number(number)
                 except ValidationError as exc:
-                    row.error(col["id_number"], _first_message(exc))
+                    row.error(col["id_number"], first_message(exc))
                 else:
                     digest = pii.fingerprint(number)
                     first = self.seen_ids.setdefault(digest, row.number)
@@ -206,7 +175,7 @@ class PeopleImporter(Importer):
                 try:
                     validate_credit_code(code)
                 except ValidationError as exc:
-                    row.error(col["org_code"], _first_message(exc))
+                    row.error(col["org_code"], first_message(exc))
                     data["org_code"] = ""
                 else:
                     codes.add(code)
@@ -499,7 +468,7 @@ class OrganizationImporter(Importer):
                 try:
                     validate_credit_code(code)
                 except ValidationError as exc:
-                    row.error(col["credit_code"], _first_message(exc))
+                    row.error(col["credit_code"], first_message(exc))
                 else:
                     first = self.seen.setdefault(code, row.number)
                     if first != row.number:
@@ -594,28 +563,30 @@ class OrganizationExporter(Exporter):
             }
 
 
-def record_types() -> list[RecordType]:
-    return [
-        RecordType(
-            key="people",
-            label=gettext_lazy("人员"),
-            description=gettext_lazy("学员和企业员工：姓名、手机号、身份证号、城市、单位、岗位类别、行业。"),
-            columns=PEOPLE_COLUMNS,
-            natural_key=("mobile",),
-            importer=PeopleImporter,
-            exporter=PeopleExporter,
-            can_import=lambda user: user.has_role(*IMPORTERS_OF_PEOPLE),
-            can_export=lambda user: user.has_role(*IMPORTERS_OF_PEOPLE),
-        ),
-        RecordType(
-            key="organizations",
-            label=gettext_lazy("单位"),
-            description=gettext_lazy("企业、院校、培训机构等单位：名称、统一社会信用代码、城市、类型、行业、规模。"),
-            columns=ORGANIZATION_COLUMNS,
-            natural_key=("credit_code",),
-            importer=OrganizationImporter,
-            exporter=OrganizationExporter,
-            can_import=lambda user: user.has_role(*IMPORTERS_OF_ORGANIZATIONS),
-            can_export=lambda user: user.has_role(*EXPORTERS_OF_ORGANIZATIONS),
-        ),
-    ]
+register(
+    RecordType(
+        key="people",
+        label=gettext_lazy("人员"),
+        description=gettext_lazy("学员和企业员工：姓名、手机号、身份证号、城市、单位、岗位类别、行业。"),
+        columns=PEOPLE_COLUMNS,
+        natural_key=("mobile",),
+        importer=PeopleImporter,
+        exporter=PeopleExporter,
+        can_import=lambda user: user.has_role(*IMPORTERS_OF_PEOPLE),
+        can_export=lambda user: user.has_role(*IMPORTERS_OF_PEOPLE),
+    )
+)
+
+register(
+    RecordType(
+        key="organizations",
+        label=gettext_lazy("单位"),
+        description=gettext_lazy("企业、院校、培训机构等单位：名称、统一社会信用代码、城市、类型、行业、规模。"),
+        columns=ORGANIZATION_COLUMNS,
+        natural_key=("credit_code",),
+        importer=OrganizationImporter,
+        exporter=OrganizationExporter,
+        can_import=lambda user: user.has_role(*IMPORTERS_OF_ORGANIZATIONS),
+        can_export=lambda user: user.has_role(*EXPORTERS_OF_ORGANIZATIONS),
+    )
+)

@@ -5,6 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ExchangeConfig(AppConfig):
-    name = "accounts.exchange"
+    name = "exchange"
     label = "exchange"
     verbose_name = _("数据交换")
+
+    def ready(self) -> None:
+        """Find every app's record types (`<app>/exchange.py`), as Django admin finds `admin.py`."""
+        from exchange import registry
+
+        registry.discover()

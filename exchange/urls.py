@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from accounts.exchange import views
+from exchange import views
 
 app_name = "exchange"
 

@@ -1,8 +1,8 @@
 """django-import-export's way of importing people: a ModelResource, row by row.
 
-The platform imports through `records.PeopleImporter` (bulk checks and writes); this resource
-is the library's default path for the same file and the same rules, kept as the peer that
-`benchmarks/imports.py` measures against, and usable from the Django admin.
+The platform imports through `accounts.exchange.PeopleImporter` (bulk checks and writes); this
+resource is the library's default path for the same file and the same per-row rules, kept only
+as the peer that `benchmarks/imports.py` measures against.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from import_export import fields, resources, widgets
 
 from accounts import pii
 from accounts.choices import Industry, JobGroup
-from accounts.exchange.records import choice_lookup
 from accounts.models import Organization, Region, User
 from accounts.validators import normalize_id_number, normalize_mobile, validate_id_number, validate_mobile
+from exchange.columns import choice_lookup
 
 
 class PeopleResource(resources.ModelResource):

@@ -2,24 +2,26 @@
 
 A record type describes one kind of record in a file: its columns (Chinese headers, an example
 row), who may import or export it, how rows are validated and written (an `Importer`), and how
-records are turned back into rows (an `Exporter`). The machinery in `accounts.exchange.engine`
-does everything else: reading csv/xlsx, spotting numbers that Excel damaged, the row report,
+records are turned back into rows (an `Exporter`). The machinery in `exchange.engine` does
+everything else: reading csv/xlsx, spotting numbers that Excel damaged, the row report,
 all-or-nothing writes, masking, formula escaping, audit, background jobs and progress.
 
-Registering a record type is a one-file affair: an app adds `<app>/exchange.py` with a function
-`record_types()` returning a list of `RecordType`; `all_record_types()` discovers it on first
-use (see docs/exchange.md).
+Registering a record type is a one-file affair, as with Django admin's `admin.py`: an app adds
+`<app>/exchange.py`, which calls `register(RecordType(...))` at import. `discover()` imports
+every installed app's `exchange` module once (`ExchangeConfig.ready`); an app without one is
+fine, and an `exchange.py` that fails to import stops the start-up with its own error.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.apps import apps
-from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import autodiscover_modules
+
+from accounts import pii
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -122,8 +124,6 @@ class Exporter:
         """A person's ID number as this export may show it: in full only when `reveal`."""
         if not self.reveal:
             return person.id_number_masked
-        from accounts import pii
-
         return pii.decrypt(person.id_number_cipher) if person.id_number_cipher else ""
 
 
@@ -162,57 +162,32 @@ class RecordType:
 
 
 _registry: dict[str, RecordType] = {}
-_discovered = False
 
 
 def register(record_type: RecordType) -> RecordType:
-    """Add (or replace, by key) a record type. Apps normally return theirs from `record_types()`."""
+    """Add a record type under its key; returns it. Two record types with one key are a
+    configuration error (ImproperlyConfigured), not a silent replacement."""
+    if record_type.key in _registry:
+        raise ImproperlyConfigured(f"A record type with the key {record_type.key!r} is already registered.")
     _registry[record_type.key] = record_type
     return record_type
 
 
 def unregister(key: str) -> None:
+    """Remove a record type (tests that register their own); an unknown key is ignored."""
     _registry.pop(key, None)
 
 
-def _first_party_apps() -> list[str]:
-    base = str(settings.BASE_DIR)
-    names = []
-    for config in apps.get_app_configs():
-        path = str(config.path)
-        # The virtualenv may live inside the project directory: its packages are not ours.
-        if config.name.startswith("accounts") or not path.startswith(base) or "site-packages" in path:
-            continue
-        names.append(config.name)
-    return names
-
-
 def discover() -> None:
-    """Load the built-in record types and every first-party app's `<app>/exchange.py`."""
-    global _discovered
-    if _discovered:
-        return
-    from accounts.exchange import ledger, records
-
-    for record_type in [*records.record_types(), *ledger.record_types()]:
-        _registry.setdefault(record_type.key, record_type)
-    for app_name in _first_party_apps():
-        try:
-            module = importlib.import_module(f"{app_name}.exchange")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app_name}.exchange":
-                raise
-            continue
-        for record_type in module.record_types():
-            _registry.setdefault(record_type.key, record_type)
-    _discovered = True
+    """Import every installed app's `exchange` module, in INSTALLED_APPS order, so each registers
+    its record types. Apps without one are skipped; an import error inside one is raised."""
+    autodiscover_modules("exchange")
 
 
 def all_record_types() -> list[RecordType]:
-    discover()
+    """Every registered record type, in the order the apps registered them."""
     return list(_registry.values())
 
 
 def get_record_type(key: str) -> RecordType | None:
-    discover()
     return _registry.get(key)

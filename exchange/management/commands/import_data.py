@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.exchange.engine import run_import
-from accounts.exchange.files import FileProblemError, sniff_format
-from accounts.exchange.registry import all_record_types, get_record_type
 from accounts.models import User
+from exchange.engine import run_import
+from exchange.files import FileProblemError, sniff_format
+from exchange.registry import all_record_types, get_record_type
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """The spreadsheet parser that runs in a child process, never in a web or worker process.
 
-`accounts.exchange.files.read_table` starts this file as a script (`python -I reader.py`) and
+`exchange.files.read_table` starts this file as a script (`python -I reader.py`) and
 sends it one JSON request on stdin: {"path", "fmt", "out", "limits": {...}}. Before it reads a
 byte of the upload, the child caps its own address space (RLIMIT_AS), CPU time (RLIMIT_CPU) and
 output file size (RLIMIT_FSIZE) and disables core dumps, so a reader that misbehaves on a hostile

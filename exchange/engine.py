@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from accounts import pii
 from accounts.actions import audit
-from accounts.exchange.files import FileProblemError, read_table, write_csv, write_xlsx
-from accounts.exchange.registry import Column, RecordType, Row, WriteCounts
+from exchange.files import FileProblemError, read_table, write_csv, write_xlsx
+from exchange.registry import Column, RecordType, Row, WriteCounts
 
 if TYPE_CHECKING:
     from accounts.models import User

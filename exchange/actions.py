@@ -21,12 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.exchange import conf
-from accounts.exchange.engine import record_count, run_import, write_export
-from accounts.exchange.files import FORMATS, FileProblemError, check_file, sniff_format
-from accounts.exchange.models import ExchangeJob, ImportMode, JobKind, JobStatus
-from accounts.exchange.registry import RecordType, get_record_type
 from accounts.models import User
+from exchange import conf
+from exchange.engine import record_count, run_import, write_export
+from exchange.files import FORMATS, FileProblemError, check_file, sniff_format
+from exchange.models import ExchangeJob, ImportMode, JobKind, JobStatus
+from exchange.registry import RecordType, get_record_type
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ def start_export(actor: User, record_type_key: str, fmt: str) -> ExchangeJob:
 
 def _dispatch(job: ExchangeJob) -> None:
     if job.background:
-        from accounts.exchange.tasks import run_job
+        from exchange.tasks import run_job
 
         job_id = str(job.pk)
         transaction.on_commit(lambda: run_job.enqueue(job_id))
