@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import AuditEvent, Organization, Region, RoleGrant, User
+from exchange.admin_bridge import RecordTypeImportExportMixin
 
 
 @admin.register(Region)
@@ -14,7 +15,8 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(RecordTypeImportExportMixin, admin.ModelAdmin):
+    record_type_key = "organizations"
     list_display = ["name", "credit_code", "kind", "region", "industry", "size_class"]
     list_filter = ["kind", "industry", "region"]
     search_fields = ["name", "credit_code"]
@@ -28,7 +30,8 @@ class RoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RecordTypeImportExportMixin, BaseUserAdmin):
+    record_type_key = "people"
     ordering = ["mobile"]
     list_display = ["mobile_masked", "real_name", "region", "organization", "job_group", "is_active"]
     list_filter = ["job_group", "region", "is_active"]

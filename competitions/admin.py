@@ -1,5 +1,7 @@
 """Django admin for support staff: contests and their setup are editable; marks, results,
-appeals and tickets are read-only here because they change only through the audited actions."""
+appeals and tickets are read-only here because they change only through the audited actions.
+Registrations (import and export) and results (export) have the exchange's buttons
+(exchange.admin_bridge): the same record types, rules and audit as the 数据交换 page."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from competitions.models import (
     SignOff,
     Ticket,
 )
+from exchange.admin_bridge import RecordTypeImportExportMixin
 
 
 class EventGroupInline(admin.TabularInline):
@@ -57,7 +60,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ReadOnlyAdmin):
+class RegistrationAdmin(RecordTypeImportExportMixin, ReadOnlyAdmin):
+    record_type_key = "registrations"
     list_display = ("person", "contest", "event_group", "status", "created_at")
     list_filter = ("status", "contest")
     search_fields = ("person__real_name",)
@@ -76,7 +80,8 @@ class MarkAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(ReadOnlyAdmin):
+class ResultAdmin(RecordTypeImportExportMixin, ReadOnlyAdmin):
+    record_type_key = "results"
     list_display = ("registration", "team", "event_group", "final", "rank", "award")
     list_filter = ("event_group__contest", "award")
 

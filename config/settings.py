@@ -350,6 +350,8 @@ REQUEST_BODY_LIMITS: list[tuple[str, int]] = [
     (r"^/exchange/[^/]+/import/$", _SPREADSHEET),
     (r"^/contests/manage/[^/]+/import/$", _SPREADSHEET),
     (r"^/learn/questions/import/$", _SPREADSHEET),
+    # The Django admin's import (exchange.admin_bridge) takes the exchange's files.
+    (r"^/django-admin/[^/]+/[^/]+/import/$", _SPREADSHEET),
     (r"^/learn/courses/\d+/workstudy/$", LMS_PHOTO_MAX_BYTES * LMS_PHOTOS_PER_LOG + _MARGIN),
     (r"^/api/lms/attempts/\d+/uploads$", LMS_PRACTICAL_MAX_BYTES + _MARGIN),
     (r"^/learn/attempts/\d+/submit/$", LMS_PRACTICAL_MAX_BYTES * LMS_PRACTICAL_FILES_PER_SUBMIT + _MARGIN),

@@ -11,6 +11,10 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         """Find every app's record types (`<app>/exchange.py`), as Django admin finds `admin.py`."""
-        from exchange import registry
+        from accounts import housekeeping
+        from exchange import actions, registry
 
         registry.discover()
+        # Files of uploads nobody confirmed and of old exports go on the hourly pass too, not only
+        # when the next upload or export starts.
+        housekeeping.register("stale_exchange_files")(actions.purge_stale)

@@ -1,14 +1,19 @@
 """Django admin, for superusers. Everyday editing of quizzes, rules and task books is on /learn/manage/
-(lms.authoring, validated and audited); certificates are issued and revoked only through actions."""
+(lms.authoring, validated and audited); certificates are issued and revoked only through actions.
+The question bank, enrollments and certificates have the exchange's import/export buttons
+(exchange.admin_bridge): the same record types, rules and audit as the 数据交换 page."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
+from exchange.admin_bridge import RecordTypeImportExportMixin
 from lms.models import (
     Certificate,
     Cohort,
     CourseRule,
+    Enrollment,
     Question,
     Quiz,
     QuizQuestion,
@@ -18,7 +23,8 @@ from lms.models import (
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(RecordTypeImportExportMixin, admin.ModelAdmin):
+    record_type_key = "questions"
     list_display = ("stem", "qtype", "domain", "difficulty", "knowledge_point", "is_active")
     list_filter = ("qtype", "domain", "level", "difficulty", "is_active")
     search_fields = ("stem", "knowledge_point")
@@ -68,10 +74,30 @@ class CohortAdmin(admin.ModelAdmin):
     raw_id_fields = ("mentor", "created_by")
 
 
+@admin.register(Enrollment)
+class EnrollmentAdmin(RecordTypeImportExportMixin, admin.ModelAdmin):
+    """Read-only: learners are enrolled through lms.actions (a cohort's import included)."""
+
+    record_type_key = "enrollments"
+    list_display = ("learner", "course", "cohort", "progress", "enrolled_at", "completed_at")
+    list_filter = ("cohort",)
+    search_fields = ("learner__real_name", "cohort__name")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(RecordTypeImportExportMixin, admin.ModelAdmin):
     """Read-only: certificates are issued and revoked through lms.actions (audit, ledger)."""
 
+    record_type_key = "certificates"
     list_display = ("number", "holder", "kind", "title", "issued_at", "revoked_at")
     search_fields = ("number", "title")
     list_filter = ("kind",)

@@ -1,5 +1,7 @@
 """Django admin for talent: read-mostly views of derived state and the deletion-request queue.
-Changes of state go through `talent.actions`, like everywhere else."""
+Changes of state go through `talent.actions`, like everywhere else. Evaluations and demands (import
+and export), the ledger and the leader shortlist (export) have the exchange's buttons
+(exchange.admin_bridge): the same record types, rules and audit as the 数据交换 page."""
 
 from __future__ import annotations
 
@@ -9,12 +11,23 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from exchange.admin_bridge import RecordTypeImportExportMixin
 from talent import actions
-from talent.models import Achievement, DeletionRequest, DeletionStatus, Evaluation, KpiTarget, TalentProfile
+from talent.models import (
+    Achievement,
+    Candidate,
+    DeletionRequest,
+    DeletionStatus,
+    Demand,
+    Evaluation,
+    KpiTarget,
+    TalentProfile,
+)
 
 
 @admin.register(Achievement)
-class AchievementAdmin(admin.ModelAdmin):
+class AchievementAdmin(RecordTypeImportExportMixin, admin.ModelAdmin):
+    record_type_key = "achievements"
     list_display = ("person", "kind", "title", "occurred_at", "revoked_at")
     list_filter = ("kind",)
     search_fields = ("person__real_name", "title", "source_id")
@@ -25,12 +38,44 @@ class AchievementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(RecordTypeImportExportMixin, admin.ModelAdmin):
+    record_type_key = "evaluations"
     list_display = ("person", "level", "category", "route", "status", "certificate_no", "created_at")
     list_filter = ("status", "route", "level", "category")
     search_fields = ("person__real_name", "certificate_no", "body")
     raw_id_fields = ("person", "decided_by")
     readonly_fields = ("status", "decided_by", "decided_at", "certificate_no", "verify_code")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Demand)
+class DemandAdmin(RecordTypeImportExportMixin, ReadOnlyAdmin):
+    """Read-only: demands are posted and closed through talent.actions (a file's import included)."""
+
+    record_type_key = "demands"
+    list_display = ("title", "organization", "city", "headcount", "status", "created_at")
+    list_filter = ("status", "city")
+    search_fields = ("title", "organization__name")
+
+
+@admin.register(Candidate)
+class CandidateAdmin(RecordTypeImportExportMixin, ReadOnlyAdmin):
+    """Read-only: candidates move through a selection round's actions; exported as the shortlist."""
+
+    record_type_key = "shortlist"
+    list_display = ("person", "round", "city", "index", "status")
+    list_filter = ("status", "round")
+    search_fields = ("person__real_name",)
 
 
 @admin.register(TalentProfile)

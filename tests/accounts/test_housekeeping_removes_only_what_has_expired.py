@@ -39,6 +39,7 @@ def test_expired_sessions_and_old_sms_codes_go_and_live_ones_stay() -> None:
     removed = json.loads(out.getvalue())
     assert removed["expired_sessions"] == 1
     assert removed["expired_sms_codes"] == 1
+    assert removed["stale_exchange_files"] == 0  # the exchange's job is on the same pass
     assert Session.objects.filter(session_key=live.session_key).exists()
     assert not Session.objects.filter(session_key=old.session_key).exists()
     assert set(SmsCode.objects.values_list("pk", flat=True)) == {fresh.pk, just_expired.pk}
