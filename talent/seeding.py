@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -43,7 +44,10 @@ AWARDS = [("first", 10), ("second", 20), ("third", 30), ("excellence", 40)]
 LEVEL_TITLES = {code: str(label) for code, label in SkillLevel.choices}
 
 
-def _pick(rng: random.Random, weighted: list[tuple[object, float]]) -> object:
+T = TypeVar("T")
+
+
+def _pick(rng: random.Random, weighted: Sequence[tuple[T, float]]) -> T:
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights)[0]
 
