@@ -95,7 +95,9 @@ class Quiz(models.Model):
     kind = models.CharField(_("类型"), max_length=8, choices=QuizKind.choices, default=QuizKind.QUIZ)
     description = models.TextField(_("说明"), blank=True)
     mode = models.CharField(_("组卷方式"), max_length=8, choices=PaperMode.choices, default=PaperMode.FIXED)
-    questions = models.ManyToManyField(Question, through="QuizQuestion", blank=True, related_name="quizzes")
+    questions: models.ManyToManyField[Question, QuizQuestion] = models.ManyToManyField(
+        Question, through="QuizQuestion", blank=True, related_name="quizzes"
+    )
     draw_rules = models.JSONField(_("抽题规则"), default=list, blank=True)
     time_limit_minutes = models.PositiveIntegerField(_("限时（分钟）"), default=0)
     max_attempts = models.PositiveIntegerField(_("作答次数上限"), default=0)
