@@ -71,6 +71,8 @@ def check_redis() -> None:
     if _redis_client is None:
         import redis
 
+        if not settings.REDIS_URL:  # readiness lists this check only when REDIS_URL is set
+            raise CheckError("REDIS_URL is not set")
         _redis_client = redis.Redis.from_url(
             settings.REDIS_URL, socket_timeout=CHECK_TIMEOUT, socket_connect_timeout=CHECK_TIMEOUT
         )
