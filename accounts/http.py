@@ -7,8 +7,8 @@ narrowing at every use:
 - ``AuthenticatedHttpRequest`` annotates the ``request`` of a view that Django's
   ``login_required`` (or the Wagtail admin, which requires a login for all its views) guards.
   It is a type only: the decorator is what turns anonymous visitors away, so a view annotated
-  with it must carry the decorator (tests/config/test_no_url_returns_5xx.py requests every URL
-  anonymously and fails on the ``AttributeError`` a missing decorator would cause).
+  with it must carry the decorator. (tests/config/test_no_url_returns_5xx.py requests every URL
+  anonymously, so a view that then touches a signed-in person's attributes fails it.)
 - ``signed_in_user(request)`` is for code a decorator does not guard: it returns the signed-in
   person and answers 403 to an anonymous visitor.
 - ``user_or_none(request)`` is for code that serves both (an audit ``actor`` may be nobody).
