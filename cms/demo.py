@@ -174,18 +174,18 @@ def _seed_courses(home: Page) -> list[CoursePage]:
     )
     result: list[CoursePage] = []
     for spec in COURSES:
-        course = _child(index, CoursePage, str(spec["slug"]))
+        course = _child(index, CoursePage, spec["slug"])
         if course is None:
             course = actions.publish(
                 index,
                 CoursePage(
                     title=spec["title"], slug=spec["slug"], summary=spec["summary"], audience_tracks=[spec["track"]],
                     skill_domain=spec["domain"], level=spec["level"], hours=Decimal(str(spec["hours"])),
-                    outline=spec["outline"], cover=cover_image(str(spec["title"]), "课程", spec["color"]),  # type: ignore[arg-type]
-                    outcomes=[("outcome", {"text": text}) for text in spec["outcomes"]],  # type: ignore[attr-defined]
+                    outline=spec["outline"], cover=cover_image(spec["title"], "课程", spec["color"]),
+                    outcomes=[("outcome", {"text": text}) for text in spec["outcomes"]],
                 ),
             )  # fmt: skip
-        for slug, title, minutes, body in spec["lessons"]:  # type: ignore[attr-defined]
+        for slug, title, minutes, body in spec["lessons"]:
             if _child(course, LessonPage, slug) is None:
                 first_text = next((value for kind, value in body if kind == "text"), "")
                 summary = strip_tags(first_text).split("。")[0][:120] + "。"

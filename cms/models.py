@@ -37,6 +37,10 @@ HOME_CONTESTS_HOOK = "shuzhi_home_contests"
 HOME_FIGURES_HOOK = "shuzhi_home_figures"
 
 
+# The two mixins below are mixed into Wagtail's Page, which mypy cannot see (Wagtail ships no
+# types): their calls to Page's methods and attributes carry `type: ignore`s for that reason.
+
+
 class CachedPageMixin:
     """Marks the response of a live page as cacheable by `cms.middleware.PageCacheMiddleware`."""
 
@@ -50,7 +54,7 @@ class CachedPageMixin:
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
-        request._cms_page_cacheable = True  # type: ignore[attr-defined]
+        request._cms_page_cacheable = True  # type: ignore[attr-defined]  # a mark PageCacheMiddleware reads
         return response
 
 

@@ -145,7 +145,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
         response = _plain("not ready: " + ", ".join(failing), status=503)
         # Each failure is logged above with its reason; Django's "Service Unavailable" error line
         # on every probe would only repeat it.
-        response._has_been_logged = True  # type: ignore[attr-defined]
+        response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own "already logged" mark
         return response
     return _plain("ready")
 

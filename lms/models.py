@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +60,7 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.stem[:40]
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from lms.grading import question_fingerprint
 
         self.fingerprint = question_fingerprint(self.qtype, self.stem, self.options)

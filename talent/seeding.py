@@ -210,7 +210,7 @@ def seed_people(n: int, *, seed: int = 2026, batch: int = 5000, progress: Callab
             for person in people:
                 mine = _generate(rng, person.pk, begin, span, domains)
                 rows.extend(mine)
-                result = compute(mine)  # type: ignore[arg-type]
+                result = compute(mine)
                 profiles.append(
                     TalentProfile(
                         person_id=person.pk,
