@@ -137,6 +137,7 @@ class LoginThrottleHandler(AxesDatabaseHandler):
     """
 
     def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        # django-axes sets axes_ip_address on the request before it asks for failures.
         state = login_state(account_key(request, credentials), request.axes_ip_address)  # type: ignore[attr-defined]
         if state.address_failures >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:
             return max(state.pair_failures, settings.LOGIN_FAILURE_LIMIT)

@@ -110,6 +110,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "mobile"
     REQUIRED_FIELDS = ["real_name"]
 
+    # The person's role grants, fetched once per instance by accounts.selectors (scope checks
+    # ask for them many times in one request).
+    _grants: list[RoleGrant]
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")

@@ -6,7 +6,7 @@ Http404 when the record is outside the viewer's scope (so its existence is not r
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from accounts.choices import Role
@@ -126,7 +126,7 @@ def cities() -> QuerySet[Region]:
     return Region.objects.filter(kind="city").order_by("code")
 
 
-def audit_trail(target: object) -> QuerySet[AuditEvent]:
+def audit_trail(target: Model) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related(
         "actor"
     )

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -27,6 +28,7 @@ from accounts.forms import (
     RegistrationForm,
     UnlockForm,
 )
+from accounts.http import AuthenticatedHttpRequest, signed_in_user, user_or_none
 from accounts.models import SmsPurpose
 from accounts.signals import client_ip
 from accounts.sms import SmsError
@@ -38,7 +40,7 @@ def _send_code(request: HttpRequest, mobile: str, purpose: str) -> str | None:
     """Send a code for the "获取验证码" button (a plain submit button: works without JS); return
     the error to show, or None after telling the person the code is on its way."""
     try:
-        actions.send_sms_code(mobile, purpose, ip=client_ip(request), actor=request.user)
+        actions.send_sms_code(mobile, purpose, ip=client_ip(request), actor=user_or_none(request))
     except ValidationError as exc:
         return " ".join(exc.messages)
     except SmsError as exc:
@@ -55,7 +57,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "send_code" in request.POST:
         kept = {k: v for k, v in request.POST.items() if k not in ("password1", "password2", "csrfmiddlewaretoken")}
         form = RegistrationForm(initial=kept)
-        error = _send_code(request, kept.get("mobile", ""), SmsPurpose.REGISTER)
+        error = _send_code(request, request.POST.get("mobile", ""), SmsPurpose.REGISTER)
         if error:
             messages.error(request, error)
         return render(request, "accounts/register.html", {"form": form})
@@ -113,7 +115,7 @@ def login_elsewhere(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def lockouts(request: HttpRequest) -> HttpResponse:
+def lockouts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Province admins: current login lockouts, each with an audited unlock button."""
     if not request.user.has_role(Role.PROVINCE_ADMIN):
         raise PermissionDenied(_("只有省级管理员可以查看和解除登录锁定。"))
@@ -130,7 +132,7 @@ def lockouts(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("已解除锁定。"))
         else:
-            messages.error(request, " ".join(form.errors.get("lock", [])))
+            messages.error(request, " ".join(str(message) for message in form.errors.get("lock", [])))
         return redirect("accounts:lockouts")
     return render(request, "accounts/lockouts.html", {"lockouts": login_throttle.current_lockouts()})
 
@@ -139,15 +141,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
-        actions.audit(self.request.user, "account.password_change", self.request.user, ip=client_ip(self.request))
+        user = signed_in_user(self.request)
+        actions.audit(user, "account.password_change", user, ip=client_ip(self.request))
         messages.success(self.request, _("密码已修改。"))
         return response
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
@@ -179,7 +182,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def employment_request(request: HttpRequest) -> HttpResponse:
+def employment_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person asks to join (or move to) an organization; its enterprise admin decides."""
     form = EmploymentRequestForm(request.POST)
     if form.is_valid():
@@ -196,7 +199,7 @@ def employment_request(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def employment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def employment_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = selectors.employment_requests_of(request.user).filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -210,7 +213,7 @@ def employment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def employment_queue(request: HttpRequest) -> HttpResponse:
+def employment_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """An enterprise admin's queue of people asking to join her organization."""
     if not (request.user.has_role(Role.ENTERPRISE_ADMIN, Role.PROVINCE_ADMIN)):
         raise PermissionDenied(_("只有企业管理员可以处理加入本单位的申请。"))
@@ -220,7 +223,7 @@ def employment_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def employment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def employment_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = selectors.access_employment_request(request.user, pk)
     form = EmploymentDecisionForm(request.POST)
     if not form.is_valid():
@@ -243,7 +246,7 @@ def employment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def person_leave(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """An enterprise admin records that one of her organization's people has left."""
     person = selectors.access_person(request.user, pk)
     form = EndEmploymentForm(request.POST)
@@ -260,7 +263,7 @@ def person_leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def mobile_change(request: HttpRequest) -> HttpResponse:
+def mobile_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new login number, proved by a code sent to it and confirmed with the current password."""
     user = request.user
     if request.method == "POST" and "send_code" in request.POST:
@@ -292,19 +295,18 @@ def mobile_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def identity_queue(request: HttpRequest) -> HttpResponse:
+def identity_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A province admin's queue of ID numbers submitted while another account held them."""
     if not request.user.has_role(Role.PROVINCE_ADMIN):
         raise PermissionDenied(_("只有省级管理员可以处理身份证号核验。"))
     page = Paginator(selectors.identity_conflicts_open(), 25).get_page(request.GET.get("page"))
-    for conflict in page:
-        conflict.holders = list(selectors.identity_holders(conflict))
-    return render(request, "accounts/identity_queue.html", {"page": page, "form": IdentityResolveForm()})
+    rows = [(conflict, list(selectors.identity_holders(conflict))) for conflict in page]
+    return render(request, "accounts/identity_queue.html", {"page": page, "rows": rows, "form": IdentityResolveForm()})
 
 
 @login_required
 @require_POST
-def identity_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def identity_resolve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_role(Role.PROVINCE_ADMIN):
         raise PermissionDenied(_("只有省级管理员可以处理身份证号核验。"))
     conflict = selectors.access_identity_conflict(request.user, pk)
@@ -328,7 +330,7 @@ def identity_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role(*ADMIN_ROLES):
         raise PermissionDenied(_("只有管理员和企业导师可以查看人员名单。"))
     qs = selectors.people_visible_to(request.user).order_by("real_name", "pk")
@@ -340,7 +342,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.access_person(request.user, pk)
     if person.pk != request.user.pk and not request.user.has_role(*ADMIN_ROLES):
         raise PermissionDenied
@@ -361,21 +363,21 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reveal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.access_person(request.user, pk)
     revealed = actions.reveal_pii(request.user, person, ip=client_ip(request))
     return render(request, "accounts/person_detail.html", {"person": person, "revealed": revealed, "can_reveal": True})
 
 
 @login_required
-def organizations(request: HttpRequest) -> HttpResponse:
+def organizations(request: AuthenticatedHttpRequest) -> HttpResponse:
     qs = selectors.organizations_visible_to(request.user).order_by("region__code", "name")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(request, "accounts/organizations.html", {"page": page})
 
 
 @login_required
-def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     org = selectors.access_organization(request.user, pk)
     staff = selectors.people_visible_to(request.user).filter(organization=org).order_by("real_name")[:200]
     return render(request, "accounts/organization_detail.html", {"org": org, "staff": staff})

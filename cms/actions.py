@@ -120,13 +120,13 @@ def ensure_editorial() -> Workflow:
     # join the Wagtail groups their role lists.
     for role, names in ROLE_WAGTAIL_GROUPS.items():
         for name in names:
-            group = groups.get(name) or Group.objects.filter(name=name).first()
-            if group is not None:
+            role_group = groups.get(name) or Group.objects.filter(name=name).first()
+            if role_group is not None:
                 people = User.objects.filter(role_grants__role=role)
                 if name == EDITORS:  # people limited to a city stay in their city group only
                     limited = RoleGrant.objects.filter(role__in=EDITORIAL_ROLES, region__isnull=False)
                     people = people.exclude(pk__in=limited.values("user"))
-                group.user_set.add(*people)
+                role_group.user_set.add(*people)
     return workflow
 
 
@@ -197,7 +197,9 @@ def ensure_city_sections(city: Region) -> CitySections:
 def editorial_cities(user: User) -> list[Region]:
     """The cities `user`'s editorial grants (editor/organizer) are scoped to; empty = province-wide."""
     grants = RoleGrant.objects.filter(user=user, role__in=EDITORIAL_ROLES, region__isnull=False)
-    cities = {grant.region.city for grant in grants.select_related("region__parent__parent")}
+    cities = {
+        grant.region.city for grant in grants.select_related("region__parent__parent") if grant.region is not None
+    }
     return sorted((city for city in cities if city is not None), key=lambda city: city.code)
 
 

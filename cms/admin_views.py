@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,11 +15,13 @@ from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from accounts.choices import Role
+from accounts.http import signed_in_user
+from accounts.models import User
 from cms import actions, selectors
 from cms.forms import CityLimitForm
 
 
-def may_limit_editors(user: Any) -> bool:
+def may_limit_editors(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.has_role(Role.PROVINCE_ADMIN))
 
 
@@ -33,7 +36,7 @@ class CityEditorsView(WagtailAdminTemplateMixin, FormView):
     def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not may_limit_editors(request.user):
             # Like Wagtail's own refusals: back to the dashboard, with the reason.
             messages.error(request, _("只有省级管理员可以限定编辑的城市栏目。"))
@@ -50,7 +53,7 @@ class CityEditorsView(WagtailAdminTemplateMixin, FormView):
     def form_valid(self, form: CityLimitForm) -> HttpResponse:
         person, city = form.cleaned_data["person"], form.cleaned_data["city"]
         try:
-            actions.set_city_limit(self.request.user, person, city, reason=form.cleaned_data["reason"])
+            actions.set_city_limit(signed_in_user(self.request), person, city, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

@@ -111,7 +111,7 @@ def seed(command: BaseCommand) -> None:
         "<p>各市中小企业培育数字技能人才、推进数智化升级的典型做法与成效。</p>",
     )
     for index, case in enumerate(CASES):
-        if _child(case_index, CasePage, str(case["slug"])):
+        if _child(case_index, CasePage, case["slug"]):
             continue
         org = Organization.objects.filter(name=case["org"]).first()
         page = CasePage(
@@ -119,12 +119,12 @@ def seed(command: BaseCommand) -> None:
             city=Region.objects.get(code=case["city"]), industry=case["industry"], job_group=case["job_group"],
             summary=case["summary"], challenge=case["challenge"], solution=case["solution"],
             training=case["training"], work_study=case["work_study"],
-            cover=cover_image(str(case["title"]), "典型案例", PALETTE[index % len(PALETTE)]),
+            cover=cover_image(case["title"], "典型案例", PALETTE[index % len(PALETTE)]),
             results=[("result", {"metric": m, "before": Decimal(str(b)), "after": Decimal(str(a)), "unit": u})
-                     for m, b, a, u in case["results"]],  # type: ignore[attr-defined]
+                     for m, b, a, u in case["results"]],
             related_contests=[("contest", {"title": "2026年全省中小企业数字技能大赛", "url": "/contests/"})],
         )  # fmt: skip
-        page.tags.add(*case["tags"])  # type: ignore[misc]
+        page.tags.add(*case["tags"])
         related = [c for c in courses if c.audience_tracks and c.audience_tracks[0] == case["job_group"]]
         page.related_courses.set(related)
         actions.publish(case_index, page)
@@ -174,18 +174,18 @@ def _seed_courses(home: Page) -> list[CoursePage]:
     )
     result: list[CoursePage] = []
     for spec in COURSES:
-        course = _child(index, CoursePage, str(spec["slug"]))
+        course = _child(index, CoursePage, spec["slug"])
         if course is None:
             course = actions.publish(
                 index,
                 CoursePage(
                     title=spec["title"], slug=spec["slug"], summary=spec["summary"], audience_tracks=[spec["track"]],
                     skill_domain=spec["domain"], level=spec["level"], hours=Decimal(str(spec["hours"])),
-                    outline=spec["outline"], cover=cover_image(str(spec["title"]), "课程", spec["color"]),  # type: ignore[arg-type]
-                    outcomes=[("outcome", {"text": text}) for text in spec["outcomes"]],  # type: ignore[attr-defined]
+                    outline=spec["outline"], cover=cover_image(spec["title"], "课程", spec["color"]),
+                    outcomes=[("outcome", {"text": text}) for text in spec["outcomes"]],
                 ),
             )  # fmt: skip
-        for slug, title, minutes, body in spec["lessons"]:  # type: ignore[attr-defined]
+        for slug, title, minutes, body in spec["lessons"]:
             if _child(course, LessonPage, slug) is None:
                 first_text = next((value for kind, value in body if kind == "text"), "")
                 summary = strip_tags(first_text).split("。")[0][:120] + "。"

@@ -7,6 +7,7 @@ The programme vocabulary and figures come from the drafting notes of the 2026–
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypedDict
 
 PLAN_TITLE = "加快数字技能人才培育 助力中小企业数智化升级专项行动方案（2026—2030年）"
 
@@ -113,9 +114,27 @@ NEWS: list[tuple[str, str, str, dt.date, str, str, str, list[str]]] = [
     ),
 ]
 
-# (slug, title, organization name, city code, industry, job group, tags, summary,
-#  challenge, solution, training, work_study, results [(metric, before, after, unit)])
-CASES: list[dict[str, object]] = [
+
+class Case(TypedDict):
+    """A case study: `org` is the organization's name, `city` its city code; the four texts are
+    HTML; each result is (metric, before, after, unit)."""
+
+    slug: str
+    title: str
+    org: str
+    city: str
+    industry: str
+    job_group: str
+    tags: list[str]
+    summary: str
+    challenge: str
+    solution: str
+    training: str
+    work_study: str
+    results: list[tuple[str, float, float, str]]
+
+
+CASES: list[Case] = [
     {
         "slug": "jinan-cnc-oee",
         "title": "数控机床联网：济南一家机床企业把设备综合效率提升到78%",
@@ -264,8 +283,26 @@ POLICIES: list[dict[str, object]] = [
     },
 ]
 
-# Lesson bodies are lists of (block type, value) as LessonPage.body accepts them.
-COURSES: list[dict[str, object]] = [
+
+class Course(TypedDict):
+    """A demo course: `track` a job group, `domain` a skill domain, `hours` a decimal as text,
+    `color` the cover's RGB; each lesson is (slug, title, minutes, body), the body a list of
+    (block type, value) as LessonPage.body accepts it."""
+
+    slug: str
+    title: str
+    track: str
+    domain: str
+    level: str
+    hours: str
+    color: tuple[int, int, int]
+    summary: str
+    outline: str
+    outcomes: list[str]
+    lessons: list[tuple[str, str, int, list[tuple[str, Any]]]]
+
+
+COURSES: list[Course] = [
     {
         "slug": "device-networking-basics",
         "title": "设备联网与数据采集实操",

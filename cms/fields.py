@@ -35,7 +35,13 @@ class ChoiceListField(models.JSONField):
         if not isinstance(value, list) or any(item not in allowed for item in value):
             raise forms.ValidationError("无效的选项")
 
-    def formfield(self, **kwargs: Any) -> forms.Field:
+    def formfield(
+        self,
+        form_class: type[forms.Field] | None = None,
+        choices_form_class: type[forms.ChoiceField] | None = None,
+        **kwargs: Any,
+    ) -> forms.Field:
+        """Always checkboxes over `base_choices`, whatever form class a caller asks for."""
         return forms.MultipleChoiceField(
             choices=self.base_choices,
             required=not self.blank,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext
@@ -15,7 +15,7 @@ from accounts.models import Region, User
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        org = f" · {obj.organization.name}" if obj.organization_id else ""
+        org = f" · {obj.organization.name}" if obj.organization is not None else ""
         return f"{obj.real_name}（{obj.mobile_masked}）{org}"
 
 
@@ -44,9 +44,9 @@ class CityLimitForm(forms.Form):
     )
     reason = forms.CharField(label=_("原因"), required=False, max_length=200)
 
-    def __init__(self, *args: object, people: list[User], **kwargs: object) -> None:
+    def __init__(self, *args: Any, people: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
+        cast(PersonChoiceField, self.fields["person"]).queryset = (
             User.objects.filter(pk__in=[p.pk for p in people])
             .select_related("organization")
             .order_by("real_name", "pk")

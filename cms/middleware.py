@@ -62,6 +62,7 @@ class PageCacheMiddleware:
     @staticmethod
     def _with_token(request: HttpRequest, content: bytes) -> bytes:
         if b"\x00NONCE\x00" in content:
+            # django-csp's middleware puts csp_nonce on the request.
             content = content.replace(b"\x00NONCE\x00", str(request.csp_nonce).encode())  # type: ignore[attr-defined]
         if b"\x00CSRF\x00" not in content:
             return content

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Paginator
 from django.db import models
@@ -25,10 +25,20 @@ from cms.fields import ChoiceListField
 from cms.fields import SafeRichTextField as RichTextField
 from cms.forms import CasePageForm
 
+if TYPE_CHECKING:
+    import datetime as dt
+    from decimal import Decimal
+
+    from wagtail.images.models import Image
+
 # Names of the Wagtail hooks through which apps to the right of cms (which cms cannot import)
 # contribute to the home page. See docs/cms.md.
 HOME_CONTESTS_HOOK = "shuzhi_home_contests"
 HOME_FIGURES_HOOK = "shuzhi_home_figures"
+
+
+# The two mixins below are mixed into Wagtail's Page, which mypy cannot see (Wagtail ships no
+# types): their calls to Page's methods and attributes carry `type: ignore`s for that reason.
 
 
 class CachedPageMixin:
@@ -44,7 +54,7 @@ class CachedPageMixin:
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
-        request._cms_page_cacheable = True  # type: ignore[attr-defined]
+        request._cms_page_cacheable = True  # type: ignore[attr-defined]  # a mark PageCacheMiddleware reads
         return response
 
 
@@ -65,8 +75,8 @@ class SectionIndexMixin:
 
 
 class HomePage(CachedPageMixin, Page):
-    hero_title = models.CharField(_("主标题"), max_length=120, default="数智英才")
-    hero_text = models.TextField(
+    hero_title: models.CharField[str, str] = models.CharField(_("主标题"), max_length=120, default="数智英才")
+    hero_text: models.TextField[str, str] = models.TextField(
         _("导语"),
         blank=True,
         default="面向中小制造企业的数字技能人才培育平台：在线学习、工学一体、以赛促学、以赛代评。",
@@ -127,15 +137,21 @@ class CourseIndexPage(CachedPageMixin, Page):
 
 
 class CoursePage(CachedPageMixin, Page):
-    summary = models.TextField(_("课程简介"), max_length=600)
+    summary: models.TextField[str, str] = models.TextField(_("课程简介"), max_length=600)
     audience_tracks = ChoiceListField(
         _("面向人群"), base_choices=JobGroup.choices, help_text=_("一线操作人员、技术骨干或管理人员")
     )
-    skill_domain = models.CharField(_("技能领域"), max_length=32, choices=SkillDomain.choices)
-    level = models.CharField(_("难度"), max_length=16, choices=CourseLevel.choices, default=CourseLevel.BEGINNER)
+    skill_domain: models.CharField[str, str] = models.CharField(
+        _("技能领域"), max_length=32, choices=SkillDomain.choices
+    )
+    level: models.CharField[str, str] = models.CharField(
+        _("难度"), max_length=16, choices=CourseLevel.choices, default=CourseLevel.BEGINNER
+    )
     industries = ChoiceListField(_("适用行业"), base_choices=Industry.choices, help_text=_("不选表示适用于所有行业"))
-    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1, default=0)
-    cover = models.ForeignKey(
+    hours: models.DecimalField[Decimal, Decimal] = models.DecimalField(
+        _("学时"), max_digits=5, decimal_places=1, default=0
+    )
+    cover: models.ForeignKey[Image | None, Image | None] = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("封面"),
         null=True,
@@ -202,10 +218,10 @@ class CoursePage(CachedPageMixin, Page):
 
 
 class LessonPage(CachedPageMixin, Page):
-    summary = models.TextField(_("本课简介"), blank=True, max_length=600)
+    summary: models.TextField[str, str] = models.TextField(_("本课简介"), blank=True, max_length=600)
     body = StreamField(LessonBody(), verbose_name=_("课程内容"), blank=True)
-    duration_minutes = models.PositiveIntegerField(_("时长（分钟）"), default=20)
-    is_required = models.BooleanField(_("必修"), default=True)
+    duration_minutes: models.PositiveIntegerField[int, int] = models.PositiveIntegerField(_("时长（分钟）"), default=20)
+    is_required: models.BooleanField[bool, bool] = models.BooleanField(_("必修"), default=True)
 
     content_panels = [
         *Page.content_panels,
@@ -292,11 +308,13 @@ class NewsTag(TaggedItemBase):
 
 
 class NewsPage(CachedPageMixin, Page):
-    category = models.CharField(_("分类"), max_length=16, choices=NewsCategory.choices, default=NewsCategory.WORK)
-    date = models.DateField(_("发布日期"), default=timezone.localdate)
-    source = models.CharField(_("来源"), max_length=120, blank=True)
-    summary = models.TextField(_("摘要"), max_length=300, blank=True)
-    cover = models.ForeignKey(
+    category: models.CharField[str, str] = models.CharField(
+        _("分类"), max_length=16, choices=NewsCategory.choices, default=NewsCategory.WORK
+    )
+    date: models.DateField[dt.date, dt.date] = models.DateField(_("发布日期"), default=timezone.localdate)
+    source: models.CharField[str, str] = models.CharField(_("来源"), max_length=120, blank=True)
+    summary: models.TextField[str, str] = models.TextField(_("摘要"), max_length=300, blank=True)
+    cover: models.ForeignKey[Image | None, Image | None] = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("封面"),
         null=True,
@@ -304,7 +322,7 @@ class NewsPage(CachedPageMixin, Page):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    cover_alt = models.CharField(
+    cover_alt: models.CharField[str, str] = models.CharField(
         _("封面替代文字"), max_length=200, blank=True, help_text=_("描述图片内容，供读屏软件朗读")
     )
     body = RichTextField(_("正文"), features=[*RICH_FEATURES, "image", "embed"])
@@ -374,21 +392,25 @@ class CaseTag(TaggedItemBase):
 
 
 class CasePage(CachedPageMixin, Page):
-    organization = models.ForeignKey(
+    organization: models.ForeignKey[Organization | None, Organization | None] = models.ForeignKey(
         Organization, verbose_name=_("企业"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    enterprise_name = models.CharField(_("企业名称"), max_length=120, help_text=_("对外展示的企业名称"))
-    city = models.ForeignKey(
+    enterprise_name: models.CharField[str, str] = models.CharField(
+        _("企业名称"), max_length=120, help_text=_("对外展示的企业名称")
+    )
+    city: models.ForeignKey[Region, Region] = models.ForeignKey(
         Region,
         verbose_name=_("城市"),
         on_delete=models.PROTECT,
         limit_choices_to={"kind": RegionKind.CITY},
         related_name="+",
     )
-    industry = models.CharField(_("行业"), max_length=20, choices=Industry.choices)
-    job_group = models.CharField(_("岗位类别"), max_length=20, choices=JobGroup.choices, blank=True)
-    summary = models.TextField(_("案例摘要"), max_length=400)
-    cover = models.ForeignKey(
+    industry: models.CharField[str, str] = models.CharField(_("行业"), max_length=20, choices=Industry.choices)
+    job_group: models.CharField[str, str] = models.CharField(
+        _("岗位类别"), max_length=20, choices=JobGroup.choices, blank=True
+    )
+    summary: models.TextField[str, str] = models.TextField(_("案例摘要"), max_length=400)
+    cover: models.ForeignKey[Image | None, Image | None] = models.ForeignKey(
         "wagtailimages.Image",
         verbose_name=_("封面"),
         null=True,
@@ -475,14 +497,18 @@ class PolicyIndexPage(CachedPageMixin, Page):
 
 
 class PolicyPage(CachedPageMixin, Page):
-    authority = models.CharField(_("发文机关"), max_length=200)
-    document_number = models.CharField(
+    authority: models.CharField[str, str] = models.CharField(_("发文机关"), max_length=200)
+    document_number: models.CharField[str, str] = models.CharField(
         _("文号"), max_length=60, blank=True, help_text=_("例如：鲁工信服〔2025〕175号；征求意见稿可留空")
     )
-    issued_on = models.DateField(_("发布日期"))
-    effective_on = models.DateField(_("施行日期"), null=True, blank=True)
-    expires_on = models.DateField(_("有效期至"), null=True, blank=True)
-    summary = models.TextField(_("摘要"), max_length=600)
+    issued_on: models.DateField[dt.date, dt.date] = models.DateField(_("发布日期"))
+    effective_on: models.DateField[dt.date | None, dt.date | None] = models.DateField(
+        _("施行日期"), null=True, blank=True
+    )
+    expires_on: models.DateField[dt.date | None, dt.date | None] = models.DateField(
+        _("有效期至"), null=True, blank=True
+    )
+    summary: models.TextField[str, str] = models.TextField(_("摘要"), max_length=600)
     body = RichTextField(_("正文"), features=RICH_FEATURES)
     attachments = StreamField([("document", DocumentBlock())], verbose_name=_("附件"), blank=True)
 

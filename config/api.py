@@ -12,6 +12,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import django_auth
 
+from accounts.http import signed_in_user
+
 
 def _holds_nul(value: Any) -> bool:
     if isinstance(value, str):
@@ -115,14 +117,14 @@ class MeOut(Schema):
 
 @api.get("/me", response=MeOut, auth=django_auth, summary="The signed-in person")
 def me(request: HttpRequest) -> MeOut:
-    user = request.auth
+    user = signed_in_user(request)
     return MeOut(
         id=user.pk,
         real_name=user.real_name,
         mobile_masked=user.mobile_masked,
         roles=sorted(user.role_set),
-        region=user.region.name if user.region_id else None,
-        organization=user.organization.name if user.organization_id else None,
+        region=user.region.name if user.region is not None else None,
+        organization=user.organization.name if user.organization is not None else None,
     )
 
 

@@ -33,5 +33,6 @@ class CSPRequestContext:
         finally:
             current_nonce.reset(token)
         host = request.get_host()
+        # django-csp reads _csp_update off the response to extend its policy for this one page.
         response._csp_update = {"connect-src": [f"ws://{host}", f"wss://{host}"]}  # type: ignore[attr-defined]
         return response

@@ -52,6 +52,7 @@ def _request_path(channel: Any) -> str | None:
     return path.decode("latin-1") or "/"
 
 
+# daphne ships no types, so the class it is derived from is a variable of type Any to mypy.
 class BodyLimitedRequest(_OriginalWebRequest):  # type: ignore[misc,valid-type]
     """daphne's WebRequest with a ceiling on the body, enforced as it arrives."""
 

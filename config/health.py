@@ -72,6 +72,8 @@ def check_redis() -> None:
     if _redis_client is None:
         import redis
 
+        if not settings.REDIS_URL:  # readiness lists this check only when REDIS_URL is set
+            raise CheckError("REDIS_URL is not set")
         _redis_client = redis.Redis.from_url(
             settings.REDIS_URL, socket_timeout=CHECK_TIMEOUT, socket_connect_timeout=CHECK_TIMEOUT
         )
@@ -149,7 +151,7 @@ def readyz(request: HttpRequest) -> HttpResponse:
         response = _plain("not ready: " + ", ".join(failing), status=503)
         # Each failure is logged above with its reason; Django's "Service Unavailable" error line
         # on every probe would only repeat it.
-        response._has_been_logged = True  # type: ignore[attr-defined]
+        response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own "already logged" mark
         return response
     return _plain("ready")
 

@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db.models import ForeignObject, IntegerField
 from django.db.models.fields.related_lookups import RelatedExact, RelatedIn
-from django.db.models.lookups import In
+from django.db.models.lookups import Exact, In
 
 
 def _column_range(field: Any, connection: Any) -> tuple[int | None, int | None]:
@@ -45,22 +45,24 @@ def _out_of_range(value: object, bounds: tuple[int | None, int | None]) -> bool:
     return (low is not None and value < low) or (high is not None and value > high)
 
 
-class _InRange:
+# The mixins derive from the lookup they extend so their `self` is typed; the method resolution
+# order of the classes below is the same as with plain mixins (the mixin, then the lookup).
+class _InRange(In):
     def process_rhs(self, compiler: Any, connection: Any) -> Any:
-        if self.rhs_is_direct_value():  # type: ignore[attr-defined]
-            bounds = _column_range(self.lhs.output_field, connection)  # type: ignore[attr-defined]
-            kept = [value for value in self.rhs if not _out_of_range(value, bounds)]  # type: ignore[attr-defined]
+        if self.rhs_is_direct_value():
+            bounds = _column_range(self.lhs.output_field, connection)
+            kept = [value for value in self.rhs if not _out_of_range(value, bounds)]
             if not kept:
                 raise EmptyResultSet
             self.rhs = kept
-        return super().process_rhs(compiler, connection)  # type: ignore[misc]
+        return super().process_rhs(compiler, connection)
 
 
-class _ExactInRange:
+class _ExactInRange(Exact):
     def process_rhs(self, compiler: Any, connection: Any) -> Any:
-        if _out_of_range(self.rhs, _column_range(self.lhs.output_field, connection)):  # type: ignore[attr-defined]
+        if _out_of_range(self.rhs, _column_range(self.lhs.output_field, connection)):
             raise EmptyResultSet
-        return super().process_rhs(compiler, connection)  # type: ignore[misc]
+        return super().process_rhs(compiler, connection)
 
 
 class IntegerFieldIn(_InRange, In):

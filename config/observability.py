@@ -117,7 +117,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_for(request)
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id  # type: ignore[attr-defined]  # our own attribute on Django's request
         token = current_request_id.set(request_id)
         started = time.perf_counter()
         try:

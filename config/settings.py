@@ -159,7 +159,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": Path(env_str("SQLITE_NAME", str(VAR_DIR / "db.sqlite3"))),
+            "NAME": str(Path(env_str("SQLITE_NAME", str(VAR_DIR / "db.sqlite3")))),
             # A file (not memory) for tests too, so a live daphne process can share it.
             # TEST_DB_SUFFIX lets several test runs share one checkout without sharing a file.
             "TEST": {"NAME": VAR_DIR / f"test-{env_str('TEST_DB_SUFFIX', 'main')}.sqlite3"},

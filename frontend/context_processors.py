@@ -64,13 +64,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """`nav_items` (everyone's and signed-in entries, plus a lone work entry), `nav_admin` (the
     grouped work entries, empty when not grouped) and `nav_admin_current` (one of them is the
     current page)."""
-    user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated)
-    items, admin = [], []
+    user = getattr(request, "user", None)  # absent when a page renders before the auth middleware ran
+    person = user if user is not None and user.is_authenticated else None
+    items: list[dict[str, Any]] = []
+    admin: list[dict[str, Any]] = []
     for label, name, roles in NAV:
-        if roles == "auth" and not signed_in:
+        if roles == "auth" and person is None:
             continue
-        if isinstance(roles, tuple) and not (signed_in and user.has_role(*roles)):
+        if isinstance(roles, tuple) and not (person is not None and person.has_role(*roles)):
             continue
         url = _url(name)
         if url is None:

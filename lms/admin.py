@@ -102,8 +102,8 @@ class CertificateAdmin(RecordTypeImportExportMixin, admin.ModelAdmin):
     search_fields = ("number", "title")
     list_filter = ("kind",)
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Certificate | None = None) -> bool:
         return False

@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
+from accounts.http import signed_in_user
 from lms import actions, selectors
 from lms.models import Attempt
 
@@ -55,7 +56,7 @@ class SavedOut(Schema):
 
 def _attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     try:
-        return selectors.access_attempt(request.auth, attempt_id)
+        return selectors.access_attempt(signed_in_user(request), attempt_id)
     except Exception:
         raise HttpError(404, "未找到该试卷。") from None
 
@@ -91,7 +92,7 @@ def save(request: HttpRequest, attempt_id: int, payload: AnswerIn) -> dict[str, 
 
     attempt = _attempt(request, attempt_id)
     try:
-        actions.save_answer(attempt, request.auth, payload.question, payload.response)
+        actions.save_answer(attempt, signed_in_user(request), payload.question, payload.response)
     except actions.LateSubmissionError as exc:
         raise HttpError(409, "；".join(exc.messages)) from None
     except ValidationError as exc:
@@ -120,7 +121,7 @@ def upload(request: HttpRequest, attempt_id: int, question: Form[int], file: Fil
 
     attempt = _attempt(request, attempt_id)
     try:
-        answer = actions.save_upload(attempt, request.auth, question, file)
+        answer = actions.save_upload(attempt, signed_in_user(request), question, file)
     except actions.LateSubmissionError as exc:
         raise HttpError(409, "；".join(exc.messages)) from None
     except ValidationError as exc:

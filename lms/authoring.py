@@ -84,12 +84,13 @@ def authored_quizzes(actor: User) -> list[Quiz]:
     editable: dict[int, bool] = {}
     result = []
     for quiz in quizzes:
-        if quiz.course_id is None:
+        course = quiz.course
+        if course is None:
             result.append(quiz)
             continue
-        if quiz.course_id not in editable:
-            editable[quiz.course_id] = can_edit_course(actor, quiz.course)
-        if editable[quiz.course_id]:
+        if course.pk not in editable:
+            editable[course.pk] = can_edit_course(actor, course)
+        if editable[course.pk]:
             result.append(quiz)
     return result
 
@@ -114,7 +115,7 @@ def clean_rules(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rules: list[dict[str, Any]] = []
     errors: list[str] = []
     for number, item in enumerate(raw, start=1):
-        rule = {k: item.get(k) for k in RULE_KEYS if item.get(k) not in (None, "")}
+        rule: dict[str, Any] = {k: item.get(k) for k in RULE_KEYS if item.get(k) not in (None, "")}
         try:
             count = int(rule.get("count", 0))
         except (TypeError, ValueError):
@@ -367,15 +368,15 @@ def save_course_settings(
     _require_author(actor, course)
     locked = course
     current = CourseRule.objects.filter(course=locked).first() or CourseRule(course=locked)
-    fields = ("require_lessons", "require_quizzes", "require_workstudy", "issue_certificate", "issuer_name")
-    before = {f: getattr(current, f) for f in fields}
-    values = {**before, **{k: v for k, v in rule.items() if k in fields}}  # a partial rule keeps the rest
+    rule_fields = ("require_lessons", "require_quizzes", "require_workstudy", "issue_certificate", "issuer_name")
+    before = {f: getattr(current, f) for f in rule_fields}
+    values = {**before, **{k: v for k, v in rule.items() if k in rule_fields}}  # a partial rule keeps the rest
     values["issuer_name"] = str(values.get("issuer_name") or "").strip()[:120]
     if values["issue_certificate"] and not values["issuer_name"]:
         raise ValidationError({"issuer_name": [_("颁发证书时请填写颁发单位。")]})
     values["issuer_name"] = values["issuer_name"] or before["issuer_name"]
     saved, _created = CourseRule.objects.update_or_create(course=locked, defaults=values)
-    after: dict[str, Any] = {f: getattr(saved, f) for f in fields}
+    after: dict[str, Any] = {f: getattr(saved, f) for f in rule_fields}
 
     if module is not None:
         title = str(module.get("title") or "").strip()
@@ -405,14 +406,14 @@ def save_course_settings(
                 if task is None:
                     continue  # an empty extra row
                 raise ValidationError(_("第 %(n)d 个任务缺少名称。") % {"n": order + 1})
-            fields = {
+            task_fields: dict[str, Any] = {
                 "title": task_title[:200],
                 "description": str(item.get("description") or ""),
                 "deliverables": str(item.get("deliverables") or ""),
                 "required_hours": _hours(item.get("required_hours"), task_title[:40]),
                 "order": order,
             }
-            changes.append((task, fields))
+            changes.append((task, task_fields))
             kept += 1
         if kept == 0:
             raise ValidationError(_("工学一体模块至少需要一个任务。"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -27,6 +28,9 @@ from lms.models import (
     WorkStudyTask,
 )
 from lms.models import Quiz as QuizModel
+
+if TYPE_CHECKING:
+    from cms.models import CoursePage
 
 S, M, TF, FILL, SHORT = "single", "multiple", "truefalse", "fill", "short"
 
@@ -168,7 +172,7 @@ def _bank() -> dict[str, list[Question]]:
     return result
 
 
-def _courses() -> dict[str, object]:
+def _courses() -> dict[str, CoursePage]:
     from cms.models import CoursePage
 
     return {c.slug: c for c in CoursePage.objects.live()}

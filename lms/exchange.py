@@ -194,7 +194,7 @@ class EnrollmentExporter(Exporter):
         for enrollment in objects:
             learner = enrollment.learner
             yield {
-                "cohort": enrollment.cohort.name,
+                "cohort": enrollment.cohort.name if enrollment.cohort is not None else "",
                 "real_name": learner.real_name,
                 "mobile": learner.mobile,
                 "id_number": self.id_number(learner),
@@ -244,7 +244,7 @@ PROBLEM_COLUMNS = (
     ("等级", "等级"),
     ("分值", "分值"),
 )
-TYPE_LABELS = {
+TYPE_LABELS: dict[str, str] = {
     QuestionType.SINGLE: "单选",
     QuestionType.MULTIPLE: "多选",
     QuestionType.TRUE_FALSE: "判断",
@@ -420,7 +420,7 @@ class CertificateExporter(Exporter):
                 "number": certificate.number,
                 "real_name": holder.real_name,
                 "mobile": holder.mobile,
-                "organization": holder.organization.name if holder.organization_id else "",
+                "organization": holder.organization.name if holder.organization is not None else "",
                 "kind": CERTIFICATE_KINDS.get(certificate.kind, certificate.kind),
                 "title": certificate.title,
                 "issuer": certificate.issuer_name,

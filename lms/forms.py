@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -47,7 +47,7 @@ class WorkLogForm(forms.Form):
 
     def __init__(self, *args: Any, tasks: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["task"].choices = [(t.pk, t.title) for t in tasks]
+        cast(forms.ChoiceField, self.fields["task"]).choices = [(t.pk, t.title) for t in tasks]
         self.fields["date"].initial = timezone.localdate()
 
 
@@ -75,9 +75,14 @@ class CohortForm(forms.Form):
 
     def __init__(self, *args: Any, courses: Any = (), mentors: Any = (), people: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].choices = [(c.pk, c.title) for c in courses]
-        self.fields["mentor"].choices = [("", _("暂不指定")), *[(m.pk, m.real_name) for m in mentors]]
-        self.fields["learners"].choices = [(p.pk, f"{p.real_name}（{p.mobile_masked}）") for p in people]
+        cast(forms.ChoiceField, self.fields["course"]).choices = [(c.pk, c.title) for c in courses]
+        cast(forms.ChoiceField, self.fields["mentor"]).choices = [
+            ("", _("暂不指定")),
+            *[(m.pk, m.real_name) for m in mentors],
+        ]
+        cast(forms.ChoiceField, self.fields["learners"]).choices = [
+            (p.pk, f"{p.real_name}（{p.mobile_masked}）") for p in people
+        ]
 
 
 class ImportForm(forms.Form):
@@ -117,7 +122,10 @@ class QuizForm(forms.Form):
 
     def __init__(self, *args: Any, courses: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["course"].choices = [("", _("不属于课程")), *[(c.pk, c.title) for c in courses]]
+        cast(forms.ChoiceField, self.fields["course"]).choices = [
+            ("", _("不属于课程")),
+            *[(c.pk, c.title) for c in courses],
+        ]
 
 
 class RuleForm(forms.Form):

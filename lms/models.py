@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -58,7 +60,7 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.stem[:40]
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         from lms.grading import question_fingerprint
 
         self.fingerprint = question_fingerprint(self.qtype, self.stem, self.options)
@@ -95,7 +97,9 @@ class Quiz(models.Model):
     kind = models.CharField(_("类型"), max_length=8, choices=QuizKind.choices, default=QuizKind.QUIZ)
     description = models.TextField(_("说明"), blank=True)
     mode = models.CharField(_("组卷方式"), max_length=8, choices=PaperMode.choices, default=PaperMode.FIXED)
-    questions = models.ManyToManyField(Question, through="QuizQuestion", blank=True, related_name="quizzes")
+    questions: models.ManyToManyField[Question, QuizQuestion] = models.ManyToManyField(
+        Question, through="QuizQuestion", blank=True, related_name="quizzes"
+    )
     draw_rules = models.JSONField(_("抽题规则"), default=list, blank=True)
     time_limit_minutes = models.PositiveIntegerField(_("限时（分钟）"), default=0)
     max_attempts = models.PositiveIntegerField(_("作答次数上限"), default=0)

@@ -481,7 +481,7 @@ def close_if_expired(attempt: Attempt) -> Attempt:
         return attempt
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt.pk)
-        if locked.status == AttemptStatus.IN_PROGRESS:
+        if locked.status == AttemptStatus.IN_PROGRESS and locked.deadline is not None:
             _finalize(locked, locked.deadline)
     return locked
 

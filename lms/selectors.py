@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
@@ -67,7 +68,8 @@ def access_lesson(course: CoursePage, lesson_id: int | str) -> LessonPage:
         raise Http404 from None
 
 
-def enrollment_for(user: User, course: CoursePage) -> Enrollment | None:
+def enrollment_for(user: User | AnonymousUser, course: CoursePage) -> Enrollment | None:
+    """The person's enrollment in `course`; None for an anonymous visitor or someone not enrolled."""
     if not user.is_authenticated:
         return None
     return Enrollment.objects.filter(learner=user, course=course).select_related("course", "cohort").first()
@@ -289,7 +291,7 @@ def access_worklog_photo(viewer: User, photo_id: int | str) -> WorkLogPhoto:
     enrollment = photo.log.enrollment
     learner = enrollment.learner
     org_id = learner.organization_id
-    mentor_id = enrollment.mentor_id or (enrollment.cohort.mentor_id if enrollment.cohort_id else None)
+    mentor_id = enrollment.mentor_id or (enrollment.cohort.mentor_id if enrollment.cohort is not None else None)
     if (
         viewer.pk == learner.pk
         or (org_id is not None and viewer.pk == mentor_id and org_id in mentor_org_ids(viewer))

@@ -22,16 +22,16 @@ class PrivateStorage(FileSystemStorage):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
 
-    @property  # type: ignore[override]
+    @property
     def base_location(self) -> str:
         return str(settings.PRIVATE_MEDIA_ROOT)
 
-    @property  # type: ignore[override]
+    @property
     def location(self) -> str:
         return os.path.abspath(self.base_location)
 
-    @property  # type: ignore[override]
-    def base_url(self) -> None:
+    @property
+    def base_url(self) -> None:  # type: ignore[override]  # None on purpose: no URL of their own
         return None  # url() raises: these files are served by views, never by a URL of their own
 
     def url(self, name: str | None) -> str:

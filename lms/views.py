@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.actions import audit
 from accounts.choices import Role
+from accounts.http import AuthenticatedHttpRequest
 from accounts.pii import escape_cell
 from accounts.ratelimits import per_address
 from cms.models import CoursePage
@@ -118,7 +119,7 @@ def _error_text(exc: ValidationError) -> str:
     return "；".join(str(m) for m in exc.messages)
 
 
-def _role_required(request: HttpRequest, *roles: str) -> None:
+def _role_required(request: AuthenticatedHttpRequest, *roles: str) -> None:
     if not request.user.has_role(*roles):
         raise PermissionDenied(_("您没有访问此页面的权限。"))
 
@@ -157,7 +158,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def course_enroll(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_enroll(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = selectors.access_course(course_id)
     try:
         actions.enroll(request.user, course)
@@ -168,7 +169,7 @@ def course_enroll(request: HttpRequest, course_id: int) -> HttpResponse:
     return redirect("lms:course", course_id=course.pk)
 
 
-def _enrollment_or_redirect(request: HttpRequest, course: Any) -> Enrollment | None:
+def _enrollment_or_redirect(request: AuthenticatedHttpRequest, course: CoursePage) -> Enrollment | None:
     enrollment = selectors.enrollment_for(request.user, course)
     if enrollment is None:
         messages.info(request, _("请先报名该课程。"))
@@ -177,7 +178,7 @@ def _enrollment_or_redirect(request: HttpRequest, course: Any) -> Enrollment | N
 
 @login_required
 @require_GET
-def lesson(request: HttpRequest, course_id: int, lesson_id: int) -> HttpResponse:
+def lesson(request: AuthenticatedHttpRequest, course_id: int, lesson_id: int) -> HttpResponse:
     course = selectors.access_course(course_id)
     enrollment = _enrollment_or_redirect(request, course)
     if enrollment is None:
@@ -203,7 +204,7 @@ def lesson(request: HttpRequest, course_id: int, lesson_id: int) -> HttpResponse
 
 @login_required
 @require_POST
-def lesson_done(request: HttpRequest, course_id: int, lesson_id: int) -> HttpResponse:
+def lesson_done(request: AuthenticatedHttpRequest, course_id: int, lesson_id: int) -> HttpResponse:
     course = selectors.access_course(course_id)
     enrollment = selectors.enrollment_for(request.user, course)
     if enrollment is None:
@@ -236,7 +237,7 @@ def lesson_done(request: HttpRequest, course_id: int, lesson_id: int) -> HttpRes
 
 @login_required
 @require_GET
-def quiz_detail(request: HttpRequest, quiz_id: int) -> HttpResponse:
+def quiz_detail(request: AuthenticatedHttpRequest, quiz_id: int) -> HttpResponse:
     quiz = selectors.access_quiz(quiz_id)
     attempts = list(Attempt.objects.filter(quiz=quiz, learner=request.user).order_by("-number"))
     for attempt in attempts:
@@ -257,7 +258,7 @@ def quiz_detail(request: HttpRequest, quiz_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
+def quiz_start(request: AuthenticatedHttpRequest, quiz_id: int) -> HttpResponse:
     quiz = selectors.access_quiz(quiz_id)
     try:
         attempt = actions.start_attempt(quiz, request.user)
@@ -269,7 +270,7 @@ def quiz_start(request: HttpRequest, quiz_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attempt_view(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_view(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = actions.close_if_expired(selectors.access_attempt(request.user, attempt_id))
     if not attempt.is_open:
         return redirect("lms:attempt_review", attempt_id=attempt.pk)
@@ -299,7 +300,7 @@ def _form_response(item: dict[str, Any], post: Any) -> Any:
 
 @login_required
 @require_POST
-def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_submit(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """Submit; answers posted with the form (no JavaScript) are saved first."""
     attempt = selectors.access_attempt(request.user, attempt_id)
     try:
@@ -325,7 +326,7 @@ def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
+def attempt_review(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     attempt = actions.close_if_expired(selectors.access_attempt(request.user, attempt_id))
     if attempt.is_open:
         return redirect("lms:attempt", attempt_id=attempt.pk)
@@ -337,14 +338,13 @@ def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 @login_required
-def grading(request: HttpRequest) -> HttpResponse:
+def grading(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not quizzes.can_grade(request.user):
         raise PermissionDenied(_("您没有阅卷权限。"))
     queue = quizzes.grading_queue(request.user)
     if request.method == "POST":
-        answer = queue.filter(
-            pk=request.POST.get("answer") if str(request.POST.get("answer", "")).isdigit() else 0
-        ).first()
+        posted = request.POST.get("answer", "")
+        answer = queue.filter(pk=posted if posted.isdigit() else 0).first()
         if answer is None:
             raise Http404
         form = GradeForm(request.POST)
@@ -369,14 +369,14 @@ def grading(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = selectors.learner_dashboard(request.user)
     context["can_author"] = authoring.can_author(request.user)
     return render(request, "lms/dashboard.html", context)
 
 
 @login_required
-def workstudy(request: HttpRequest, course_id: int) -> HttpResponse:
+def workstudy(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = selectors.access_course(course_id)
     enrollment = selectors.enrollment_for(request.user, course)
     module = WorkStudyModule.objects.filter(course=course).prefetch_related("tasks").first()
@@ -420,7 +420,7 @@ def workstudy(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def mentor(request: HttpRequest) -> HttpResponse:
+def mentor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mentor's queue of logs waiting for sign-off; enterprise admins see their cohorts here too."""
     _role_required(request, Role.MENTOR, Role.ENTERPRISE_ADMIN)
     user = request.user
@@ -466,7 +466,7 @@ def _int(value: Any) -> int:
 
 
 @login_required
-def cohort_new(request: HttpRequest) -> HttpResponse:
+def cohort_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     _role_required(request, Role.ENTERPRISE_ADMIN)
     user = request.user
     courses = selectors.catalog()
@@ -513,7 +513,7 @@ def _chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_detail(request: AuthenticatedHttpRequest, cohort_id: int) -> HttpResponse:
     cohort = selectors.access_cohort(request.user, cohort_id)
     rows = selectors.cohort_progress(cohort)
     return render(request, "lms/cohort.html", {"cohort": cohort, "rows": rows, "chart": _chart(rows)})
@@ -521,7 +521,7 @@ def cohort_detail(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def cohort_export(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def cohort_export(request: AuthenticatedHttpRequest, cohort_id: int) -> HttpResponse:
     cohort = selectors.access_cohort(request.user, cohort_id)
     rows = selectors.cohort_progress(cohort)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -551,7 +551,7 @@ def cohort_export(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 @login_required
-def question_import(request: HttpRequest) -> HttpResponse:
+def question_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("lms.add_question"):
         raise PermissionDenied(_("您没有管理题库的权限。"))
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -578,7 +578,7 @@ def question_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def question_template(request: HttpRequest) -> HttpResponse:
+def question_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(
         template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
@@ -588,7 +588,7 @@ def question_template(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def worklog_photo(request: HttpRequest, photo_id: int, size: str) -> HttpResponse:
+def worklog_photo(request: AuthenticatedHttpRequest, photo_id: int, size: str) -> FileResponse:
     """Work-study photos are private: the learner, their mentor and their enterprise admins only."""
     photo = selectors.access_worklog_photo(request.user, photo_id)
     field = photo.thumbnail if size == "thumb" else photo.image
@@ -603,7 +603,7 @@ def worklog_photo(request: HttpRequest, photo_id: int, size: str) -> HttpRespons
 
 @login_required
 @require_GET
-def answer_file(request: HttpRequest, answer_id: int) -> HttpResponse:
+def answer_file(request: AuthenticatedHttpRequest, answer_id: int) -> FileResponse:
     """A practical answer's file: the learner and the graders in scope only, always as a download
     (never rendered inline, so an uploaded HTML or SVG cannot run in the site's origin)."""
     answer = selectors.access_answer_file(request.user, answer_id)
@@ -624,7 +624,7 @@ def answer_file(request: HttpRequest, answer_id: int) -> HttpResponse:
 # --- Authoring: quizzes, completion rules, work-study task books ----------------------------------
 
 
-def _require_author(request: HttpRequest) -> None:
+def _require_author(request: AuthenticatedHttpRequest) -> None:
     if not authoring.can_author(request.user):
         raise PermissionDenied(_("您没有管理测验与课程设置的权限。"))
 
@@ -643,7 +643,7 @@ def _apply_errors(form: Any, exc: ValidationError, fallback: list[str]) -> None:
 
 @login_required
 @require_GET
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Organizers' and training providers' index: quizzes and courses they may edit."""
     _require_author(request)
     quizzes_list = authoring.authored_quizzes(request.user)
@@ -653,14 +653,17 @@ def manage(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("id"))
         .values_list("quiz_id", "n")
     )
-    for quiz in quizzes_list:
-        quiz.size = (
-            sum(int(r.get("count", 0)) for r in quiz.draw_rules) if quiz.mode == "random" else counts.get(quiz.pk, 0)
+    rows = [
+        (
+            quiz,
+            sum(int(r.get("count", 0)) for r in quiz.draw_rules) if quiz.mode == "random" else counts.get(quiz.pk, 0),
         )
+        for quiz in quizzes_list
+    ]
     return render(
         request,
         "lms/manage.html",
-        {"quizzes": quizzes_list, "courses": authoring.editable_courses(request.user)},
+        {"quizzes": rows, "courses": authoring.editable_courses(request.user)},
     )
 
 
@@ -682,7 +685,7 @@ def _paper_ids(post: Any) -> list[int]:
 
 
 @login_required
-def quiz_edit(request: HttpRequest, quiz_id: int | None = None) -> HttpResponse:
+def quiz_edit(request: AuthenticatedHttpRequest, quiz_id: int | None = None) -> HttpResponse:
     _require_author(request)
     user = request.user
     quiz = None
@@ -690,7 +693,7 @@ def quiz_edit(request: HttpRequest, quiz_id: int | None = None) -> HttpResponse:
         quiz = Quiz.objects.select_related("course").filter(pk=quiz_id).first()
         if quiz is None:
             raise Http404
-        if quiz.course_id and not authoring.can_edit_course(user, quiz.course):
+        if quiz.course is not None and not authoring.can_edit_course(user, quiz.course):
             raise PermissionDenied(_("您没有编辑课程“%(c)s”的权限。") % {"c": quiz.course.title})
     courses = authoring.editable_courses(user)
     by_id = {c.pk: c for c in courses}
@@ -756,7 +759,7 @@ def quiz_edit(request: HttpRequest, quiz_id: int | None = None) -> HttpResponse:
 
 @login_required
 @require_POST
-def quiz_delete(request: HttpRequest, quiz_id: int) -> HttpResponse:
+def quiz_delete(request: AuthenticatedHttpRequest, quiz_id: int) -> HttpResponse:
     _require_author(request)
     quiz = get_object_or_404(Quiz, pk=quiz_id)
     try:
@@ -770,7 +773,7 @@ def quiz_delete(request: HttpRequest, quiz_id: int) -> HttpResponse:
 
 
 @login_required
-def course_settings(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_settings(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     _require_author(request)
     course = CoursePage.objects.filter(pk=course_id).first()
     if course is None:

@@ -63,7 +63,7 @@ def process_photo(upload: Any) -> tuple[ContentFile, ContentFile, int, int]:
                 raise ValidationError(_too_many_pixels(upload.name))
             probe.verify()  # detects truncated or non-image files
             upload.seek(0)
-            image = Image.open(upload)
+            image: Image.Image = Image.open(upload)
             image.load()
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise ValidationError(_too_many_pixels(upload.name)) from None
@@ -93,14 +93,14 @@ def _too_many_pixels(name: str) -> str:
 def effective_mentor(enrollment: Enrollment) -> int | None:
     if enrollment.mentor_id:
         return enrollment.mentor_id
-    return enrollment.cohort.mentor_id if enrollment.cohort_id else None
+    return enrollment.cohort.mentor_id if enrollment.cohort is not None else None
 
 
 def earliest_log_date(enrollment: Enrollment) -> dt.date:
     """The first day a work log of this enrollment may carry: the cohort's start when the
     enrollment belongs to a cohort, and never before WORKLOG_FLOOR. A date outside
     [earliest, today] is refused, so hours dated 0001-01-01 never count."""
-    starts = enrollment.cohort.starts_on if enrollment.cohort_id else None
+    starts = enrollment.cohort.starts_on if enrollment.cohort is not None else None
     return max(starts, WORKLOG_FLOOR) if starts else WORKLOG_FLOOR
 
 

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.http import signed_in_user
 from exchange.admin_bridge import RecordTypeImportExportMixin
 from talent import actions
 from talent.models import (
@@ -107,7 +108,7 @@ class DeletionRequestAdmin(admin.ModelAdmin):
         done = 0
         for deletion in queryset.filter(status=DeletionStatus.PENDING).select_related("person"):
             try:
-                actions.decide_deletion(deletion, actor=request.user, approve=True)
+                actions.decide_deletion(deletion, actor=signed_in_user(request), approve=True)
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, str(exc))
             else:

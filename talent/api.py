@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from accounts.http import signed_in_user
 from talent import boards, selectors
 
 router = Router(tags=["talent"])
@@ -50,7 +51,7 @@ class IndexOut(Schema):
 # change of its top set and by consents, see `boards.RedisBoards.version`) is unchanged; the age
 # limit bounds how long a renamed person or city shows the old name. Keyed by a version shared
 # through Redis, so every process agrees; without Redis nothing is cached.
-_TOP_CACHE: OrderedDict[tuple[str, int, str], tuple[bytes, float, bytes, frozenset[int]]] = OrderedDict()
+_TOP_CACHE: OrderedDict[tuple[str, int, str], tuple[bytes | str, float, bytes, frozenset[int]]] = OrderedDict()
 TOP_CACHE_ENTRIES = 512
 TOP_CACHE_SECONDS = 30.0
 _lock = threading.Lock()
@@ -110,7 +111,7 @@ def leaderboard(request: HttpRequest, board: str = "province", n: int = 100) -> 
 @router.get("/leaderboard/me", response=MyRankOut, auth=django_auth, summary="My rank on a leaderboard")
 def my_rank(request: HttpRequest, board: str = "province") -> HttpResponse:
     board = selectors.valid_board(board)
-    found = selectors.my_rank(request.auth, board)
+    found = selectors.my_rank(signed_in_user(request), board)
     if found is None:
         raise Http404
     rank, size, index = found
@@ -119,7 +120,7 @@ def my_rank(request: HttpRequest, board: str = "province") -> HttpResponse:
 
 @router.get("/index/me", response=IndexOut, auth=django_auth, summary="My talent index and its breakdown")
 def my_index(request: HttpRequest) -> IndexOut:
-    index, components, items = selectors.breakdown(request.auth)
+    index, components, items = selectors.breakdown(signed_in_user(request))
     return IndexOut(
         index=index,
         components=components,

@@ -22,13 +22,16 @@ import os
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Round
 
 from talent.models import TalentProfile
+
+if TYPE_CHECKING:
+    from redis.typing import EncodableT
 
 BOARD_KINDS = ("province", "city", "industry", "domain", "job")
 FIELD_FOR_KIND = {"city": "city_id", "industry": "industry", "domain": "domain", "job": "job_group"}
@@ -108,7 +111,7 @@ class DbBoards:
         rank, size = self.rank_and_size(board, profile.index)
         return rank, size, profile.index
 
-    def version(self, board: str) -> bytes | None:
+    def version(self, board: str) -> bytes | str | None:
         """No shared version without Redis: callers do not cache (see `RedisBoards.version`)."""
         return None
 
@@ -253,7 +256,7 @@ class RedisBoards:
     def _ver(self, board: str) -> str:
         return f"{self.prefix}:ver:{board}"
 
-    def version(self, board: str) -> bytes | None:
+    def version(self, board: str) -> bytes | str | None:
         """Changes whenever the board's top set changes (or `touch` is called); None before the
         first rebuild. Caches of a board's top list are keyed by it."""
         return self.client.get(self._ver(board))
@@ -295,13 +298,20 @@ class RedisBoards:
         )
 
     def top(self, board: str, n: int) -> list[Entry]:
-        rows = self.client.zrevrange(self._top(board), 0, n - 1, withscores=True)
+        rows = self._scored(board, n)
         if len(rows) < n and n <= TOP_K and len(rows) < self.size(board):
             self._refill(board)
-            rows = self.client.zrevrange(self._top(board), 0, n - 1, withscores=True)
+            rows = self._scored(board, n)
         if len(rows) < n and n > TOP_K:
             return self.db.top(board, n)
         return _ranked([(_person(member), score / 10) for member, score in rows])
+
+    def _scored(self, board: str, n: int) -> list[tuple[bytes | str, float]]:
+        """The capped set's best n as (member, score) pairs."""
+        # redis-py types ZREVRANGE's reply for both shapes; withscores=True gives the pairs.
+        return cast(
+            "list[tuple[bytes | str, float]]", self.client.zrevrange(self._top(board), 0, n - 1, withscores=True)
+        )
 
     def _refill(self, board: str) -> None:
         """The capped set lost members (scores went down): reload it from the database."""
@@ -369,7 +379,7 @@ class RedisBoards:
                 parent = p + (p & -p)
                 if parent <= FENWICK_SIZE:
                     tree[parent] += tree[p]
-            fields = {p: v for p, v in enumerate(tree) if p and v}
+            fields: dict[EncodableT, EncodableT] = {p: v for p, v in enumerate(tree) if p and v}
             pipe.hset(self._fw(board), mapping=fields)
             sizes[board] = sum(bucket.values())
         pipe.execute()
@@ -381,7 +391,7 @@ class RedisBoards:
     def _write_entries(self, chunk: int = 20_000) -> None:
         """Every person's entry for `person_rank`, overwritten in place (readers never miss)."""
         rows = TalentProfile.objects.order_by().values_list("person_id", "index", *FIELD_FOR_KIND.values())
-        buckets: dict[str, dict[str, str]] = {}
+        buckets: dict[str, dict[EncodableT, EncodableT]] = {}
         pending = 0
         for pid, index, city_id, industry, domain, job in rows.iterator(chunk_size=chunk):
             entry = f"{tenths(index)}|{city_id or ''}|{industry}|{domain}|{job}"
@@ -392,7 +402,7 @@ class RedisBoards:
                 buckets, pending = {}, 0
         self._flush_entries(buckets)
 
-    def _flush_entries(self, buckets: dict[str, dict[str, str]]) -> None:
+    def _flush_entries(self, buckets: dict[str, dict[EncodableT, EncodableT]]) -> None:
         pipe = self.client.pipeline(transaction=False)
         for key, mapping in buckets.items():
             pipe.hset(key, mapping=mapping)

@@ -53,7 +53,11 @@ def seed(command: BaseCommand) -> None:
             min_awards=1,
         )
     admin = people.get("13800000003")
-    if admin is not None and admin.organization_id and not Demand.objects.filter(title="工业互联网运维工程师").exists():
+    if (
+        admin is not None
+        and admin.organization is not None
+        and not Demand.objects.filter(title="工业互联网运维工程师").exists()
+    ):
         actions.post_demand(
             actor=admin,
             organization=admin.organization,

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, TextChoices
@@ -71,6 +71,9 @@ from talent.models import (
     SkillLevel,
     TalentCategory,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 ADMINS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN)
 EVALUATION_IMPORTERS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN)
@@ -317,6 +320,9 @@ class EvaluationImporter(Importer):
             subject = data["level"] or data["category"]
             if row.errors:
                 continue  # a row that is wrong anyway is not also reported as a duplicate
+            # A row without errors names a person: _parse asks for a mobile or an ID number, and
+            # each one given that is not found is an error.
+            assert person is not None
             data["source_id"] = evaluation_key(subject, data["body"])
             first = self.seen.setdefault((person.pk, data["source_id"]), row.number)
             if first != row.number:
@@ -578,17 +584,21 @@ class DemandImporter(Importer):
         return counts
 
 
+class _Accepted(TypedDict):
+    n_accepted: int
+
+
 class DemandExporter(Exporter):
     """The demands the exporter may see (`selectors.demands_visible_to`)."""
 
-    def queryset(self) -> QuerySet[Demand]:
+    def queryset(self) -> QuerySet[WithAnnotations[Demand, _Accepted]]:
         return (
             selectors.demands_visible_to(self.actor)
             .annotate(n_accepted=Count("matches", filter=Q(matches__status=MatchStatus.ACCEPTED)))
             .order_by("organization_id", "-created_at", "pk")
         )
 
-    def rows(self, objects: Iterable[Demand]) -> Iterator[dict[str, object]]:
+    def rows(self, objects: Iterable[WithAnnotations[Demand, _Accepted]]) -> Iterator[dict[str, object]]:
         domains, levels, statuses = choice_labels(SkillDomain), choice_labels(SkillLevel), choice_labels(DemandStatus)
         for item in objects:
             yield {
@@ -691,8 +701,8 @@ class ShortlistExporter(Exporter):
                 "round": item.round.name,
                 "real_name": person.real_name,
                 "mobile": person.mobile,
-                "city": item.city.name if item.city_id else "",
-                "organization": person.organization.name if person.organization_id else "",
+                "city": item.city.name if item.city is not None else "",
+                "organization": person.organization.name if person.organization is not None else "",
                 "index": item.index,
                 "reasons": "；".join(item.reasons),
                 "city_reason": item.city_reason,

@@ -31,7 +31,7 @@ def xlsx_response(book: Workbook, filename: str) -> HttpResponse:
 
 def kpi_workbook(board: Dashboard) -> Workbook:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the one sheet a new workbook has
     sheet.title = _("年度目标完成情况")
     scope = board.city.name if board.city else _("全省")
     sheet.append(_row([_("数字技能人才培育年度督导评估"), scope]))
@@ -49,12 +49,12 @@ def kpi_workbook(board: Dashboard) -> Workbook:
 
 def shortlist_workbook(selection: SelectionRound, rows: Iterable[Candidate]) -> Workbook:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # the one sheet a new workbook has
     sheet.title = _("领军人才名单")
     sheet.append(_row([selection.name]))
     sheet.append(_row([_("姓名"), _("城市"), _("单位"), _("人才指数"), _("入围理由"), _("市级意见"), _("状态")]))
     for c in rows:
-        org = c.person.organization.name if c.person.organization_id else ""
+        org = c.person.organization.name if c.person.organization is not None else ""
         sheet.append(
             _row(
                 [

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 
-from talent.models import ENGINEER_CATEGORIES, Achievement, AchievementKind, SkillLevel, TalentCategory
+from talent.models import ENGINEER_CATEGORIES, AchievementKind, SkillLevel, TalentCategory
 
 DEFAULT_FORMULA: dict[str, Any] = {
     # A contest award scores contest level × placement; a result without an award scores a share.
@@ -71,6 +71,22 @@ def formula() -> dict[str, Any]:
     return merged
 
 
+class LedgerRow(Protocol):
+    """What `compute` reads of a ledger row: an `Achievement`, or a row the bulk seeding has not
+    inserted yet."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def occurred_at(self) -> dt.datetime: ...
+    @property
+    def data(self) -> Any: ...
+    @property
+    def revoked_at(self) -> dt.datetime | None: ...
+
+
 @dataclass
 class Item:
     kind: str
@@ -102,7 +118,7 @@ def _earliest(current: dt.datetime | None, when: dt.datetime) -> dt.datetime:
     return when if current is None or when < current else current
 
 
-def compute(achievements: Iterable[Achievement], rules: dict[str, Any] | None = None) -> Result:
+def compute(achievements: Iterable[LedgerRow], rules: dict[str, Any] | None = None) -> Result:
     """Compute the index from active ledger rows. Revoked rows count for nothing.
 
     A person counts as a digital-skills talent (数字技能人才, the plan's headline KPI) from
@@ -113,8 +129,8 @@ def compute(achievements: Iterable[Achievement], rules: dict[str, Any] | None = 
     certificates: list[Item] = []
     courses: list[Item] = []
     hours = 0.0
-    levels: list[tuple[int, Achievement]] = []
-    categories: dict[str, Achievement] = {}
+    levels: list[tuple[int, LedgerRow]] = []
+    categories: dict[str, LedgerRow] = {}
     for row in achievements:
         if row.revoked_at is not None:
             continue

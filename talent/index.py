@@ -133,10 +133,10 @@ def refresh_person(person_id: int) -> TalentProfile:
             setattr(profile, key, value)
         profile.save()
     old_keys, new_keys = _kpi_keys(before), _kpi_keys(profile)
-    for key in old_keys - new_keys:
-        _bump(key, -1)
-    for key in new_keys - old_keys:
-        _bump(key, 1)
+    for kpi_key in old_keys - new_keys:
+        _bump(kpi_key, -1)
+    for kpi_key in new_keys - old_keys:
+        _bump(kpi_key, 1)
     # Boards move only once the change is committed: a rolled-back achievement never reaches
     # Redis. Counts in the Fenwick trees commute, so callbacks of concurrent commits may run in
     # either order; a failure after the commit is logged (robust) and `rebuild_talent` repairs it.

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
@@ -43,7 +44,10 @@ AWARDS = [("first", 10), ("second", 20), ("third", 30), ("excellence", 40)]
 LEVEL_TITLES = {code: str(label) for code, label in SkillLevel.choices}
 
 
-def _pick(rng: random.Random, weighted: list[tuple[object, float]]) -> object:
+T = TypeVar("T")
+
+
+def _pick(rng: random.Random, weighted: Sequence[tuple[T, float]]) -> T:
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights=weights)[0]
 
@@ -206,7 +210,7 @@ def seed_people(n: int, *, seed: int = 2026, batch: int = 5000, progress: Callab
             for person in people:
                 mine = _generate(rng, person.pk, begin, span, domains)
                 rows.extend(mine)
-                result = compute(mine)  # type: ignore[arg-type]
+                result = compute(mine)
                 profiles.append(
                     TalentProfile(
                         person_id=person.pk,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Manager, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -346,7 +346,7 @@ def data_held(person: User) -> list[DataHeld]:
 def data_held_by_person(person_ids: list[int]) -> dict[int, list[DataHeld]]:
     """`data_held` for many people in one count query per kind (the admin's queue)."""
 
-    def counts(qs: QuerySet[Any], field: str = "person_id") -> dict[int, int]:
+    def counts(qs: Manager[Any], field: str = "person_id") -> dict[int, int]:
         rows = qs.filter(**{f"{field}__in": person_ids}).values(field).annotate(n=Count("pk")).order_by()
         return {row[field]: row["n"] for row in rows}
 

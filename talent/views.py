@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,7 +23,8 @@ from django_ratelimit.core import is_ratelimited
 
 from accounts.actions import audit
 from accounts.choices import Role
-from accounts.models import Organization, User
+from accounts.http import AuthenticatedHttpRequest, user_or_none
+from accounts.models import Organization, Region, User
 from accounts.ratelimits import per_address, too_many_requests
 from accounts.signals import client_ip
 from config.converters import get_by_id_or_404
@@ -46,16 +47,23 @@ from talent.models import (
 ADMINS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN)
 
 
-def roles_required(*roles: str) -> Callable:
-    def decorator(view: Callable) -> Callable:
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def roles_required(*roles: str) -> Callable[[View], View]:
+    """`login_required` plus a role check (403 without one of `roles`): the view may annotate its
+    request as `AuthenticatedHttpRequest`."""
+
+    def decorator(view: View) -> View:
         @wraps(view)
         @login_required
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.has_role(*roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return wrapped
+        # The wrapper takes what the view takes and returns what it returns.
+        return cast(View, wrapped)
 
     return decorator
 
@@ -88,7 +96,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "board_label": selectors.board_label(board),
             "choices": selectors.board_choices(),
-            "rows": selectors.leaderboard(board, n, request.user),
+            "rows": selectors.leaderboard(board, n, user_or_none(request)),
             "me": me,
             "n": n,
         },
@@ -128,7 +136,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if is_ratelimited(request, group="talent.objections", key="ip", rate=OBJECTIONS_PER_ADDRESS, increment=True):
-            audit(request.user, "shortlist.objection_limited", selection, ip=client_ip(request))
+            audit(user_or_none(request), "shortlist.objection_limited", selection, ip=client_ip(request))
             return too_many_requests(
                 request,
                 _("本网络今天提交的异议已达上限，请明天再试；如有紧急情况请联系省级管理员。"),
@@ -136,7 +144,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
             )
         candidate = get_by_id_or_404(listed, request.POST.get("candidate"))
         try:
-            actions.file_objection(candidate, text=form.cleaned_data["text"], filed_by=request.user)
+            actions.file_objection(candidate, text=form.cleaned_data["text"], filed_by=user_or_none(request))
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         else:
@@ -149,7 +157,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: AuthenticatedHttpRequest) -> HttpResponse:
     index, components, items = selectors.breakdown(request.user)
     profile = selectors.profile_of(request.user)
     return render(
@@ -170,7 +178,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def consent(request: HttpRequest) -> HttpResponse:
+def consent(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     granted = request.POST.get("granted") == "1"
     try:
@@ -183,7 +191,7 @@ def consent(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = selectors.personal_data(request.user)
     audit(request.user, "talent.data_download", request.user, ip=client_ip(request))
     response = HttpResponse(
@@ -194,7 +202,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The person's own data: what is held, what a deletion keeps, download, deletion requests."""
     deletions = list(request.user.talent_deletions.all())
     return render(
@@ -211,7 +219,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def deletion(request: HttpRequest) -> HttpResponse:
+def deletion(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
         actions.request_deletion(request.user, note=request.POST.get("note", ""))
     except ValidationError as exc:
@@ -222,16 +230,15 @@ def deletion(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*ADMINS)
-def deletions(request: HttpRequest) -> HttpResponse:
+def deletions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Deletion requests of the people the admin is responsible for, with what each would erase."""
     status = request.GET.get("status", DeletionStatus.PENDING)
     if status not in DeletionStatus.values:
         status = DeletionStatus.PENDING
-    rows = list(selectors.deletions_to_decide(request.user).filter(status=status)[:100])
-    if status == DeletionStatus.PENDING:
-        held = selectors.data_held_by_person([row.person_id for row in rows])
-        for row in rows:
-            row.held = held[row.person_id]
+    found = list(selectors.deletions_to_decide(request.user).filter(status=status)[:100])
+    # What a decision would erase matters only while it is still to be made.
+    held = selectors.data_held_by_person([d.person_id for d in found]) if status == DeletionStatus.PENDING else {}
+    rows = [(d, held.get(d.person_id, [])) for d in found]
     return render(
         request, "talent/deletions.html", {"rows": rows, "status": status, "statuses": DeletionStatus.choices}
     )
@@ -239,7 +246,7 @@ def deletions(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*ADMINS)
 @require_POST
-def decide_deletion(request: HttpRequest, pk: int) -> HttpResponse:
+def decide_deletion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = selectors.access_deletion(request.user, pk)
     approve = request.POST.get("approve") == "1"
     try:
@@ -253,7 +260,7 @@ def decide_deletion(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(Match, pk=pk, person=request.user)
     try:
         actions.answer_match(match, person=request.user, accept=request.POST.get("accept") == "1")
@@ -266,7 +273,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(*ADMINS)
-def evaluations(request: HttpRequest) -> HttpResponse:
+def evaluations(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", EvaluationStatus.PENDING)
     if status not in EvaluationStatus.values:
         status = EvaluationStatus.PENDING
@@ -280,7 +287,7 @@ def evaluations(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*ADMINS)
 @require_POST
-def decide_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+def decide_evaluation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.access_evaluation(request.user, pk)
     reason = request.POST.get("reason", "")
     try:
@@ -301,7 +308,7 @@ def decide_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(*ADMINS)
-def rounds(request: HttpRequest) -> HttpResponse:
+def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
     is_province = request.user.has_role(Role.PROVINCE_ADMIN)
     form = RoundForm(request.POST or None) if is_province else None
     if form is not None and request.method == "POST" and form.is_valid():
@@ -326,7 +333,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*ADMINS)
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     selection = selectors.access_round(request.user, pk)
     candidates = selectors.candidates_for(request.user, selection)
     status = request.GET.get("status", "")
@@ -363,7 +370,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(*ADMINS)
 @require_POST
-def round_action(request: HttpRequest, pk: int) -> HttpResponse:
+def round_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     selection = selectors.access_round(request.user, pk)
     what = request.POST.get("do", "")
     try:
@@ -373,7 +380,7 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif what == "notice":
             notice_form = NoticeForm({"days": request.POST.get("days") or 5})
             if not notice_form.is_valid():
-                raise ValidationError(notice_form.errors["days"])
+                raise ValidationError(list(notice_form.errors["days"]))
             actions.start_notice(selection, actor=request.user, days=notice_form.cleaned_data["days"])
             messages.success(request, _("名单已进入公示。"))
         elif what == "finalize":
@@ -388,7 +395,7 @@ def round_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(*ADMINS)
 @require_POST
-def candidate_action(request: HttpRequest, pk: int) -> HttpResponse:
+def candidate_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.access_candidate(request.user, pk)
     what = request.POST.get("do", "")
     reason = request.POST.get("reason", "")
@@ -410,7 +417,7 @@ def candidate_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(Role.PROVINCE_ADMIN)
 @require_POST
-def objection_action(request: HttpRequest, pk: int) -> HttpResponse:
+def objection_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Uphold or dismiss an objection (upheld=1/0), or remove it as spam (spam=1); all with a reason."""
     objection = get_object_or_404(Objection.objects.select_related("candidate"), pk=pk)
     resolution = request.POST.get("resolution", "")
@@ -427,7 +434,7 @@ def objection_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(*ADMINS)
-def round_export(request: HttpRequest, pk: int) -> HttpResponse:
+def round_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     selection = selectors.access_round(request.user, pk)
     rows = selectors.candidates_for(request.user, selection).filter(
         status__in=(CandidateStatus.APPROVED, CandidateStatus.FINAL)
@@ -437,7 +444,7 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(*ADMINS)
-def plan(request: HttpRequest, pk: int) -> HttpResponse:
+def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.access_candidate(request.user, pk)
     form = PlanItemForm(request.POST or None)
     if request.method == "POST":
@@ -462,7 +469,7 @@ def plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(Role.ENTERPRISE_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN)
-def demands(request: HttpRequest) -> HttpResponse:
+def demands(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = None
     org: Organization | None = None
     if request.user.has_role(Role.ENTERPRISE_ADMIN):
@@ -481,7 +488,7 @@ def demands(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(Role.ENTERPRISE_ADMIN, Role.CITY_ADMIN, Role.PROVINCE_ADMIN)
-def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def demand_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     demand = selectors.access_demand(request.user, pk)
     can_invite = request.user.has_role(Role.ENTERPRISE_ADMIN)
     if request.method == "POST" and can_invite:
@@ -517,7 +524,7 @@ def demand_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- KPI dashboard -------------------------------------------------------------------------------
 
 
-def _dashboard_scope(request: HttpRequest) -> tuple[Any, list]:
+def _dashboard_scope(request: AuthenticatedHttpRequest) -> tuple[Region | None, list[Region]]:
     cities = selectors.admin_cities(request.user)
     if request.user.has_role(Role.PROVINCE_ADMIN) or request.user.is_superuser:
         chosen = request.GET.get("city")
@@ -529,7 +536,7 @@ def _dashboard_scope(request: HttpRequest) -> tuple[Any, list]:
 
 
 @roles_required(*ADMINS)
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     city, cities = _dashboard_scope(request)
     board = kpi.build(city, cities)
     year = min(max(timezone.now().year, kpi.YEARS[0]), kpi.YEARS[-1])
@@ -564,7 +571,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*ADMINS)
-def dashboard_export(request: HttpRequest) -> HttpResponse:
+def dashboard_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     city, cities = _dashboard_scope(request)
     board = kpi.build(city, cities)
     audit(request.user, "talent.kpi_export", city, ip=client_ip(request))
