@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -85,7 +86,10 @@ async def _channel_round_trip() -> None:
     layer = get_channel_layer()
     if layer is None:
         raise CheckError("no channel layer")
-    channel = await layer.new_channel("readyz.")
+    # A plain channel name, not `new_channel()`'s process-specific one: channels-redis receives
+    # process-specific channels through one reader per layer, which a live hub's event loop owns in
+    # a daphne process, so a probe waiting from another event loop would never be woken.
+    channel = f"readyz.{uuid.uuid4().hex}"
     await layer.send(channel, {"type": "readyz.ping"})
     message = await asyncio.wait_for(layer.receive(channel), CHECK_TIMEOUT)
     if message.get("type") != "readyz.ping":
