@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable, Iterator
 from functools import partial
 
@@ -33,17 +34,21 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests run last. PostgreSQL-only tests are deselected on the embedded SQLite run; CI's PostgreSQL run
-    executes them, and fails (never skips) if the database is not there."""
+    executes them, and fails (never skips) if the database is not there. The fault rehearsal (marker `faults`)
+    runs alone: with SHUZHI_FAULTS=1 only it, otherwise never."""
     from django.conf import settings
 
     # Browser tests last: Playwright's sync API leaves an event loop in the main thread, which
     # would stop later async (WebSocket) tests from running.
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return
+    # The fault rehearsal stops the machine's PostgreSQL: only its own stage runs it (.ci/faults).
+    rehearsal = os.environ.get("SHUZHI_FAULTS") == "1"
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     keep, dropped = [], []
     for item in items:
-        (dropped if item.get_closest_marker("postgres") else keep).append(item)
+        faults = item.get_closest_marker("faults") is not None
+        wanted = faults if rehearsal else not faults and (on_postgres or not item.get_closest_marker("postgres"))
+        (keep if wanted else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
