@@ -80,11 +80,6 @@ class CohortForm(forms.Form):
         self.fields["learners"].choices = [(p.pk, f"{p.real_name}（{p.mobile_masked}）") for p in people]
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("题库文件（.xlsx）"))
-    confirm = forms.BooleanField(label=_("确认无误，正式导入"), required=False)
-
-
 # --- Authoring (/learn/manage/) -------------------------------------------------------------------
 
 
