@@ -101,8 +101,8 @@ class PeopleImporter(Importer):
     required fields, and rows outside the importer's scope.
     """
 
-    def __init__(self, actor: User) -> None:
-        super().__init__(actor)
+    def __init__(self, actor: User, context: Any = None) -> None:
+        super().__init__(actor, context)
         self.everything, self.region_scope, self.org_scope = scope_for(actor)
         self.cities = city_lookup()
         self.job_groups = choice_lookup(JobGroup)
@@ -433,8 +433,8 @@ class OrganizationImporter(Importer):
     """Organizations. Natural key: the unified social credit code. A city admin imports only
     organizations in her city; a known code in scope is updated, identical rows are unchanged."""
 
-    def __init__(self, actor: User) -> None:
-        super().__init__(actor)
+    def __init__(self, actor: User, context: Any = None) -> None:
+        super().__init__(actor, context)
         self.everything, self.region_scope, _orgs = scope_for(actor)
         self.cities = city_lookup()
         self.kinds = choice_lookup(OrgKind)

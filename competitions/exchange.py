@@ -15,6 +15,10 @@ when a person clicks:
 - 竞赛成绩 (`results`): export only. Results and awards are computed from the signed-off
   marks and theory scores and published by `publish_results`; a file cannot replace them.
 
+Registrations and results also work within one contest (the context kind `contest`, a
+contest's slug, for those who manage it): the console's 批量报名 and 导出成绩 buttons. A file
+imported there needs no 竞赛 column and cannot register anyone for another contest.
+
 A rule that fails only at write time (a concurrent change between the check and the write: the
 window closed, the chief judge signed off) is raised as IntegrityError, which the engine turns
 into "nothing written, check again" for the whole file.
@@ -23,6 +27,7 @@ into "nothing written, check again" for the whole file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
@@ -33,7 +38,7 @@ from django.utils.translation import gettext_lazy
 from accounts.choices import Role
 from accounts.models import User
 from accounts.selectors import people_visible_to
-from competitions import actions
+from competitions import actions, selectors
 from competitions.models import (
     CheckIn,
     Contest,
@@ -48,7 +53,17 @@ from competitions.models import (
     TeamMember,
 )
 from exchange.columns import EXAMPLE_ID, EXPORT_ONLY, PersonColumns, points_text
-from exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts, register
+from exchange.registry import (
+    Column,
+    ContextKind,
+    Exporter,
+    Importer,
+    RecordType,
+    Row,
+    WriteCounts,
+    register,
+    register_context,
+)
 
 REGISTRANTS = (Role.ORGANIZER, Role.PROVINCE_ADMIN, Role.ENTERPRISE_ADMIN)
 RESULT_VIEWERS = (Role.ORGANIZER, Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN)
@@ -121,8 +136,8 @@ class RegistrationImporter(Importer):
     may register whom). New registrations wait for review, as on the page.
     """
 
-    def __init__(self, actor: User) -> None:
-        super().__init__(actor)
+    def __init__(self, actor: User, context: Any = None) -> None:
+        super().__init__(actor, context)
         self.columns = {c.key: c for c in REGISTRATION_COLUMNS}
         self.people = PersonColumns(self.columns["mobile"], self.columns["id_number"], self.columns["real_name"])
         self.contests: dict[str, list[Contest]] = {}
@@ -236,6 +251,10 @@ class RegistrationImporter(Importer):
             message = _message(exc)
             row.error(col["contest"] if message == self.windows[contest.pk] else col["mobile"], message)
             return
+        if not team and actions.is_team_contest(contest):
+            # `register` refuses it too, but only at write time, which would fail the whole file.
+            row.error(col["team"], _("本竞赛为团体赛，请在“队名”列填写队名（填写新队名即组建新队伍）。"))
+            return
         if team and not self._check_team(row, contest, group, team):
             return
         row.action = "update" if registration is not None else "create"
@@ -308,10 +327,11 @@ class RegistrationExporter(Exporter):
             orgs = actions.enterprise_admin_org_ids(self.actor)
             if orgs:
                 condition |= Q(person__organization_id__in=orgs)
-        return (
-            Registration.objects.filter(condition)
-            .select_related("contest", "event_group", "person", "ticket", "team_membership__team")
-            .order_by("contest_id", "event_group_id", "pk")
+        found = Registration.objects.filter(condition)
+        if self.context is not None:
+            found = found.filter(contest=self.context)
+        return found.select_related("contest", "event_group", "person", "ticket", "team_membership__team").order_by(
+            "contest_id", "event_group_id", "pk"
         )
 
     def rows(self, objects: Iterable[Registration]) -> Iterator[dict[str, object]]:
@@ -375,8 +395,8 @@ class MarkImporter(Importer):
     items, two decimals); the write is `record_mark`, audited per mark.
     """
 
-    def __init__(self, actor: User) -> None:
-        super().__init__(actor)
+    def __init__(self, actor: User, context: Any = None) -> None:
+        super().__init__(actor, context)
         self.columns = {c.key: c for c in MARK_COLUMNS}
         assignments = JudgeAssignment.objects.filter(judge=actor).select_related("event_group__contest")
         self.group_ids = {a.event_group_id for a in assignments}
@@ -569,9 +589,11 @@ class ResultExporter(Exporter):
         condition = Q(registration__contest__in=managed_contest_ids(self.actor))
         if self.actor.has_role(Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN):
             condition |= Q(registration__person__in=people_visible_to(self.actor).values("pk"))
+        found = Result.objects.filter(condition, registration__contest__lifecycle__results_published_at__isnull=False)
+        if self.context is not None:
+            found = found.filter(registration__contest=self.context)
         return (
-            Result.objects.filter(condition, registration__contest__lifecycle__results_published_at__isnull=False)
-            .select_related("registration__contest", "registration__person__organization", "registration__ticket")
+            found.select_related("registration__contest", "registration__person__organization", "registration__ticket")
             .select_related("event_group", "team")
             .order_by("registration__contest_id", "event_group_id", "absent", F("rank").asc(nulls_last=True), "pk")
         )
@@ -606,6 +628,16 @@ class ResultExporter(Exporter):
             }
 
 
+register_context(
+    ContextKind(
+        key="contest",
+        label=gettext_lazy("竞赛"),
+        # The console's own check: only those who manage the contest (404 for anyone else).
+        resolve=lambda user, slug: selectors.access_managed_contest(slug, user),
+        cell_values=lambda contest: (contest.slug, contest.title),
+    )
+)
+
 register(
     RecordType(
         key="registrations",
@@ -617,6 +649,8 @@ register(
         natural_key=("contest", "mobile"),
         importer=RegistrationImporter,
         exporter=RegistrationExporter,
+        context="contest",
+        context_column="contest",
         can_import=lambda user: user.has_role(*REGISTRANTS),
         can_export=lambda user: user.has_role(*REGISTRANTS),
     )
@@ -644,6 +678,7 @@ register(
         columns=RESULT_COLUMNS,
         natural_key=("contest", "ticket"),
         exporter=ResultExporter,
+        context="contest",
         can_export=lambda user: user.has_role(*RESULT_VIEWERS),
     )
 )

@@ -204,10 +204,6 @@ class PromotionRuleForm(forms.Form):
         self.fields["target_level"].choices = _level_choices()[1:]
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("报名表（.xlsx 或 .csv）"), help_text=_("表头：手机号、赛项、队名（团体赛填写）。"))
-
-
 class RegisterForm(forms.Form):
     event_group = forms.ChoiceField(label=_("报名赛项"))
     team = forms.CharField(

@@ -21,7 +21,6 @@ from competitions.forms import (
     ClarificationForm,
     ContestForm,
     EventGroupForm,
-    ImportForm,
     ItemForm,
     JudgeForm,
     PromotionRuleForm,
@@ -41,7 +40,6 @@ from competitions.models import (
     SignOff,
     Ticket,
 )
-from competitions.resources import import_registrations, results_csv
 from config.converters import get_by_id_or_404
 
 
@@ -287,7 +285,6 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
         "task_form": TaskForm(contest=contest),
         "item_form": ItemForm(contest=contest),
         "rule_form": PromotionRuleForm(),
-        "import_form": ImportForm(),
         "promotion_rules": contest.promotion_rules.all(),
         "clarifications": selectors.clarifications_for(contest, request.user),
         "appeals": selectors.appeals_for(contest),
@@ -457,39 +454,12 @@ def _confirm_publish(request: HttpRequest, contest: Contest) -> HttpResponse:
 
 
 @login_required
-def import_view(request: HttpRequest, slug: str) -> HttpResponse:
-    contest = selectors.access_managed_contest(slug, request.user)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = import_registrations(contest, upload.read(), upload.name, actor=request.user)
-        except ValidationError as exc:
-            form.add_error("file", _error_text(exc))
-        else:
-            if report.ok:
-                messages.success(request, _("已导入 %(n)s 条报名，等待审核。") % {"n": report.created})
-                return redirect("competitions:console", slug)
-    return render(request, "competitions/import.html", {"contest": contest, "form": form, "report": report})
-
-
-@login_required
 def tickets_print(request: HttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_managed_contest(slug, request.user)
     tickets = Ticket.objects.filter(registration__contest=contest).select_related(
         "registration__person__organization", "registration__event_group"
     )
     return render(request, "competitions/tickets.html", {"contest": contest, "tickets": tickets.order_by("number")})
-
-
-@login_required
-def export_view(request: HttpRequest, slug: str) -> HttpResponse:
-    contest = selectors.access_managed_contest(slug, request.user)
-    actions.audit(request.user, "contest.results.export", contest)
-    response = HttpResponse(results_csv(contest), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="results-{contest.slug}.csv"'
-    return response
 
 
 # --- Judges ------------------------------------------------------------------------------------

@@ -348,8 +348,6 @@ _ADMIN_UPLOAD = max(WAGTAILDOCS_MAX_UPLOAD_SIZE, WAGTAILIMAGES_MAX_UPLOAD_SIZE, 
 # (path regex, bytes), first match wins; paths as sent, from the site's root.
 REQUEST_BODY_LIMITS: list[tuple[str, int]] = [
     (r"^/exchange/[^/]+/import/$", _SPREADSHEET),
-    (r"^/contests/manage/[^/]+/import/$", _SPREADSHEET),
-    (r"^/learn/questions/import/$", _SPREADSHEET),
     # The Django admin's import (exchange.admin_bridge) takes the exchange's files.
     (r"^/django-admin/[^/]+/[^/]+/import/$", _SPREADSHEET),
     (r"^/learn/courses/\d+/workstudy/$", LMS_PHOTO_MAX_BYTES * LMS_PHOTOS_PER_LOG + _MARGIN),

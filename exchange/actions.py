@@ -6,6 +6,11 @@ valid, or "only valid rows") and the file is checked again and written in one tr
 Files with more rows than `conf.inline_rows()` are processed by the background worker
 (`tasks.run_job`); smaller ones inside the request. Uploaded files are removed when the import
 is written, abandoned, or left unconfirmed for `conf.keep_hours()`.
+
+A job started from a page carries that page's context (a contest, round, cohort or city): the
+reference is resolved with the owner's permissions when the job starts and again every time it
+runs (`registry.resolve_context`), so a person who lost access to a contest between the check
+and the confirmation writes nothing into it.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import contextlib
 import logging
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -26,7 +32,7 @@ from exchange import conf
 from exchange.engine import record_count, run_import, write_export
 from exchange.files import FORMATS, FileProblemError, check_file, sniff_format
 from exchange.models import ExchangeJob, ImportMode, JobKind, JobStatus
-from exchange.registry import RecordType, get_record_type
+from exchange.registry import RecordType, get_record_type, resolve_context
 
 logger = logging.getLogger(__name__)
 
@@ -49,15 +55,20 @@ def _record_type(key: str) -> RecordType:
     return record_type
 
 
-def start_import(actor: User, record_type_key: str, upload: UploadedFile) -> ExchangeJob:
-    """Store an uploaded file and check it (dry run). Needs the record type's import permission.
+def start_import(
+    actor: User, record_type_key: str, upload: UploadedFile, *, context: str = "", return_to: str = ""
+) -> ExchangeJob:
+    """Store an uploaded file and check it (dry run). Needs the record type's import permission
+    and, with a `context` reference, the right to use that context (PermissionDenied).
 
     The file must be .xlsx or .csv (checked by content, not only the name) and at most
     `conf.max_upload_bytes()`; raises ValidationError with a Chinese message otherwise.
+    `return_to` is the local path of the page the person came from (checked by the view).
     """
     record_type = _record_type(record_type_key)
     if not record_type.importable_by(actor):
         raise PermissionDenied(_("您没有导入“%(t)s”的权限。") % {"t": record_type.label})
+    target = resolve_context(record_type, actor, context)
     purge_stale()
     limit = conf.max_upload_bytes()
     if upload.size is not None and upload.size > limit:
@@ -79,6 +90,7 @@ def start_import(actor: User, record_type_key: str, upload: UploadedFile) -> Exc
         file_format=fmt,
         original_name=(upload.name or "")[:200],
         mode=ImportMode.DRY_RUN,
+        **_context_fields(target, context, return_to),
     )
     job.file_name = f"{job.pk}.{fmt}"
     path = conf.root() / job.file_name
@@ -124,6 +136,7 @@ def confirm_import(actor: User, job: ExchangeJob, *, only_valid: bool) -> Exchan
     record_type = _record_type(job.record_type)
     if not record_type.importable_by(actor):
         raise PermissionDenied(_("您没有导入“%(t)s”的权限。") % {"t": record_type.label})
+    resolve_context(record_type, actor, job.context)
     job.mode = ImportMode.ONLY_VALID if only_valid else ImportMode.ALL
     job.status = JobStatus.QUEUED
     job.processed_rows = 0
@@ -148,17 +161,19 @@ def abandon_import(actor: User, job: ExchangeJob) -> ExchangeJob:
     return job
 
 
-def start_export(actor: User, record_type_key: str, fmt: str) -> ExchangeJob:
-    """Export what the actor may see of a record type as csv or xlsx (masked unless she holds
-    `accounts.view_pii`; unmasked exports are audited by the engine)."""
+def start_export(actor: User, record_type_key: str, fmt: str, *, context: str = "", return_to: str = "") -> ExchangeJob:
+    """Export what the actor may see of a record type as csv or xlsx, within the `context` a
+    page passed (PermissionDenied if she may not use it). Masked unless she holds
+    `accounts.view_pii`; the engine audits every export."""
     record_type = _record_type(record_type_key)
     if not record_type.exportable_by(actor):
         raise PermissionDenied(_("您没有导出“%(t)s”的权限。") % {"t": record_type.label})
     if fmt not in FORMATS:
         raise ValidationError(_("导出格式只能是 xlsx 或 csv。"))
+    target = resolve_context(record_type, actor, context)
     purge_stale()
     assert record_type.exporter is not None
-    total = record_count(record_type.exporter(actor, False).queryset())
+    total = record_count(record_type.exporter(actor, False, target).queryset())
     job = ExchangeJob.objects.create(
         kind=JobKind.EXPORT,
         record_type=record_type.key,
@@ -166,9 +181,26 @@ def start_export(actor: User, record_type_key: str, fmt: str) -> ExchangeJob:
         file_format=fmt,
         total_rows=total,
         background=total > conf.inline_rows(),
+        **_context_fields(target, context, return_to),
     )
     _dispatch(job)
     return job
+
+
+def _context_fields(target: Any, context: str, return_to: str) -> dict[str, str]:
+    return {
+        "context": context if target is not None else "",
+        "context_label": str(target)[:200] if target is not None else "",
+        "return_to": return_to[:500],
+    }
+
+
+def _fail(job: ExchangeJob, message: str) -> None:
+    _remove_file(job)
+    job.status = JobStatus.FAILED
+    job.message = message
+    job.finished_at = timezone.now()
+    job.save()
 
 
 def _dispatch(job: ExchangeJob) -> None:
@@ -213,10 +245,12 @@ def _process_import(job: ExchangeJob) -> None:
     record_type = _record_type(job.record_type)
     path = job_path(job)
     if path is None or not path.exists():
-        job.status = JobStatus.FAILED
-        job.message = _("上传的文件已被清理，请重新上传。")
-        job.finished_at = timezone.now()
-        job.save()
+        _fail(job, _("上传的文件已被清理，请重新上传。"))
+        return
+    try:
+        target = resolve_context(record_type, job.owner, job.context)
+    except PermissionDenied as exc:
+        _fail(job, str(exc))
         return
 
     def progress(processed: int, stage: str) -> None:
@@ -232,13 +266,10 @@ def _process_import(job: ExchangeJob) -> None:
             commit=commit,
             only_valid=job.mode == ImportMode.ONLY_VALID,
             progress=progress,
+            context=target,
         )
     except FileProblemError as exc:
-        _remove_file(job)
-        job.status = JobStatus.FAILED
-        job.message = str(exc)
-        job.finished_at = timezone.now()
-        job.save()
+        _fail(job, str(exc))
         return
     job.total_rows = report.total
     job.processed_rows = report.total
@@ -268,6 +299,11 @@ def _process_import(job: ExchangeJob) -> None:
 
 def _process_export(job: ExchangeJob) -> None:
     record_type = _record_type(job.record_type)
+    try:
+        target = resolve_context(record_type, job.owner, job.context)
+    except PermissionDenied as exc:
+        _fail(job, str(exc))
+        return
     job.file_name = f"{job.pk}.{job.file_format}"
     ExchangeJob.objects.filter(pk=job.pk).update(stage="export")
 
@@ -275,7 +311,7 @@ def _process_export(job: ExchangeJob) -> None:
         ExchangeJob.objects.filter(pk=job.pk).update(processed_rows=processed, stage=stage)
 
     count, unmasked = write_export(
-        record_type, job.owner, job.file_format, conf.root() / job.file_name, progress=progress
+        record_type, job.owner, job.file_format, conf.root() / job.file_name, progress=progress, context=target
     )
     job.total_rows = job.processed_rows = count
     job.unmasked = unmasked

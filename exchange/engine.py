@@ -6,8 +6,13 @@ and the database → a row report. Nothing is written unless every row is valid,
 chose "only valid rows"; the write is one transaction, so an import never half-happens.
 
 Export: the record type's exporter yields rows; personal identifiers are masked unless the
-exporter holds `accounts.view_pii` (then the export is audited), and every cell that could be
-read as a formula is escaped, in csv and xlsx alike.
+exporter holds `accounts.view_pii`, and every cell that could be read as a formula is escaped,
+in csv and xlsx alike. Every export is audited (`exchange.export`), an unmasked one also as
+`pii.export`.
+
+Both take an optional context (the contest, round, cohort or city a page works in, already
+resolved and permission-checked by `registry.resolve_context`): the importer and exporter
+receive it, and on import the context column of every row is fixed to it.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from django.utils.translation import gettext as _
 from accounts import pii
 from accounts.actions import audit
 from exchange.files import FileProblemError, read_table, write_csv, write_xlsx
-from exchange.registry import Column, RecordType, Row, WriteCounts
+from exchange.registry import Column, RecordType, Row, WriteCounts, context_kind
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -69,8 +74,9 @@ class ImportReport:
             yield _("……另有 %(n)s 条错误未列出。") % {"n": self.error_count - len(self.errors)}
 
 
-def map_header(record_type: RecordType, header: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Column key → index in the file, and the headers that are not ours (ignored)."""
+def map_header(record_type: RecordType, header: list[str], context: Any = None) -> tuple[dict[str, int], list[str]]:
+    """Column key → index in the file, and the headers that are not ours (ignored). Within a
+    context the column it fixes may be left out."""
     by_header = {c.header: c for c in record_type.columns}
     positions: dict[str, int] = {}
     ignored: list[str] = []
@@ -84,11 +90,12 @@ def map_header(record_type: RecordType, header: list[str]) -> tuple[dict[str, in
         if column.key in positions:
             raise FileProblemError(_("列“%(h)s”出现了两次，请删除重复的列。") % {"h": name})
         positions[column.key] = index
-    missing = [c.header for c in record_type.columns if c.required and c.key not in positions]
+    expected = record_type.file_columns(context)
+    missing = [c.header for c in expected if c.required and c.key not in positions]
     if missing:
         raise FileProblemError(
             _("缺少必填列：%(cols)s。请使用模板，第 1 行应为列标题：%(all)s。")
-            % {"cols": "、".join(missing), "all": "、".join(record_type.headers)}
+            % {"cols": "、".join(missing), "all": "、".join(c.header for c in expected)}
         )
     if ignored and not record_type.extra_columns_allowed:
         raise FileProblemError(_("文件中有模板之外的列：%(cols)s。") % {"cols": "、".join(ignored)})
@@ -125,9 +132,36 @@ def check_cell(row: Row, column: Column) -> None:
         row.error(column, _("该单元格是数字格式，请把该列设置为“文本”格式，以免丢失开头的 0。"))
 
 
-def iter_rows(record_type: RecordType, path: Path, fmt: str, report: ImportReport) -> Iterator[Row]:
+def context_fixer(record_type: RecordType, context: Any) -> Callable[[Row], None] | None:
+    """What the context does to each row on import: its context column, left empty or naming
+    the context object, is set to the object's unique name; a row naming anything else is
+    refused under that column. None when there is nothing to fix."""
+    if context is None or record_type.context_column is None:
+        return None
+    kind = context_kind(record_type.context or "")
+    assert kind.cell_values is not None, f"context kind {kind.key!r} names no cell values"
+    names = kind.cell_values(context)
+    column = record_type.column(record_type.context_column)
+
+    def fix(row: Row) -> None:
+        value = row.values.get(column.key, "").strip()
+        if value and value not in names:
+            row.error(
+                column,
+                _("本文件只能导入到%(kind)s“%(name)s”，该行填写的是“%(value)s”：请删除该列或改为本%(kind)s。")
+                % {"kind": kind.label, "name": context, "value": value},
+            )
+            return
+        row.values[column.key] = names[0]
+
+    return fix
+
+
+def iter_rows(
+    record_type: RecordType, path: Path, fmt: str, report: ImportReport, context: Any = None
+) -> Iterator[Row]:
     header, raw_rows = read_table(path, fmt)
-    positions, report.ignored_columns = map_header(record_type, header)
+    positions, report.ignored_columns = map_header(record_type, header, context)
     columns = [(c, positions.get(c.key)) for c in record_type.columns]
     for number, (texts, numeric) in enumerate(raw_rows, start=2):
         if not any(texts):
@@ -159,19 +193,23 @@ def run_import(
     commit: bool,
     only_valid: bool = False,
     progress: Progress | None = None,
+    context: Any = None,
 ) -> ImportReport:
     """Check every row of the file and, when `commit` is set, write the valid rows.
 
     Writes nothing if any row is bad unless `only_valid`. The write happens in one transaction
     after all rows are checked; a clash with a concurrent change (unique constraints) rolls it
     back whole and is reported. Raises FileProblemError for a file that cannot be read at all.
+    `context` must come from `registry.resolve_context` for this actor (it is not checked here).
     """
     # Rows are plain acyclic objects; the cyclic collector rescanning 100,000 of them on every
     # allocation burst costs more than the checks themselves, so it pauses for the run.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run_import(record_type, actor, path, fmt, commit=commit, only_valid=only_valid, progress=progress)
+        return _run_import(
+            record_type, actor, path, fmt, commit=commit, only_valid=only_valid, progress=progress, context=context
+        )
     finally:
         if collecting:
             gc.enable()
@@ -186,13 +224,17 @@ def _run_import(
     commit: bool,
     only_valid: bool,
     progress: Progress | None,
+    context: Any,
 ) -> ImportReport:
     assert record_type.importer is not None
     report = ImportReport(record_type=record_type.key)
-    importer = record_type.importer(actor)
+    importer = record_type.importer(actor, context)
+    fix = context_fixer(record_type, context)
     valid: list[Row] = []
-    for chunk in _chunks(iter_rows(record_type, path, fmt, report), importer.chunk_size):
+    for chunk in _chunks(iter_rows(record_type, path, fmt, report, context), importer.chunk_size):
         for row in chunk:
+            if fix is not None:
+                fix(row)
             for column in record_type.columns:
                 check_cell(row, column)
         importer.clean_chunk(chunk)
@@ -225,7 +267,7 @@ def _run_import(
             audit(
                 actor,
                 "exchange.import",
-                None,
+                context,
                 after={
                     "record_type": record_type.key,
                     "rows": report.total,
@@ -233,6 +275,7 @@ def _run_import(
                     "updated": report.counts.updated,
                     "unchanged": report.counts.unchanged,
                     "skipped_bad_rows": report.error_rows,
+                    **context_audit(record_type, context),
                 },
             )
     except IntegrityError:
@@ -267,6 +310,13 @@ def _mask(column: Column, value: object) -> object:
     return value
 
 
+def context_audit(record_type: RecordType, context: Any) -> dict[str, object]:
+    """What an audit record says about the context: its kind, id and name (nothing without one)."""
+    if context is None:
+        return {}
+    return {"context": {"kind": record_type.context, "id": getattr(context, "pk", None), "name": str(context)}}
+
+
 def record_count(objects: Any) -> int:
     """How many records an exporter's `queryset()` holds: a QuerySet, or any sized collection
     (a leaderboard, a report built in memory)."""
@@ -277,24 +327,31 @@ def _iterate(objects: Any) -> Iterator[Any]:
     return objects.iterator(chunk_size=2000) if isinstance(objects, QuerySet) else iter(objects)
 
 
-def export_table(record_type: RecordType, actor: User) -> tuple[list[str], Iterator[list[object]], int, bool]:
-    """(header, rows, row count, unmasked) for what `actor` may export of this record type.
+def export_table(
+    record_type: RecordType, actor: User, context: Any = None
+) -> tuple[list[str], Iterator[list[object]], int, bool]:
+    """(header, rows, row count, unmasked) for what `actor` may export of this record type,
+    within `context` (from `registry.resolve_context`) when given.
 
-    Personal identifiers are masked unless the actor holds `accounts.view_pii`; an unmasked
-    export writes an audit record before any row leaves the database.
+    Personal identifiers are masked unless the actor holds `accounts.view_pii`. Every export
+    writes an `exchange.export` audit record, an unmasked one also `pii.export`, before any row
+    leaves the database.
     """
     assert record_type.exporter is not None
     has_pii = any(c.pii for c in record_type.columns)
     reveal = has_pii and actor.has_perm("accounts.view_pii")
-    exporter = record_type.exporter(actor, reveal)
+    exporter = record_type.exporter(actor, reveal, context)
     queryset = exporter.queryset()
     count = record_count(queryset)
+    scope = context_audit(record_type, context)
+    # The audit record's target is the context object (the contest, round, cohort), if any.
+    audit(actor, "exchange.export", context, after={"record_type": record_type.key, "rows": count, **scope})
     if reveal:
         audit(
             actor,
             "pii.export",
             None,
-            after={"record_type": record_type.key, "rows": count},
+            after={"record_type": record_type.key, "rows": count, **scope},
             reason=_("导出含完整个人信息的数据"),
         )
     columns = record_type.columns
@@ -315,9 +372,10 @@ def write_export(
     fmt: str,
     destination: Path | io.BytesIO,
     progress: Progress | None = None,
+    context: Any = None,
 ) -> tuple[int, bool]:
     """Write the export file; returns (rows written, unmasked)."""
-    header, table_rows, _count, reveal = export_table(record_type, actor)
+    header, table_rows, _count, reveal = export_table(record_type, actor, context)
 
     def counted() -> Iterator[list[object]]:
         for done, row in enumerate(table_rows, start=1):

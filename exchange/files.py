@@ -361,11 +361,9 @@ def _died_message(returncode: int, timed_out: bool) -> FileProblemError:
     return _refusal(reason)
 
 
-def _parse_in_child(path: Path, fmt: str, max_rows: int | None) -> tuple[IO[str], int]:
+def _parse_in_child(path: Path, fmt: str) -> tuple[IO[str], int]:
     """Run reader.py on the file; returns the open (already unlinked) rows file and the count."""
     limits = _limits()
-    if max_rows is not None:
-        limits["max_rows"] = min(limits["max_rows"], max_rows)
     handle, out_name = tempfile.mkstemp(prefix="parsed-", suffix=".jsonl", dir=conf.root())
     os.close(handle)
     out = Path(out_name)
@@ -413,18 +411,16 @@ def _parse_in_child(path: Path, fmt: str, max_rows: int | None) -> tuple[IO[str]
         out.unlink(missing_ok=True)
 
 
-def read_table(
-    path: Path, fmt: str, *, max_rows: int | None = None
-) -> tuple[list[str], Iterator[tuple[list[str], frozenset[int]]]]:
+def read_table(path: Path, fmt: str) -> tuple[list[str], Iterator[tuple[list[str], frozenset[int]]]]:
     """Open a file and return (header, rows); each row is (texts, indexes of numeric cells).
 
     The file is checked first (`check_file`) and then parsed by `reader.py` in a child process
     with capped memory, CPU time and output; this process only reads the child's rows back, one
     line at a time. Raises FileProblemError ("文件无法读取：…") for a file the checks refuse or
-    the child could not read; nothing has been processed by then. `max_rows` lowers the limit.
+    the child could not read; nothing has been processed by then.
     """
     check_file(path, fmt)
-    handle, _count = _parse_in_child(path, fmt, max_rows)
+    handle, _count = _parse_in_child(path, fmt)
     try:
         first = handle.readline()
         header = json.loads(first)[0] if first else []
@@ -443,33 +439,6 @@ def read_table(
                 yield texts, frozenset(numeric)
 
     return header, rows()
-
-
-def read_upload(data: bytes, name: str, *, max_rows: int) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """(header, [(Excel row number, texts)]) of a small upload held as bytes, for pages that
-    import a short list themselves (contest registrations, the question bank): the same type
-    sniffing, checks and child-process parse as the data exchange. Texts are padded to the
-    header's width; empty rows are left out. Raises FileProblemError for a file of the wrong
-    type, one the checks refuse or the child cannot read, over `max_rows` rows, with no header
-    or with no data rows."""
-    fmt = sniff_format(name, data[:4096])
-    handle, tmp = tempfile.mkstemp(prefix="upload-", suffix=f".{fmt}", dir=conf.root())
-    path = Path(tmp)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        header, raw = read_table(path, fmt, max_rows=max_rows)
-        width = len(header)
-        rows = [
-            (number, texts + [""] * (width - len(texts)))
-            for number, (texts, _numeric) in enumerate(raw, start=2)
-            if any(texts)
-        ]
-    finally:
-        path.unlink(missing_ok=True)
-    if not rows:
-        raise FileProblemError(_("文件中没有找到数据行：第 1 行应为列标题，数据从第 2 行开始填写。"))
-    return header, rows
 
 
 # --- Writing ----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,20 @@ class UploadForm(forms.Form):
 
 class ExportForm(forms.Form):
     format = forms.ChoiceField(label=_("文件格式"), choices=[("xlsx", "Excel (xlsx)"), ("csv", "CSV")], initial="xlsx")
+
+
+class ScopeForm(forms.Form):
+    """Where a person came from, read from the query string of the exchange's URLs: the context
+    reference of the page (a contest's slug, a cohort's id) and the page to lead back to.
+
+    `next` is kept only as a local path of this site (never another host), else dropped.
+    """
+
+    context = forms.CharField(max_length=100, required=False)
+    next = forms.CharField(max_length=500, required=False)
+
+    def clean_next(self) -> str:
+        url = self.cleaned_data["next"]
+        if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+            return url
+        return ""

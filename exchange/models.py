@@ -32,7 +32,8 @@ class ImportMode(models.TextChoices):
 class ExchangeJob(models.Model):
     """One import or export. The id is a UUID so job URLs cannot be guessed; access is also
     limited to the owner. The uploaded file lives outside MEDIA_ROOT (never served) and is
-    removed when the import finishes or is abandoned."""
+    removed when the import finishes or is abandoned. A job started from a page (a contest's
+    console, a cohort) keeps that page's context and leads back to it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("类型"), max_length=10, choices=JobKind.choices)
@@ -59,6 +60,12 @@ class ExchangeJob(models.Model):
     ignored_columns = models.JSONField(default=list, blank=True)
     message = models.TextField(_("说明"), blank=True)
     unmasked = models.BooleanField(_("含完整个人信息"), default=False)
+    # The context the job is limited to (a contest's slug, a round's id: the reference the page
+    # passed, resolved again with the owner's permissions whenever the job runs) and its name.
+    context = models.CharField(_("范围"), max_length=100, blank=True)
+    context_label = models.CharField(_("范围名称"), max_length=200, blank=True)
+    # The page the person started from (a local path), where the job page leads back to.
+    return_to = models.CharField(_("返回页面"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 

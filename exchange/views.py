@@ -1,8 +1,15 @@
-"""Thin views over `exchange.actions` and `selectors`."""
+"""Thin views over `exchange.actions` and `selectors`.
+
+Every URL of a record type takes an optional query string `?context=<ref>&next=<path>`: the
+context a page works in (a contest, round, cohort, city; 404 if the person may not use it) and
+the page to lead back to. Pages build these links with the `exchange_links` template tags.
+"""
 
 from __future__ import annotations
 
 import io
+from typing import Any
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +22,9 @@ from django.views.decorators.http import require_POST
 
 from exchange import actions, selectors
 from exchange.files import FORMATS, template_xlsx, write_csv
-from exchange.forms import ExportForm, UploadForm
-from exchange.models import JobKind, JobStatus
-from exchange.registry import all_record_types, get_record_type
+from exchange.forms import ExportForm, ScopeForm, UploadForm
+from exchange.models import ExchangeJob, JobKind, JobStatus
+from exchange.registry import RecordType, all_record_types, context_kind, get_record_type
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_SHOWN = 500
@@ -35,28 +42,50 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/index.html", {"types": types, "jobs": jobs, "export_form": ExportForm()})
 
 
+class Scope:
+    """The context and return page of one request (from `ScopeForm`), resolved for the user."""
+
+    def __init__(self, request: HttpRequest, record_type: RecordType) -> None:
+        form = ScopeForm(request.GET)
+        if not form.is_valid():
+            raise Http404
+        self.ref: str = form.cleaned_data["context"]
+        self.next: str = form.cleaned_data["next"]
+        self.target: Any = selectors.access_context(request.user, record_type, self.ref)
+
+    @property
+    def query(self) -> str:
+        """The query string that carries this scope to the next exchange URL ("" for none)."""
+        params = {k: v for k, v in (("context", self.ref), ("next", self.next)) if v}
+        return "?" + urlencode(params) if params else ""
+
+
+def _job_query(job: ExchangeJob) -> str:
+    params = {k: v for k, v in (("context", job.context), ("next", job.return_to)) if v}
+    return "?" + urlencode(params) if params else ""
+
+
 @login_required
 def template(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     record_type = selectors.access_record_type(request.user, key, importing=True)
     if fmt not in FORMATS:
         raise Http404
-    header = record_type.headers
-    example = [c.example for c in record_type.columns]
+    columns = record_type.file_columns(Scope(request, record_type).target)
+    header = [c.header for c in columns]
+    example = [c.example for c in columns]
     name = f"{record_type.label}-导入模板.{fmt}"
     if fmt == "csv":
         buffer = io.StringIO(newline="")
         write_csv(buffer, header, [example])
         response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     else:
-        notes = [("【必填】" if c.required else "【选填】") + str(c.help or "") for c in record_type.columns]
-        text_columns = [i for i, c in enumerate(record_type.columns) if c.text]
+        notes = [("【必填】" if c.required else "【选填】") + str(c.help or "") for c in columns]
+        text_columns = [i for i, c in enumerate(columns) if c.text]
         response = HttpResponse(template_xlsx(header, example, text_columns, notes), content_type=XLSX)
     return _attachment(response, name)
 
 
 def _attachment(response: HttpResponse, name: str) -> HttpResponse:
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
@@ -64,15 +93,30 @@ def _attachment(response: HttpResponse, name: str) -> HttpResponse:
 @login_required
 def upload(request: HttpRequest, key: str) -> HttpResponse:
     record_type = selectors.access_record_type(request.user, key, importing=True)
+    scope = Scope(request, record_type)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = actions.start_import(request.user, record_type.key, form.cleaned_data["file"])
+            job = actions.start_import(
+                request.user, record_type.key, form.cleaned_data["file"], context=scope.ref, return_to=scope.next
+            )
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
             return redirect("exchange:job", job.pk)
-    return render(request, "exchange/upload.html", {"record_type": record_type, "form": form})
+    context = {
+        "record_type": record_type,
+        "form": form,
+        "scope": scope,
+        "columns": record_type.file_columns(scope.target),
+        "context_label": _context_label(record_type),
+    }
+    return render(request, "exchange/upload.html", context)
+
+
+def _context_label(record_type: RecordType | None) -> str:
+    """The name of the kind of context a record type takes (竞赛, 班级), "" for none."""
+    return str(context_kind(record_type.context).label) if record_type and record_type.context else ""
 
 
 @login_required
@@ -85,6 +129,8 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
         {
             "job": job,
             "record_type": record_type,
+            "scope_query": _job_query(job),
+            "context_label": _context_label(record_type),
             "errors": job.errors[:ERRORS_SHOWN],
             "more_errors": max(0, job.error_count - ERRORS_SHOWN),
             "can_import_all": job.status == JobStatus.VALIDATED and not job.error_rows and job.valid_rows,
@@ -130,18 +176,21 @@ def job_abandon(request: HttpRequest, job_id: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return redirect("exchange:job", job.pk)
     messages.success(request, _("已放弃该文件，上传的文件已删除。"))
-    return redirect("exchange:index")
+    return redirect(job.return_to or "exchange:index")
 
 
 @login_required
 @require_POST
 def export(request: HttpRequest, key: str) -> HttpResponse:
     record_type = selectors.access_record_type(request.user, key, exporting=True)
+    scope = Scope(request, record_type)
     form = ExportForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请选择导出格式。"))
-        return redirect("exchange:index")
-    job = actions.start_export(request.user, record_type.key, form.cleaned_data["format"])
+        return redirect(scope.next or "exchange:index")
+    job = actions.start_export(
+        request.user, record_type.key, form.cleaned_data["format"], context=scope.ref, return_to=scope.next
+    )
     return redirect("exchange:job", job.pk)
 
 

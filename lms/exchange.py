@@ -6,9 +6,12 @@ Here are only the rules of each record type, and the writes go through lms's act
 
 - 班级学员 (`enrollments`): an enterprise admin puts her own organization's staff into her
   organization's cohorts (the rules of `lms.actions.create_cohort`, written by `enroll`).
-- 题库 (`questions`): rows are checked by `lms.resources.parse_row`, the validation of the
-  question-bank import organizers already use; a question is identified by its fingerprint
-  (type, stem, options), so a re-import updates in place or changes nothing.
+- 题库 (`questions`): rows are checked by `parse_row` (题型, options, answers per type, 难度,
+  分值, 技能领域, 等级); a question is identified by its fingerprint (type, stem, options), so a
+  re-import updates in place or changes nothing. The question-bank page's 导入题库 leads here.
+- 班级学习进度 (`cohort_progress`): export only, within one cohort (the context kind
+  `cohort`, for whoever may see the cohort: its mentor, its organization's admins, the city
+  and the province): the cohort page's 导出 button.
 - 证书 (`certificates`): export only. Certificates are issued by the platform itself (course
   completion, contest awards) with a verification code; a file cannot prove a certificate
   issued elsewhere, so there is no import.
@@ -16,7 +19,10 @@ Here are only the rules of each record type, and the writes go through lms's act
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -37,11 +43,20 @@ from exchange.columns import (
     local_time,
     points_text,
 )
-from exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts, register
+from exchange.registry import (
+    Column,
+    ContextKind,
+    Exporter,
+    Importer,
+    RecordType,
+    Row,
+    WriteCounts,
+    register,
+    register_context,
+)
 from lms import actions, selectors
-from lms.grading import OPTION_LETTERS, question_fingerprint
+from lms.grading import OPTION_LETTERS, normalize_text, question_fingerprint
 from lms.models import Certificate, Cohort, Enrollment, Question, QuestionType
-from lms.resources import OPTION_COLUMNS, parse_row
 
 ADMINS = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN)
 
@@ -81,8 +96,8 @@ class EnrollmentImporter(Importer):
     (or in another cohort) moves to it ("update", audited as lms.enroll.cohort).
     """
 
-    def __init__(self, actor: User) -> None:
-        super().__init__(actor)
+    def __init__(self, actor: User, context: Any = None) -> None:
+        super().__init__(actor, context)
         self.columns = {c.key: c for c in ENROLLMENT_COLUMNS}
         self.people = PersonColumns(self.columns["mobile"], self.columns["id_number"], self.columns["real_name"])
         org_ids = enterprise_admin_org_ids(actor)
@@ -206,6 +221,132 @@ class EnrollmentExporter(Exporter):
 
 # --- Question bank ----------------------------------------------------------------------------
 
+OPTION_COLUMNS = [f"选项{letter}" for letter in OPTION_LETTERS]
+TYPE_NAMES = {
+    "单选": QuestionType.SINGLE,
+    "单选题": QuestionType.SINGLE,
+    "多选": QuestionType.MULTIPLE,
+    "多选题": QuestionType.MULTIPLE,
+    "判断": QuestionType.TRUE_FALSE,
+    "判断题": QuestionType.TRUE_FALSE,
+    "填空": QuestionType.FILL,
+    "填空题": QuestionType.FILL,
+    "简答": QuestionType.SHORT,
+    "简答题": QuestionType.SHORT,
+    "实操": QuestionType.PRACTICAL,
+    "实操题": QuestionType.PRACTICAL,
+}
+DIFFICULTY_NAMES = {"易": 1, "容易": 1, "较易": 2, "中": 3, "中等": 3, "较难": 4, "难": 5, "困难": 5}
+TRUE_WORDS = {"对", "正确", "√", "是", "true", "t", "1"}
+FALSE_WORDS = {"错", "错误", "×", "否", "false", "f", "0"}
+
+
+def _cell(row: dict[str, Any], name: str) -> str:
+    value = row.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def parse_row(row: dict[str, Any]) -> dict[str, Any]:
+    """One row of the question bank, keyed by header → Question field values; ValidationError
+    with every problem in Chinese (题型, options, answers per type, 难度, 分值, 技能领域, 等级)."""
+    problems: list[str] = []
+    qtype = TYPE_NAMES.get(_cell(row, "题型"))
+    if qtype is None:
+        problems.append(
+            _("题型“%(v)s”无法识别（应为单选、多选、判断、填空、简答或实操）") % {"v": _cell(row, "题型")[:10]}
+        )
+    stem = _cell(row, "题干")
+    if not stem:
+        problems.append(_("题干为空"))
+    options: list[str] = []
+    gap = False
+    for column in OPTION_COLUMNS:
+        text = _cell(row, column)
+        if text and gap:
+            problems.append(_("选项不连续（%(c)s 前有空选项）") % {"c": column})
+        if text:
+            options.append(text)
+        else:
+            gap = True
+    raw_answer = _cell(row, "答案")
+    answer: Any = None
+    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        if len(options) < 2:
+            problems.append(_("选择题至少需要两个选项"))
+        letters = [c for c in raw_answer.upper() if c.isalpha()]
+        allowed = OPTION_LETTERS[: len(options)]
+        if not letters:
+            problems.append(_("答案为空"))
+        elif any(letter not in allowed for letter in letters):
+            problems.append(_("答案“%(a)s”不在选项范围 A–%(z)s 内") % {"a": raw_answer[:10], "z": allowed[-1:] or "A"})
+        elif qtype == QuestionType.SINGLE and len(letters) != 1:
+            problems.append(_("单选题只能有一个答案"))
+        answer = letters[0] if qtype == QuestionType.SINGLE and letters else sorted(set(letters))
+    elif qtype == QuestionType.TRUE_FALSE:
+        word = normalize_text(raw_answer)
+        if word in TRUE_WORDS:
+            answer = True
+        elif word in FALSE_WORDS:
+            answer = False
+        else:
+            problems.append(_("判断题答案应为“对”或“错”"))
+    elif qtype == QuestionType.FILL:
+        # Blanks are separated by ；/;, accepted variants of one blank by |.
+        blanks = [b for b in re.split(r"[;；]", raw_answer) if b.strip()]
+        answer = [[v.strip() for v in b.split("|") if v.strip()] for b in blanks]
+        if not answer:
+            problems.append(_("填空题答案为空（多个空用分号分隔，同一空的多个答案用 | 分隔）"))
+    raw_difficulty = _cell(row, "难度")
+    difficulty = 3
+    if raw_difficulty:
+        difficulty = DIFFICULTY_NAMES.get(raw_difficulty) or (int(raw_difficulty) if raw_difficulty.isdigit() else 0)
+        if not 1 <= difficulty <= 5:
+            problems.append(_("难度应为 1–5 或 易/较易/中/较难/难"))
+    domain = _choice(row, "技能领域", SkillDomain, problems)
+    level = _choice(row, "等级", CourseLevel, problems)
+    points = Decimal(1)
+    if _cell(row, "分值"):
+        try:
+            points = Decimal(_cell(row, "分值"))
+            if points <= 0 or points > 100:
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(_("分值应为 0–100 之间的数字"))
+    if len(stem) > 5000:
+        problems.append(_("题干过长（超过 5000 字）"))
+    if problems:
+        raise ValidationError("；".join(str(p) for p in problems))
+    subjective = qtype in (QuestionType.SHORT, QuestionType.PRACTICAL)
+    return {
+        "qtype": qtype,
+        "stem": stem,
+        "options": options if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE) else [],
+        "answer": None if subjective else answer,
+        "rubric": raw_answer if subjective else "",
+        "explanation": _cell(row, "解析"),
+        "difficulty": difficulty,
+        "knowledge_point": _cell(row, "知识点")[:100],
+        "domain": domain,
+        "level": level,
+        "points": points,
+    }
+
+
+def _choice(row: dict[str, Any], column: str, choices: Any, problems: list[str]) -> str:
+    text = _cell(row, column)
+    if not text:
+        return ""
+    for value, label in choices.choices:
+        if text in (value, str(label)):
+            return value
+    problems.append(_("%(c)s“%(v)s”无法识别") % {"c": column, "v": text[:20]})
+    return ""
+
+
 QUESTION_COLUMNS = (
     Column("qtype", "题型", required=True, example="单选", help="单选、多选、判断、填空、简答 或 实操。"),
     Column("stem", "题干", required=True, example="PLC 的中文全称是？", help="必填，最多 5000 字。"),
@@ -274,8 +415,8 @@ def answer_text(question: Question) -> str:
 
 
 class QuestionImporter(Importer):
-    """The question bank. Rows are checked by `lms.resources.parse_row` (the existing import's
-    rules); natural key: the question's fingerprint (type, stem and options, normalized)."""
+    """The question bank. Rows are checked by `parse_row`; natural key: the question's
+    fingerprint (type, stem and options, normalized)."""
 
     FIELDS = (
         "qtype",
@@ -291,8 +432,8 @@ class QuestionImporter(Importer):
         "points",
     )
 
-    def __init__(self, actor: User) -> None:
-        super().__init__(actor)
+    def __init__(self, actor: User, context: Any = None) -> None:
+        super().__init__(actor, context)
         self.seen: dict[str, int] = {}
         # parse_row matches labels in the active language; files carry the Chinese labels.
         self.domains = choice_lookup(SkillDomain)
@@ -350,7 +491,6 @@ class QuestionImporter(Importer):
         Question.objects.bulk_create(new, batch_size=500)
         counts.created = len(new)
         if counts.created or counts.updated:
-            # The same record as the question-bank page's import (lms.resources.import_questions).
             audit(self.actor, "lms.questions.import", None, after={"new": counts.created, "updated": counts.updated})
         return counts
 
@@ -383,6 +523,42 @@ class QuestionExporter(Exporter):
 
 def manages_question_bank(user: User) -> bool:
     return user.has_perm("lms.add_question") and user.has_perm("lms.change_question")
+
+
+# --- Cohort progress (export only, within a cohort) -----------------------------------------
+
+COHORT_PROGRESS_COLUMNS = (
+    Column("cohort", "班级"),
+    Column("real_name", "姓名"),
+    Column("mobile", "手机号", text=True, pii="mobile"),
+    Column("progress", "进度（%）"),
+    Column("lessons_done", "已完成课时"),
+    Column("approved_hours", "已认定工学学时"),
+    Column("pending_logs", "待审日志"),
+    Column("completed", "结业"),
+)
+
+
+class CohortProgressExporter(Exporter):
+    """The cohort page's progress table (`selectors.cohort_progress`), one row per learner, of
+    the cohort the export is limited to (it is never exported without one)."""
+
+    def queryset(self) -> list[dict[str, Any]]:
+        return selectors.cohort_progress(self.context) if self.context is not None else []
+
+    def rows(self, objects: Iterable[dict[str, Any]]) -> Iterator[dict[str, object]]:
+        for row in objects:
+            learner = row["learner"]
+            yield {
+                "cohort": self.context.name,
+                "real_name": learner.real_name,
+                "mobile": learner.mobile,
+                "progress": row["progress"],
+                "lessons_done": row["lessons_done"],
+                "approved_hours": points_text(Decimal(row["approved_hours"])),
+                "pending_logs": row["pending_logs"],
+                "completed": _("是") if row["completed"] else _("否"),
+            }
 
 
 # --- Certificates (export only) ---------------------------------------------------------------
@@ -430,6 +606,15 @@ class CertificateExporter(Exporter):
             }
 
 
+register_context(
+    ContextKind(
+        key="cohort",
+        label=gettext_lazy("班级"),
+        # The cohort page's own check (`cohorts_visible_to`): 404 for a cohort one may not see.
+        resolve=lambda user, ref: selectors.access_cohort(user, ref),
+    )
+)
+
 register(
     RecordType(
         key="enrollments",
@@ -457,6 +642,21 @@ register(
         exporter=QuestionExporter,
         can_import=manages_question_bank,
         can_export=manages_question_bank,
+    )
+)
+
+register(
+    RecordType(
+        key="cohort_progress",
+        label=gettext_lazy("班级学习进度"),
+        description=gettext_lazy("一个班级的学员进度、已完成课时、已认定工学学时和待审日志（从班级页面导出）。"),
+        columns=COHORT_PROGRESS_COLUMNS,
+        natural_key=("cohort", "mobile"),
+        exporter=CohortProgressExporter,
+        # Mentors and admins; which cohort is the context's check (`cohorts_visible_to`).
+        can_export=lambda user: user.has_role(Role.MENTOR, *ADMINS),
+        context="cohort",
+        context_required=True,
     )
 )
 

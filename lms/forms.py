@@ -85,11 +85,6 @@ class CohortForm(forms.Form):
         ]
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("题库文件（.xlsx）"))
-    confirm = forms.BooleanField(label=_("确认无误，正式导入"), required=False)
-
-
 # --- Authoring (/learn/manage/) -------------------------------------------------------------------
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +20,6 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.http import AuthenticatedHttpRequest
-from accounts.pii import escape_cell
 from accounts.ratelimits import per_address
 from cms.models import CoursePage
 from lms import actions, authoring, progress, quizzes, selectors
@@ -33,7 +31,6 @@ from lms.forms import (
     CohortForm,
     CourseRuleForm,
     GradeForm,
-    ImportForm,
     ModuleForm,
     QuizForm,
     ReviewForm,
@@ -42,7 +39,6 @@ from lms.forms import (
     WorkLogForm,
 )
 from lms.models import Attempt, Certificate, Enrollment, Question, Quiz, QuizQuestion, WorkStudyModule
-from lms.resources import import_questions, template_workbook
 
 # --- Certificates (public) ---------------------------------------------------------------------
 # Lookups are exact (the whole number, or the QR code's verify code): no search by name or by
@@ -521,74 +517,7 @@ def cohort_detail(request: AuthenticatedHttpRequest, cohort_id: int) -> HttpResp
 
 @login_required
 @require_GET
-def cohort_export(request: AuthenticatedHttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = selectors.access_cohort(request.user, cohort_id)
-    rows = selectors.cohort_progress(cohort)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}.csv"'
-    response.write("\ufeff")  # so Excel opens UTF-8 Chinese correctly
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("姓名"), _("手机号"), _("进度（%）"), _("已完成课时"), _("已认定工学学时"), _("待审日志"), _("结业")]
-    )
-    for row in rows:
-        writer.writerow(
-            [
-                escape_cell(row["learner"].real_name),
-                row["learner"].mobile_masked,
-                row["progress"],
-                row["lessons_done"],
-                row["approved_hours"],
-                row["pending_logs"],
-                _("是") if row["completed"] else _("否"),
-            ]
-        )
-    audit(request.user, "lms.cohort.export", cohort, after={"rows": len(rows)})
-    return response
-
-
-# --- Question bank import -----------------------------------------------------------------------
-
-
-@login_required
-def question_import(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not request.user.has_perm("lms.add_question"):
-        raise PermissionDenied(_("您没有管理题库的权限。"))
-    form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            form.add_error("file", _("文件不能超过 5 MB。"))
-        else:
-            try:
-                report = import_questions(
-                    upload.read(), upload.name, actor=request.user, dry_run=not form.cleaned_data["confirm"]
-                )
-            except ValidationError as exc:
-                form.add_error("file", _error_text(exc))
-            else:
-                if report.written:
-                    messages.success(
-                        request, _("导入完成：新增 %(n)d 道，更新 %(u)d 道。") % {"n": report.new, "u": report.updated}
-                    )
-                    return redirect("lms:question_import")
-    return render(request, "lms/question_import.html", {"form": form, "report": report})
-
-
-@login_required
-@require_GET
-def question_template(request: AuthenticatedHttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="question-bank-template.xlsx"'
-    return response
-
-
-@login_required
-@require_GET
-def worklog_photo(request: AuthenticatedHttpRequest, photo_id: int, size: str) -> FileResponse:
+def worklog_photo(request: HttpRequest, photo_id: int, size: str) -> HttpResponse:
     """Work-study photos are private: the learner, their mentor and their enterprise admins only."""
     photo = selectors.access_worklog_photo(request.user, photo_id)
     field = photo.thumbnail if size == "thumb" else photo.image

@@ -18,7 +18,11 @@ as on the pages:
 - Export only: `achievements` (the ledger of the people the exporter may see), `leaderboards` (top 100 of every board the exporter may see, names anonymized
   unless the person agreed, as on the public page), `shortlist` (approved and final leader
   candidates), `kpi_report` (the yearly supervision figures of `talent.kpi.build`, the numbers
-  behind the dashboard's xlsx export).
+  of the dashboard).
+
+Contexts: `round` (a selection round, for city and province admins: the round page's 导出名单)
+limits `shortlist`; `city` (a city the admin oversees: the dashboard's 导出年度督导报告 on a
+city's board) limits `kpi_report`.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, TextChoices
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -54,7 +59,17 @@ from exchange.columns import (
     first_message,
     local_time,
 )
-from exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts, register
+from exchange.registry import (
+    Column,
+    ContextKind,
+    Exporter,
+    Importer,
+    RecordType,
+    Row,
+    WriteCounts,
+    register,
+    register_context,
+)
 from talent import actions, kpi, selectors
 from talent.models import (
     Achievement,
@@ -214,8 +229,8 @@ class EvaluationImporter(Importer):
 
     chunk_size = 500
 
-    def __init__(self, actor: User) -> None:
-        super().__init__(actor)
+    def __init__(self, actor: User, context: Any = None) -> None:
+        super().__init__(actor, context)
         self.col = {c.key: c for c in EVALUATION_COLUMNS}
         self.levels = _lookup(SkillLevel)
         self.categories = _lookup(TalentCategory)
@@ -440,8 +455,8 @@ class DemandImporter(Importer):
     """An enterprise admin's talent demands, posted through `post_demand` (which checks that she
     administers the organization)."""
 
-    def __init__(self, actor: User) -> None:
-        super().__init__(actor)
+    def __init__(self, actor: User, context: Any = None) -> None:
+        super().__init__(actor, context)
         self.col = {c.key: c for c in DEMAND_COLUMNS}
         self.cities = city_lookup()
         self.domains = _lookup(SkillDomain)
@@ -686,6 +701,8 @@ class ShortlistExporter(Exporter):
 
     def queryset(self) -> QuerySet[Candidate]:
         found = Candidate.objects.filter(status__in=(CandidateStatus.APPROVED, CandidateStatus.FINAL))
+        if self.context is not None:
+            found = found.filter(round=self.context)
         if not (self.actor.is_superuser or self.actor.has_role(Role.PROVINCE_ADMIN)):
             found = found.filter(city__in=selectors.admin_cities(self.actor))
         return found.select_related("round", "person", "person__organization", "city").order_by(
@@ -723,12 +740,14 @@ KPI_COLUMNS = (
 class KpiReportExporter(Exporter):
     """The yearly supervision report (年度督导评估): actual against target per metric and year,
     from `talent.kpi.build` (the dashboard's figures), for the province and each city the
-    province admin oversees, or for a city admin's own city."""
+    province admin oversees, or for a city admin's own city; within a city context, that city."""
 
     def queryset(self) -> list[tuple[str, kpi.Row]]:
         cities = selectors.admin_cities(self.actor)
         everything = self.actor.is_superuser or self.actor.has_role(Role.PROVINCE_ADMIN)
-        scopes = [None, *cities] if everything else cities
+        scopes: list[Any] = [None, *cities] if everything else cities
+        if self.context is not None:
+            scopes = [self.context]
         found = []
         for city in scopes:
             board = kpi.build(city, [])
@@ -747,6 +766,24 @@ class KpiReportExporter(Exporter):
                 "percent": row.percent,
             }
 
+
+def _admin_city(user: User, ref: str) -> Any:
+    """A city the user oversees (the dashboard's city boards), by id; Http404 otherwise."""
+    city = next((c for c in selectors.admin_cities(user) if str(c.pk) == ref), None)
+    if city is None:
+        raise Http404
+    return city
+
+
+register_context(
+    ContextKind(
+        key="round",
+        label=gettext_lazy("遴选批次"),
+        resolve=lambda user, ref: selectors.access_round(user, int(ref)),
+    )
+)
+
+register_context(ContextKind(key="city", label=gettext_lazy("城市"), resolve=_admin_city))
 
 register(
     RecordType(
@@ -812,6 +849,7 @@ register(
         columns=SHORTLIST_COLUMNS,
         natural_key=("year", "round", "mobile"),
         exporter=ShortlistExporter,
+        context="round",
         can_export=lambda user: user.has_role(*ADMINS),
     )
 )
@@ -824,6 +862,7 @@ register(
         columns=KPI_COLUMNS,
         natural_key=("scope", "metric", "year"),
         exporter=KpiReportExporter,
+        context="city",
         can_export=lambda user: user.has_role(*ADMINS),
     )
 )

@@ -25,7 +25,6 @@ urlpatterns = [
     path("shortlist/", views.rounds, name="rounds"),
     path("shortlist/<id:pk>/", views.round_detail, name="round"),
     path("shortlist/<id:pk>/do/", views.round_action, name="round_action"),
-    path("shortlist/<id:pk>/export.xlsx", views.round_export, name="round_export"),
     path("shortlist/<id:pk>/notice/", views.notice, name="notice"),
     path("candidates/<id:pk>/", views.candidate_action, name="candidate_action"),
     path("candidates/<id:pk>/plan/", views.plan, name="plan"),
@@ -33,5 +32,4 @@ urlpatterns = [
     path("demands/", views.demands, name="demands"),
     path("demands/<id:pk>/", views.demand_detail, name="demand"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("dashboard/report.xlsx", views.dashboard_export, name="dashboard_export"),
 ]

@@ -28,7 +28,7 @@ from accounts.models import Organization, Region, User
 from accounts.ratelimits import per_address, too_many_requests
 from accounts.signals import client_ip
 from config.converters import get_by_id_or_404
-from talent import actions, charts, exports, kpi, selectors
+from talent import actions, charts, kpi, selectors
 from talent.forms import DemandForm, NoticeForm, ObjectionForm, PlanItemForm, ReasonForm, RoundForm, TargetForm
 from talent.formula import formula
 from talent.matching import rank_for
@@ -434,16 +434,6 @@ def objection_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 @roles_required(*ADMINS)
-def round_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    selection = selectors.access_round(request.user, pk)
-    rows = selectors.candidates_for(request.user, selection).filter(
-        status__in=(CandidateStatus.APPROVED, CandidateStatus.FINAL)
-    )
-    audit(request.user, "shortlist.export", selection, ip=client_ip(request))
-    return exports.xlsx_response(exports.shortlist_workbook(selection, rows), f"shortlist-{selection.year}.xlsx")
-
-
-@roles_required(*ADMINS)
 def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.access_candidate(request.user, pk)
     form = PlanItemForm(request.POST or None)
@@ -568,11 +558,3 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "is_province": request.user.has_role(Role.PROVINCE_ADMIN),
         },
     )
-
-
-@roles_required(*ADMINS)
-def dashboard_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    city, cities = _dashboard_scope(request)
-    board = kpi.build(city, cities)
-    audit(request.user, "talent.kpi_export", city, ip=client_ip(request))
-    return exports.xlsx_response(exports.kpi_workbook(board), f"kpi-report-{timezone.now():%Y}.xlsx")

@@ -11,8 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.choices import Role
-from competitions import actions, resources
+from competitions import actions
 from competitions.models import AwardMode, Mark, Promotion, Result, Team
+from tests.exchange.conftest import export_rows
 
 
 @pytest.fixture
@@ -192,10 +193,9 @@ def test_results_page_export_and_api_show_team_names_and_members(published, clie
     page = client.get(reverse("competitions:results", args=[team_contest.slug])).content.decode()
     assert "甲队" in page and "甲队队员0" in page and "甲队队员1" in page
     assert page.count("<tr>") == 1 + 3  # header + one line per team
-    csv_text = resources.results_csv(team_contest)
-    lines = csv_text.splitlines()
-    assert lines[0].lstrip("\ufeff").startswith("赛项,名次,队名,")
-    assert sum("甲队" in line for line in lines[1:]) == 2  # one line per member
+    rows = export_rows("results", organizer, context=team_contest)  # the console's 导出成绩
+    assert rows[0][6] == "参赛队"
+    assert sum(row[6] == "甲队" for row in rows[1:]) == 2  # one line per member
     api = client.get(f"/api/contests/{team_contest.slug}/results").json()
     assert {(r["team"], r["name"]) for r in api if r["rank"] == 1} == {("甲队", "甲队队员0"), ("甲队", "甲队队员1")}
 

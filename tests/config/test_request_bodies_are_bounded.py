@@ -34,7 +34,7 @@ def test_forms_and_the_api_get_the_default_ceiling_and_uploads_their_own() -> No
     assert ceiling_for("/accounts/login/") == settings.REQUEST_MAX_BODY_BYTES == 1 * MB
     assert ceiling_for("/api/lms/attempts/3/answers") == 1 * MB
     assert ceiling_for("/exchange/marks/import/") > settings.EXCHANGE_MAX_UPLOAD_BYTES
-    assert ceiling_for("/contests/manage/skills-2026/import/") > settings.EXCHANGE_MAX_UPLOAD_BYTES
+    assert ceiling_for("/contests/manage/skills-2026/import/") == 1 * MB  # files enter through /exchange/ only
     assert ceiling_for("/learn/courses/7/workstudy/") > settings.LMS_PHOTO_MAX_BYTES * settings.LMS_PHOTOS_PER_LOG
     assert ceiling_for("/api/lms/attempts/3/uploads") > settings.LMS_PRACTICAL_MAX_BYTES
     # Only the upload routes themselves: a longer path under them gets the default.

@@ -126,3 +126,37 @@ def test_an_admin_fixes_a_file_imports_it_with_progress_and_exports(
     phone.goto("/exchange/")
     assert_fits(phone)
     shot(phone, "exchange-index-phone")
+
+
+def test_page_buttons_reach_the_exchange_within_their_context_and_come_back(demo, new_page, shot, tmp_path) -> None:
+    """The contest console's 批量报名 and the dashboard's 导出年度督导报告 are the exchange's own
+    upload and export, within the contest or board, and the job leads back to the page."""
+    from competitions.demo import SLUG
+    from competitions.models import Registration
+
+    page = new_page()
+    login(page, "13800000004", DEMO_PASSWORD)  # the demo organizer
+    console = f"/contests/manage/{SLUG}/"
+    page.goto(console)
+    page.get_by_role("link", name="批量报名").click()
+    assert "2026 年山东省中小企业数字技能大赛" in page.get_by_test_id("exchange-context").inner_text()
+    sheet = tmp_path / "报名.csv"
+    sheet.write_text("手机号,赛项\n13800000006,数据分析\n13000000000,数据分析\n", encoding="utf-8")
+    page.get_by_label("数据文件").set_input_files(str(sheet))
+    page.get_by_role("button", name="上传并校验").click()
+    page.get_by_role("heading", name="校验结果（尚未写入）").wait_for()
+    assert "平台中没有手机号为 13000000000 的人员" in page.locator("table.exchange-errors").inner_text()
+    shot(page, "exchange-contest-registrations-desktop")
+    page.get_by_role("button", name="仅导入 1 行有效数据").click()
+    page.get_by_role("heading", name="导入结果").wait_for()
+    page.get_by_role("link", name="返回原页面").click()
+    page.wait_for_url(f"**{console}")
+    assert Registration.objects.filter(contest__slug=SLUG, person__mobile="13800000006").exists()
+
+    page = new_page()
+    login(page, PROVINCE_ADMIN, DEMO_PASSWORD)
+    page.goto("/talent/dashboard/")
+    page.get_by_role("button", name="导出年度督导报告（Excel）").click()
+    page.get_by_role("link", name="下载文件").wait_for()
+    page.get_by_role("link", name="返回原页面").click()
+    page.wait_for_url("**/talent/dashboard/")

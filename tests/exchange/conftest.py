@@ -113,3 +113,12 @@ def _talent_boards_in_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
     from talent import boards
 
     monkeypatch.setattr(boards, "backend", boards.DbBoards)
+
+
+def export_rows(key: str, actor, *, context=None) -> list[list[str]]:
+    """The csv rows (header first) of an export of record type `key`, as `actor` within `context`."""
+    from exchange.engine import write_export
+
+    buffer = io.BytesIO()
+    write_export(get_record_type(key), actor, "csv", buffer, context=context)
+    return read_csv(buffer.getvalue())

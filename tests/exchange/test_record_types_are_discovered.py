@@ -45,7 +45,15 @@ def test_every_apps_record_types_are_registered_in_app_order() -> None:
     keys = [r.key for r in registry.all_record_types()]
 
     assert keys[:2] == ["people", "organizations"]  # accounts comes first in INSTALLED_APPS
-    assert {"achievements", "shortlist", "kpi_report", "questions", "certificates", "results"} <= set(keys)
+    assert {
+        "achievements",
+        "shortlist",
+        "kpi_report",
+        "questions",
+        "cohort_progress",
+        "certificates",
+        "results",
+    } <= set(keys)
     assert keys.index("achievements") < keys.index("questions") < keys.index("registrations")
 
 

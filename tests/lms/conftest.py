@@ -8,7 +8,6 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook
 from PIL import Image
 
 from lms.models import PaperMode, Question, QuestionType, Quiz, QuizQuestion, WorkStudyModule, WorkStudyTask
@@ -107,17 +106,4 @@ def jpeg_bytes(size: tuple[int, int] = (800, 600), exif: bool = True) -> bytes:
         image.save(out, "JPEG", exif=data.tobytes())
     else:
         image.save(out, "JPEG")
-    return out.getvalue()
-
-
-def workbook(rows: list[list[object]], headers: list[str] | None = None) -> bytes:
-    from lms.resources import TEMPLATE_COLUMNS
-
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers or TEMPLATE_COLUMNS)
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
     return out.getvalue()
