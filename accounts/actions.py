@@ -11,7 +11,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -32,6 +31,7 @@ from accounts.models import (
     SmsCode,
     User,
 )
+from accounts.ratelimits import count_event
 from accounts.roles import groups_for_role
 from accounts.selectors import enterprise_admin_org_ids
 from accounts.validators import (
@@ -112,25 +112,20 @@ def _id_limits() -> tuple[tuple[int, int], tuple[int, int]]:
     )
 
 
-def _count(key: str, window: int) -> int:
-    cache.add(key, 0, window)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
-
-
 def count_id_submission(*, person_key: str, ip: str | None, actor: User | None, masked: str) -> None:
     """Count one submission of a well-formed ID number; past either limit, audit it as throttled
     and raise ValidationError on `id_number`. Call outside the transaction that stores it, so the
     audit of a refused attempt is kept. The answer does not depend on the number."""
     (per_person, person_window), (per_address, address_window) = _id_limits()
-    person_count = _count("id-submit:person:" + pii.fingerprint(person_key), person_window)
-    address_count = _count("id-submit:ip:" + pii.fingerprint(ip), address_window) if ip else 0
-    if person_count > per_person or address_count > per_address:
+    person_over = count_event(
+        "accounts.id_submit.person", pii.fingerprint(person_key), limit=per_person, seconds=person_window
+    )
+    address_over = bool(ip) and count_event(
+        "accounts.id_submit.address", pii.fingerprint(ip), limit=per_address, seconds=address_window
+    )
+    if person_over or address_over:
         audit(actor, "identity.submit", actor, after={"outcome": "throttled", "id": masked}, ip=ip)
-        if person_count > per_person:
+        if person_over:
             message = _("身份证号提交次数过多，请 %(h)s 小时后再试；如需帮助请联系管理员。") % {
                 "h": max(1, person_window // 3600)
             }
@@ -564,7 +559,7 @@ def send_sms_code(mobile: str, purpose: str, *, ip: str | None, actor: User | No
     limits = [("number:" + mobile, n, w) for n, w in conf["per_number"]]
     limits += [("ip:" + ip, n, w) for n, w in conf["per_address"]] if ip else []
     for key, allowed, window in limits:
-        if _count(f"sms-send:{window}:" + pii.fingerprint(key), window) > allowed:
+        if count_event("accounts.sms_send", pii.fingerprint(key), limit=allowed, seconds=window):
             audit(actor, "sms.throttled", after={"mobile": masked, "purpose": purpose}, ip=ip)
             wait = _("1 分钟") if window <= 60 else _("%(n)s 分钟") % {"n": window // 60}
             raise ValidationError({"mobile": _("验证码发送过于频繁，请 %(w)s后再试。") % {"w": wait}})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,13 +14,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.pii import escape_cell
-from accounts.ratelimits import per_address
+from accounts.ratelimits import certificate_lookups
 from cms.models import CoursePage
 from lms import actions, authoring, progress, quizzes, selectors
 from lms import certificates as certs
@@ -50,13 +48,7 @@ from lms.resources import import_questions, template_workbook
 # random but dense, so every lookup shares one per-address budget against enumeration.
 
 
-def _lookups_per_minute() -> int:
-    return settings.CERTIFICATE_LOOKUPS_PER_MINUTE
-
-
-certificate_lookup = per_address(
-    "lms.certificates", _lookups_per_minute, gettext_lazy("证书查询过于频繁，请稍等一分钟后再试。")
-)
+certificate_lookup = certificate_lookups("lms.certificates")
 
 
 @require_GET

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -19,12 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import Organization, User
-from accounts.ratelimits import per_address, too_many_requests
+from accounts.ratelimits import AddressLimit, certificate_lookups
 from accounts.signals import client_ip
 from config.converters import get_by_id_or_404
 from talent import actions, charts, exports, kpi, selectors
@@ -99,12 +97,8 @@ def formula_page(request: HttpRequest) -> HttpResponse:
     return render(request, "talent/formula.html", {"f": formula()})
 
 
-def _lookups_per_minute() -> int:
-    return settings.CERTIFICATE_LOOKUPS_PER_MINUTE
-
-
 # Public and exact (the whole verify code): one per-address budget against guessing codes.
-@per_address("talent.certificates", _lookups_per_minute, gettext_lazy("证书查询过于频繁，请稍等一分钟后再试。"))
+@certificate_lookups("talent.certificates")
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     code = code or request.GET.get("code", "")
     evaluation = selectors.verify_certificate(code) if code else None
@@ -113,7 +107,12 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
 
 # Objections one client address may post a day across all rounds (people share addresses behind
 # an enterprise's NAT, so this is above the per-person limit; see talent.actions.file_objection).
-OBJECTIONS_PER_ADDRESS = "10/d"
+OBJECTIONS_PER_ADDRESS = AddressLimit(
+    "talent.objections",
+    "10/d",
+    gettext_lazy("本网络今天提交的异议已达上限，请明天再试；如有紧急情况请联系省级管理员。"),
+    retry_after=86400,
+)
 
 
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
@@ -127,13 +126,10 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if is_ratelimited(request, group="talent.objections", key="ip", rate=OBJECTIONS_PER_ADDRESS, increment=True):
+        refused = OBJECTIONS_PER_ADDRESS.refused(request)
+        if refused is not None:
             audit(request.user, "shortlist.objection_limited", selection, ip=client_ip(request))
-            return too_many_requests(
-                request,
-                _("本网络今天提交的异议已达上限，请明天再试；如有紧急情况请联系省级管理员。"),
-                retry_after=86400,
-            )
+            return refused
         candidate = get_by_id_or_404(listed, request.POST.get("candidate"))
         try:
             actions.file_objection(candidate, text=form.cleaned_data["text"], filed_by=request.user)
