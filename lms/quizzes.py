@@ -26,6 +26,7 @@ from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import User
 from accounts.selectors import people_visible_to
+from accounts.validators import check_length
 from lms.grading import OPTION_LETTERS, grade
 from lms.models import (
     Attempt,
@@ -509,6 +510,10 @@ def grading_queue(grader: User) -> QuerySet[AttemptAnswer]:
     return qs.order_by("attempt__submitted_at", "pk")
 
 
+# The longest comment a grader may leave on an answer (the grading form's limit too).
+GRADE_COMMENT_MAX = 2000
+
+
 @transaction.atomic
 def grade_answer(
     answer: AttemptAnswer, *, grader: User, score: Decimal | float | str, comment: str = ""
@@ -525,8 +530,7 @@ def grade_answer(
         raise ValidationError(_("分数应在 0 到 %(p)s 之间。") % {"p": locked.question.points})
     locked.score = value
     locked.is_correct = value == locked.question.points
-    if len(comment.strip()) > 2000:
-        raise ValidationError(_("评语最多 2000 字（当前 %(n)d 字），请精简后再提交。") % {"n": len(comment.strip())})
+    check_length(comment, GRADE_COMMENT_MAX, _("评语"))
     locked.comment = comment.strip()
     locked.graded_by = grader
     locked.graded_at = timezone.now()

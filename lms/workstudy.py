@@ -26,6 +26,7 @@ from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import User
 from accounts.selectors import enterprise_admin_org_ids, mentor_org_ids
+from accounts.validators import check_length
 from lms.models import Enrollment, LogStatus, WorkLog, WorkLogPhoto, WorkStudyTask
 from lms.progress import refresh
 from talent.actions import record_achievement, revoke_achievement
@@ -136,11 +137,7 @@ def log_session(
         )
     if not content or not content.strip():
         raise ValidationError(_("请填写本次完成的工作内容。"))
-    if len(content.strip()) > WORKLOG_CONTENT_MAX:
-        raise ValidationError(
-            _("工作内容最多 %(max)d 字（当前 %(n)d 字），请精简后再提交。")
-            % {"max": WORKLOG_CONTENT_MAX, "n": len(content.strip())}
-        )
+    check_length(content, WORKLOG_CONTENT_MAX, _("工作内容"))
     photos = photos or []
     if len(photos) > MAX_PHOTOS:
         raise ValidationError(_("每条日志最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS})
@@ -196,11 +193,7 @@ def review_log(log: WorkLog, *, mentor: User, approve: bool, comment: str = "") 
         raise ValidationError(_("该日志已审核（%(s)s）。") % {"s": locked.get_status_display()})
     if not approve and not comment.strip():
         raise ValidationError(_("退回日志时请填写意见，告诉学员需要补充什么。"))
-    if len(comment.strip()) > REVIEW_COMMENT_MAX:
-        raise ValidationError(
-            _("审核意见最多 %(max)d 字（当前 %(n)d 字），请精简后再提交。")
-            % {"max": REVIEW_COMMENT_MAX, "n": len(comment.strip())}
-        )
+    check_length(comment, REVIEW_COMMENT_MAX, _("审核意见"))
     before = locked.status
     locked.status = LogStatus.APPROVED if approve else LogStatus.RETURNED
     locked.mentor_comment = comment.strip()

@@ -18,6 +18,7 @@ from accounts.actions import audit
 from accounts.choices import Role, SkillDomain
 from accounts.models import Organization, Region, User
 from accounts.selectors import people_visible_to, scope_for
+from accounts.validators import check_length
 from talent import boards, kpi
 from talent.index import refresh_person
 from talent.matching import explain
@@ -596,6 +597,9 @@ def start_notice(selection: SelectionRound, *, actor: User, days: int = 5) -> Se
 # limits each client address (talent.views.OBJECTIONS_PER_ADDRESS).
 OBJECTIONS_PER_PERSON_PER_DAY = 3
 OBJECTION_MAX_CHARS = 2000
+# The longest reason, note or opinion an administrator or a person gives with a decision or a
+# request (deletion requests and decisions; the pages' reason fields carry the same limit).
+REASON_MAX_CHARS = 2000
 
 
 @transaction.atomic
@@ -616,11 +620,7 @@ def file_objection(candidate: Candidate, *, text: str, filed_by: User | None) ->
     text = text.strip()
     if not text:
         raise ValidationError(_("请填写异议内容。"))
-    if len(text) > OBJECTION_MAX_CHARS:
-        raise ValidationError(
-            _("异议内容最多 %(max)d 字（当前 %(n)d 字），请精简后再提交。")
-            % {"max": OBJECTION_MAX_CHARS, "n": len(text)}
-        )
+    check_length(text, OBJECTION_MAX_CHARS, _("异议内容"))
     recent = Objection.objects.filter(
         filed_by=filed_by, candidate__round_id=candidate.round_id, created_at__gte=timezone.now() - dt.timedelta(days=1)
     ).count()
@@ -846,8 +846,7 @@ def request_deletion(person: User, *, note: str = "") -> DeletionRequest:
     administrator's decision (`decide_deletion`). One pending request per person (a partial
     unique constraint makes double submissions fail cleanly)."""
     note = note.strip()
-    if len(note) > 2000:
-        raise ValidationError(_("说明不能超过 2000 字。"))
+    check_length(note, REASON_MAX_CHARS, _("说明"))
     try:
         with transaction.atomic():
             request = DeletionRequest.objects.create(person=person, note=note)
@@ -892,8 +891,7 @@ def decide_deletion(request: DeletionRequest, *, actor: User, approve: bool, rea
     if locked.status != DeletionStatus.PENDING:
         raise ValidationError(_("该申请已处理。"))
     reason = reason.strip()
-    if len(reason) > 2000:
-        raise ValidationError(_("理由不能超过 2000 字。"))
+    check_length(reason, REASON_MAX_CHARS, _("理由"))
     if not approve and not reason:
         raise ValidationError(_("不予批准时必须填写理由。"))
     erased: dict[str, int] = {}
