@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import CourseLevel, Industry, JobGroup, SkillDomain
 from lms.models import PaperMode, QuestionType, QuizKind
+from lms.quizzes import GRADE_COMMENT_MAX
+from lms.workstudy import REVIEW_COMMENT_MAX, WORKLOG_CONTENT_MAX
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -42,7 +44,9 @@ class WorkLogForm(forms.Form):
     task = forms.TypedChoiceField(label=_("任务"), coerce=int)
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     hours = forms.DecimalField(label=_("学时"), max_digits=4, decimal_places=1, min_value=0.1, max_value=24)
-    content = forms.CharField(label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    content = forms.CharField(
+        label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=WORKLOG_CONTENT_MAX
+    )
     photos = MultipleImageField(label=_("现场照片"), required=False, help_text=_("最多 6 张，每张不超过 8 MB"))
 
     def __init__(self, *args: Any, tasks: Any = (), **kwargs: Any) -> None:
@@ -53,13 +57,13 @@ class WorkLogForm(forms.Form):
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", _("通过")), ("return", _("退回"))], widget=forms.HiddenInput)
-    comment = forms.CharField(label=_("意见"), required=False, max_length=2000)
+    comment = forms.CharField(label=_("意见"), required=False, max_length=REVIEW_COMMENT_MAX)
 
 
 class GradeForm(forms.Form):
     score = forms.DecimalField(label=_("得分"), min_value=0, max_digits=6, decimal_places=2)
     comment = forms.CharField(
-        label=_("评语"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("评语"), required=False, max_length=GRADE_COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -5,12 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import SkillDomain
 from accounts.selectors import cities
+from talent.actions import KPI_TARGET_MAX_PEOPLE, OBJECTION_MAX_CHARS, REASON_MAX_CHARS
 from talent.kpi import YEARS
 from talent.models import KpiMetric, PlanItemKind, SkillLevel, TalentCategory
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False)
+    reason = forms.CharField(
+        label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_MAX_CHARS, required=False
+    )
 
 
 class RoundForm(forms.Form):
@@ -47,7 +50,7 @@ class TargetForm(forms.Form):
     city = forms.ModelChoiceField(label=_("城市（留空为全省）"), queryset=cities(), required=False)
     metric = forms.ChoiceField(label=_("指标"), choices=KpiMetric.choices)
     # Bounds per metric are the action's (talent.actions._bounded_target); this caps the field.
-    value = forms.FloatField(label=_("目标值"), min_value=0, max_value=20_000_000)
+    value = forms.FloatField(label=_("目标值"), min_value=0, max_value=KPI_TARGET_MAX_PEOPLE)
 
 
 class PlanItemForm(forms.Form):
@@ -72,6 +75,6 @@ class ObjectionForm(forms.Form):
     text = forms.CharField(
         label=_("异议内容"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
+        max_length=OBJECTION_MAX_CHARS,
         error_messages={"max_length": _("异议内容最多 %(limit_value)d 字（当前 %(show_value)d 字），请精简后再提交。")},
     )
