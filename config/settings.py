@@ -171,6 +171,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache -------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
+# Prefix of every key the platform writes to Redis (cache, channel layer, leaderboards), so
+# several deployments can share one Redis.
+REDIS_PREFIX = env_str("REDIS_PREFIX", "shuzhi")
 # redis-py 8's async pool defaults to 100 connections and raises "Too many connections" when a
 # few hundred sockets join at once; size it for the sockets one process serves.
 REDIS_MAX_CONNECTIONS = env_int("REDIS_MAX_CONNECTIONS", 2000, minimum=10)
@@ -183,7 +186,7 @@ if REDIS_URL:
                 "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}],
                 "capacity": CHANNEL_CAPACITY,
                 "expiry": 60,
-                "prefix": env_str("REDIS_PREFIX", "shuzhi") + ":asgi",
+                "prefix": REDIS_PREFIX + ":asgi",
             },
         }
     }
@@ -191,7 +194,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("REDIS_PREFIX", "shuzhi"),
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
     # Sessions read from Redis, written through to the database: signed-in API reads skip a query.
@@ -241,6 +244,22 @@ RATELIMIT_IP_META_KEY = "accounts.login_throttle.client_address"
 CERTIFICATE_LOOKUPS_PER_MINUTE = env_int("CERTIFICATE_LOOKUPS_PER_MINUTE", 30, minimum=1)
 # Key for encrypting and fingerprinting national ID numbers; derived from SECRET_KEY if unset.
 PII_KEY = env_str("PII_KEY", SECRET_KEY)
+# Submissions of a new ID number (accounts.actions.count_id_submission), as (count, seconds):
+# per account (per mobile number on registration), and per client address.
+ID_SUBMISSIONS_PER_PERSON = (env_int("ID_SUBMISSIONS_PER_PERSON", 5, minimum=1), 24 * 3600)
+ID_SUBMISSIONS_PER_ADDRESS = (env_int("ID_SUBMISSIONS_PER_ADDRESS", 10, minimum=1), 3600)
+
+# --- Text messages (accounts/sms.py; codes in accounts.actions.send_sms_code) ----------------
+# The class that sends them, by dotted path: a provider's backend in production (see
+# accounts/sms.py); ConsoleBackend prints them, FileBackend appends them to SMS_FILE_PATH.
+SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", str(VAR_DIR / "sms-outbox.jsonl")))
+# A verification code is valid for SMS_CODE_TTL seconds and void after SMS_CODE_ATTEMPTS wrong tries.
+SMS_CODE_TTL = env_int("SMS_CODE_TTL", 300, minimum=60, maximum=3600)
+SMS_CODE_ATTEMPTS = env_int("SMS_CODE_ATTEMPTS", 5, minimum=1, maximum=20)
+# Sending limits as [(sends, seconds), ...]: for one mobile number, and from one client address.
+SMS_CODE_PER_NUMBER = [(1, 60), (5, 3600)]
+SMS_CODE_PER_ADDRESS = [(env_int("SMS_CODES_PER_ADDRESS_HOUR", 10, minimum=1), 3600)]
 if PRODUCTION:
     PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -307,6 +326,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
 WAGTAIL_FRONTEND_LOGIN_URL = "accounts:login"
 WAGTAILDOCS_EXTENSIONS += ["mp4", "webm"]  # lesson videos uploaded as documents
+# Overrides of the talent index formula (a dict merged over talent.formula.DEFAULT_FORMULA).
+TALENT_INDEX_FORMULA: dict[str, object] = {}
 # Whole-page cache for anonymous visitors, invalidated on publish (cms/cache.py); 0 = off.
 CMS_PAGE_CACHE_SECONDS = env_int("CMS_PAGE_CACHE_SECONDS", 0, minimum=0, maximum=86400)
 

@@ -89,7 +89,7 @@ def test_a_code_expires_and_dies_after_five_wrong_tries(city) -> None:
 def test_sending_is_limited_per_number_and_per_address(client, city, settings) -> None:
     # Set before the first send: a limit's counter belongs to its rate, so changing the rate
     # midway would start a fresh count.
-    settings.SMS_CODE = {"per_address": [(3, 3600)]}
+    settings.SMS_CODE_PER_ADDRESS = [(3, 3600)]
     page = send(client, form(city("济南").pk)).content.decode()
     assert "验证码已发送" in page
     page = send(client, form(city("济南").pk)).content.decode()
