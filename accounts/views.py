@@ -43,7 +43,7 @@ def _send_code(request: HttpRequest, mobile: str, purpose: str) -> str | None:
         return " ".join(exc.messages)
     except SmsError as exc:
         return str(exc) or _("短信发送失败，请稍后再试。")
-    messages.info(request, _("验证码已发送，5 分钟内有效。"))
+    messages.info(request, _("验证码已发送，%(m)s 分钟内有效。") % {"m": actions.sms_code_minutes()})
     return None
 
 

@@ -147,3 +147,11 @@ def test_a_wrong_password_on_the_mobile_change_counts_toward_the_login_throttle(
     code = last_code("13712345698")
     client.post(url, {"mobile": "13712345698", "sms_code": code, "password": "wrong-one"})
     assert AccessAttempt.objects.get(username=learner.mobile).failures_since_start == 1
+
+
+def test_the_page_and_the_message_state_the_code_lifetime_that_applies(client, city, settings) -> None:
+    settings.SMS_CODE_TTL = 600
+    page = send(client, form(city("济南").pk)).content.decode()
+    assert "验证码已发送，10 分钟内有效" in page
+    stored = SmsCode.objects.get(mobile=MOBILE)
+    assert dt.timedelta(seconds=590) < stored.expires_at - timezone.now() <= dt.timedelta(seconds=600)
