@@ -15,7 +15,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
-from config.limits import apply_image_limits
 from config.observability import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -356,7 +355,8 @@ LMS_PRACTICAL_MAX_BYTES = env_int("LMS_PRACTICAL_MAX_BYTES", 20 * 1024 * 1024, m
 # (with JavaScript each file is uploaded on its own through the API as soon as it is picked).
 LMS_PRACTICAL_FILES_PER_SUBMIT = 3
 # An image whose width x height is over this is refused before it is decoded (Pillow's
-# decompression-bomb limit, Wagtail's upload check, the work-study photo check).
+# decompression-bomb limit, set in every process by AccountsConfig.ready(); Wagtail's upload
+# check; the work-study photo check).
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000, minimum=1_000_000)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
 # A refused body is still read (and thrown away) for up to this long, so the client, which is
@@ -426,6 +426,3 @@ WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5, minimum=1)
 READY_WORKER_MAX_AGE = env_int("READY_WORKER_MAX_AGE", 60, minimum=0)
 
 SITE_NAME = _("数智英才")
-
-# Pillow refuses images over IMAGE_MAX_PIXELS in every process that loads these settings.
-apply_image_limits(IMAGE_MAX_PIXELS)

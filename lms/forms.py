@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,10 +48,14 @@ class WorkLogForm(forms.Form):
     content = forms.CharField(
         label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=WORKLOG_CONTENT_MAX
     )
-    photos = MultipleImageField(label=_("现场照片"), required=False, help_text=_("最多 6 张，每张不超过 8 MB"))
+    photos = MultipleImageField(label=_("现场照片"), required=False)
 
     def __init__(self, *args: Any, tasks: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = _("最多 %(n)d 张，每张不超过 %(mb)d MB") % {
+            "n": settings.LMS_PHOTOS_PER_LOG,
+            "mb": settings.LMS_PHOTO_MAX_BYTES // 2**20,
+        }
         self.fields["task"].choices = [(t.pk, t.title) for t in tasks]
         self.fields["date"].initial = timezone.localdate()
 
