@@ -517,8 +517,12 @@ def _city_admin_of(actor: User, candidate: Candidate) -> None:
 @transaction.atomic
 def nominate_candidate(candidate: Candidate, *, actor: User, reason: str) -> Candidate:
     """City admin nominates a candidate of their city, within the city's quota (counted under a
-    lock on the quota row, so two admins cannot both take the last place)."""
-    locked = Candidate.objects.select_for_update().select_related("round").get(pk=candidate.pk)
+    lock on the quota row, so two admins cannot both take the last place).
+
+    Only the candidate's own row is locked with it (`of=("self",)`, not the joined round), so
+    nominations in different cities do not wait for each other and the quota row's lock is what
+    serializes one city's: tests/talent/test_quota_race.py fails on PostgreSQL without it."""
+    locked = Candidate.objects.select_for_update(of=("self",)).select_related("round").get(pk=candidate.pk)
     _city_admin_of(actor, locked)
     if locked.round.status != RoundStatus.NOMINATING:
         raise ValidationError(_("本批次已不在推荐阶段。"))
