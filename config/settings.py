@@ -148,6 +148,9 @@ if DATABASE_URL:
             conn_health_checks=not DB_POOL_SIZE,
         )
     }
+    if env_str("TEST_DB_SUFFIX"):
+        # Several test runs on one PostgreSQL server each get their own test database.
+        DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{env_str('TEST_DB_SUFFIX')}"}
     if DB_POOL_SIZE:
         DATABASES["default"]["OPTIONS"] = {
             "pool": {"min_size": 2, "max_size": DB_POOL_SIZE, "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1)}
