@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.datastructures import MultiValueDict, MultiValueDictKeyError
 from django.views.defaults import bad_request
 
@@ -73,6 +74,18 @@ class ThirdPartyBadInputMiddleware:
             return None
         logger.warning("bad input to %s (%s): %s: %s", request.path, module, type(exception).__name__, exception)
         return bad_request(request, exception)
+
+
+def form_errors(form: Any) -> list[str]:
+    """A form's error messages as one flat list (field errors, then the form's own)."""
+    found = [str(message) for name, errors in form.errors.items() if name != "__all__" for message in errors]
+    return found + [str(message) for message in form.non_field_errors()]
+
+
+def invalid_input(request: HttpRequest, form: Any) -> HttpResponse:
+    """The site's 400 page listing what was wrong with a query or form that a page cannot show
+    again (a filter in the query string, a button's hidden values)."""
+    return render(request, "400.html", {"errors": form_errors(form)}, status=400)
 
 
 def has_nul(value: object) -> bool:

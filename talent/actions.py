@@ -23,6 +23,10 @@ from talent import boards, kpi
 from talent.index import refresh_person
 from talent.matching import explain
 from talent.models import (
+    DECLINABLE,
+    HOLDS_A_PLACE,
+    NOMINATABLE,
+    REVIEWABLE,
     Achievement,
     AchievementKind,
     Candidate,
@@ -526,16 +530,12 @@ def nominate_candidate(candidate: Candidate, *, actor: User, reason: str) -> Can
     _city_admin_of(actor, locked)
     if locked.round.status != RoundStatus.NOMINATING:
         raise ValidationError(_("本批次已不在推荐阶段。"))
-    if locked.status not in (CandidateStatus.CANDIDATE, CandidateStatus.DECLINED):
+    if locked.status not in NOMINATABLE:
         raise ValidationError(_("该候选人已处理（%(s)s）。") % {"s": locked.get_status_display()})
     if not reason.strip():
         raise ValidationError(_("请填写推荐理由。"))
     quota = CityQuota.objects.select_for_update().filter(round=locked.round, city_id=locked.city_id).first()
-    used = Candidate.objects.filter(
-        round=locked.round,
-        city_id=locked.city_id,
-        status__in=(CandidateStatus.NOMINATED, CandidateStatus.APPROVED, CandidateStatus.FINAL),
-    ).count()
+    used = Candidate.objects.filter(round=locked.round, city_id=locked.city_id, status__in=HOLDS_A_PLACE).count()
     if quota is None or used >= quota.quota:
         raise ValidationError(_("本市推荐名额已用完（名额 %(q)s 人）。") % {"q": 0 if quota is None else quota.quota})
     before = locked.status
@@ -553,7 +553,7 @@ def decline_candidate(candidate: Candidate, *, actor: User, reason: str) -> Cand
     _city_admin_of(actor, locked)
     if locked.round.status != RoundStatus.NOMINATING:
         raise ValidationError(_("本批次已不在推荐阶段。"))
-    if locked.status not in (CandidateStatus.CANDIDATE, CandidateStatus.NOMINATED):
+    if locked.status not in DECLINABLE:
         raise ValidationError(_("该候选人已处理（%(s)s）。") % {"s": locked.get_status_display()})
     if not reason.strip():
         raise ValidationError(_("不推荐时必须填写理由。"))
@@ -569,7 +569,7 @@ def review_candidate(candidate: Candidate, *, actor: User, approve: bool, reason
     """The province admin approves or rejects a city's nomination (a rejection needs a reason)."""
     _require_province(actor)
     locked = Candidate.objects.select_for_update().select_related("round").get(pk=candidate.pk)
-    if locked.round.status != RoundStatus.NOMINATING or locked.status != CandidateStatus.NOMINATED:
+    if locked.round.status != RoundStatus.NOMINATING or locked.status not in REVIEWABLE:
         raise ValidationError(_("只能审核市级已推荐的候选人。"))
     if not approve and not reason.strip():
         raise ValidationError(_("不通过时必须填写理由。"))
