@@ -11,6 +11,10 @@ sees "请求参数有误" and the error is still visible to whoever reads the lo
 
 It never applies to the project's own views (nor to Wagtail's page-serving view, which runs the
 project's page code, nor to the API): a bug there must stay a failing test, not a quiet 400.
+
+Also here, for the project's views: `invalid_input` (the 400 page listing a form's errors, for a
+query-string filter or button value a page cannot show again), `form_errors`, and `has_nul`, the
+one NUL check (the middleware below and the API's JSON parser).
 """
 
 from __future__ import annotations
