@@ -1,4 +1,5 @@
 # Two commands: `make run` serves the platform with demo data; `make test` runs every test.
+# `make test-pg` runs them all on PostgreSQL and Redis, the tests marked postgres included.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +7,11 @@ STAMP := $(VENV)/.requirements-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed worker lint types types-baseline format messages e2e clean deploy-check deploy-files
+# The local PostgreSQL and Redis that `make test-pg` uses (CI's are the same).
+PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+PG_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test test-pg install migrate seed worker lint types types-baseline format messages e2e clean deploy-check deploy-files
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -39,6 +44,11 @@ worker: migrate
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Every test against PostgreSQL + Redis: the tests marked postgres (locks, races, select_for_update,
+# search) are deselected on the embedded SQLite run and run only here.
+test-pg: install
+	DATABASE_URL=$(PG_DATABASE_URL) REDIS_URL=$(PG_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 e2e: install
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)

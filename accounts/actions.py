@@ -11,7 +11,6 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -32,6 +31,7 @@ from accounts.models import (
     SmsCode,
     User,
 )
+from accounts.ratelimits import count_event
 from accounts.roles import groups_for_role
 from accounts.selectors import enterprise_admin_org_ids
 from accounts.validators import (
@@ -106,19 +106,7 @@ ID_SUBMITTED_MESSAGE = _lazy("身份证号已提交。如需人工核验，核�
 
 def _id_limits() -> tuple[tuple[int, int], tuple[int, int]]:
     """((submissions, seconds) per person, (submissions, seconds) per client address)."""
-    return (
-        getattr(settings, "ID_SUBMISSIONS_PER_PERSON", (5, 24 * 3600)),
-        getattr(settings, "ID_SUBMISSIONS_PER_ADDRESS", (10, 3600)),
-    )
-
-
-def _count(key: str, window: int) -> int:
-    cache.add(key, 0, window)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return 1
+    return settings.ID_SUBMISSIONS_PER_PERSON, settings.ID_SUBMISSIONS_PER_ADDRESS
 
 
 def count_id_submission(*, person_key: str, ip: str | None, actor: User | None, masked: str) -> None:
@@ -126,11 +114,15 @@ def count_id_submission(*, person_key: str, ip: str | None, actor: User | None, 
     and raise ValidationError on `id_number`. Call outside the transaction that stores it, so the
     audit of a refused attempt is kept. The answer does not depend on the number."""
     (per_person, person_window), (per_address, address_window) = _id_limits()
-    person_count = _count("id-submit:person:" + pii.fingerprint(person_key), person_window)
-    address_count = _count("id-submit:ip:" + pii.fingerprint(ip), address_window) if ip else 0
-    if person_count > per_person or address_count > per_address:
+    person_over = count_event(
+        "accounts.id_submit.person", pii.fingerprint(person_key), limit=per_person, seconds=person_window
+    )
+    address_over = bool(ip) and count_event(
+        "accounts.id_submit.address", pii.fingerprint(ip), limit=per_address, seconds=address_window
+    )
+    if person_over or address_over:
         audit(actor, "identity.submit", actor, after={"outcome": "throttled", "id": masked}, ip=ip)
-        if person_count > per_person:
+        if person_over:
             message = _("身份证号提交次数过多，请 %(h)s 小时后再试；如需帮助请联系管理员。") % {
                 "h": max(1, person_window // 3600)
             }
@@ -529,15 +521,9 @@ def end_employment(person: User, *, actor: User, reason: str, ip: str | None = N
 # wrong tries, are used once; sending is limited per number and per client address; all audited.
 
 
-def _sms_settings() -> dict[str, Any]:
-    defaults: dict[str, Any] = {
-        "ttl": 300,  # seconds a code stays valid
-        "attempts": 5,  # wrong tries before the code is void
-        "per_number": [(1, 60), (5, 3600)],  # (sends, seconds) for one number
-        "per_address": [(10, 3600)],  # (sends, seconds) from one client address
-    }
-    defaults.update(getattr(settings, "SMS_CODE", {}))
-    return defaults
+def sms_code_minutes() -> int:
+    """How many whole minutes a code stays valid (SMS_CODE_TTL), as the messages state it."""
+    return max(1, settings.SMS_CODE_TTL // 60)
 
 
 def _code_hash(mobile: str, purpose: str, code: str) -> str:
@@ -559,12 +545,11 @@ def send_sms_code(mobile: str, purpose: str, *, ip: str | None, actor: User | No
         validate_mobile(mobile)
     except ValidationError as exc:
         raise ValidationError({"mobile": exc.messages[0]}) from None
-    conf = _sms_settings()
     masked = pii.mask_mobile(mobile)
-    limits = [("number:" + mobile, n, w) for n, w in conf["per_number"]]
-    limits += [("ip:" + ip, n, w) for n, w in conf["per_address"]] if ip else []
+    limits = [("number:" + mobile, n, w) for n, w in settings.SMS_CODE_PER_NUMBER]
+    limits += [("ip:" + ip, n, w) for n, w in settings.SMS_CODE_PER_ADDRESS] if ip else []
     for key, allowed, window in limits:
-        if _count(f"sms-send:{window}:" + pii.fingerprint(key), window) > allowed:
+        if count_event("accounts.sms_send", pii.fingerprint(key), limit=allowed, seconds=window):
             audit(actor, "sms.throttled", after={"mobile": masked, "purpose": purpose}, ip=ip)
             wait = _("1 分钟") if window <= 60 else _("%(n)s 分钟") % {"n": window // 60}
             raise ValidationError({"mobile": _("验证码发送过于频繁，请 %(w)s后再试。") % {"w": wait}})
@@ -575,12 +560,12 @@ def send_sms_code(mobile: str, purpose: str, *, ip: str | None, actor: User | No
         mobile=mobile,
         purpose=purpose,
         code_hash=_code_hash(mobile, purpose, code),
-        expires_at=now + dt.timedelta(seconds=conf["ttl"]),
+        expires_at=now + dt.timedelta(seconds=settings.SMS_CODE_TTL),
         ip=ip,
     )
     sms.send(
         mobile,
-        _("【数智英才】您的验证码是 %(c)s，%(m)s 分钟内有效。请勿告诉他人。") % {"c": code, "m": conf["ttl"] // 60},
+        _("【数智英才】您的验证码是 %(c)s，%(m)s 分钟内有效。请勿告诉他人。") % {"c": code, "m": sms_code_minutes()},
     )
     audit(actor, "sms.send", after={"mobile": masked, "purpose": purpose}, ip=ip)
 
@@ -592,19 +577,19 @@ def verify_sms_code(mobile: str, purpose: str, code: str, *, ip: str | None, act
     import hmac
 
     mobile = normalize_mobile(mobile)
-    conf = _sms_settings()
+    attempts = settings.SMS_CODE_ATTEMPTS
     now = timezone.now()
     found = SmsCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True).first()
     masked = pii.mask_mobile(mobile)
     if found is None or found.expires_at <= now:
         audit(actor, "sms.verify_failure", after={"mobile": masked, "purpose": purpose, "why": "expired"}, ip=ip)
         raise ValidationError({"sms_code": _("验证码已失效或尚未获取，请点击“获取验证码”重新获取。")})
-    if found.attempts >= conf["attempts"]:
+    if found.attempts >= attempts:
         raise ValidationError({"sms_code": _("验证码错误次数过多，已失效，请重新获取。")})
     SmsCode.objects.filter(pk=found.pk).update(attempts=models.F("attempts") + 1)
     if not hmac.compare_digest(found.code_hash, _code_hash(mobile, purpose, (code or "").strip())):
         audit(actor, "sms.verify_failure", after={"mobile": masked, "purpose": purpose, "why": "wrong"}, ip=ip)
-        left = conf["attempts"] - found.attempts - 1
+        left = attempts - found.attempts - 1
         if left <= 0:
             raise ValidationError({"sms_code": _("验证码错误次数过多，已失效，请重新获取。")})
         raise ValidationError({"sms_code": _("验证码不正确，还可以再试 %(n)s 次。") % {"n": left}})

@@ -11,11 +11,16 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.conf import settings
         from django.db.models.signals import post_migrate
 
         from accounts import signals  # noqa: F401  (login audit receivers)
+        from config.limits import apply_image_limits
 
         post_migrate.connect(_sync_groups)
+        # Platform-wide, so here in the first app: every process that sets Django up (daphne, the
+        # worker, manage.py commands that decode images) refuses images over IMAGE_MAX_PIXELS.
+        apply_image_limits(settings.IMAGE_MAX_PIXELS)
 
 
 def _sync_groups(sender: AppConfig, **kwargs: object) -> None:

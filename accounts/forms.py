@@ -185,3 +185,21 @@ class MobileChangeForm(forms.Form):
         mobile = normalize_mobile(self.cleaned_data["mobile"])
         validate_mobile(mobile)
         return mobile
+
+
+class SendCodeForm(forms.Form):
+    """The "获取验证码" button of the registration and mobile-change forms: the number to text.
+    Its format is checked by accounts.actions.send_sms_code, which answers in the same words
+    whether or not the number is registered."""
+
+    mobile = forms.CharField(max_length=20, error_messages={"required": _("请先填写手机号，再获取验证码。")})
+
+
+class NextForm(forms.Form):
+    """Where to go after signing in (checked against the site's host by the view)."""
+
+    next = forms.CharField(max_length=2000, required=False)
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(label=_("姓名或单位"), max_length=50, required=False)

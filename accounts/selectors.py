@@ -20,6 +20,7 @@ from accounts.models import (
     RoleGrant,
     User,
 )
+from config.converters import get_by_id_or_404
 
 
 def region_subtree_ids(region_ids: list[int]) -> set[int]:
@@ -109,17 +110,13 @@ def organizations_visible_to(viewer: User) -> QuerySet[Organization]:
 
 
 def access_person(viewer: User, person_id: int | str) -> User:
-    try:
-        return people_visible_to(viewer).get(pk=int(person_id))
-    except (User.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    """A person in the viewer's scope; 404 otherwise (and for anything that is not an id)."""
+    return get_by_id_or_404(people_visible_to(viewer), person_id)
 
 
 def access_organization(viewer: User, org_id: int | str) -> Organization:
-    try:
-        return organizations_visible_to(viewer).get(pk=int(org_id))
-    except (Organization.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    """An organization in the viewer's scope; 404 otherwise (and for anything that is not an id)."""
+    return get_by_id_or_404(organizations_visible_to(viewer), org_id)
 
 
 def cities() -> QuerySet[Region]:
@@ -146,10 +143,7 @@ def employment_queue(viewer: User) -> QuerySet[EmploymentRequest]:
 
 def access_employment_request(viewer: User, request_id: int | str) -> EmploymentRequest:
     """A pending request in the viewer's queue; 404 otherwise."""
-    try:
-        return employment_queue(viewer).get(pk=int(request_id))
-    except (EmploymentRequest.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
+    return get_by_id_or_404(employment_queue(viewer), request_id)
 
 
 def employment_requests_of(person: User) -> QuerySet[EmploymentRequest]:
@@ -171,10 +165,7 @@ def access_identity_conflict(viewer: User, conflict_id: int | str) -> IdentityCo
     """An open conflict for a province admin; 404 otherwise."""
     if not (viewer.is_superuser or viewer.has_role(Role.PROVINCE_ADMIN)):
         raise Http404
-    try:
-        return identity_conflicts_open().get(pk=int(conflict_id))
-    except (IdentityConflict.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
+    return get_by_id_or_404(identity_conflicts_open(), conflict_id)
 
 
 def identity_pending(viewer: User, person: User) -> bool:

@@ -52,14 +52,14 @@ class LocmemBackend:
 
 class FileBackend:
     def send(self, mobile: str, message: str) -> None:
-        path = Path(getattr(settings, "SMS_FILE_PATH", Path(settings.BASE_DIR) / "var" / "sms-outbox.jsonl"))
+        path = Path(settings.SMS_FILE_PATH)
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as out:
             out.write(json.dumps({"mobile": mobile, "message": message}, ensure_ascii=False) + "\n")
 
 
 def get_backend() -> SmsBackend:
-    backend: SmsBackend = import_string(getattr(settings, "SMS_BACKEND", "accounts.sms.ConsoleBackend"))()
+    backend: SmsBackend = import_string(settings.SMS_BACKEND)()
     return backend
 
 

@@ -70,3 +70,15 @@ def validate_credit_code(value: str) -> None:
         )
     if credit_check_char(code[:17]) != code[17]:
         raise ValidationError(_("统一社会信用代码校验位不正确，请核对最后一位。"), code="credit_check")
+
+
+def check_length(text: str, limit: int, what: str) -> None:
+    """Refuse a text longer than `limit` characters once trimmed, naming the field (`what`, e.g.
+    "评语"), the limit and the text's length, so the person knows how much to cut. Never cuts.
+
+    Actions call this for every free text they store; forms carry the same limit as max_length."""
+    length = len(text.strip())
+    if length > limit:
+        raise ValidationError(
+            _("%(what)s最多 %(max)d 字（当前 %(n)d 字），请精简后再提交。") % {"what": what, "max": limit, "n": length}
+        )

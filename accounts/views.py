@@ -24,29 +24,36 @@ from accounts.forms import (
     IdentityResolveForm,
     LoginForm,
     MobileChangeForm,
+    NextForm,
+    PeopleSearchForm,
     ProfileForm,
     RegistrationForm,
+    SendCodeForm,
     UnlockForm,
 )
 from accounts.http import AuthenticatedHttpRequest, signed_in_user, user_or_none
 from accounts.models import SmsPurpose
 from accounts.signals import client_ip
 from accounts.sms import SmsError
+from config.bad_input import form_errors, invalid_input
 
 ADMIN_ROLES = (Role.PROVINCE_ADMIN, Role.CITY_ADMIN, Role.ENTERPRISE_ADMIN, Role.MENTOR)
 
 
-def _send_code(request: HttpRequest, mobile: str, purpose: str) -> str | None:
-    """Send a code for the "获取验证码" button (a plain submit button: works without JS); return
-    the error to show, or None after telling the person the code is on its way."""
+def _send_code(request: HttpRequest, form: SendCodeForm, purpose: str) -> None:
+    """Send a code for the "获取验证码" button (a plain submit button: works without JS) and tell
+    the person, in a message, that it is on its way or what went wrong."""
+    if not form.is_valid():
+        messages.error(request, " ".join(form_errors(form)))
+        return
     try:
-        actions.send_sms_code(mobile, purpose, ip=client_ip(request), actor=user_or_none(request))
+        actions.send_sms_code(form.cleaned_data["mobile"], purpose, ip=client_ip(request), actor=user_or_none(request))
     except ValidationError as exc:
-        return " ".join(exc.messages)
+        messages.error(request, " ".join(exc.messages))
     except SmsError as exc:
-        return str(exc) or _("短信发送失败，请稍后再试。")
-    messages.info(request, _("验证码已发送，5 分钟内有效。"))
-    return None
+        messages.error(request, str(exc) or _("短信发送失败，请稍后再试。"))
+    else:
+        messages.info(request, _("验证码已发送，%(m)s 分钟内有效。") % {"m": actions.sms_code_minutes()})
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -55,12 +62,11 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     if request.method == "POST" and "send_code" in request.POST:
+        # What was typed comes back as the form's initial values (passwords excepted), unchecked:
+        # the registration itself is validated when "注册" is pressed.
         kept = {k: v for k, v in request.POST.items() if k not in ("password1", "password2", "csrfmiddlewaretoken")}
-        form = RegistrationForm(initial=kept)
-        error = _send_code(request, request.POST.get("mobile", ""), SmsPurpose.REGISTER)
-        if error:
-            messages.error(request, error)
-        return render(request, "accounts/register.html", {"form": form})
+        _send_code(request, SendCodeForm(request.POST), SmsPurpose.REGISTER)
+        return render(request, "accounts/register.html", {"form": RegistrationForm(initial=kept)})
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -107,7 +113,8 @@ def login_elsewhere(request: HttpRequest) -> HttpResponse:
     Nothing is authenticated here (a POST's password is dropped), so there is one door to
     throttle and audit; a safe `next` is carried over so the person lands where they meant to go.
     """
-    target = request.GET.get("next", "")
+    form = NextForm(request.GET)
+    target = form.cleaned_data["next"] if form.is_valid() else ""
     url = reverse("accounts:login")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         url += "?" + urlencode({"next": target})
@@ -267,10 +274,9 @@ def mobile_change(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A new login number, proved by a code sent to it and confirmed with the current password."""
     user = request.user
     if request.method == "POST" and "send_code" in request.POST:
-        form = MobileChangeForm(initial={"mobile": request.POST.get("mobile", "")})
-        error = _send_code(request, request.POST.get("mobile", ""), SmsPurpose.CHANGE_MOBILE)
-        if error:
-            messages.error(request, error)
+        send = SendCodeForm(request.POST)
+        _send_code(request, send, SmsPurpose.CHANGE_MOBILE)
+        form = MobileChangeForm(initial={"mobile": send.cleaned_data.get("mobile", "")})
         return render(request, "accounts/mobile_change.html", {"form": form})
     form = MobileChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -334,7 +340,10 @@ def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role(*ADMIN_ROLES):
         raise PermissionDenied(_("只有管理员和企业导师可以查看人员名单。"))
     qs = selectors.people_visible_to(request.user).order_by("real_name", "pk")
-    query = request.GET.get("q", "").strip()
+    search = PeopleSearchForm(request.GET)
+    if not search.is_valid():
+        return invalid_input(request, search)
+    query = search.cleaned_data["q"]
     if query:
         qs = qs.filter(Q(real_name__icontains=query) | Q(organization__name__icontains=query))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))

@@ -18,7 +18,7 @@ GENERATION_KEY = "cms:page-cache:generation"
 
 
 def timeout() -> int:
-    return int(getattr(settings, "CMS_PAGE_CACHE_SECONDS", 0))
+    return int(settings.CMS_PAGE_CACHE_SECONDS)
 
 
 def generation() -> int:

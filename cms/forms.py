@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from accounts.choices import RegionKind
+from accounts.choices import Industry, RegionKind
 from accounts.models import Region, User
 
 
@@ -74,3 +74,51 @@ class CasePageForm(WagtailAdminPageForm):
                 % {"city": self.section_city.name},
             )
         return cleaned
+
+
+# --- Filters in the query string of the public pages ---------------------------------------------
+# Choices come from cms.models (which imports this module for CasePageForm), so they are set
+# when a form is made. News and case lists keep their shareable-link rule: a value that no
+# longer names anything (an old link) is dropped and the list is shown unfiltered by it.
+
+
+class SiteSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("关键词"),
+        max_length=100,
+        required=False,
+        error_messages={"max_length": _("搜索词最多 %(limit_value)d 字（当前 %(show_value)d 字），请缩短后再搜。")},
+    )
+    type = forms.ChoiceField(required=False, error_messages={"invalid_choice": _("未知的内容类型。")})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from cms.models import SearchKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", ""), *SearchKind.choices]
+
+
+class _LinkFilters(forms.Form):
+    def filters(self) -> dict[str, str]:
+        """The valid, non-empty filters (an invalid one is dropped, see above)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class NewsFilterForm(_LinkFilters):
+    category = forms.ChoiceField(required=False)
+    tag = forms.SlugField(max_length=100, required=False, allow_unicode=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from cms.models import NewsCategory
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", ""), *NewsCategory.choices]
+
+
+class CaseFilterForm(_LinkFilters):
+    """`city` (a city's division code), `industry`, `tag` (slug); see cms.selectors.filter_cases."""
+
+    city = forms.RegexField(regex=r"^\d{6}$", required=False)
+    industry = forms.ChoiceField(required=False, choices=[("", ""), *Industry.choices])
+    tag = forms.SlugField(max_length=100, required=False, allow_unicode=True)

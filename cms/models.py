@@ -287,13 +287,13 @@ class NewsIndexPage(SectionIndexMixin, CachedPageMixin, Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
+        from cms.forms import NewsFilterForm
+
         articles = NewsPage.objects.descendant_of(self).live().select_related("cover").order_by("-date", "-pk")
-        category = request.GET.get("category", "")
-        if category in NewsCategory.values:
+        filters = NewsFilterForm(request.GET).filters()
+        category, tag = filters.get("category", ""), filters.get("tag", "")
+        if category:
             articles = articles.filter(category=category)
-        else:
-            category = ""
-        tag = request.GET.get("tag", "")
         if tag:
             articles = articles.filter(tags__slug=tag).distinct()
         context["page_obj"] = Paginator(articles, self.page_size).get_page(request.GET.get("page"))
@@ -376,10 +376,12 @@ class CaseIndexPage(SectionIndexMixin, CachedPageMixin, Page):
         verbose_name = _("典型案例栏目")
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from cms.forms import CaseFilterForm
         from cms.selectors import filter_cases
 
         context = super().get_context(request, *args, **kwargs)
-        cases, filters = filter_cases(CasePage.objects.descendant_of(self).live(), request.GET)
+        wanted = CaseFilterForm(request.GET).filters()
+        cases, filters = filter_cases(CasePage.objects.descendant_of(self).live(), wanted)
         context["page_obj"] = Paginator(cases, self.page_size).get_page(request.GET.get("page"))
         context["filters"] = filters
         context["cities"] = Region.objects.filter(kind=RegionKind.CITY).order_by("code")

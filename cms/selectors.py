@@ -12,7 +12,8 @@ from accounts.models import Region
 
 
 def filter_cases(cases: QuerySet[Any], params: Mapping[str, str]) -> tuple[QuerySet[Any], dict[str, str]]:
-    """Apply the shareable URL filters `city` (division code), `industry` and `tag` (slug).
+    """Apply the shareable URL filters `city` (division code), `industry` and `tag` (slug), as
+    parsed by cms.forms.CaseFilterForm.
 
     Unknown values are ignored (and dropped from the returned filters) rather than raising,
     so an old shared link still shows a list.
@@ -26,7 +27,7 @@ def filter_cases(cases: QuerySet[Any], params: Mapping[str, str]) -> tuple[Query
     if industry in Industry.values:
         cases = cases.filter(industry=industry)
         filters["industry"] = industry
-    tag = params.get("tag", "")[:100]
+    tag = params.get("tag", "")
     if tag:
         cases = cases.filter(tags__slug=tag).distinct()
         filters["tag"] = tag

@@ -10,7 +10,9 @@ from django.shortcuts import render
 from wagtail.models import Page
 
 from cms import search as cms_search
+from cms.forms import SiteSearchForm
 from cms.models import CaseIndexPage, NewsIndexPage, PolicyIndexPage, SearchKind
+from config.bad_input import invalid_input
 
 
 def _section(model: type[Page], request: HttpRequest) -> HttpResponse:
@@ -34,10 +36,10 @@ def policies(request: HttpRequest) -> HttpResponse:
 
 
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    kind = request.GET.get("type", "")
-    if kind not in SearchKind.values:
-        kind = ""
+    form = SiteSearchForm(request.GET)
+    if not form.is_valid():
+        return invalid_input(request, form)
+    query, kind = form.cleaned_data["q"], form.cleaned_data["type"]
     hits, terms = cms_search.search(query, kind) if query else ([], [])
     page_obj = Paginator(hits, 20).get_page(request.GET.get("page"))
     return render(

@@ -13,16 +13,7 @@ from ninja.parser import Parser
 from ninja.security import django_auth
 
 from accounts.http import signed_in_user
-
-
-def _holds_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_holds_nul(v) for v in value)
-    return False
+from config.bad_input import has_nul
 
 
 class StrictJSONParser(Parser):
@@ -34,7 +25,7 @@ class StrictJSONParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         data = super().parse_body(request)
-        if _holds_nul(data):
+        if has_nul(data):
             raise ValueError("NUL character in a JSON string")
         return data
 

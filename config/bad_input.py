@@ -11,17 +11,22 @@ sees "请求参数有误" and the error is still visible to whoever reads the lo
 
 It never applies to the project's own views (nor to Wagtail's page-serving view, which runs the
 project's page code, nor to the API): a bug there must stay a failing test, not a quiet 400.
+
+Also here, for the project's views: `invalid_input` (the 400 page listing a form's errors, for a
+query-string filter or button value a page cannot show again), `form_errors`, and `has_nul`, the
+one NUL check (the middleware below and the API's JSON parser).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils.datastructures import MultiValueDictKeyError
+from django.shortcuts import render
+from django.utils.datastructures import MultiValueDict, MultiValueDictKeyError
 from django.views.defaults import bad_request
 
 logger = logging.getLogger("config.bad_input")
@@ -75,8 +80,34 @@ class ThirdPartyBadInputMiddleware:
         return bad_request(request, exception)
 
 
-def _has_nul(values: Any) -> bool:
-    return any("\x00" in value for _key, items in values.lists() for value in items if isinstance(value, str))
+def form_errors(form: Any) -> list[str]:
+    """A form's error messages as one flat list (field errors, then the form's own)."""
+    found = [str(message) for name, errors in form.errors.items() if name != "__all__" for message in errors]
+    return found + [str(message) for message in form.non_field_errors()]
+
+
+def invalid_input(request: HttpRequest, form: Any) -> HttpResponse:
+    """The site's 400 page listing what was wrong with a query or form that a page cannot show
+    again (a filter in the query string, a button's hidden values)."""
+    return render(request, "400.html", {"errors": form_errors(form)}, status=400)
+
+
+def has_nul(value: object) -> bool:
+    """Whether `value` holds a NUL character anywhere: a string; the keys and every value of a
+    form's or query's MultiValueDict; the keys and values of a mapping (a parsed JSON body);
+    the items of a list or tuple. Other values (numbers, files) hold none.
+
+    The one NUL check of the project: the form middleware below and the API's JSON parser
+    (config/api.py) use it."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, MultiValueDict):
+        return any(has_nul(key) or has_nul(items) for key, items in value.lists())
+    if isinstance(value, Mapping):
+        return any(has_nul(key) or has_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(item) for item in value)
+    return False
 
 
 class NulCharacterMiddleware:
@@ -94,7 +125,7 @@ class NulCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "\x00" in request.path_info or _has_nul(request.GET):
+        if "\x00" in request.path_info or has_nul(request.GET):
             return bad_request(request, ValueError("NUL in the request"))
         return self.get_response(request)
 
@@ -102,6 +133,6 @@ class NulCharacterMiddleware:
         # Form fields are read here, once the view is known: a view that takes its body raw
         # (django-ninja's, marked csrf_exempt) must find the stream unread, and every other view
         # reads request.POST anyway (CSRF checks do the same). Files are left to the upload code.
-        if request.method == "POST" and not getattr(view_func, "csrf_exempt", False) and _has_nul(request.POST):
+        if request.method == "POST" and not getattr(view_func, "csrf_exempt", False) and has_nul(request.POST):
             return bad_request(request, ValueError("NUL in the form"))
         return None

@@ -16,7 +16,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str, env_url
-from config.limits import apply_image_limits
 from config.observability import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -150,6 +149,9 @@ if DATABASE_URL:
             conn_health_checks=not DB_POOL_SIZE,
         )
     }
+    if env_str("TEST_DB_SUFFIX"):
+        # Several test runs on one PostgreSQL server each get their own test database.
+        DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{env_str('TEST_DB_SUFFIX')}"}
     if DB_POOL_SIZE:
         DATABASES["default"]["OPTIONS"] = {
             "pool": {"min_size": 2, "max_size": DB_POOL_SIZE, "timeout": env_int("DB_POOL_TIMEOUT", 10, minimum=1)}
@@ -172,6 +174,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache -------------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
+# Prefix of every key the platform writes to Redis (cache, channel layer, leaderboards), so
+# several deployments can share one Redis.
+REDIS_PREFIX = env_str("REDIS_PREFIX", "shuzhi")
 # redis-py 8's async pool defaults to 100 connections and raises "Too many connections" when a
 # few hundred sockets join at once; size it for the sockets one process serves.
 REDIS_MAX_CONNECTIONS = env_int("REDIS_MAX_CONNECTIONS", 2000, minimum=10)
@@ -184,7 +189,7 @@ if REDIS_URL:
                 "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}],
                 "capacity": CHANNEL_CAPACITY,
                 "expiry": 60,
-                "prefix": env_str("REDIS_PREFIX", "shuzhi") + ":asgi",
+                "prefix": REDIS_PREFIX + ":asgi",
             },
         }
     }
@@ -192,7 +197,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("REDIS_PREFIX", "shuzhi"),
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
     # Sessions read from Redis, written through to the database: signed-in API reads skip a query.
@@ -242,6 +247,22 @@ RATELIMIT_IP_META_KEY = "accounts.login_throttle.client_address"
 CERTIFICATE_LOOKUPS_PER_MINUTE = env_int("CERTIFICATE_LOOKUPS_PER_MINUTE", 30, minimum=1)
 # Key for encrypting and fingerprinting national ID numbers; derived from SECRET_KEY if unset.
 PII_KEY = env_str("PII_KEY", SECRET_KEY)
+# Submissions of a new ID number (accounts.actions.count_id_submission), as (count, seconds):
+# per account (per mobile number on registration), and per client address.
+ID_SUBMISSIONS_PER_PERSON = (env_int("ID_SUBMISSIONS_PER_PERSON", 5, minimum=1), 24 * 3600)
+ID_SUBMISSIONS_PER_ADDRESS = (env_int("ID_SUBMISSIONS_PER_ADDRESS", 10, minimum=1), 3600)
+
+# --- Text messages (accounts/sms.py; codes in accounts.actions.send_sms_code) ----------------
+# The class that sends them, by dotted path: a provider's backend in production (see
+# accounts/sms.py); ConsoleBackend prints them, FileBackend appends them to SMS_FILE_PATH.
+SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.ConsoleBackend")
+SMS_FILE_PATH = Path(env_str("SMS_FILE_PATH", str(VAR_DIR / "sms-outbox.jsonl")))
+# A verification code is valid for SMS_CODE_TTL seconds and void after SMS_CODE_ATTEMPTS wrong tries.
+SMS_CODE_TTL = env_int("SMS_CODE_TTL", 300, minimum=60, maximum=3600)
+SMS_CODE_ATTEMPTS = env_int("SMS_CODE_ATTEMPTS", 5, minimum=1, maximum=20)
+# Sending limits as [(sends, seconds), ...]: for one mobile number, and from one client address.
+SMS_CODE_PER_NUMBER = [(1, 60), (5, 3600)]
+SMS_CODE_PER_ADDRESS = [(env_int("SMS_CODES_PER_ADDRESS_HOUR", 10, minimum=1), 3600)]
 if PRODUCTION:
     PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -308,6 +329,8 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
 WAGTAIL_FRONTEND_LOGIN_URL = "accounts:login"
 WAGTAILDOCS_EXTENSIONS += ["mp4", "webm"]  # lesson videos uploaded as documents
+# Overrides of the talent index formula (a dict merged over talent.formula.DEFAULT_FORMULA).
+TALENT_INDEX_FORMULA: dict[str, object] = {}
 # Whole-page cache for anonymous visitors, invalidated on publish (cms/cache.py); 0 = off.
 CMS_PAGE_CACHE_SECONDS = env_int("CMS_PAGE_CACHE_SECONDS", 0, minimum=0, maximum=86400)
 
@@ -336,7 +359,8 @@ LMS_PRACTICAL_MAX_BYTES = env_int("LMS_PRACTICAL_MAX_BYTES", 20 * 1024 * 1024, m
 # (with JavaScript each file is uploaded on its own through the API as soon as it is picked).
 LMS_PRACTICAL_FILES_PER_SUBMIT = 3
 # An image whose width x height is over this is refused before it is decoded (Pillow's
-# decompression-bomb limit, Wagtail's upload check, the work-study photo check).
+# decompression-bomb limit, set in every process by AccountsConfig.ready(); Wagtail's upload
+# check; the work-study photo check).
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000, minimum=1_000_000)
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = IMAGE_MAX_PIXELS
 # A refused body is still read (and thrown away) for up to this long, so the client, which is
@@ -418,6 +442,3 @@ BACKUP_KEEP = env_int("BACKUP_KEEP", 14, minimum=1)
 READY_WORKER_MAX_AGE = env_int("READY_WORKER_MAX_AGE", 60, minimum=0)
 
 SITE_NAME = _("数智英才")
-
-# Pillow refuses images over IMAGE_MAX_PIXELS in every process that loads these settings.
-apply_image_limits(IMAGE_MAX_PIXELS)

@@ -5,11 +5,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import CourseLevel, Industry, JobGroup, SkillDomain
+from config.converters import DB_ID_MAX, parse_id
 from lms.models import PaperMode, QuestionType, QuizKind
+from lms.quizzes import GRADE_COMMENT_MAX
+from lms.quizzes import MAX_TEXT as ANSWER_TEXT_MAX
+from lms.workstudy import REVIEW_COMMENT_MAX, WORKLOG_CONTENT_MAX
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -42,25 +47,19 @@ class WorkLogForm(forms.Form):
     task = forms.TypedChoiceField(label=_("任务"), coerce=int)
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     hours = forms.DecimalField(label=_("学时"), max_digits=4, decimal_places=1, min_value=0.1, max_value=24)
-    content = forms.CharField(label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
-    photos = MultipleImageField(label=_("现场照片"), required=False, help_text=_("最多 6 张，每张不超过 8 MB"))
+    content = forms.CharField(
+        label=_("工作内容"), widget=forms.Textarea(attrs={"rows": 4}), max_length=WORKLOG_CONTENT_MAX
+    )
+    photos = MultipleImageField(label=_("现场照片"), required=False)
 
     def __init__(self, *args: Any, tasks: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["photos"].help_text = _("最多 %(n)d 张，每张不超过 %(mb)d MB") % {
+            "n": settings.LMS_PHOTOS_PER_LOG,
+            "mb": settings.LMS_PHOTO_MAX_BYTES // 2**20,
+        }
         cast(forms.ChoiceField, self.fields["task"]).choices = [(t.pk, t.title) for t in tasks]
         self.fields["date"].initial = timezone.localdate()
-
-
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("通过")), ("return", _("退回"))], widget=forms.HiddenInput)
-    comment = forms.CharField(label=_("意见"), required=False, max_length=2000)
-
-
-class GradeForm(forms.Form):
-    score = forms.DecimalField(label=_("得分"), min_value=0, max_digits=6, decimal_places=2)
-    comment = forms.CharField(
-        label=_("评语"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
 
 
 class CohortForm(forms.Form):
@@ -178,3 +177,154 @@ class TaskForm(forms.Form):
 
 
 TaskFormSet = forms.formset_factory(TaskForm, extra=1, can_delete=True, max_num=50, absolute_max=60)
+
+
+# --- Single inputs of the learner, grader and mentor pages ---------------------------------------
+
+
+class CertificateLookupForm(forms.Form):
+    """The public lookup by certificate number (exact, case-insensitive)."""
+
+    number = forms.CharField(
+        label=_("证书编号"),
+        max_length=32,
+        required=False,
+        error_messages={"max_length": _("证书编号最多 %(limit_value)d 位，请核对后重新输入。")},
+    )
+
+    def clean_number(self) -> str:
+        return self.cleaned_data["number"].upper()
+
+
+class LessonDoneForm(forms.Form):
+    """A lesson marked done: by the learner's button, or by the page's script when the text was
+    read or the video watched (`watched` is the share of the video seen, 0 to 1)."""
+
+    how = forms.ChoiceField(
+        choices=[("manual", "manual"), ("read", "read"), ("video", "video")],
+        required=False,
+        error_messages={"invalid_choice": _("未知的完成方式。")},
+    )
+    watched = forms.FloatField(
+        min_value=0, max_value=1, required=False, error_messages={"invalid": _("观看进度应为 0 到 1 之间的数字。")}
+    )
+    next_lesson = forms.IntegerField(min_value=1, max_value=DB_ID_MAX, required=False)
+
+
+class GradeForm(forms.Form):
+    answer = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    score = forms.DecimalField(label=_("得分"), min_value=0, max_digits=6, decimal_places=2)
+    comment = forms.CharField(
+        label=_("评语"), required=False, max_length=GRADE_COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, queue: Any, **kwargs: Any) -> None:
+        """`queue`: the answers this grader may grade (an answer outside it is not found)."""
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].queryset = queue
+
+
+class ReviewForm(forms.Form):
+    log = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("approve", _("通过")), ("return", _("退回"))], widget=forms.HiddenInput)
+    comment = forms.CharField(label=_("意见"), required=False, max_length=REVIEW_COMMENT_MAX)
+
+    def __init__(self, *args: Any, queue: Any, **kwargs: Any) -> None:
+        """`queue`: the logs waiting for this mentor (a log outside it is not found)."""
+        super().__init__(*args, **kwargs)
+        self.fields["log"].queryset = queue
+
+
+class IdListField(forms.Field):
+    """Several ids under one name (`?add=3&add=9`): each a database id, at most `max_items`."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *args: Any, max_items: int = 500, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+        self.max_items = max_items
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        if len(values) > self.max_items:
+            raise forms.ValidationError(_("一次最多提交 %(n)d 项。") % {"n": self.max_items})
+        ids = [parse_id(v) for v in values]
+        if any(i is None for i in ids):
+            raise forms.ValidationError(_("提交的编号无效，请刷新页面后重试。"))
+        return [i for i in ids if i is not None]
+
+
+class PaperForm(forms.Form):
+    """A fixed paper as posted by the quiz editor: the current questions (`questions`, each with
+    an `order_<id>` box), those ticked for removal (`remove`) and those picked from the bank (`add`)."""
+
+    questions = IdListField()
+    remove = IdListField()
+    add = IdListField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        posted = self.data.getlist("questions") if hasattr(self.data, "getlist") else []
+        for qid in {parse_id(v) for v in posted[:500]} - {None}:
+            self.fields[f"order_{qid}"] = forms.FloatField(
+                required=False, min_value=-1e6, max_value=1e6, error_messages={"invalid": _("题目顺序请填写数字。")}
+            )
+
+    def question_ids(self) -> list[int]:
+        """The paper in its new order: the current questions sorted by their order boxes (an
+        empty box keeps the question's place), minus the removed ones, then the added ones."""
+        data = self.cleaned_data
+        current = data["questions"]
+
+        def position(pair: tuple[int, int]) -> tuple[float, int]:
+            index, qid = pair
+            order = data.get(f"order_{qid}")
+            return (index + 1 if order is None else order), index
+
+        removed = set(data["remove"])
+        kept = [qid for _i, qid in sorted(enumerate(current), key=position) if qid not in removed]
+        return list(dict.fromkeys(kept + data["add"]))
+
+
+class TextListField(forms.Field):
+    """Several texts under one name (a multiple-choice question's ticks, a fill-in's blanks)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        if len(values) > 26:
+            raise forms.ValidationError(_("答案项过多。"))
+        return [str(v) for v in values]
+
+
+class AnswerSheetForm(forms.Form):
+    """The answers posted with a paper's "提交" button when the page runs without JavaScript:
+    one field `q<id>` per question. The shape and content of each answer are the actions' to
+    check (lms.quizzes.save_answer, save_upload); this bounds what is read."""
+
+    def __init__(self, *args: Any, items: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            name = f"q{item['id']}"
+            if item["qtype"] == QuestionType.PRACTICAL:
+                self.fields[name] = forms.FileField(required=False)
+            elif item["qtype"] in (QuestionType.MULTIPLE, QuestionType.FILL):
+                self.fields[name] = TextListField(required=False)
+            else:
+                self.fields[name] = forms.CharField(required=False, strip=False, max_length=ANSWER_TEXT_MAX)
+
+    def posted(self) -> list[tuple[dict[str, Any], Any]]:
+        """(paper item, answer) for each question the post answered, in paper order; practical
+        questions give their uploaded file."""
+        found = []
+        for item in self.items:
+            name = f"q{item['id']}"
+            if item["qtype"] == QuestionType.PRACTICAL:
+                if self.cleaned_data.get(name):
+                    found.append((item, self.cleaned_data[name]))
+            elif name in self.data:
+                found.append((item, self.cleaned_data[name]))
+        return found

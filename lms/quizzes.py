@@ -26,6 +26,7 @@ from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import User
 from accounts.selectors import people_visible_to
+from accounts.validators import check_length
 from lms.grading import OPTION_LETTERS, grade
 from lms.models import (
     Attempt,
@@ -286,7 +287,6 @@ def _upsert_response(attempt_id: int, question_id: int, response: Any, now: dt.d
         cursor.execute(sql, params)
 
 
-PRACTICAL_MAX_BYTES = settings.LMS_PRACTICAL_MAX_BYTES
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
 # Allowed extensions and the first bytes a genuine file of that kind starts with.
@@ -343,9 +343,10 @@ def check_practical_file(upload: Any) -> str:
         )
     if not upload.size:
         raise ValidationError(_("“%(n)s”是空文件，请重新选择。") % {"n": display[:60]})
-    if upload.size > PRACTICAL_MAX_BYTES:
+    max_bytes = settings.LMS_PRACTICAL_MAX_BYTES  # read here, so a deployment's or a test's value applies
+    if upload.size > max_bytes:
         raise ValidationError(
-            _("“%(n)s”超过 %(mb)d MB，请压缩后再上传。") % {"n": display[:60], "mb": PRACTICAL_MAX_BYTES // 2**20}
+            _("“%(n)s”超过 %(mb)d MB，请压缩后再上传。") % {"n": display[:60], "mb": max_bytes // 2**20}
         )
     upload.seek(0)
     head = upload.read(4096)
@@ -509,6 +510,10 @@ def grading_queue(grader: User) -> QuerySet[AttemptAnswer]:
     return qs.order_by("attempt__submitted_at", "pk")
 
 
+# The longest comment a grader may leave on an answer (the grading form's limit too).
+GRADE_COMMENT_MAX = 2000
+
+
 @transaction.atomic
 def grade_answer(
     answer: AttemptAnswer, *, grader: User, score: Decimal | float | str, comment: str = ""
@@ -525,8 +530,7 @@ def grade_answer(
         raise ValidationError(_("分数应在 0 到 %(p)s 之间。") % {"p": locked.question.points})
     locked.score = value
     locked.is_correct = value == locked.question.points
-    if len(comment.strip()) > 2000:
-        raise ValidationError(_("评语最多 2000 字（当前 %(n)d 字），请精简后再提交。") % {"n": len(comment.strip())})
+    check_length(comment, GRADE_COMMENT_MAX, _("评语"))
     locked.comment = comment.strip()
     locked.graded_by = grader
     locked.graded_at = timezone.now()

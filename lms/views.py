@@ -4,41 +4,45 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.http import AuthenticatedHttpRequest
-from accounts.ratelimits import per_address
+from accounts.ratelimits import certificate_lookups
 from cms.models import CoursePage
+from config.bad_input import form_errors, invalid_input
 from lms import actions, authoring, progress, quizzes, selectors
 from lms import certificates as certs
 from lms import workstudy as workstudy_actions
 from lms.forms import (
+    AnswerSheetForm,
     BankSearchForm,
     CatalogFilterForm,
+    CertificateLookupForm,
     CohortForm,
     CourseRuleForm,
     GradeForm,
+    LessonDoneForm,
     ModuleForm,
+    PaperForm,
     QuizForm,
     ReviewForm,
     RuleFormSet,
     TaskFormSet,
     WorkLogForm,
 )
-from lms.models import Attempt, Certificate, Enrollment, Question, Quiz, QuizQuestion, WorkStudyModule
+from lms.models import Attempt, Certificate, Enrollment, Question, QuestionType, Quiz, QuizQuestion, WorkStudyModule
 
 # --- Certificates (public) ---------------------------------------------------------------------
 # Lookups are exact (the whole number, or the QR code's verify code): no search by name or by
@@ -47,20 +51,17 @@ from lms.models import Attempt, Certificate, Enrollment, Question, Quiz, QuizQue
 # random but dense, so every lookup shares one per-address budget against enumeration.
 
 
-def _lookups_per_minute() -> int:
-    return settings.CERTIFICATE_LOOKUPS_PER_MINUTE
-
-
-certificate_lookup = per_address(
-    "lms.certificates", _lookups_per_minute, gettext_lazy("证书查询过于频繁，请稍等一分钟后再试。")
-)
+certificate_lookup = certificate_lookups("lms.certificates")
 
 
 @require_GET
 @certificate_lookup
 def verify(request: HttpRequest) -> HttpResponse:
     """Public: look a certificate up by its whole number (no login)."""
-    number = (request.GET.get("number") or "").strip().upper()[:32]
+    form = CertificateLookupForm(request.GET)
+    if not form.is_valid():
+        return invalid_input(request, form)
+    number = form.cleaned_data["number"]
     certificate = None
     searched = bool(number)
     if number:
@@ -206,14 +207,14 @@ def lesson_done(request: AuthenticatedHttpRequest, course_id: int, lesson_id: in
     if enrollment is None:
         raise Http404
     page = selectors.access_lesson(course, lesson_id)
-    how = request.POST.get("how", "manual")
-    if how not in ("read", "video", "manual"):
-        return HttpResponseBadRequest(_("未知的完成方式。"))
+    form = LessonDoneForm(request.POST)
     try:
-        watched = float(request.POST["watched"]) if "watched" in request.POST else None
-        actions.complete_lesson(enrollment, page, how=how, watched=watched)
-    except (ValidationError, ValueError) as exc:
-        message = _error_text(exc) if isinstance(exc, ValidationError) else _("参数无效。")
+        if not form.is_valid():
+            raise ValidationError(form_errors(form))
+        data = form.cleaned_data
+        actions.complete_lesson(enrollment, page, how=data["how"] or "manual", watched=data["watched"])
+    except ValidationError as exc:
+        message = _error_text(exc)
         if request.headers.get("Accept", "").startswith("application/json"):
             return JsonResponse({"detail": message}, status=400)
         messages.error(request, message)
@@ -222,9 +223,8 @@ def lesson_done(request: AuthenticatedHttpRequest, course_id: int, lesson_id: in
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"progress": enrollment.progress, "completed": enrollment.completed_at is not None})
     messages.success(request, _("本课时已完成。"))
-    nxt = request.POST.get("next_lesson")
-    if nxt and nxt.isdigit():
-        return redirect("lms:lesson", course_id=course.pk, lesson_id=int(nxt))
+    if form.cleaned_data["next_lesson"]:
+        return redirect("lms:lesson", course_id=course.pk, lesson_id=form.cleaned_data["next_lesson"])
     return redirect("lms:course", course_id=course.pk)
 
 
@@ -285,31 +285,24 @@ def attempt_view(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResp
     )
 
 
-def _form_response(item: dict[str, Any], post: Any) -> Any:
-    name = f"q{item['id']}"
-    if item["qtype"] == "multiple":
-        return post.getlist(name)
-    if item["qtype"] == "fill":
-        return post.getlist(name)
-    return post.get(name)
-
-
 @login_required
 @require_POST
 def attempt_submit(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
-    """Submit; answers posted with the form (no JavaScript) are saved first."""
+    """Submit; answers posted with the form (no JavaScript) are saved first. All or nothing: one
+    answer the actions refuse leaves the paper as it was, open, with the error shown."""
     attempt = selectors.access_attempt(request.user, attempt_id)
     try:
-        if attempt.is_open:
-            for item in selectors.paper_view(attempt):
-                if item["qtype"] == "practical":
-                    upload = request.FILES.get(f"q{item['id']}")
-                    if upload is not None:
-                        actions.save_upload(attempt, request.user, item["id"], upload)
-                    continue
-                if f"q{item['id']}" in request.POST:
-                    actions.save_answer(attempt, request.user, item["id"], _form_response(item, request.POST))
-        attempt = actions.submit_attempt(attempt, request.user)
+        with transaction.atomic():
+            if attempt.is_open:
+                sheet = AnswerSheetForm(request.POST, request.FILES, items=selectors.paper_view(attempt))
+                if not sheet.is_valid():
+                    raise ValidationError(form_errors(sheet))
+                for item, answer in sheet.posted():
+                    if item["qtype"] == QuestionType.PRACTICAL:
+                        actions.save_upload(attempt, request.user, item["id"], answer)
+                    else:
+                        actions.save_answer(attempt, request.user, item["id"], answer)
+            attempt = actions.submit_attempt(attempt, request.user)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
         attempt.refresh_from_db()
@@ -339,16 +332,13 @@ def grading(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied(_("您没有阅卷权限。"))
     queue = quizzes.grading_queue(request.user)
     if request.method == "POST":
-        posted = request.POST.get("answer", "")
-        answer = queue.filter(pk=posted if posted.isdigit() else 0).first()
-        if answer is None:
-            raise Http404
-        form = GradeForm(request.POST)
+        form = GradeForm(request.POST, queue=queue)
+        if form.has_error("answer"):
+            raise Http404  # not an answer waiting for this grader
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                actions.grade_answer(
-                    answer, grader=request.user, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
-                )
+                actions.grade_answer(data["answer"], grader=request.user, score=data["score"], comment=data["comment"])
             except ValidationError as exc:
                 messages.error(request, _error_text(exc))
             else:
@@ -422,14 +412,13 @@ def mentor(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         _role_required(request, Role.MENTOR)
-        log = workstudy_actions.mentor_queue(user).filter(pk=_int(request.POST.get("log"))).first()
-        if log is None:
-            raise Http404
-        form = ReviewForm(request.POST)
+        form = ReviewForm(request.POST, queue=workstudy_actions.mentor_queue(user))
+        if form.has_error("log"):
+            raise Http404  # not a log waiting for this mentor
         if form.is_valid():
             try:
                 actions.review_log(
-                    log,
+                    form.cleaned_data["log"],
                     mentor=user,
                     approve=form.cleaned_data["decision"] == "approve",
                     comment=form.cleaned_data["comment"],
@@ -452,13 +441,6 @@ def mentor(request: AuthenticatedHttpRequest) -> HttpResponse:
             "can_grade": quizzes.can_grade(user),
         },
     )
-
-
-def _int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 @login_required
@@ -596,23 +578,6 @@ def manage(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _paper_ids(post: Any) -> list[int]:
-    """The fixed paper as posted: current questions in their order boxes (minus removed), then added ones."""
-    current = [int(v) for v in post.getlist("questions") if str(v).isdigit()]
-    removed = {int(v) for v in post.getlist("remove") if str(v).isdigit()}
-
-    def position(pair: tuple[int, int]) -> tuple[float, int]:
-        index, qid = pair
-        try:
-            return float(post.get(f"order_{qid}", index + 1)), index
-        except ValueError:
-            return float(index + 1), index
-
-    kept = [qid for _i, qid in sorted(enumerate(current), key=position) if qid not in removed]
-    added = [int(v) for v in post.getlist("add") if str(v).isdigit()]
-    return list(dict.fromkeys(kept + added))
-
-
 @login_required
 def quiz_edit(request: AuthenticatedHttpRequest, quiz_id: int | None = None) -> HttpResponse:
     _require_author(request)
@@ -630,8 +595,14 @@ def quiz_edit(request: AuthenticatedHttpRequest, quiz_id: int | None = None) -> 
     if request.method == "POST":
         form = QuizForm(request.POST, courses=courses)
         rules = RuleFormSet(request.POST, prefix="rule")
-        selected = _paper_ids(request.POST)
-        if form.is_valid() and rules.is_valid():
+        paper_form = PaperForm(request.POST)
+        paper_ok = paper_form.is_valid()
+        if paper_ok:
+            selected = paper_form.question_ids()
+        else:  # the paper as stored stays on the page, with what was wrong with the post
+            paper_errors.extend(form_errors(paper_form))
+            selected = list(quiz.items.values_list("question_id", flat=True)) if quiz else []
+        if paper_ok and form.is_valid() and rules.is_valid():
             data = dict(form.cleaned_data)
             data["course"] = by_id.get(data["course"]) if data["course"] else None
             raw_rules = [

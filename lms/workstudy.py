@@ -26,15 +26,16 @@ from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import User
 from accounts.selectors import enterprise_admin_org_ids, mentor_org_ids
+from accounts.validators import check_length
 from lms.models import Enrollment, LogStatus, WorkLog, WorkLogPhoto, WorkStudyTask
 from lms.progress import refresh
 from talent.actions import record_achievement, revoke_achievement
 from talent.models import AchievementKind
 
-PHOTO_MAX_BYTES = settings.LMS_PHOTO_MAX_BYTES
+# Photo size and count limits are settings (LMS_PHOTO_MAX_BYTES, LMS_PHOTOS_PER_LOG), read when
+# a photo is checked so a deployment's or a test's value applies.
 PHOTO_MAX_SIDE = 1600
 THUMB_SIDE = 320
-MAX_PHOTOS = settings.LMS_PHOTOS_PER_LOG
 # No work-study session predates the platform's first programme year: an older date is a typo or
 # an attempt to inflate hours (0001-01-01 used to count).
 WORKLOG_FLOOR = dt.date(2020, 1, 1)
@@ -48,9 +49,10 @@ def process_photo(upload: Any) -> tuple[ContentFile, ContentFile, int, int]:
 
     An image of more than IMAGE_MAX_PIXELS pixels is refused from its header, before any pixel
     is decoded (a small file can declare a huge image: a decompression bomb)."""
-    if upload.size > PHOTO_MAX_BYTES:
+    max_bytes = settings.LMS_PHOTO_MAX_BYTES
+    if upload.size > max_bytes:
         raise ValidationError(
-            _("照片“%(n)s”超过 %(mb)d MB，请压缩后再上传。") % {"n": upload.name[:60], "mb": PHOTO_MAX_BYTES // 2**20}
+            _("照片“%(n)s”超过 %(mb)d MB，请压缩后再上传。") % {"n": upload.name[:60], "mb": max_bytes // 2**20}
         )
     try:
         # Pillow's own bomb check runs inside open(); made an error here whatever the process's
@@ -136,14 +138,10 @@ def log_session(
         )
     if not content or not content.strip():
         raise ValidationError(_("请填写本次完成的工作内容。"))
-    if len(content.strip()) > WORKLOG_CONTENT_MAX:
-        raise ValidationError(
-            _("工作内容最多 %(max)d 字（当前 %(n)d 字），请精简后再提交。")
-            % {"max": WORKLOG_CONTENT_MAX, "n": len(content.strip())}
-        )
+    check_length(content, WORKLOG_CONTENT_MAX, _("工作内容"))
     photos = photos or []
-    if len(photos) > MAX_PHOTOS:
-        raise ValidationError(_("每条日志最多上传 %(n)d 张照片。") % {"n": MAX_PHOTOS})
+    if len(photos) > settings.LMS_PHOTOS_PER_LOG:
+        raise ValidationError(_("每条日志最多上传 %(n)d 张照片。") % {"n": settings.LMS_PHOTOS_PER_LOG})
     processed = [process_photo(p) for p in photos]  # all checked before anything is written
     log = WorkLog.objects.create(enrollment=enrollment, task=task, date=date, hours=value, content=content.strip())
     for image, thumb, width, height in processed:
@@ -196,11 +194,7 @@ def review_log(log: WorkLog, *, mentor: User, approve: bool, comment: str = "") 
         raise ValidationError(_("该日志已审核（%(s)s）。") % {"s": locked.get_status_display()})
     if not approve and not comment.strip():
         raise ValidationError(_("退回日志时请填写意见，告诉学员需要补充什么。"))
-    if len(comment.strip()) > REVIEW_COMMENT_MAX:
-        raise ValidationError(
-            _("审核意见最多 %(max)d 字（当前 %(n)d 字），请精简后再提交。")
-            % {"max": REVIEW_COMMENT_MAX, "n": len(comment.strip())}
-        )
+    check_length(comment, REVIEW_COMMENT_MAX, _("审核意见"))
     before = locked.status
     locked.status = LogStatus.APPROVED if approve else LogStatus.RETURNED
     locked.mentor_comment = comment.strip()

@@ -18,10 +18,15 @@ from accounts.actions import audit
 from accounts.choices import Role, SkillDomain
 from accounts.models import Organization, Region, User
 from accounts.selectors import people_visible_to, scope_for
+from accounts.validators import check_length
 from talent import boards, kpi
 from talent.index import refresh_person
 from talent.matching import explain
 from talent.models import (
+    DECLINABLE,
+    HOLDS_A_PLACE,
+    NOMINATABLE,
+    REVIEWABLE,
     Achievement,
     AchievementKind,
     Candidate,
@@ -516,21 +521,21 @@ def _city_admin_of(actor: User, candidate: Candidate) -> None:
 @transaction.atomic
 def nominate_candidate(candidate: Candidate, *, actor: User, reason: str) -> Candidate:
     """City admin nominates a candidate of their city, within the city's quota (counted under a
-    lock on the quota row, so two admins cannot both take the last place)."""
-    locked = Candidate.objects.select_for_update().select_related("round").get(pk=candidate.pk)
+    lock on the quota row, so two admins cannot both take the last place).
+
+    Only the candidate's own row is locked with it (`of=("self",)`, not the joined round), so
+    nominations in different cities do not wait for each other and the quota row's lock is what
+    serializes one city's: tests/talent/test_quota_race.py fails on PostgreSQL without it."""
+    locked = Candidate.objects.select_for_update(of=("self",)).select_related("round").get(pk=candidate.pk)
     _city_admin_of(actor, locked)
     if locked.round.status != RoundStatus.NOMINATING:
         raise ValidationError(_("本批次已不在推荐阶段。"))
-    if locked.status not in (CandidateStatus.CANDIDATE, CandidateStatus.DECLINED):
+    if locked.status not in NOMINATABLE:
         raise ValidationError(_("该候选人已处理（%(s)s）。") % {"s": locked.get_status_display()})
     if not reason.strip():
         raise ValidationError(_("请填写推荐理由。"))
     quota = CityQuota.objects.select_for_update().filter(round=locked.round, city_id=locked.city_id).first()
-    used = Candidate.objects.filter(
-        round=locked.round,
-        city_id=locked.city_id,
-        status__in=(CandidateStatus.NOMINATED, CandidateStatus.APPROVED, CandidateStatus.FINAL),
-    ).count()
+    used = Candidate.objects.filter(round=locked.round, city_id=locked.city_id, status__in=HOLDS_A_PLACE).count()
     if quota is None or used >= quota.quota:
         raise ValidationError(_("本市推荐名额已用完（名额 %(q)s 人）。") % {"q": 0 if quota is None else quota.quota})
     before = locked.status
@@ -548,7 +553,7 @@ def decline_candidate(candidate: Candidate, *, actor: User, reason: str) -> Cand
     _city_admin_of(actor, locked)
     if locked.round.status != RoundStatus.NOMINATING:
         raise ValidationError(_("本批次已不在推荐阶段。"))
-    if locked.status not in (CandidateStatus.CANDIDATE, CandidateStatus.NOMINATED):
+    if locked.status not in DECLINABLE:
         raise ValidationError(_("该候选人已处理（%(s)s）。") % {"s": locked.get_status_display()})
     if not reason.strip():
         raise ValidationError(_("不推荐时必须填写理由。"))
@@ -564,7 +569,7 @@ def review_candidate(candidate: Candidate, *, actor: User, approve: bool, reason
     """The province admin approves or rejects a city's nomination (a rejection needs a reason)."""
     _require_province(actor)
     locked = Candidate.objects.select_for_update().select_related("round").get(pk=candidate.pk)
-    if locked.round.status != RoundStatus.NOMINATING or locked.status != CandidateStatus.NOMINATED:
+    if locked.round.status != RoundStatus.NOMINATING or locked.status not in REVIEWABLE:
         raise ValidationError(_("只能审核市级已推荐的候选人。"))
     if not approve and not reason.strip():
         raise ValidationError(_("不通过时必须填写理由。"))
@@ -596,6 +601,9 @@ def start_notice(selection: SelectionRound, *, actor: User, days: int = 5) -> Se
 # limits each client address (talent.views.OBJECTIONS_PER_ADDRESS).
 OBJECTIONS_PER_PERSON_PER_DAY = 3
 OBJECTION_MAX_CHARS = 2000
+# The longest reason, note or opinion an administrator or a person gives with a decision or a
+# request (deletion requests and decisions; the pages' reason fields carry the same limit).
+REASON_MAX_CHARS = 2000
 
 
 @transaction.atomic
@@ -616,11 +624,7 @@ def file_objection(candidate: Candidate, *, text: str, filed_by: User | None) ->
     text = text.strip()
     if not text:
         raise ValidationError(_("请填写异议内容。"))
-    if len(text) > OBJECTION_MAX_CHARS:
-        raise ValidationError(
-            _("异议内容最多 %(max)d 字（当前 %(n)d 字），请精简后再提交。")
-            % {"max": OBJECTION_MAX_CHARS, "n": len(text)}
-        )
+    check_length(text, OBJECTION_MAX_CHARS, _("异议内容"))
     recent = Objection.objects.filter(
         filed_by=filed_by, candidate__round_id=candidate.round_id, created_at__gte=timezone.now() - dt.timedelta(days=1)
     ).count()
@@ -846,8 +850,7 @@ def request_deletion(person: User, *, note: str = "") -> DeletionRequest:
     administrator's decision (`decide_deletion`). One pending request per person (a partial
     unique constraint makes double submissions fail cleanly)."""
     note = note.strip()
-    if len(note) > 2000:
-        raise ValidationError(_("说明不能超过 2000 字。"))
+    check_length(note, REASON_MAX_CHARS, _("说明"))
     try:
         with transaction.atomic():
             request = DeletionRequest.objects.create(person=person, note=note)
@@ -892,8 +895,7 @@ def decide_deletion(request: DeletionRequest, *, actor: User, approve: bool, rea
     if locked.status != DeletionStatus.PENDING:
         raise ValidationError(_("该申请已处理。"))
     reason = reason.strip()
-    if len(reason) > 2000:
-        raise ValidationError(_("理由不能超过 2000 字。"))
+    check_length(reason, REASON_MAX_CHARS, _("理由"))
     if not approve and not reason:
         raise ValidationError(_("不予批准时必须填写理由。"))
     erased: dict[str, int] = {}

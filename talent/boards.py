@@ -18,7 +18,6 @@ person id. Scores are kept in tenths, as the index is rounded to one decimal.
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
@@ -428,8 +427,6 @@ def _redis(url: str, prefix: str) -> RedisBoards:
 
 def backend() -> DbBoards | RedisBoards:
     """Redis when configured, the database otherwise."""
-    url = getattr(settings, "REDIS_URL", None)
-    if url:
-        prefix = getattr(settings, "REDIS_PREFIX", None) or os.environ.get("REDIS_PREFIX", "shuzhi")
-        return _redis(url, prefix)
+    if settings.REDIS_URL:
+        return _redis(settings.REDIS_URL, settings.REDIS_PREFIX)
     return DbBoards()

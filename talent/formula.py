@@ -67,7 +67,7 @@ HIGH_CONTEST_LEVELS = ("province", "national")
 
 def formula() -> dict[str, Any]:
     merged = dict(DEFAULT_FORMULA)
-    merged.update(getattr(settings, "TALENT_INDEX_FORMULA", {}) or {})
+    merged.update(settings.TALENT_INDEX_FORMULA or {})
     return merged
 
 

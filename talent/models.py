@@ -345,6 +345,15 @@ class CandidateStatus(models.TextChoices):
     FINAL = "final", _("入选")
 
 
+# The statuses each shortlist step starts from (talent.actions checks them; talent.selectors
+# .candidate_moves offers the step on the round page only then).
+NOMINATABLE = (CandidateStatus.CANDIDATE, CandidateStatus.DECLINED)
+DECLINABLE = (CandidateStatus.CANDIDATE, CandidateStatus.NOMINATED)
+REVIEWABLE = (CandidateStatus.NOMINATED,)
+# Candidates that take one of their city's places.
+HOLDS_A_PLACE = (CandidateStatus.NOMINATED, CandidateStatus.APPROVED, CandidateStatus.FINAL)
+
+
 class Candidate(models.Model):
     round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="candidates")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leader_candidacies")

@@ -3,6 +3,7 @@ shortlist and demand fetches with scope (`access_*` raise Http404 outside the vi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,10 @@ from config.converters import parse_id
 from talent import boards, kpi
 from talent.formula import Item, compute
 from talent.models import (
+    DECLINABLE,
+    HOLDS_A_PLACE,
+    NOMINATABLE,
+    REVIEWABLE,
     Achievement,
     Candidate,
     ConsentRecord,
@@ -29,6 +34,7 @@ from talent.models import (
     Match,
     MatchStatus,
     Objection,
+    RoundStatus,
     SelectionRound,
     SkillLevel,
     TalentProfile,
@@ -209,6 +215,57 @@ def access_candidate(viewer: User, pk: int) -> Candidate:
     if not candidates_for(viewer, candidate.round).filter(pk=pk).exists():
         raise Http404
     return candidate
+
+
+def _decides_province(viewer: User) -> bool:
+    return viewer.is_superuser or viewer.has_role(Role.PROVINCE_ADMIN)
+
+
+def round_moves(viewer: User, selection: SelectionRound) -> frozenset[str]:
+    """What `viewer` may do with the whole round now: "generate" candidates and start the
+    "notice" while nominating, "finalize" during the notice; the province's admins only. The
+    actions (generate_candidates, start_notice, finalize_round) check the same rules and the
+    rest (an approved candidate to publish, the notice period over, no open objection)."""
+    if not _decides_province(viewer):
+        return frozenset()
+    if selection.status == RoundStatus.NOMINATING:
+        return frozenset({"generate", "notice"})
+    if selection.status == RoundStatus.NOTICE:
+        return frozenset({"finalize"})
+    return frozenset()
+
+
+def candidate_moves(viewer: User, candidates: Iterable[Candidate]) -> dict[int, frozenset[str]]:
+    """What `viewer` may do with each candidate now (by candidate id), while its round is
+    nominating: "nominate" and "decline" (the candidate's city admins and the province's, from
+    NOMINATABLE / DECLINABLE), "approve" and "reject" (the province's admins, a REVIEWABLE
+    candidate). The round page offers exactly these; nominate_candidate, decline_candidate and
+    review_candidate check the same rules, plus what no button can know in advance (a reason
+    given, a place left). The viewer's scope is read once for all the candidates."""
+    province = _decides_province(viewer)
+    _everything, regions, _orgs = scope_for(viewer) if viewer.has_role(Role.CITY_ADMIN) else (False, set(), set())
+    found: dict[int, frozenset[str]] = {}
+    for candidate in candidates:
+        moves: set[str] = set()
+        if candidate.round.status == RoundStatus.NOMINATING:
+            if province or candidate.city_id in regions:
+                moves |= {"nominate"} if candidate.status in NOMINATABLE else set()
+                moves |= {"decline"} if candidate.status in DECLINABLE else set()
+            if province and candidate.status in REVIEWABLE:
+                moves |= {"approve", "reject"}
+        found[candidate.pk] = frozenset(moves)
+    return found
+
+
+def places_used(selection: SelectionRound, viewer: User) -> list[tuple[Region, int, int]]:
+    """(city, quota, places taken) for each city of the round that `viewer` administers."""
+    used = dict(selection.candidates.filter(status__in=HOLDS_A_PLACE).values_list("city_id").annotate(n=Count("id")))
+    admin_city_ids = {c.pk for c in admin_cities(viewer)}
+    return [
+        (q.city, q.quota, used.get(q.city_id, 0))
+        for q in selection.quotas.select_related("city")
+        if q.city_id in admin_city_ids
+    ]
 
 
 def demands_visible_to(viewer: User) -> QuerySet[Demand]:

@@ -7,34 +7,51 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
 from accounts.actions import audit
 from accounts.choices import Role
 from accounts.http import AuthenticatedHttpRequest, user_or_none
-from accounts.models import Organization, Region, User
-from accounts.ratelimits import per_address, too_many_requests
+from accounts.models import Organization, Region
+from accounts.ratelimits import AddressLimit, certificate_lookups
 from accounts.signals import client_ip
-from config.converters import get_by_id_or_404
+from config.bad_input import form_errors, invalid_input
 from talent import actions, charts, kpi, selectors
-from talent.forms import DemandForm, NoticeForm, ObjectionForm, PlanItemForm, ReasonForm, RoundForm, TargetForm
+from talent.forms import (
+    AnswerForm,
+    CandidateActionForm,
+    ConsentForm,
+    DashboardFilterForm,
+    DecisionForm,
+    DeletionRequestForm,
+    DemandForm,
+    InviteForm,
+    LeaderboardForm,
+    ObjectionDecisionForm,
+    ObjectionForm,
+    PlanItemDoneForm,
+    PlanItemForm,
+    ReasonForm,
+    RoundActionForm,
+    RoundForm,
+    StatusFilterForm,
+    TargetForm,
+    VerifyForm,
+)
 from talent.formula import formula
 from talent.matching import rank_for
 from talent.models import (
     CandidateStatus,
-    CultivationItem,
     DeletionStatus,
     EvaluationStatus,
     KpiMetric,
@@ -76,16 +93,21 @@ def _errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -> No
         messages.error(request, str(exc) or _("您无权执行此操作。"))
 
 
+def _form_errors(request: HttpRequest, form: Any) -> None:
+    """A posted form the page cannot show again (buttons, hidden values): its errors as messages."""
+    for message in form_errors(form):
+        messages.error(request, message)
+
+
 # --- Public --------------------------------------------------------------------------------------
 
 
 def leaderboard(request: HttpRequest) -> HttpResponse:
-    board = request.GET.get("board") or "province"
-    board = selectors.valid_board(board)
-    try:
-        n = min(max(int(request.GET.get("n", 50)), 1), 100)
-    except ValueError:
-        n = 50
+    form = LeaderboardForm(request.GET)
+    if not form.is_valid():
+        return invalid_input(request, form)
+    board = selectors.valid_board(form.cleaned_data["board"] or "province")
+    n = form.cleaned_data["n"] or 50
     me = None
     if request.user.is_authenticated:
         me = selectors.my_rank(request.user, board)
@@ -107,21 +129,25 @@ def formula_page(request: HttpRequest) -> HttpResponse:
     return render(request, "talent/formula.html", {"f": formula()})
 
 
-def _lookups_per_minute() -> int:
-    return settings.CERTIFICATE_LOOKUPS_PER_MINUTE
-
-
 # Public and exact (the whole verify code): one per-address budget against guessing codes.
-@per_address("talent.certificates", _lookups_per_minute, gettext_lazy("证书查询过于频繁，请稍等一分钟后再试。"))
+@certificate_lookups("talent.certificates")
 def verify(request: HttpRequest, code: str = "") -> HttpResponse:
-    code = code or request.GET.get("code", "")
+    form = VerifyForm(request.GET)
+    if not form.is_valid():
+        return invalid_input(request, form)
+    code = code or form.cleaned_data["code"]
     evaluation = selectors.verify_certificate(code) if code else None
     return render(request, "talent/verify.html", {"code": code, "evaluation": evaluation})
 
 
 # Objections one client address may post a day across all rounds (people share addresses behind
 # an enterprise's NAT, so this is above the per-person limit; see talent.actions.file_objection).
-OBJECTIONS_PER_ADDRESS = "10/d"
+OBJECTIONS_PER_ADDRESS = AddressLimit(
+    "talent.objections",
+    "10/d",
+    gettext_lazy("本网络今天提交的异议已达上限，请明天再试；如有紧急情况请联系省级管理员。"),
+    retry_after=86400,
+)
 
 
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
@@ -133,16 +159,13 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    form = ObjectionForm(request.POST or None)
+    form = ObjectionForm(request.POST or None, listed=listed)
     if request.method == "POST" and form.is_valid():
-        if is_ratelimited(request, group="talent.objections", key="ip", rate=OBJECTIONS_PER_ADDRESS, increment=True):
+        refused = OBJECTIONS_PER_ADDRESS.refused(request)
+        if refused is not None:
             audit(user_or_none(request), "shortlist.objection_limited", selection, ip=client_ip(request))
-            return too_many_requests(
-                request,
-                _("本网络今天提交的异议已达上限，请明天再试；如有紧急情况请联系省级管理员。"),
-                retry_after=86400,
-            )
-        candidate = get_by_id_or_404(listed, request.POST.get("candidate"))
+            return refused
+        candidate = form.cleaned_data["candidate"]
         try:
             actions.file_objection(candidate, text=form.cleaned_data["text"], filed_by=user_or_none(request))
         except (ValidationError, PermissionDenied) as exc:
@@ -179,10 +202,13 @@ def me(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def consent(request: AuthenticatedHttpRequest) -> HttpResponse:
-    kind = request.POST.get("kind", "")
-    granted = request.POST.get("granted") == "1"
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("talent:me")
+    granted = form.cleaned_data["granted"]
     try:
-        actions.set_consent(request.user, kind, granted, ip=client_ip(request))
+        actions.set_consent(request.user, form.cleaned_data["kind"], granted, ip=client_ip(request))
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -220,8 +246,12 @@ def privacy(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def deletion(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = DeletionRequestForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("talent:privacy")
     try:
-        actions.request_deletion(request.user, note=request.POST.get("note", ""))
+        actions.request_deletion(request.user, note=form.cleaned_data["note"])
     except ValidationError as exc:
         _errors(request, exc)
     else:
@@ -232,9 +262,10 @@ def deletion(request: AuthenticatedHttpRequest) -> HttpResponse:
 @roles_required(*ADMINS)
 def deletions(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Deletion requests of the people the admin is responsible for, with what each would erase."""
-    status = request.GET.get("status", DeletionStatus.PENDING)
-    if status not in DeletionStatus.values:
-        status = DeletionStatus.PENDING
+    form = StatusFilterForm(request.GET, statuses=DeletionStatus.choices)
+    if not form.is_valid():
+        return invalid_input(request, form)
+    status = form.cleaned_data["status"] or DeletionStatus.PENDING
     found = list(selectors.deletions_to_decide(request.user).filter(status=status)[:100])
     # What a decision would erase matters only while it is still to be made.
     held = selectors.data_held_by_person([d.person_id for d in found]) if status == DeletionStatus.PENDING else {}
@@ -248,9 +279,14 @@ def deletions(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def decide_deletion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     found = selectors.access_deletion(request.user, pk)
-    approve = request.POST.get("approve") == "1"
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("talent:deletions")
     try:
-        actions.decide_deletion(found, actor=request.user, approve=approve, reason=request.POST.get("reason", ""))
+        actions.decide_deletion(
+            found, actor=request.user, approve=form.cleaned_data["approve"], reason=form.cleaned_data["reason"]
+        )
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
@@ -262,8 +298,12 @@ def decide_deletion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     match = get_object_or_404(Match, pk=pk, person=request.user)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("talent:me")
     try:
-        actions.answer_match(match, person=request.user, accept=request.POST.get("accept") == "1")
+        actions.answer_match(match, person=request.user, accept=form.cleaned_data["accept"])
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("talent:me")
@@ -274,9 +314,10 @@ def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(*ADMINS)
 def evaluations(request: AuthenticatedHttpRequest) -> HttpResponse:
-    status = request.GET.get("status", EvaluationStatus.PENDING)
-    if status not in EvaluationStatus.values:
-        status = EvaluationStatus.PENDING
+    form = StatusFilterForm(request.GET, statuses=EvaluationStatus.choices)
+    if not form.is_valid():
+        return invalid_input(request, form)
+    status = form.cleaned_data["status"] or EvaluationStatus.PENDING
     rows = selectors.evaluations_to_decide(request.user).filter(status=status)[:200]
     return render(
         request,
@@ -289,9 +330,13 @@ def evaluations(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def decide_evaluation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evaluation = selectors.access_evaluation(request.user, pk)
-    reason = request.POST.get("reason", "")
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("talent:evaluations")
+    reason = form.cleaned_data["reason"]
     try:
-        if request.POST.get("approve") == "1":
+        if form.cleaned_data["approve"]:
             actions.approve_evaluation(evaluation, actor=request.user, reason=reason)
             messages.success(
                 request, _("已通过：%(p)s %(s)s") % {"p": evaluation.person, "s": evaluation.subject_display}
@@ -335,35 +380,29 @@ def rounds(request: AuthenticatedHttpRequest) -> HttpResponse:
 @roles_required(*ADMINS)
 def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     selection = selectors.access_round(request.user, pk)
+    form = StatusFilterForm(request.GET, statuses=CandidateStatus.choices)
+    if not form.is_valid():
+        return invalid_input(request, form)
     candidates = selectors.candidates_for(request.user, selection)
-    status = request.GET.get("status", "")
-    if status in CandidateStatus.values:
+    status = form.cleaned_data["status"]
+    if status:
         candidates = candidates.filter(status=status)
-    used = dict(
-        selection.candidates.filter(
-            status__in=(CandidateStatus.NOMINATED, CandidateStatus.APPROVED, CandidateStatus.FINAL)
-        )
-        .values_list("city_id")
-        .annotate(n=Count("id"))
-    )
-    admin_city_ids = {c.pk for c in selectors.admin_cities(request.user)}
-    quotas = [
-        (q.city, q.quota, used.get(q.city_id, 0))
-        for q in selection.quotas.select_related("city")
-        if q.city_id in admin_city_ids
-    ]
     objections = Objection.objects.filter(candidate__in=candidates).select_related("candidate__person", "filed_by")
+    shown = list(candidates[:300])
+    moves = selectors.candidate_moves(request.user, shown)
     return render(
         request,
         "talent/round.html",
         {
             "selection": selection,
-            "candidates": candidates[:300],
-            "quotas": quotas,
+            "candidates": [(c, moves[c.pk]) for c in shown],
+            "quotas": selectors.places_used(selection, request.user),
             "objections": objections,
+            "round_moves": selectors.round_moves(request.user, selection),
             "is_province": request.user.has_role(Role.PROVINCE_ADMIN),
             "status": status,
             "statuses": CandidateStatus.choices,
+            "notice_form": RoundActionForm(),
         },
     )
 
@@ -372,22 +411,21 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def round_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     selection = selectors.access_round(request.user, pk)
-    what = request.POST.get("do", "")
+    form = RoundActionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("talent:round", pk=pk)
+    what = form.cleaned_data["do"]
     try:
         if what == "generate":
             n = actions.generate_candidates(selection, actor=request.user)
             messages.success(request, _("已生成候选人 %(n)s 名。") % {"n": n})
         elif what == "notice":
-            notice_form = NoticeForm({"days": request.POST.get("days") or 5})
-            if not notice_form.is_valid():
-                raise ValidationError(list(notice_form.errors["days"]))
-            actions.start_notice(selection, actor=request.user, days=notice_form.cleaned_data["days"])
+            actions.start_notice(selection, actor=request.user, days=form.cleaned_data["days"] or 5)
             messages.success(request, _("名单已进入公示。"))
-        elif what == "finalize":
+        else:
             finals = actions.finalize_round(selection, actor=request.user)
             messages.success(request, _("最终名单已确定，共 %(n)s 人。") % {"n": len(finals)})
-        else:
-            raise Http404
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     return redirect("talent:round", pk=pk)
@@ -397,17 +435,18 @@ def round_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def candidate_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.access_candidate(request.user, pk)
-    what = request.POST.get("do", "")
-    reason = request.POST.get("reason", "")
+    form = CandidateActionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("talent:round", pk=candidate.round_id)
+    what, reason = form.cleaned_data["do"], form.cleaned_data["reason"]
     try:
         if what == "nominate":
             actions.nominate_candidate(candidate, actor=request.user, reason=reason)
         elif what == "decline":
             actions.decline_candidate(candidate, actor=request.user, reason=reason)
-        elif what in ("approve", "reject"):
-            actions.review_candidate(candidate, actor=request.user, approve=what == "approve", reason=reason)
         else:
-            raise Http404
+            actions.review_candidate(candidate, actor=request.user, approve=what == "approve", reason=reason)
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
     else:
@@ -420,13 +459,17 @@ def candidate_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 def objection_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Uphold or dismiss an objection (upheld=1/0), or remove it as spam (spam=1); all with a reason."""
     objection = get_object_or_404(Objection.objects.select_related("candidate"), pk=pk)
-    resolution = request.POST.get("resolution", "")
+    form = ObjectionDecisionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("talent:round", pk=objection.candidate.round_id)
+    resolution = form.cleaned_data["resolution"]
     try:
-        if request.POST.get("spam") == "1":
+        if form.cleaned_data["spam"]:
             actions.remove_objection(objection, actor=request.user, reason=resolution)
         else:
             actions.resolve_objection(
-                objection, actor=request.user, upheld=request.POST.get("upheld") == "1", resolution=resolution
+                objection, actor=request.user, upheld=form.cleaned_data["upheld"], resolution=resolution
             )
     except (ValidationError, PermissionDenied) as exc:
         _errors(request, exc)
@@ -436,13 +479,20 @@ def objection_action(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 @roles_required(*ADMINS)
 def plan(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     candidate = selectors.access_candidate(request.user, pk)
+    if request.method == "POST" and "done" in request.POST:  # an item's "标记完成" button
+        done = PlanItemDoneForm(request.POST, items=candidate.plan_items.all())
+        if not done.is_valid():
+            _form_errors(request, done)
+            return redirect("talent:plan", pk=pk)
+        try:
+            actions.complete_plan_item(done.cleaned_data["done"], actor=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        return redirect("talent:plan", pk=pk)
     form = PlanItemForm(request.POST or None)
     if request.method == "POST":
         try:
-            if request.POST.get("done"):
-                item = get_by_id_or_404(CultivationItem, request.POST["done"], candidate=candidate)
-                actions.complete_plan_item(item, actor=request.user)
-            elif form.is_valid():
+            if form.is_valid():
                 actions.add_plan_item(candidate, actor=request.user, **form.cleaned_data)
             else:
                 raise ValidationError(_("请检查填写内容。"))
@@ -482,9 +532,12 @@ def demand_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     demand = selectors.access_demand(request.user, pk)
     can_invite = request.user.has_role(Role.ENTERPRISE_ADMIN)
     if request.method == "POST" and can_invite:
-        person = get_by_id_or_404(User, request.POST.get("person"))
+        form = InviteForm(request.POST)
+        if not form.is_valid():
+            _form_errors(request, form)
+            return redirect("talent:demand", pk=pk)
         try:
-            actions.invite_match(demand, person, actor=request.user)
+            actions.invite_match(demand, form.cleaned_data["person"], actor=request.user)
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
         else:
@@ -515,10 +568,14 @@ def demand_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _dashboard_scope(request: AuthenticatedHttpRequest) -> tuple[Region | None, list[Region]]:
+    """(the city shown, or None for the province; the cities the viewer may choose from).
+    Raises BadRequest (a 400) for a city the query names that is not the viewer's."""
     cities = selectors.admin_cities(request.user)
     if request.user.has_role(Role.PROVINCE_ADMIN) or request.user.is_superuser:
-        chosen = request.GET.get("city")
-        city = next((c for c in cities if str(c.pk) == chosen), None)
+        form = DashboardFilterForm(request.GET, cities=cities)
+        if not form.is_valid():
+            raise BadRequest("；".join(form_errors(form)))
+        city = next((c for c in cities if c.pk == form.cleaned_data["city"]), None)
         return city, cities
     if not cities:
         raise PermissionDenied
@@ -527,7 +584,10 @@ def _dashboard_scope(request: AuthenticatedHttpRequest) -> tuple[Region | None, 
 
 @roles_required(*ADMINS)
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    city, cities = _dashboard_scope(request)
+    try:
+        city, cities = _dashboard_scope(request)
+    except BadRequest as exc:
+        return render(request, "400.html", {"errors": [str(exc)]}, status=400)
     board = kpi.build(city, cities)
     year = min(max(timezone.now().year, kpi.YEARS[0]), kpi.YEARS[-1])
     metrics = list(KpiMetric)

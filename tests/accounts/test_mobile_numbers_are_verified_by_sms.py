@@ -87,13 +87,15 @@ def test_a_code_expires_and_dies_after_five_wrong_tries(city) -> None:
 
 
 def test_sending_is_limited_per_number_and_per_address(client, city, settings) -> None:
+    # Set before the first send: a limit's counter belongs to its rate, so changing the rate
+    # midway would start a fresh count.
+    settings.SMS_CODE_PER_ADDRESS = [(3, 3600)]
     page = send(client, form(city("济南").pk)).content.decode()
     assert "验证码已发送" in page
     page = send(client, form(city("济南").pk)).content.decode()
     assert "验证码发送过于频繁，请 1 分钟后再试" in page
     assert SmsCode.objects.filter(mobile=MOBILE).count() == 1
 
-    settings.SMS_CODE = {"per_address": [(3, 3600)]}
     for n in range(2, 4):  # the address has one send counted (the refused one stopped at the number limit)
         send(client, form(city("济南").pk, mobile=f"1371234568{n}"))
     page = send(client, form(city("济南").pk, mobile="13712345689")).content.decode()
@@ -145,3 +147,11 @@ def test_a_wrong_password_on_the_mobile_change_counts_toward_the_login_throttle(
     code = last_code("13712345698")
     client.post(url, {"mobile": "13712345698", "sms_code": code, "password": "wrong-one"})
     assert AccessAttempt.objects.get(username=learner.mobile).failures_since_start == 1
+
+
+def test_the_page_and_the_message_state_the_code_lifetime_that_applies(client, city, settings) -> None:
+    settings.SMS_CODE_TTL = 600
+    page = send(client, form(city("济南").pk)).content.decode()
+    assert "验证码已发送，10 分钟内有效" in page
+    stored = SmsCode.objects.get(mobile=MOBILE)
+    assert dt.timedelta(seconds=590) < stored.expires_at - timezone.now() <= dt.timedelta(seconds=600)

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.pii import escape_cell, mask_id_number, mask_mobile
-from accounts.validators import validate_credit_code, validate_id_number, validate_mobile
+from accounts.validators import check_length, validate_credit_code, validate_id_number, validate_mobile
 
 # Published examples with correct check characters.
 VALID_IDS = ["11010519491231002X", "110101199003077731", "440308199901101512"]
@@ -75,3 +75,9 @@ def test_formula_cells_are_escaped(cell: str) -> None:
 def test_plain_cells_and_numbers_are_unchanged() -> None:
     assert escape_cell("王小明") == "王小明"
     assert escape_cell(-2) == -2
+
+
+def test_a_text_over_its_limit_is_refused_with_its_length_and_a_trimmed_one_at_the_limit_passes() -> None:
+    check_length("  " + "字" * 10 + "\n", 10, "评语")
+    with pytest.raises(ValidationError, match="评语最多 10 字（当前 11 字）"):
+        check_length("字" * 11, 10, "评语")

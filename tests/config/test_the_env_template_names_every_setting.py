@@ -11,7 +11,7 @@ ROOT = Path(settings.BASE_DIR)
 
 
 # Development only (the embedded SQLite database), and the units' own variable.
-NOT_FOR_PRODUCTION = {"SQLITE_NAME"}
+NOT_FOR_PRODUCTION = {"SQLITE_NAME", "TEST_DB_SUFFIX"}
 FOR_THE_UNITS = {"SHUZHI_DAPHNE_PORTS"}
 
 

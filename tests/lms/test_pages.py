@@ -121,9 +121,12 @@ def test_dashboard_course_page_and_grading_queue_use_a_bounded_number_of_queries
     enroll(learner, course)
     client.force_login(learner)
     with django_assert_max_num_queries(20):
-        client.get("/learn/me/")
+        dashboard = client.get("/learn/me/")
+    assert dashboard.status_code == 200 and course.title in dashboard.content.decode()
     with django_assert_max_num_queries(30):
-        client.get(f"/learn/courses/{course.pk}/")
+        page = client.get(f"/learn/courses/{course.pk}/")
+    assert page.status_code == 200 and page.context["enrollment"] is not None
     client.force_login(organizer)
     with django_assert_max_num_queries(20):
-        assert client.get("/learn/grading/").content.decode().count("提交评分") == 6
+        grading = client.get("/learn/grading/")
+    assert grading.status_code == 200 and grading.content.decode().count("提交评分") == 6

@@ -102,3 +102,15 @@ def test_photos_are_kept_outside_the_public_media_folder(enrollment, learner, wo
         assert Path(field.path).is_relative_to(Path(settings.PRIVATE_MEDIA_ROOT))
         with pytest.raises(ValueError):
             field.url  # no public URL: served by the access-checked photo view only
+
+
+def test_photo_limits_follow_the_settings_in_force(enrollment, learner, workstudy, settings) -> None:
+    settings.LMS_PHOTO_MAX_BYTES = 1024 * 1024
+    settings.LMS_PHOTOS_PER_LOG = 1
+    big = SimpleUploadedFile("big.jpg", b"0" * (1024 * 1024 + 1), content_type="image/jpeg")
+    with pytest.raises(ValidationError, match="超过 1 MB"):
+        _log(enrollment, learner, workstudy, photos=[big])
+    two = [SimpleUploadedFile(f"{n}.jpg", jpeg_bytes(), content_type="image/jpeg") for n in "ab"]
+    with pytest.raises(ValidationError, match="最多上传 1 张照片"):
+        _log(enrollment, learner, workstudy, photos=two)
+    assert not WorkLog.objects.exists()

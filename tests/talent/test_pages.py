@@ -32,7 +32,9 @@ def test_the_leaderboard_api_uses_a_bounded_number_of_queries(
 ) -> None:
     award(learner)
     with django_assert_max_num_queries(4):
-        client.get("/api/talent/leaderboard", {"n": 100})
+        response = client.get("/api/talent/leaderboard", {"n": 100})
+    assert response.status_code == 200
+    assert [e["name"] for e in response.json()["entries"]] == [learner.real_name[0] + "**"]
 
 
 def test_the_formula_page_is_public(client) -> None:
