@@ -11,7 +11,7 @@ PORT ?= 8000
 PG_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PG_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-pg install migrate seed worker lint types types-baseline format messages e2e clean deploy-check deploy-files
+.PHONY: run test test-pg faults install migrate seed worker lint types types-baseline format messages e2e clean deploy-check deploy-files
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -49,6 +49,11 @@ test: install
 # search) are deselected on the embedded SQLite run and run only here.
 test-pg: install
 	DATABASE_URL=$(PG_DATABASE_URL) REDIS_URL=$(PG_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The fault rehearsal through nginx (tests/stack.py): stops and starts the machine's PostgreSQL, so it
+# runs alone, after the suites (CI's last stage). Needs nginx, redis-server and root for pg_ctlcluster.
+faults: install
+	SHUZHI_FAULTS=1 DATABASE_URL=$(PG_DATABASE_URL) REDIS_URL=$(PG_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 e2e: install
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)

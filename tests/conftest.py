@@ -287,3 +287,16 @@ def _fork_live_server_first(request: pytest.FixtureRequest) -> None:
     """
     if any(item.get_closest_marker("e2e") for item in request.session.items):
         request.getfixturevalue("live_url")
+
+
+@pytest.fixture
+def stack(transactional_db: None) -> Iterator[object]:
+    """nginx, two daphne processes, the worker and a private Redis on the test database (tests/stack.py)."""
+    from tests.stack import logs, start_stack, stop_stack
+
+    running = start_stack()
+    try:
+        yield running
+    finally:
+        stop_stack(running)
+        print(logs(running))  # pytest shows it only when the test failed

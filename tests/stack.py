@@ -68,7 +68,7 @@ def wait_status(url: str, status: int, timeout: float = 60) -> None:
     raise AssertionError(f"{url} answered {seen}, not {status}, for {timeout} s")
 
 
-def _server_env(redis_port: int) -> dict[str, str]:
+def _server_env(redis_port: int, nginx_port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SQLITE_NAME")}
     db = connection.settings_dict
     if connection.vendor != "postgresql":
@@ -80,6 +80,8 @@ def _server_env(redis_port: int) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings",
         LOG_LEVEL="WARNING",
         TRUSTED_PROXY_HOPS="1",
+        # nginx passes $host (no port), as on the real site's port 443: the browser's origin is trusted here.
+        CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{nginx_port}",
         READY_WORKER_MAX_AGE="30",
     )
     return env
@@ -205,7 +207,7 @@ def start_stack() -> Stack:
     redis = _redis(redis_port)
     processes.append(redis)
     connection.close()
-    env = _server_env(redis_port)
+    env = _server_env(redis_port, nginx_port)
     work = Path(tempfile.mkdtemp(prefix="shuzhi-stack-"))
     daphne = str(Path(sys.executable).parent / "daphne")
     ports = [free_port(), free_port()]

@@ -9,7 +9,6 @@ These stop the machine's PostgreSQL: they run only with SHUZHI_FAULTS=1 in their
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,19 +16,9 @@ from asgiref.sync import sync_to_async
 
 from competitions.live.models import LiveAnswer
 from tests.competitions.live.test_daphne_killed import Client, cookie_of, seat_people
-from tests.stack import Stack, http_status, logs, start_postgres, start_stack, stop_postgres, stop_stack, wait_status
+from tests.stack import Stack, http_status, start_postgres, stop_postgres, wait_status
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def stack(transactional_db: None) -> Iterator[Stack]:
-    running = start_stack()
-    try:
-        yield running
-    finally:
-        stop_stack(running)
-        print(logs(running))  # pytest shows it only when the test failed
 
 
 async def _seated(arena: Any, ws_headers: Any, stack: Stack) -> tuple[Client, list[Client], str]:
