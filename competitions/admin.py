@@ -1,5 +1,7 @@
 """Django admin for support staff: contests and their setup are editable; marks, results,
-appeals and tickets are read-only here because they change only through the audited actions."""
+appeals and tickets are read-only here because they change only through the audited actions.
+Contests are created on the 创建竞赛 page (`create_contest`: its rules row, organizer and audit
+record), not here."""
 
 from __future__ import annotations
 
@@ -37,6 +39,9 @@ class ContestAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug")
     inlines = [EventGroupInline]
     filter_horizontal = ("organizers",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(ContestRules)

@@ -35,7 +35,7 @@ from accounts.exchange.records import EXAMPLE_ID
 from accounts.exchange.registry import Column, Exporter, Importer, RecordType, Row, WriteCounts
 from accounts.models import User
 from accounts.selectors import people_visible_to
-from competitions import actions
+from competitions import actions, selectors
 from competitions.models import (
     CheckIn,
     Contest,
@@ -61,7 +61,7 @@ def _message(exc: ValidationError | PermissionDenied) -> str:
 
 
 def managed_contest_ids(user: User) -> QuerySet[Contest]:
-    """Contests `user` manages (the rule of `actions.can_manage`), as a subquery."""
+    """Contests `user` manages (the rule of `selectors.can_manage`), as a subquery."""
     if user.is_superuser or user.has_role(Role.PROVINCE_ADMIN):
         return Contest.objects.values("pk")
     if not user.has_role(Role.ORGANIZER):
@@ -135,7 +135,7 @@ class RegistrationImporter(Importer):
         self.team_orgs: dict[tuple[int, str], set[int | None]] = {}
 
     def _may_use(self, contest: Contest) -> bool:
-        if actions.can_manage(self.actor, contest):
+        if selectors.can_manage(self.actor, contest):
             return True
         return self.actor.has_role(Role.ENTERPRISE_ADMIN) and contest.status != ContestStatus.DRAFT
 
@@ -233,7 +233,7 @@ class RegistrationImporter(Importer):
             actions.check_registration(person=person, contest=contest, event_group=group, actor=self.actor)
         except (ValidationError, PermissionDenied) as exc:
             if contest.pk not in self.windows:
-                self.windows[contest.pk] = actions.registration_window_problem(contest)
+                self.windows[contest.pk] = selectors.registration_window_problem(contest)
             message = _message(exc)
             row.error(col["contest"] if message == self.windows[contest.pk] else col["mobile"], message)
             return
@@ -245,7 +245,7 @@ class RegistrationImporter(Importer):
         """The team rules of `join_team` (individual contests, one event group, colleagues only
         unless an organizer forms the team, size), counted across the file and the database."""
         col = self.columns
-        rules = actions.rules_for(contest)
+        rules = selectors.rules_for(contest)
         if rules.team_size_max < 2:
             row.error(col["team"], _("本竞赛为个人赛，不组队，请把队名留空。"))
             return False
@@ -262,7 +262,7 @@ class RegistrationImporter(Importer):
             return False
         person: User = row.data["person"]
         colleague = person.organization_id is not None and person.organization_id in self.team_orgs[key]
-        if self.team_sizes[key] and not colleague and not actions.can_manage(self.actor, contest):
+        if self.team_sizes[key] and not colleague and not selectors.can_manage(self.actor, contest):
             row.error(
                 col["team"],
                 _("队伍“%(t)s”由其他单位的选手组建，不能自行加入；如需跨单位组队，请联系组织者编队。") % {"t": team},
@@ -306,7 +306,7 @@ class RegistrationExporter(Exporter):
     def queryset(self) -> QuerySet[Registration]:
         condition = Q(contest__in=managed_contest_ids(self.actor))
         if self.actor.has_role(Role.ENTERPRISE_ADMIN):
-            orgs = actions.enterprise_admin_org_ids(self.actor)
+            orgs = selectors.enterprise_admin_org_ids(self.actor)
             if orgs:
                 condition |= Q(person__organization_id__in=orgs)
         return (
@@ -478,12 +478,12 @@ class MarkImporter(Importer):
             row.data.update(registration=registration, team=team, item=item, value=value)
             candidates.append(row)
         existing = {
-            (actions.mark_key(m.registration_id, m.team_id), m.item_id): m.value
+            (selectors.mark_key(m.registration_id, m.team_id), m.item_id): m.value
             for m in Mark.objects.filter(judge=self.actor, item_id__in={r.data["item"].pk for r in candidates})
         }
         for row in candidates:
             data = row.data
-            key = actions.mark_key(
+            key = selectors.mark_key(
                 data["registration"].pk if data["registration"] else None, data["team"].pk if data["team"] else None
             )
             stored = existing.get((key, data["item"].pk))

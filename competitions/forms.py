@@ -110,7 +110,7 @@ class ContestForm(forms.Form):
 
     @classmethod
     def initial_for(cls, contest: Contest) -> dict:
-        from competitions.actions import rules_for
+        from competitions.selectors import rules_for
 
         rules = rules_for(contest)
         data = {k: getattr(contest, k) for k in cls.CONTEST_KEYS}

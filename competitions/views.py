@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.actions import audit
 from accounts.choices import Role
 from accounts.models import User
-from competitions import actions, selectors
+from competitions import actions, scoring, selectors
 from competitions.forms import (
     ClarificationForm,
     ContestForm,
@@ -66,14 +67,14 @@ def _nomination_choices(request: HttpRequest) -> list[tuple[int, str]] | None:
     user = request.user
     if not user.is_authenticated or not user.has_role(Role.ENTERPRISE_ADMIN):
         return None
-    org_ids = actions.enterprise_admin_org_ids(user)
+    org_ids = selectors.enterprise_admin_org_ids(user)
     people = User.objects.filter(organization_id__in=org_ids, is_active=True).order_by("real_name")
     return [(p.pk, f"{p.real_name}（{p.mobile_masked}）") for p in people]
 
 
 def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_public_contest(slug, request.user)
-    rules = actions.rules_for(contest)
+    rules = selectors.rules_for(contest)
     registration = selectors.own_registration(contest, request.user)
     team_contest = rules.team_size_max > 1
     context: dict[str, Any] = {
@@ -82,14 +83,14 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "groups": contest.event_groups.order_by("id"),
         "registration": registration,
         "ticket": Ticket.objects.filter(registration=registration).first() if registration else None,
-        "window_problem": actions.registration_window_problem(contest),
+        "window_problem": selectors.registration_window_problem(contest),
         "register_form": RegisterForm(contest=contest, team_contest=team_contest),
-        "tie_break": actions.TIE_BREAK,
-        "team_rule": actions.TEAM_RULE if team_contest else "",
-        "can_manage": actions.can_manage(request.user, contest),
+        "tie_break": scoring.TIE_BREAK,
+        "team_rule": scoring.TEAM_RULE if team_contest else "",
+        "can_manage": selectors.can_manage(request.user, contest),
         "published": rules.results_published_at is not None,
         "appeal_open": selectors.appeal_open(contest),
-        "appeal_deadline": actions.appeal_deadline(contest),
+        "appeal_deadline": selectors.appeal_deadline(contest),
     }
     choices = _nomination_choices(request)
     if choices:
@@ -100,8 +101,8 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if registration is not None:
             context["result"] = getattr(registration, "result", None) if context["published"] else None
             context["appeals"] = registration.appeals.prefetch_related("rescores__mark__item")
-            context["certificate"] = actions.award_certificate(registration) if context["published"] else None
-            context["check_in"] = actions.check_in_of(registration)
+            context["certificate"] = selectors.award_certificate(registration) if context["published"] else None
+            context["check_in"] = selectors.check_in_of(registration)
     else:
         context["clarifications"] = selectors.clarifications_for(contest, request.user)
     return render(request, "competitions/detail.html", context)
@@ -111,7 +112,7 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def register_view(request: HttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_public_contest(slug, request.user)
-    rules = actions.rules_for(contest)
+    rules = selectors.rules_for(contest)
     choices = _nomination_choices(request) if request.POST.get("person") else None
     form = RegisterForm(request.POST, contest=contest, team_contest=rules.team_size_max > 1, person_choices=choices)
     if not form.is_valid():
@@ -202,13 +203,10 @@ def results_view(request: HttpRequest, slug: str) -> HttpResponse:
         "competitions/results.html",
         {
             "contest": contest,
-            "groups": [
-                (group, selectors.result_entries(rows, viewer=request.user, contest=contest))
-                for group, rows in selectors.results_by_group(contest)
-            ],
-            "tie_break": actions.TIE_BREAK,
-            "team_rule": actions.TEAM_RULE,
-            "team_contest": actions.is_team_contest(contest),
+            "groups": selectors.result_tables(contest, request.user),
+            "tie_break": scoring.TIE_BREAK,
+            "team_rule": scoring.TEAM_RULE,
+            "team_contest": selectors.is_team_contest(contest),
         },
     )
 
@@ -225,14 +223,14 @@ def board_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def manage_list(request: HttpRequest) -> HttpResponse:
-    if not actions.can_create_contest(request.user):
+    if not selectors.can_create_contest(request.user):
         raise PermissionDenied
     return render(request, "competitions/manage_list.html", {"contests": selectors.managed_contests(request.user)})
 
 
 @login_required
 def contest_create(request: HttpRequest) -> HttpResponse:
-    if not actions.can_create_contest(request.user):
+    if not selectors.can_create_contest(request.user):
         raise PermissionDenied
     form = ContestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -276,10 +274,10 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for group in groups:
         group.signed = SignOff.objects.filter(event_group=group).select_related("signed_by").first()
-        group.missing = actions.missing_marks(group) if group.practical_tasks.exists() else 0
+        group.missing = selectors.missing_marks(group) if group.practical_tasks.exists() else 0
     context = {
         "contest": contest,
-        "rules": actions.rules_for(contest),
+        "rules": selectors.rules_for(contest),
         "groups": groups,
         "registrations": selectors.registrations_for(contest),
         "group_form": EventGroupForm(),
@@ -291,8 +289,8 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
         "promotion_rules": contest.promotion_rules.all(),
         "clarifications": selectors.clarifications_for(contest, request.user),
         "appeals": selectors.appeals_for(contest),
-        "team_problems": actions.team_problems(contest),
-        "published": actions.rules_for(contest).results_published_at is not None,
+        "team_problems": selectors.team_problems(contest),
+        "published": selectors.rules_for(contest).results_published_at is not None,
     }
     return render(request, "competitions/console.html", context)
 
@@ -397,7 +395,7 @@ def _decide_from_post(request: HttpRequest, appeal: Appeal) -> None:
     """Arbitration form: changed mark inputs become re-scores with the given reason."""
     post = request.POST
     rescores = []
-    for mark in actions.contested_marks(appeal.registration):
+    for mark in selectors.contested_marks(appeal.registration):
         value = post.get(f"mark-{mark.pk}", "").strip()
         if value and Decimal(value) != mark.value:
             rescores.append((mark, value, post.get("rescore_reason", "")))
@@ -430,7 +428,7 @@ def _confirm_publish(request: HttpRequest, contest: Contest) -> HttpResponse:
     """Publishing feeds the talent ledger, certificates and recommendations: the organizer sees
     what will be published (per event group: who took part, who is 缺考, the awards) and confirms
     with a second POST carrying confirm=1. Works without JavaScript."""
-    rows = actions.compute_results(contest)
+    rows = selectors.compute_results(contest)
     groups = []
     for group in contest.event_groups.order_by("id"):
         mine = [r for r in rows if r.event_group_id == group.pk]
@@ -450,8 +448,8 @@ def _confirm_publish(request: HttpRequest, contest: Contest) -> HttpResponse:
     context = {
         "contest": contest,
         "groups": groups,
-        "pending": actions.unsigned_groups(contest),
-        "published": actions.rules_for(contest).results_published_at is not None,
+        "pending": selectors.unsigned_groups(contest),
+        "published": selectors.rules_for(contest).results_published_at is not None,
     }
     return render(request, "competitions/confirm_publish.html", context)
 
@@ -486,7 +484,7 @@ def tickets_print(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def export_view(request: HttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_managed_contest(slug, request.user)
-    actions.audit(request.user, "contest.results.export", contest)
+    audit(request.user, "contest.results.export", contest)
     response = HttpResponse(results_csv(contest), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="results-{contest.slug}.csv"'
     return response
@@ -510,9 +508,9 @@ def _sheet_rows(group, judge: User) -> list[dict[str, Any]]:
         r.pk: r
         for r in group.registrations.filter(status=RegistrationStatus.APPROVED).select_related("ticket", "person")
     }
-    numbers = actions.check_in_numbers(group)
+    numbers = selectors.check_in_numbers(group)
     rows = []
-    for entrant in actions.entrants(group):
+    for entrant in selectors.entrants(group):
         members = [registrations[reg_id] for reg_id in entrant.registration_ids]
         tickets = [m.ticket.number if getattr(m, "ticket", None) is not None else str(m.pk) for m in members]
         orgs = {m.person.organization_id for m in members if m.person.organization_id}
@@ -526,7 +524,7 @@ def _sheet_rows(group, judge: User) -> list[dict[str, Any]]:
                 "check_in": entrant.key in numbers,
                 "prefix": f"t-{entrant.team_id}" if team else f"m-{entrant.registration_ids[0]}",
                 "registration": None if team else members[0],
-                "recused": actions.is_recused(judge, orgs),
+                "recused": selectors.is_recused(judge, orgs),
             }
         )
     return rows
@@ -539,11 +537,11 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
         MarkingItem.objects.filter(task__event_group=group).select_related("task").order_by("task_id", "order", "id")
     )
     rows = _sheet_rows(group, request.user)
-    absentees = actions.practical_absentees(group)
+    absentees = selectors.practical_absentees(group)
     for row in rows:
         row["absent"] = row["key"] in absentees
     own = {
-        (actions.mark_key(m.registration_id, m.team_id), m.item_id): m.value
+        (selectors.mark_key(m.registration_id, m.team_id), m.item_id): m.value
         for m in Mark.objects.filter(judge=request.user, item__in=items)
     }
     signed = SignOff.objects.filter(event_group=group).select_related("signed_by").first()
@@ -616,7 +614,7 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
             messages.success(request, _("已保存 %(n)s 个评分。") % {"n": saved})
         messages.error(request, _("%(n)s 个评分有误，未保存，已在表中标出，请改正后再保存。") % {"n": len(problems)})
         own = {
-            (actions.mark_key(m.registration_id, m.team_id), m.item_id): m.value
+            (selectors.mark_key(m.registration_id, m.team_id), m.item_id): m.value
             for m in Mark.objects.filter(judge=request.user, item__in=items)
         }
     for row in rows:
@@ -631,8 +629,8 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
     labels = {row["key"]: row["label"] for row in rows}
     flagged = []
     if assignment.is_chief:
-        for found in actions.disagreements(group):
-            key = actions.mark_key(found.registration_id, found.team_id)
+        for found in selectors.disagreements(group):
+            key = selectors.mark_key(found.registration_id, found.team_id)
             flagged.append({"item": found.item, "low": found.low, "high": found.high, "label": labels.get(key, "")})
     context = {
         "group": group,
@@ -642,9 +640,9 @@ def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
         "rows": rows,
         "signed": signed,
         "flagged": flagged,
-        "missing": actions.missing_marks(group) if assignment.is_chief else 0,
+        "missing": selectors.missing_marks(group) if assignment.is_chief else 0,
         "judgement": ItemKind.JUDGEMENT,
-        "team_contest": actions.is_team_contest(group.contest),
+        "team_contest": selectors.is_team_contest(group.contest),
         "check_in": bool(rows) and all(row["check_in"] for row in rows),
         "appeals": (
             Appeal.objects.filter(registration__event_group=group).select_related("registration__person")

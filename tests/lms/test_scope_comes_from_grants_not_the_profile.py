@@ -21,7 +21,7 @@ from accounts.choices import Role
 from accounts.exchange.engine import write_export
 from accounts.exchange.registry import all_record_types
 from accounts.models import User
-from competitions import actions as contest_actions
+from competitions import selectors as contest_selectors
 from lms import actions, selectors
 from lms.workstudy import can_review, log_session, mentor_queue, review_log, withdraw_approval
 from talent import selectors as talent_selectors
@@ -116,7 +116,7 @@ def test_an_enterprise_admin_whose_profile_names_another_enterprise_sees_only_he
         withdraw_approval(world["rival_log"], actor=admin, reason="越权撤销")
 
     # Nominations and talent demands.
-    assert contest_actions.enterprise_admin_org_ids(admin) == {acme.pk}
+    assert contest_selectors.enterprise_admin_org_ids(admin) == {acme.pk}
     assert set(talent_selectors.demands_visible_to(admin)) == set()
 
     # Every export she may run.
