@@ -2,10 +2,14 @@
 
 A role grant puts the person into one group per role (named after the role) that carries the
 permissions below, plus any Wagtail groups listed. Groups are (re)built after every migrate, so
-a fresh install has them and later apps add their permissions here.
+a fresh install has them. Accounts names only its own permissions (and Wagtail's, which it
+builds on); an app to the right gives a role its own permissions with `grant_permissions` from
+its `AppConfig.ready`, before any group is built.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission
 
@@ -36,6 +40,15 @@ ROLE_WAGTAIL_GROUPS: dict[str, list[str]] = {
 }
 
 
+def grant_permissions(role: str, permissions: Iterable[str]) -> None:
+    """Give `role` these permissions ("app_label.codename") too; idempotent. Called by the app
+    that owns the permissions, from its AppConfig.ready."""
+    held = ROLE_PERMISSIONS[role]
+    for perm in permissions:
+        if perm not in held:
+            held.append(perm)
+
+
 def role_group_name(role: str) -> str:
     return f"role:{role}"
 
@@ -58,11 +71,3 @@ def groups_for_role(role: str) -> list[Group]:
     if not Group.objects.filter(name=role_group_name(role)).exists():
         sync_role_groups()  # after a database flush in tests, or before the first migrate finished
     return list(Group.objects.filter(name__in=names))
-
-
-# lms: graders of short-answer/practical questions; question bank and quiz managers.
-_LMS_MANAGE = ["lms.grade_answer", "lms.add_question", "lms.change_question", "lms.add_quiz", "lms.change_quiz"]
-ROLE_PERMISSIONS[Role.ORGANIZER] += _LMS_MANAGE
-ROLE_PERMISSIONS[Role.EDITOR] += _LMS_MANAGE
-ROLE_PERMISSIONS[Role.MENTOR] += ["lms.grade_answer"]
-ROLE_PERMISSIONS[Role.JUDGE] += ["lms.grade_answer"]

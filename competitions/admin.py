@@ -1,7 +1,9 @@
 """Django admin for support staff: contests and their setup are editable; marks, results,
 appeals and tickets are read-only here because they change only through the audited actions.
 Registrations (import and export) and results (export) have the exchange's buttons
-(exchange.admin_bridge): the same record types, rules and audit as the 数据交换 page."""
+(exchange.admin_bridge): the same record types, rules and audit as the 数据交换 page.
+Contests are created on the 创建竞赛 page (`create_contest`: its rules row, organizer and audit
+record), not here."""
 
 from __future__ import annotations
 
@@ -40,6 +42,9 @@ class ContestAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug")
     inlines = [EventGroupInline]
     filter_horizontal = ("organizers",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(ContestRules)

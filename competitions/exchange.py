@@ -75,7 +75,7 @@ def _message(exc: ValidationError | PermissionDenied) -> str:
 
 
 def managed_contest_ids(user: User) -> QuerySet[Contest]:
-    """Contests `user` manages (the rule of `actions.can_manage`), as a subquery."""
+    """Contests `user` manages (the rule of `selectors.can_manage`), as a subquery."""
     if user.is_superuser or user.has_role(Role.PROVINCE_ADMIN):
         return Contest.objects.values("pk")
     if not user.has_role(Role.ORGANIZER):
@@ -149,7 +149,7 @@ class RegistrationImporter(Importer):
         self.team_orgs: dict[tuple[int, str], set[int | None]] = {}
 
     def _may_use(self, contest: Contest) -> bool:
-        if actions.can_manage(self.actor, contest):
+        if selectors.can_manage(self.actor, contest):
             return True
         return self.actor.has_role(Role.ENTERPRISE_ADMIN) and contest.status != ContestStatus.DRAFT
 
@@ -247,11 +247,11 @@ class RegistrationImporter(Importer):
             actions.check_registration(person=person, contest=contest, event_group=group, actor=self.actor)
         except (ValidationError, PermissionDenied) as exc:
             if contest.pk not in self.windows:
-                self.windows[contest.pk] = actions.registration_window_problem(contest)
+                self.windows[contest.pk] = selectors.registration_window_problem(contest)
             message = _message(exc)
             row.error(col["contest"] if message == self.windows[contest.pk] else col["mobile"], message)
             return
-        if not team and actions.is_team_contest(contest):
+        if not team and selectors.is_team_contest(contest):
             # `register` refuses it too, but only at write time, which would fail the whole file.
             row.error(col["team"], _("本竞赛为团体赛，请在“队名”列填写队名（填写新队名即组建新队伍）。"))
             return
@@ -263,7 +263,7 @@ class RegistrationImporter(Importer):
         """The team rules of `join_team` (individual contests, one event group, colleagues only
         unless an organizer forms the team, size), counted across the file and the database."""
         col = self.columns
-        rules = actions.rules_for(contest)
+        rules = selectors.rules_for(contest)
         if rules.team_size_max < 2:
             row.error(col["team"], _("本竞赛为个人赛，不组队，请把队名留空。"))
             return False
@@ -280,7 +280,7 @@ class RegistrationImporter(Importer):
             return False
         person: User = row.data["person"]
         colleague = person.organization_id is not None and person.organization_id in self.team_orgs[key]
-        if self.team_sizes[key] and not colleague and not actions.can_manage(self.actor, contest):
+        if self.team_sizes[key] and not colleague and not selectors.can_manage(self.actor, contest):
             row.error(
                 col["team"],
                 _("队伍“%(t)s”由其他单位的选手组建，不能自行加入；如需跨单位组队，请联系组织者编队。") % {"t": team},
@@ -324,7 +324,7 @@ class RegistrationExporter(Exporter):
     def queryset(self) -> QuerySet[Registration]:
         condition = Q(contest__in=managed_contest_ids(self.actor))
         if self.actor.has_role(Role.ENTERPRISE_ADMIN):
-            orgs = actions.enterprise_admin_org_ids(self.actor)
+            orgs = selectors.enterprise_admin_org_ids(self.actor)
             if orgs:
                 condition |= Q(person__organization_id__in=orgs)
         found = Registration.objects.filter(condition)
@@ -497,12 +497,12 @@ class MarkImporter(Importer):
             row.data.update(registration=registration, team=team, item=item, value=value)
             candidates.append(row)
         existing = {
-            (actions.mark_key(m.registration_id, m.team_id), m.item_id): m.value
+            (selectors.mark_key(m.registration_id, m.team_id), m.item_id): m.value
             for m in Mark.objects.filter(judge=self.actor, item_id__in={r.data["item"].pk for r in candidates})
         }
         for row in candidates:
             data = row.data
-            key = actions.mark_key(
+            key = selectors.mark_key(
                 data["registration"].pk if data["registration"] else None, data["team"].pk if data["team"] else None
             )
             stored = existing.get((key, data["item"].pk))

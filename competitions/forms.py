@@ -2,19 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import JobGroup, RegionKind, Role, SkillDomain
 from accounts.models import Organization, Region, User
-from competitions.models import Aggregation, Award, AwardMode, Contest, ContestLevel, ContestStatus
+from competitions.judging import MarkEntry
+from competitions.models import (
+    Aggregation,
+    Appeal,
+    Award,
+    AwardMode,
+    Clarification,
+    Contest,
+    ContestLevel,
+    ContestStatus,
+    EventGroup,
+    Mark,
+    MarkingItem,
+    PracticalTask,
+    Registration,
+)
+from competitions.selectors import SheetRow, contested_marks, rules_for
+from talent.models import SkillLevel
 
 
 def _level_choices() -> list[tuple[str, str]]:
-    from talent.models import SkillLevel
-
     return [("", _("不限")), *SkillLevel.choices]
 
 
@@ -101,7 +118,7 @@ class ContestForm(forms.Form):
         "theory_weight",
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["min_level"].choices = _level_choices()
         self.fields["max_level"].choices = _level_choices()
@@ -109,9 +126,7 @@ class ContestForm(forms.Form):
             del self.fields["slug"]
 
     @classmethod
-    def initial_for(cls, contest: Contest) -> dict:
-        from competitions.actions import rules_for
-
+    def initial_for(cls, contest: Contest) -> dict[str, Any]:
         rules = rules_for(contest)
         data = {k: getattr(contest, k) for k in cls.CONTEST_KEYS}
         for key in (
@@ -136,7 +151,7 @@ class ContestForm(forms.Form):
         data["eligible_cities"] = list(rules.eligible_cities.all())
         return data
 
-    def action_fields(self) -> dict:
+    def action_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("slug", None)
         data.pop("title", None)
@@ -153,44 +168,41 @@ class EventGroupForm(forms.Form):
 
 
 class JudgeForm(forms.Form):
-    group = forms.ChoiceField(label=_("赛项"))
+    group = forms.ModelChoiceField(label=_("赛项"), queryset=EventGroup.objects.none(), empty_label=None)
     judge = forms.ModelChoiceField(label=_("裁判"), queryset=User.objects.none())
     is_chief = forms.BooleanField(label=_("裁判长"), required=False)
     is_arbiter = forms.BooleanField(label=_("仲裁组成员"), required=False)
 
-    def __init__(self, *args, contest: Contest, **kwargs) -> None:
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [(g.pk, g.name) for g in contest.event_groups.order_by("id")]
+        self.fields["group"].queryset = contest.event_groups.order_by("id")
         self.fields["judge"].queryset = User.objects.filter(role_grants__role=Role.JUDGE).select_related("organization")
         self.fields["judge"].label_from_instance = lambda u: f"{u.real_name}（{u.organization or '—'}）"
 
 
 class TaskForm(forms.Form):
-    group = forms.ChoiceField(label=_("赛项"))
+    group = forms.ModelChoiceField(label=_("赛项"), queryset=EventGroup.objects.none(), empty_label=None)
     title = forms.CharField(label=_("实操任务"), max_length=120)
     description = forms.CharField(label=_("任务说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, contest: Contest, **kwargs) -> None:
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [(g.pk, g.name) for g in contest.event_groups.order_by("id")]
+        self.fields["group"].queryset = contest.event_groups.order_by("id")
 
 
 class ItemForm(forms.Form):
-    task = forms.ChoiceField(label=_("实操任务"))
+    task = forms.ModelChoiceField(label=_("实操任务"), queryset=PracticalTask.objects.none(), empty_label=None)
     kind = forms.ChoiceField(
         label=_("类型"), choices=[("measurement", _("测量项（客观）")), ("judgement", _("评判项（0—3 分）"))]
     )
     description = forms.CharField(label=_("评分项"), max_length=200)
     points = forms.DecimalField(label=_("分值"), min_value=Decimal("0.01"), decimal_places=2)
 
-    def __init__(self, *args, contest: Contest, **kwargs) -> None:
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from competitions.models import PracticalTask
-
-        self.fields["task"].choices = [
-            (t.pk, f"{t.event_group.name} · {t.title}")
-            for t in PracticalTask.objects.filter(event_group__contest=contest).select_related("event_group")
-        ]
+        field = self.fields["task"]
+        field.queryset = PracticalTask.objects.filter(event_group__contest=contest).select_related("event_group")
+        field.label_from_instance = lambda t: f"{t.event_group.name} · {t.title}"
 
 
 class PromotionRuleForm(forms.Form):
@@ -198,26 +210,48 @@ class PromotionRuleForm(forms.Form):
     max_current_level = forms.ChoiceField(label=_("现等级不高于"), required=False)
     target_level = forms.ChoiceField(label=_("推荐晋升等级"))
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["max_current_level"].choices = _level_choices()
         self.fields["target_level"].choices = _level_choices()[1:]
 
 
 class RegisterForm(forms.Form):
-    event_group = forms.ChoiceField(label=_("报名赛项"))
+    """Registration for oneself or, with `person_choices` (an enterprise admin's staff), a
+    nomination: the nomination form sends `person`; the self-registration form sends none, and
+    a missing `person` registers the poster herself."""
+
+    event_group = forms.ModelChoiceField(label=_("报名赛项"), queryset=EventGroup.objects.none(), empty_label=None)
     team = forms.CharField(
         label=_("队名"), max_length=60, required=False, help_text=_("团体赛：同队队员填写相同队名。")
     )
 
-    def __init__(self, *args, contest: Contest, team_contest: bool, person_choices=None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        contest: Contest,
+        team_contest: bool,
+        person_choices: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event_group"].choices = [(g.pk, g.name) for g in contest.event_groups.order_by("id")]
+        self.fields["event_group"].queryset = contest.event_groups.order_by("id")
         if not team_contest:
             del self.fields["team"]
-        if person_choices is not None:
-            self.fields["person"] = forms.ChoiceField(label=_("推荐人员"), choices=person_choices)
+        if person_choices:
+            self.fields["person"] = forms.TypedChoiceField(
+                label=_("推荐人员"),
+                choices=person_choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
             self.order_fields(["person", "event_group", "team"])
+
+    def clean_person(self) -> User | None:
+        """The nominee as a User (None: the person registers themself)."""
+        pk = self.cleaned_data.get("person")
+        return User.objects.filter(pk=pk).first() if pk else None
 
 
 class ClarificationForm(forms.Form):
@@ -232,3 +266,190 @@ class ClarificationForm(forms.Form):
             "max_length": _("问题最多 %(limit_value)d 字（当前 %(show_value)d 字），请精简后再提交。"),
         },
     )
+
+
+class AppealForm(forms.Form):
+    """A contestant's appeal against their result; `file_appeal` checks the reason's length."""
+
+    reason = forms.CharField(
+        label=_("申诉理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请写明申诉理由。")},
+    )
+
+
+class ReviewForm(forms.Form):
+    """An organizer approves or returns one pending registration of the contest."""
+
+    registration = forms.ModelChoiceField(queryset=Registration.objects.none(), widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("approve", _("通过")), ("return", _("退回"))])
+    reason = forms.CharField(label=_("退回理由"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["registration"].queryset = Registration.objects.filter(contest=contest)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("状态"), choices=ContestStatus.choices)
+
+
+class PublishForm(forms.Form):
+    """公布成绩: the first POST shows what will be published; `confirm` (sent by the
+    confirmation page) publishes."""
+
+    confirm = forms.BooleanField(required=False)
+
+
+class AnswerForm(forms.Form):
+    """The jury answers one clarification of the contest, to the asker or to everyone;
+    `answer_clarification` checks the answer's length."""
+
+    clarification = forms.ModelChoiceField(queryset=Clarification.objects.none(), widget=forms.HiddenInput)
+    answer = forms.CharField(label=_("答复"), widget=forms.Textarea(attrs={"rows": 2}))
+    to_all = forms.BooleanField(label=_("向全体选手公开"), required=False)
+
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clarification"].queryset = Clarification.objects.filter(contest=contest)
+
+
+class TheoryMarksForm(forms.Form):
+    """Manual theory scores, one input `theory-<registration id>` per approved registration; an
+    input left empty or unchanged stores nothing. The form checks only that each is a number;
+    `set_theory_marks` applies the rules (0—100, no online score) to all of them or none."""
+
+    def __init__(self, *args: Any, registrations: Iterable[Registration], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.registrations: dict[str, Registration] = {}
+        for registration in registrations:
+            name = f"theory-{registration.pk}"
+            current = getattr(registration, "theory_mark", None)
+            # Bounds are the action's to check, so every refusal reads the same.
+            self.fields[name] = forms.DecimalField(
+                label=_("理论成绩"), required=False, initial=current.score if current is not None else None
+            )
+            self.registrations[name] = registration
+
+    def scores(self) -> dict[str, tuple[Registration, Decimal]]:
+        """The changed scores, keyed by input name (valid form only)."""
+        return {
+            name: (self.registrations[name], self.cleaned_data[name])
+            for name in self.changed_data
+            if self.cleaned_data.get(name) is not None
+        }
+
+    def rows(self) -> list[tuple[Registration, forms.BoundField]]:
+        """(registration, its input) in the order given, for the console's table."""
+        return [(registration, self[name]) for name, registration in self.registrations.items()]
+
+
+class AppealDecisionForm(forms.Form):
+    """The arbitration group decides one pending appeal among `appeals`: uphold or reject with a
+    written decision; changed `mark-<id>` inputs become re-scores with `rescore_reason`, and
+    `theory` a re-scored manual theory score."""
+
+    appeal = forms.ModelChoiceField(queryset=Appeal.objects.none(), widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("uphold", _("申诉成立")), ("reject", _("维持原成绩"))])
+    text = forms.CharField(label=_("仲裁意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    rescore_reason = forms.CharField(label=_("改分理由"), required=False)
+    theory = forms.DecimalField(label=_("理论成绩"), required=False, min_value=Decimal(0), max_value=Decimal(100))
+
+    def __init__(self, *args: Any, appeals: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["appeal"].queryset = appeals
+        self.marks: dict[int, Mark] = {}
+        for appeal in appeals:
+            for mark in contested_marks(appeal.registration):
+                if mark.pk not in self.marks:
+                    self.marks[mark.pk] = mark
+                    self.fields[f"mark-{mark.pk}"] = forms.DecimalField(required=False, initial=mark.value)
+
+    def rescores(self) -> list[tuple[Mark, Decimal, str]]:
+        """(mark, new value, reason) for each contested mark of the chosen appeal whose input
+        differs from the stored value (valid form only)."""
+        appeal = self.cleaned_data["appeal"]
+        reason = self.cleaned_data["rescore_reason"]
+        found = []
+        for mark in contested_marks(appeal.registration):
+            value = self.cleaned_data.get(f"mark-{mark.pk}")
+            if value is not None and value != mark.value:
+                found.append((mark, value, reason))
+        return found
+
+
+class SignOffForm(forms.Form):
+    note = forms.CharField(label=_("复核说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SheetOpForm(forms.Form):
+    """Which form of the judge's sheet was sent: the marks (no `op`), or an appeal decision,
+    a 缺考 button or the sign-off."""
+
+    op = forms.ChoiceField(
+        required=False, choices=[("", ""), ("appeal", "appeal"), ("absence", "absence"), ("signoff", "signoff")]
+    )
+
+
+class AbsenceForm(forms.Form):
+    """A 登记缺考 / 撤销缺考 button: its value is "<1 to record | 0 to withdraw>:<row prefix>"."""
+
+    absence = forms.ChoiceField()
+
+    def __init__(self, *args: Any, rows: list[SheetRow], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = {row.prefix: row for row in rows}
+        self.fields["absence"].choices = [(f"{flag}:{row.prefix}", row.label) for row in rows for flag in "01"]
+
+    def target(self) -> tuple[SheetRow, bool]:
+        """(the row, whether to record 缺考 rather than withdraw it) (valid form only)."""
+        flag, _sep, prefix = self.cleaned_data["absence"].partition(":")
+        return self.rows[prefix], flag == "1"
+
+
+class MarkSheetForm(forms.Form):
+    """A judge's sheet: one input `<row prefix>-<item id>` per markable entrant × item, showing
+    the judge's own mark until something else is typed. The form checks only that each input is
+    a number; `record_marks` applies the marking rules to the inputs that changed."""
+
+    def __init__(
+        self,
+        *args: Any,
+        rows: list[SheetRow],
+        items: list[MarkingItem],
+        own: dict[tuple[tuple[str, int], int], Decimal],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.cells: dict[str, tuple[SheetRow, MarkingItem]] = {}
+        for row in rows:
+            if not row.markable:
+                continue
+            for item in items:
+                name = f"{row.prefix}-{item.pk}"
+                self.fields[name] = forms.DecimalField(required=False, initial=own.get((row.key, item.pk)))
+                self.cells[name] = (row, item)
+
+    def marks(self) -> dict[str, MarkEntry]:
+        """The changed marks, keyed by input name (valid form only)."""
+        found = {}
+        for name in self.changed_data:
+            value = self.cleaned_data.get(name)
+            if value is None:
+                continue
+            row, item = self.cells[name]
+            found[name] = MarkEntry(item=item, value=value, registration=row.registration, team=row.team)
+        return found
+
+    def value(self, row: SheetRow, item: MarkingItem) -> Any:
+        """What the sheet shows in a cell: as typed after a refused post, else the own mark."""
+        name = f"{row.prefix}-{item.pk}"
+        if name not in self.fields:
+            return ""
+        value = self[name].value()
+        return "" if value is None else value
+
+    def error(self, row: SheetRow, item: MarkingItem) -> str:
+        """The reason a cell was refused ('' when it was not)."""
+        errors = self.errors.get(f"{row.prefix}-{item.pk}") if self.is_bound else None
+        return " ".join(errors) if errors else ""

@@ -447,7 +447,7 @@ class TheoryMark(models.Model):
 
 
 class Result(models.Model):
-    """A published result: computed from the stored marks and answers by `actions.compute_results`."""
+    """A published result: computed from the stored marks and answers by `selectors.compute_results`."""
 
     registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="result")
     event_group = models.ForeignKey(EventGroup, on_delete=models.CASCADE, related_name="results")

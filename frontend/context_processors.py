@@ -1,7 +1,8 @@
 """Role-aware navigation for the site header.
 
 Each entry names a URL and the roles that see it (None: everyone, "auth": any signed-in user).
-Entries whose URL is not installed yet are skipped, so apps add their entries as they land.
+Every entry must reverse: a misspelt or removed URL name raises NoReverseMatch on the first page
+rendered, never a silently missing menu entry (tests/frontend checks every entry).
 Role-restricted entries are work tools: when someone has two or more of them they go into one
 compact "管理" menu (a <details> dropdown in the header) so the header stays on one row.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -46,17 +47,16 @@ NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
 # From this many role-restricted entries on, they are grouped into the 管理 menu.
 ADMIN_MENU_MIN = 2
 
-_resolved: dict[str, str | None] = {}
+_resolved: dict[str, str] = {}
 
 
-def _url(name: str) -> str | None:
+def nav_url(name: str) -> str:
+    """The path of a navigation entry (a path as given, else the reversed URL name, cached);
+    raises NoReverseMatch for a name no URL has."""
     if name.startswith("/"):
         return name
     if name not in _resolved:
-        try:
-            _resolved[name] = reverse(name)
-        except NoReverseMatch:
-            _resolved[name] = None
+        _resolved[name] = reverse(name)
     return _resolved[name]
 
 
@@ -73,9 +73,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             continue
         if isinstance(roles, tuple) and not (person is not None and person.has_role(*roles)):
             continue
-        url = _url(name)
-        if url is None:
-            continue
+        url = nav_url(name)
         (admin if isinstance(roles, tuple) else items).append({"label": label, "url": url, "current": False})
     # Mark only the most specific match, so /talent/dashboard/ is not also "人才榜" (/talent/).
     everything = items + admin

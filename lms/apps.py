@@ -3,7 +3,20 @@ from __future__ import annotations
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Graders of short-answer and practical questions; question bank and quiz managers.
+MANAGE_PERMISSIONS = ("lms.grade_answer", "lms.add_question", "lms.change_question", "lms.add_quiz", "lms.change_quiz")
+
 
 class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = _("在线学习")
+
+    def ready(self) -> None:
+        """Give the roles that work in lms its permissions (accounts builds the role groups)."""
+        from accounts.choices import Role
+        from accounts.roles import grant_permissions
+
+        grant_permissions(Role.ORGANIZER, MANAGE_PERMISSIONS)
+        grant_permissions(Role.EDITOR, MANAGE_PERMISSIONS)
+        grant_permissions(Role.MENTOR, ["lms.grade_answer"])
+        grant_permissions(Role.JUDGE, ["lms.grade_answer"])

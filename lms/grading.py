@@ -37,7 +37,7 @@ def grade(qtype: str, answer: Any, response: Any) -> bool | None:
         chosen = {str(r).strip().upper() for r in response}
         return chosen == {str(a).upper() for a in answer or []}
     if qtype == "truefalse":
-        return _as_bool(response) is not None and _as_bool(response) == bool(answer)
+        return as_bool(response) is not None and as_bool(response) == bool(answer)
     if qtype == "fill":
         blanks = answer or []
         given = [response] if isinstance(response, str) else list(response or [])
@@ -50,7 +50,9 @@ def grade(qtype: str, answer: Any, response: Any) -> bool | None:
     return None
 
 
-def _as_bool(value: Any) -> bool | None:
+def as_bool(value: Any) -> bool | None:
+    """A true/false response as a bool: True, "true", "对", "√", "是"… → True; False, "false",
+    "错", "×", "否"… → False (full-width and case folded); None for anything else."""
     if isinstance(value, bool):
         return value
     text = normalize_text(value)

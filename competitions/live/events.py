@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
+from config.bad_input import has_nul
 from config.converters import DB_ID_MAX
 from lms.grading import OPTION_LETTERS
 
@@ -44,7 +45,7 @@ MAX_BLANKS = 20
 
 
 def _no_nul(value: str) -> str:
-    if "\x00" in value:
+    if has_nul(value):
         raise ValueError("NUL character")
     return value
 

@@ -16,7 +16,7 @@ from competitions.live import events
 from competitions.live.models import LiveAnswer, LiveQuestion, LiveRound, Participant, RoundState
 from competitions.models import Contest
 from competitions.selectors import mask_name
-from lms.grading import OPTION_LETTERS
+from lms.grading import OPTION_LETTERS, as_bool
 
 BOARD_SIZE = 10
 
@@ -197,9 +197,7 @@ def distribution_key(qtype: str, response: Any, is_correct: bool) -> list[str]:
     if qtype == "multiple":
         return sorted({str(r).strip().upper()[:1] for r in response}) if isinstance(response, list) else []
     if qtype == "truefalse":
-        from lms.grading import _as_bool
-
-        value = _as_bool(response)
+        value = as_bool(response)
         return [] if value is None else ["true" if value else "false"]
     return ["correct" if is_correct else "wrong"]
 

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from accounts.models import User
 from competitions import actions as contest_actions
+from competitions import selectors as contest_selectors
 from competitions.live.models import LiveQuestion, LiveRound, ScoringMode
 from competitions.models import Contest, EventGroup, Registration, RegistrationStatus, Ticket
 from lms.grading import question_fingerprint
@@ -150,7 +151,7 @@ def bulk_seat(contest: Contest, group: EventGroup, count: int, *, password: str,
     start = Ticket.objects.filter(registration__event_group=group).count() + 1
     fresh = []
     for i, reg in enumerate(r for r in regs if r.pk not in ticketed):
-        fresh.append(Ticket(registration=reg, number=contest_actions.ticket_number(contest, group, start + i)))
+        fresh.append(Ticket(registration=reg, number=contest_selectors.ticket_number(contest, group, start + i)))
     Ticket.objects.bulk_create(fresh, batch_size=1000)
     tickets = Ticket.objects.filter(registration__in=regs).select_related("registration__person")
     return sorted(

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts import actions, selectors
 from accounts.models import AuditEvent, EmploymentRequest, EmploymentStatus, User
-from competitions.actions import is_recused
+from competitions.selectors import is_recused
 
 pytestmark = pytest.mark.django_db
 

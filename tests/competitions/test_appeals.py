@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts.models import AuditEvent
-from competitions import actions
+from competitions import actions, selectors
 from competitions.models import AppealStatus, ContestRules, Mark, Promotion, Result
 from tests.competitions.conftest import score_all
 
@@ -92,19 +92,19 @@ def test_an_appeal_that_moves_the_award_line_moves_certificates_and_ledger_rows(
     from talent.models import Achievement, AchievementKind
 
     second, third, fourth = published[0], published[1], published[2]
-    old_third = actions.award_certificate(third)
+    old_third = selectors.award_certificate(third)
     assert old_third is not None and "三等奖" in old_third.title
     # third → tied first place with a second prize: the third-prize certificate is revoked, a new one issued
     appeal = actions.file_appeal(third, actor=third.person, reason="评分有误")
     _rescore_all(appeal, third, judges, {"measurement": "40", "judgement": "3"})
     old_third.refresh_from_db()
     assert old_third.revoked_at is not None and "二等奖" in old_third.revoked_reason
-    new = actions.award_certificate(third)
+    new = selectors.award_certificate(third)
     assert new is not None and new.pk != old_third.pk and "二等奖" in new.title
-    assert actions.award_certificate(second) is not None  # tied, keeps the second prize
+    assert selectors.award_certificate(second) is not None  # tied, keeps the second prize
     # the person now ranked third (no third prize left: 4 × 30 % = 1 place, taken by the tie) has
     # a result row only; nothing lost its history
-    assert actions.award_certificate(fourth) is None
+    assert selectors.award_certificate(fourth) is None
     award = Achievement.objects.get(person=third.person, kind=AchievementKind.CONTEST_AWARD)
     assert award.revoked_at is None and award.data["award"] == "second"
     assert not Achievement.objects.filter(
@@ -117,7 +117,7 @@ def test_losing_the_award_after_an_appeal_revokes_certificate_and_award_row(publ
     from talent.models import Achievement, AchievementKind
 
     third, fourth = published[1], published[2]
-    certificate = actions.award_certificate(third)
+    certificate = selectors.award_certificate(third)
     appeal = actions.file_appeal(fourth, actor=fourth.person, reason="评判偏低")
     _rescore_all(appeal, fourth, judges, {"measurement": "20", "judgement": "3"})
     # fourth: 20 + 60 = 80 practical → 80.00 final, passes third (73.00) and takes the third prize
@@ -125,7 +125,7 @@ def test_losing_the_award_after_an_appeal_revokes_certificate_and_award_row(publ
     assert Result.objects.get(registration=third).award == ""
     certificate.refresh_from_db()
     assert certificate.revoked_at is not None
-    assert actions.award_certificate(third) is None and actions.award_certificate(fourth) is not None
+    assert selectors.award_certificate(third) is None and selectors.award_certificate(fourth) is not None
     lost = Achievement.objects.get(person=third.person, kind=AchievementKind.CONTEST_AWARD)
     assert lost.revoked_at is not None
     kept = Achievement.objects.get(person=third.person, kind=AchievementKind.CONTEST_RESULT)

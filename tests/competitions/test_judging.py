@@ -9,19 +9,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.choices import OrgKind, Role
 from accounts.models import AuditEvent
-from competitions import actions
+from competitions import actions, scoring, selectors
 from competitions.models import Aggregation
 from tests.competitions.conftest import score_all
 
 
 def test_the_mean_of_the_judges_is_used() -> None:
-    assert actions.aggregate([Decimal(1), Decimal(2), Decimal(3)], Aggregation.MEAN) == Decimal(2)
+    assert scoring.aggregate([Decimal(1), Decimal(2), Decimal(3)], Aggregation.MEAN) == Decimal(2)
 
 
 def test_the_trimmed_mean_drops_the_highest_and_lowest_with_five_judges() -> None:
     marks = [Decimal(v) for v in (0, 2, 2, 3, 3)]
-    assert actions.aggregate(marks, Aggregation.TRIMMED) == Decimal(7) / 3
-    assert actions.aggregate(marks[:4], Aggregation.TRIMMED) == Decimal(7) / 4
+    assert scoring.aggregate(marks, Aggregation.TRIMMED) == Decimal(7) / 3
+    assert scoring.aggregate(marks[:4], Aggregation.TRIMMED) == Decimal(7) / 4
 
 
 def test_a_judge_outside_the_group_may_not_score(contestants, scheme, make_person, make_org) -> None:
@@ -69,13 +69,13 @@ def test_every_mark_is_audited(contestants, scheme, judges) -> None:
 def test_practical_score_weights_items_by_points(contestants, scheme, judges, group) -> None:
     score_all(contestants[:1], judges, scheme, [("30", "2")])
     # 30 of 40 measured + (2 / 3) × 60 judged = 70 of 100
-    assert actions.practical_scores(group)[contestants[0].pk] == Decimal("70.00")
+    assert selectors.practical_scores(group)[contestants[0].pk] == Decimal("70.00")
 
 
 def test_large_disagreement_is_flagged_and_needs_a_note_to_sign(contestants, scheme, judges, group) -> None:
     score_all(contestants, judges, scheme, [("30", "2")] * 4)
     actions.record_mark(judge=judges[2], registration=contestants[0], item=scheme["judged"], value="0")
-    flagged = actions.disagreements(group)
+    flagged = selectors.disagreements(group)
     assert [(f.registration_id, f.low, f.high) for f in flagged] == [(contestants[0].pk, Decimal(0), Decimal(2))]
     with pytest.raises(ValidationError, match="复核说明"):
         actions.sign_off(group, actor=judges[0])

@@ -35,7 +35,7 @@ def test_an_organizer_creates_a_contest_through_the_page(client, organizer, city
     )
     contest = Contest.objects.get(slug="jn-iiot")
     assert response.status_code == 302 and contest.organizers.filter(pk=organizer.pk).exists()
-    assert actions.rules_for(contest).aggregation == "trimmed"
+    assert selectors.rules_for(contest).aggregation == "trimmed"
     client.post(reverse("competitions:op", args=["jn-iiot", "group"]), {"name": "工业互联网运维", "domain": ""})
     assert contest.event_groups.count() == 1
     assert client.get(reverse("competitions:console", args=["jn-iiot"])).status_code == 200

@@ -5,18 +5,17 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from competitions import actions
-from competitions.models import Award, Promotion, PromotionRule, Result
+from competitions import actions, scoring
+from competitions.models import Award, Promotion, PromotionRule
 from tests.competitions.conftest import score_all
 
 
 def test_a_rule_applies_only_below_the_target_and_within_the_current_level_cap() -> None:
     rules = [PromotionRule(award=Award.FIRST, target_level="l2", max_current_level="l3")]
-    first = Result(award=Award.FIRST)
-    assert actions.promotion_for(first, rules, "") == "l2"
-    assert actions.promotion_for(first, rules, "l3") == "l2"
-    assert actions.promotion_for(first, rules, "l2") == ""
-    assert actions.promotion_for(Result(award=Award.SECOND), rules, "") == ""
+    assert scoring.promotion_for(Award.FIRST, rules, "") == "l2"
+    assert scoring.promotion_for(Award.FIRST, rules, "l3") == "l2"
+    assert scoring.promotion_for(Award.FIRST, rules, "l2") == ""
+    assert scoring.promotion_for(Award.SECOND, rules, "") == ""
 
 
 def test_unknown_levels_are_refused(contest, organizer) -> None:

@@ -4,7 +4,7 @@ publishes; no JavaScript needed (issue #14 item 6)."""
 
 from __future__ import annotations
 
-from competitions import actions
+from competitions import actions, selectors
 from competitions.models import ContestRules
 
 
@@ -20,7 +20,7 @@ def test_the_publish_button_shows_a_summary_and_publishes_only_on_confirmation(
 
     page = client.post(url).content.decode()
 
-    assert actions.rules_for(contest).results_published_at is None
+    assert selectors.rules_for(contest).results_published_at is None
     assert "确认公布" in page and 'name="confirm" value="1"' in page
     assert "<td>工业互联网运维</td><td>2</td><td>1</td>" in page  # two ranked, one 缺考
     response = client.post(url, {"confirm": "1"})

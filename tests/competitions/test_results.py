@@ -8,14 +8,14 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import AuditEvent
-from competitions import actions
+from competitions import actions, scoring, selectors
 from competitions.models import Award, AwardMode, ContestRules, ContestStatus, Result
 from tests.competitions.conftest import score_all
 
 
 def test_the_final_score_weights_theory_and_practical() -> None:
-    assert actions.final_score(Decimal(90), Decimal(70), Decimal("0.3")) == Decimal("76.00")
-    assert actions.final_score(Decimal("88.5"), Decimal("77.25"), Decimal("0.25")) == Decimal("80.06")
+    assert scoring.final_score(Decimal(90), Decimal(70), Decimal("0.3")) == Decimal("76.00")
+    assert scoring.final_score(Decimal("88.5"), Decimal("77.25"), Decimal("0.25")) == Decimal("80.06")
 
 
 def test_ties_break_on_practical_then_theory_then_share_the_rank() -> None:
@@ -26,16 +26,16 @@ def test_ties_break_on_practical_then_theory_then_share_the_rank() -> None:
         (4, Decimal(80), Decimal(70), Decimal(95)),
         (5, Decimal(60), Decimal(60), Decimal(60)),
     ]
-    assert actions.rank_rows(rows) == {2: 1, 3: 2, 4: 2, 1: 4, 5: 5}
+    assert scoring.rank_rows(rows) == {2: 1, 3: 2, 4: 2, 1: 4, 5: 5}
 
 
 def test_awards_by_share_round_half_up_and_ties_take_the_higher_award() -> None:
     rules = ContestRules(award_first=Decimal("0.1"), award_second=Decimal("0.2"), award_third=Decimal("0.3"))
     ranks = {i: i for i in range(1, 11)}
-    awards = actions.allocate_awards(ranks, rules)
+    awards = scoring.allocate_awards(ranks, rules)
     assert [awards[i] for i in range(1, 11)] == ["first", "second", "second", "third", "third", "third", "", "", "", ""]
     ranks[2] = 1  # a tie with the winner
-    assert actions.allocate_awards(ranks, rules)[2] == Award.FIRST
+    assert scoring.allocate_awards(ranks, rules)[2] == Award.FIRST
 
 
 def test_awards_by_count() -> None:
@@ -46,7 +46,7 @@ def test_awards_by_count() -> None:
         award_third=Decimal(0),
         award_merit=Decimal(2),
     )
-    awards = actions.allocate_awards({i: i for i in range(1, 6)}, rules)
+    awards = scoring.allocate_awards({i: i for i in range(1, 6)}, rules)
     assert [awards[i] for i in range(1, 6)] == ["first", "second", "merit", "merit", ""]
 
 
@@ -97,9 +97,9 @@ def test_publishing_ranks_awards_and_feeds_the_ledger(signed, contest, organizer
 
 def test_awardees_get_an_lms_certificate(signed, contest, organizer) -> None:
     actions.publish_results(contest, actor=organizer)
-    certificate = actions.award_certificate(signed[0])
+    certificate = selectors.award_certificate(signed[0])
     assert certificate is not None and "二等奖" in certificate.title
-    assert actions.award_certificate(signed[2]) is None
+    assert selectors.award_certificate(signed[2]) is None
 
 
 def test_results_recompute_from_stored_marks_with_no_difference(signed, contest, organizer) -> None:
@@ -124,12 +124,17 @@ def test_manual_theory_marks_are_range_checked(contestants, organizer) -> None:
         actions.set_theory_mark(contestants[0], actor=organizer, score="101")
 
 
-def test_live_theory_scores_win_and_block_manual_entry(contestants, organizer, monkeypatch) -> None:
-    monkeypatch.setattr(actions, "live_theory_scores", lambda contest: {contestants[0].pk: Decimal("91.50")})
+def test_online_theory_scores_win_and_block_manual_entry(contestants, organizer, monkeypatch) -> None:
+    """A registered source of online theory scores (as the live rounds register theirs) wins over
+    a manual score and blocks manual entry for those it scores."""
+    online = selectors.TheorySource(
+        scores=lambda contest: {contestants[0].pk: Decimal("91.50")}, takers=lambda contest: (True, set())
+    )
+    monkeypatch.setitem(selectors.THEORY_SOURCES, "live", online)
     with pytest.raises(ValidationError, match="线上理论考试成绩"):
         actions.set_theory_mark(contestants[0], actor=organizer, score="60")
     actions.set_theory_mark(contestants[1], actor=organizer, score="60")
-    scores = actions.theory_scores(contestants[0].contest)
+    scores = selectors.theory_scores(contestants[0].contest)
     assert scores == {contestants[0].pk: Decimal("91.50"), contestants[1].pk: Decimal("60.00")}
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from accounts.choices import Role
 from accounts.models import Organization, User
-from competitions import actions, scoring
+from competitions import actions, scoring, selectors
 from competitions.live import actions as live_actions
 from competitions.live import setup
 from competitions.live.models import LiveRound, Participant
@@ -239,6 +239,6 @@ def test_recompute_results_corrects_a_wrongly_published_contest_and_audits_it(
 
 
 def test_group_parts_read_from_the_data_model(contest: Contest, group: EventGroup, organizer, scheme) -> None:
-    assert actions.parts_of(group, has_live_round=False, has_theory_marks=False) == scoring.Parts(False, True)
+    assert selectors.group_parts(group, has_live_round=False, has_theory_marks=False) == scoring.Parts(False, True)
     other = contest.event_groups.exclude(pk=group.pk).get()
-    assert actions.parts_of(other, has_live_round=True, has_theory_marks=False) == scoring.Parts(True, False)
+    assert selectors.group_parts(other, has_live_round=True, has_theory_marks=False) == scoring.Parts(True, False)

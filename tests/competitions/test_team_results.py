@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.choices import Role
-from competitions import actions
+from competitions import actions, scoring, selectors
 from competitions.models import AwardMode, Mark, Promotion, Result, Team
 from tests.exchange.conftest import export_rows
 
@@ -105,14 +105,14 @@ def test_marks_outside_the_scheme_are_refused_for_teams_too(teams, judges, schem
 
 def test_sign_off_needs_every_team_marked(teams, judges, scheme, group) -> None:
     score_teams(teams, judges, scheme, {"甲队": ("40", "3"), "乙队": ("30", "2")})
-    assert actions.missing_marks(group) == 2  # 丙队: both items
+    assert selectors.missing_marks(group) == 2  # 丙队: both items
     with pytest.raises(ValidationError, match="2 项评分未完成"):
         actions.sign_off(group, actor=judges[0])
 
 
 def test_a_teams_theory_score_is_the_mean_of_its_members() -> None:
-    assert actions.team_theory([Decimal(90), Decimal(81)]) == Decimal("85.50")
-    assert actions.team_theory([Decimal(60), Decimal(0), Decimal(71)]) == Decimal("43.67")
+    assert scoring.team_theory([Decimal(90), Decimal(81)]) == Decimal("85.50")
+    assert scoring.team_theory([Decimal(60), Decimal(0), Decimal(71)]) == Decimal("43.67")
 
 
 def test_teams_are_ranked_and_awarded_per_event_group(published) -> None:
@@ -142,7 +142,7 @@ def test_every_member_of_an_awarded_team_gets_certificate_achievement_and_recomm
     from talent.models import Achievement, AchievementKind, Evaluation, EvaluationStatus
 
     for registration in members(published["甲队"]):
-        certificate = actions.award_certificate(registration)
+        certificate = selectors.award_certificate(registration)
         assert certificate is not None and "甲队" in certificate.title and "一等奖" in certificate.title
         award = Achievement.objects.get(person=registration.person, kind=AchievementKind.CONTEST_AWARD)
         assert award.data["team"] == "甲队" and award.data["award"] == "first"
@@ -150,7 +150,7 @@ def test_every_member_of_an_awarded_team_gets_certificate_achievement_and_recomm
         assert evaluation.status == EvaluationStatus.PENDING and evaluation.level == "l3"
         assert Promotion.objects.filter(registration=registration).exists()
     for registration in members(published["丙队"]):
-        assert actions.award_certificate(registration) is None
+        assert selectors.award_certificate(registration) is None
         assert (
             Achievement.objects.get(person=registration.person, kind=AchievementKind.CONTEST_RESULT).data["placement"]
             == 3

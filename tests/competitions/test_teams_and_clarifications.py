@@ -24,7 +24,7 @@ def test_teams_hold_two_or_three_members_of_one_event_group(contest, group, orga
         actions.register(person=people[3], contest=contest, event_group=group, actor=people[3], team="济南一队")
     lonely = make_person(Role.LEARNER, org=acme)
     actions.register(person=lonely, contest=contest, event_group=group, actor=lonely, team="独行队")
-    assert actions.team_problems(contest) == ["队伍“独行队”人数不足 2 人。"]
+    assert selectors.team_problems(contest) == ["队伍“独行队”人数不足 2 人。"]
 
 
 def test_only_colleagues_join_an_existing_team_unless_the_organizer_places_them(
@@ -98,4 +98,4 @@ def test_theory_above_thirty_percent_needs_the_cap_raised_explicitly(contest, or
     contest.refresh_from_db()
     assert contest.theory_weight == Decimal("0.300")
     actions.update_contest(contest, actor=organizer, theory_weight=Decimal("0.4"), theory_cap=Decimal("0.5"))
-    assert actions.rules_for(contest).theory_cap == Decimal("0.5")
+    assert selectors.rules_for(contest).theory_cap == Decimal("0.5")

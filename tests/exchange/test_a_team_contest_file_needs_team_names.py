@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.choices import Role
-from competitions import actions
+from competitions import selectors
 from exchange.engine import run_import
 from exchange.registry import get_record_type
 from tests.competitions import conftest as contest_fixtures
@@ -17,7 +17,7 @@ contest, group = contest_fixtures.contest, contest_fixtures.group
 
 
 def test_a_row_without_a_team_name_is_reported(contest, organizer, acme, make_person, write_file) -> None:
-    rules = actions.rules_for(contest)
+    rules = selectors.rules_for(contest)
     rules.team_size_max = 2
     rules.save()
     people = [make_person(Role.LEARNER, org=acme) for _i in range(2)]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts import pii
 from accounts.choices import Role
 from accounts.models import AuditEvent, Organization, User
-from competitions import actions
+from competitions import actions, selectors
 from competitions.models import Mark, Registration, RegistrationStatus
 from exchange.engine import run_import, write_export
 from exchange.registry import get_record_type
@@ -91,7 +91,7 @@ def test_bad_registration_rows_are_reported_in_chinese_and_nothing_is_written(
 ) -> None:
     people = [make_person(Role.LEARNER, org=make_org(f"报名企业{i}", "济南")) for i in range(3)]
     actions.register(person=learner, contest=contest, event_group=group, actor=learner)
-    rules = actions.rules_for(contest)
+    rules = selectors.rules_for(contest)
     rules.eligible_job_groups = ["manager"]
     rules.save()
     manager = make_person(Role.LEARNER, org=make_org("管理企业", "济南"), job_group="manager")
@@ -206,7 +206,7 @@ def mark_everything(scores: dict[Registration, str], judges: list[User], scheme:
 
 def number(registration: Registration) -> str:
     """The 检录号 the judges see (the team's in a team contest)."""
-    return actions.check_in_of(registration)
+    return selectors.check_in_of(registration)
 
 
 def ticket(registration: Registration) -> str:
@@ -405,7 +405,7 @@ def test_a_judge_uses_the_exchange_pages_for_her_marks_only(
 def test_in_a_team_contest_the_judge_marks_the_team_by_its_number(
     contest, group, organizer, judges, scheme, make_person, make_org, write_file
 ) -> None:
-    rules = actions.rules_for(contest)
+    rules = selectors.rules_for(contest)
     rules.team_size_max = 3
     rules.save()
     members = []
@@ -433,7 +433,7 @@ def test_in_a_team_contest_the_judge_marks_the_team_by_its_number(
 def test_team_rules_are_counted_across_the_file(
     contest, group, organizer, enterprise_admin, acme, make_person, make_org, write_file
 ) -> None:
-    rules = actions.rules_for(contest)
+    rules = selectors.rules_for(contest)
     rules.team_size_max = 2
     rules.save()
     stranger = make_person(Role.LEARNER, org=make_org("别家企业", "济南"))
@@ -461,5 +461,5 @@ def test_team_rules_are_counted_across_the_file(
     written = run("registrations", enterprise_admin, path, only_valid=True)
     assert written.counts.created == 2
     assert {
-        m.registration.person for m in actions.team_of(Registration.objects.get(person=staff[0])).members.all()
+        m.registration.person for m in selectors.team_of(Registration.objects.get(person=staff[0])).members.all()
     } == set(staff[:2])

@@ -19,7 +19,7 @@ from django.http import Http404
 from accounts import selectors as account_selectors
 from accounts.choices import Role
 from accounts.models import User
-from competitions import actions as contest_actions
+from competitions import selectors as contest_selectors
 from exchange.engine import write_export
 from exchange.registry import all_record_types
 from lms import actions, selectors
@@ -116,7 +116,7 @@ def test_an_enterprise_admin_whose_profile_names_another_enterprise_sees_only_he
         withdraw_approval(world["rival_log"], actor=admin, reason="越权撤销")
 
     # Nominations and talent demands.
-    assert contest_actions.enterprise_admin_org_ids(admin) == {acme.pk}
+    assert contest_selectors.enterprise_admin_org_ids(admin) == {acme.pk}
     assert set(talent_selectors.demands_visible_to(admin)) == set()
 
     # Every export she may run.

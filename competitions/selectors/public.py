@@ -1,4 +1,5 @@
-"""Reads for the contest lifecycle, including permission-checked fetches (`access_*`, 404 out of scope)."""
+"""Reads for public pages and lists: contests, published results, the provincial board,
+clarifications and appeals, and how people appear on public lists (consent and masking)."""
 
 from __future__ import annotations
 
@@ -7,27 +8,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, F, Q, QuerySet
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 
-from accounts.choices import Role
 from accounts.models import User
-from competitions import actions
 from competitions.models import (
     Appeal,
     Clarification,
     Contest,
     ContestStatus,
     EventGroup,
-    JudgeAssignment,
     Registration,
-    RegistrationStatus,
     Result,
     Team,
 )
+from competitions.selectors.access import can_manage, is_contest_judge, rules_for
 from talent.models import TalentProfile
 
 PUBLIC_STATUSES = (ContestStatus.OPEN, ContestStatus.RUNNING, ContestStatus.FINISHED, ContestStatus.PUBLISHED)
@@ -42,82 +38,9 @@ def public_contests() -> QuerySet[Contest]:
     )
 
 
-def access_public_contest(slug: str, viewer: User | None = None) -> Contest:
-    """A published contest page; drafts only for their organizers."""
-    contest = get_object_or_404(Contest.objects.select_related("organizing_body", "region"), slug=slug)
-    if contest.status == ContestStatus.DRAFT and not actions.can_manage(viewer, contest):
-        raise Http404
-    return contest
-
-
-def managed_contests(user: User) -> QuerySet[Contest]:
-    qs = Contest.objects.select_related("organizing_body").annotate(
-        pending=Count("registrations", filter=Q(registrations__status=RegistrationStatus.PENDING), distinct=True),
-        approved=Count("registrations", filter=Q(registrations__status=RegistrationStatus.APPROVED), distinct=True),
-    )
-    if user.is_superuser or user.has_role("province_admin"):
-        return qs.order_by("-id")
-    return qs.filter(Q(organizers=user) | Q(created_by=user)).distinct().order_by("-id")
-
-
-def access_managed_contest(slug: str, user: User) -> Contest:
-    contest = get_object_or_404(Contest, slug=slug)
-    if not actions.can_manage(user, contest):
-        raise Http404
-    return contest
-
-
-def access_judged_group(group_id: int, user: User) -> tuple[EventGroup, JudgeAssignment]:
-    assignment = (
-        JudgeAssignment.objects.select_related("event_group__contest")
-        .filter(event_group_id=group_id, judge=user)
-        .first()
-    )
-    if assignment is None:
-        raise Http404
-    return assignment.event_group, assignment
-
-
-def judge_assignments(user: User) -> QuerySet[JudgeAssignment]:
-    return JudgeAssignment.objects.filter(judge=user).select_related("event_group__contest").order_by("-id")
-
-
-def access_own_registration(contest: Contest, user: User) -> Registration:
-    registration = (
-        Registration.objects.select_related("event_group", "contest", "person__organization")
-        .filter(contest=contest, person=user)
-        .first()
-    )
-    if registration is None:
-        raise Http404
-    return registration
-
-
-def own_registration(contest: Contest, user: User) -> Registration | None:
-    if not user.is_authenticated:
-        return None
-    return Registration.objects.select_related("event_group").filter(contest=contest, person=user).first()
-
-
-def registrations_for(contest: Contest) -> QuerySet[Registration]:
-    return (
-        Registration.objects.filter(contest=contest)
-        .select_related(
-            "person__organization",
-            "event_group",
-            "ticket",
-            "nominated_by",
-            "theory_mark",
-            "check_in",
-            "team_membership__team__check_in",
-        )
-        .order_by("event_group_id", "status", "id")
-    )
-
-
 def results_by_group(contest: Contest) -> list[tuple[EventGroup, list[Result]]]:
     """Published results per event group, in rank order (empty before publication)."""
-    if actions.rules_for(contest).results_published_at is None:
+    if rules_for(contest).results_published_at is None:
         return []
     grouped: dict[int, list[Result]] = defaultdict(list)
     rows = Result.objects.filter(registration__contest=contest).select_related(
@@ -160,7 +83,7 @@ def sees_full_names(user: User | None, contest: Contest) -> bool:
     """The contest's organizers (and province admins) and its judges see every name in full."""
     if user is None or not user.is_authenticated:
         return False
-    return actions.can_manage(user, contest) or actions.is_contest_judge(user, contest)
+    return can_manage(user, contest) or is_contest_judge(user, contest)
 
 
 @dataclass
@@ -213,12 +136,9 @@ class ResultEntry:
         return "、".join(names)
 
 
-def result_entries(
-    rows: list[Result], *, viewer: User | None = None, contest: Contest | None = None
-) -> list[ResultEntry]:
+def _entries(rows: list[Result]) -> list[ResultEntry]:
     """Results of one event group as table lines: a team's member rows (same scores, rank and
-    award) become one line listing the members. Names as a public list shows them to `viewer`
-    (full for the contest's organizers and judges; `contest` defaults to the rows' contest)."""
+    award) become one line listing the members; `shown` is left empty."""
     entries: list[ResultEntry] = []
     by_team: dict[int, ResultEntry] = {}
     for row in rows:
@@ -238,13 +158,26 @@ def result_entries(
             if row.team_id:
                 by_team[row.team_id] = entry
         entry.people.append(row.registration.person)
-    if rows:
-        full = sees_full_names(viewer, contest or rows[0].registration.contest)
-        people = [p for e in entries for p in e.people]
-        shown = iter(public_people(people, full=full, viewer=viewer))
+    return entries
+
+
+def result_tables(
+    contest: Contest, viewer: User | AnonymousUser | None = None
+) -> list[tuple[EventGroup, list[ResultEntry]]]:
+    """The published results page: per event group, its table lines (a team is one line with
+    its members), names as a public list shows them to `viewer` — full for the contest's
+    organizers and judges. Who sees full names and who consented is read once for the whole
+    contest, not per group. Empty before publication."""
+    tables = [(group, _entries(rows)) for group, rows in results_by_group(contest)]
+    if not tables:
+        return []
+    user = viewer if isinstance(viewer, User) else None
+    people = [p for _group, entries in tables for e in entries for p in e.people]
+    shown = iter(public_people(people, full=sees_full_names(user, contest), viewer=user))
+    for _group, entries in tables:
         for e in entries:
             e.shown = [next(shown) for _p in e.people]
-    return entries
+    return tables
 
 
 def provincial_board(group_name: str, viewer: User | None = None) -> list[Result]:
@@ -281,7 +214,7 @@ def clarifications_for(contest: Contest, user: User) -> QuerySet[Clarification]:
     qs = Clarification.objects.filter(contest=contest).select_related("asked_by")
     if not user.is_authenticated:
         return qs.filter(to_all=True).exclude(answer="")
-    if actions.can_manage(user, contest) or actions.is_contest_judge(user, contest):
+    if can_manage(user, contest) or is_contest_judge(user, contest):
         return qs
     return qs.filter(Q(asked_by=user) | (Q(to_all=True) & ~Q(answer="")))
 
@@ -337,23 +270,3 @@ def learner_contests(user: User) -> list[dict[str, Any]]:
     )
     cards.extend(contest_cards(open_now[:5]))
     return cards
-
-
-def appeal_open(contest: Contest) -> bool:
-    deadline = actions.appeal_deadline(contest)
-    return deadline is not None and timezone.now() <= deadline
-
-
-def nominations_for(contest: Contest, user: User) -> list[Registration]:
-    """For an enterprise admin: the contest's registrations of her organizations' people and
-    those she nominated, with their status, review reason, ticket and (once published) result.
-    Empty for anyone else."""
-    if not user.is_authenticated or not user.has_role(Role.ENTERPRISE_ADMIN):
-        return []
-    org_ids = actions.enterprise_admin_org_ids(user)
-    return list(
-        Registration.objects.filter(contest=contest)
-        .filter(Q(person__organization_id__in=org_ids) | Q(nominated_by=user))
-        .select_related("person", "event_group", "nominated_by", "ticket", "result")
-        .order_by("event_group_id", "person__real_name", "id")
-    )
