@@ -117,8 +117,8 @@ def count_id_submission(*, person_key: str, ip: str | None, actor: User | None, 
     person_over = count_event(
         "accounts.id_submit.person", pii.fingerprint(person_key), limit=per_person, seconds=person_window
     )
-    address_over = bool(ip) and count_event(
-        "accounts.id_submit.address", pii.fingerprint(ip), limit=per_address, seconds=address_window
+    address_over = bool(
+        ip and count_event("accounts.id_submit.address", pii.fingerprint(ip), limit=per_address, seconds=address_window)
     )
     if person_over or address_over:
         audit(actor, "identity.submit", actor, after={"outcome": "throttled", "id": masked}, ip=ip)

@@ -404,7 +404,7 @@ class PeopleExporter(Exporter):
                 "mobile": person.mobile,
                 "id_number": self.id_number(person),
                 "city": cities.get(person.region_id, "") if person.region_id else "",
-                "org_code": person.organization.credit_code if person.organization_id else "",
+                "org_code": person.organization.credit_code if person.organization else "",
                 "job_group": jobs.get(person.job_group, ""),
                 "industry": industries.get(person.industry, ""),
             }

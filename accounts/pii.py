@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 from functools import cache
+from typing import overload
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -52,6 +53,10 @@ def mask_mobile(value: str) -> str:
     return value[:3] + "****" + value[-4:] if len(value) == 11 else "*" * len(value)
 
 
+@overload
+def escape_cell(value: str) -> str: ...
+@overload
+def escape_cell(value: object) -> object: ...
 def escape_cell(value: object) -> object:
     """Neutralize spreadsheet formulas: a text cell starting with = + - @ tab or CR gets a quote."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):

@@ -95,7 +95,7 @@ class SiteSearchForm(forms.Form):
         from cms.models import SearchKind
 
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", ""), *SearchKind.choices]
+        cast(forms.ChoiceField, self.fields["type"]).choices = [("", ""), *SearchKind.choices]
 
 
 class _LinkFilters(forms.Form):
@@ -113,7 +113,7 @@ class NewsFilterForm(_LinkFilters):
         from cms.models import NewsCategory
 
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", ""), *NewsCategory.choices]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", ""), *NewsCategory.choices]
 
 
 class CaseFilterForm(_LinkFilters):

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -215,7 +216,7 @@ def _dispatch(job: ExchangeJob) -> None:
             process_job(job.pk)
 
 
-def process_job(job_id: object) -> None:
+def process_job(job_id: UUID | str) -> None:
     """Run an import check, an import or an export to the end, recording progress and the report.
 
     Called by the worker for background jobs and inline for small ones. Idempotent for finished
@@ -321,7 +322,7 @@ def _process_export(job: ExchangeJob) -> None:
     job.save()
 
 
-def purge_stale(now: timezone.datetime | None = None) -> int:
+def purge_stale(now: datetime | None = None) -> int:
     """Remove files of uploads nobody confirmed and of old exports; returns how many."""
     cutoff = (now or timezone.now()) - timedelta(hours=conf.keep_hours())
     stale = ExchangeJob.objects.filter(created_at__lt=cutoff).exclude(file_name="")

@@ -25,14 +25,16 @@ import sys
 import tempfile
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from accounts.pii import escape_cell
 from exchange import conf, reader
@@ -326,7 +328,7 @@ def _limits() -> dict[str, int]:
 
 
 def _refused_message(status: dict[str, Any]) -> FileProblemError:
-    code = status.get("error")
+    code = str(status.get("error"))
     params = {k: (f"{v:,}" if isinstance(v, int) else v) for k, v in status.items()}
     if code == "empty":
         return FileProblemError(_("文件是空的：第 1 行应为列标题。"))
@@ -456,7 +458,7 @@ def safe(value: object) -> object:
     return value
 
 
-def write_csv(handle: io.TextIOBase, header: list[str], rows: Iterable[list[object]]) -> int:
+def write_csv(handle: io.TextIOBase, header: list[str], rows: Iterable[Sequence[object]]) -> int:
     """Write a csv Excel opens correctly (UTF-8 with BOM); returns the number of data rows."""
     handle.write("\ufeff")
     writer = csv.writer(handle)
@@ -468,13 +470,15 @@ def write_csv(handle: io.TextIOBase, header: list[str], rows: Iterable[list[obje
     return count
 
 
-def write_xlsx(path_or_handle: Path | io.BytesIO, header: list[str], rows: Iterable[list[object]], title: str) -> int:
+def write_xlsx(
+    path_or_handle: Path | io.BytesIO, header: list[str], rows: Iterable[Sequence[object]], title: str
+) -> int:
     """Stream an xlsx (constant memory); every text cell is a string cell, so IDs stay text."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     cells = []
     for text in header:
-        cell = WriteOnlyCell(sheet, value=safe(text))
+        cell = WriteOnlyCell(sheet, value=escape_cell(text))
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cells.append(cell)
@@ -491,12 +495,13 @@ def template_xlsx(header: list[str], example: list[str], text_columns: list[int]
     """A template workbook: the header, one example row, identifier columns formatted as text,
     and a second sheet explaining each column."""
     workbook = Workbook()
-    sheet = workbook.active
+    # A new workbook has one worksheet, and it is the active one.
+    sheet = cast(Worksheet, workbook.active)
     sheet.title = _("数据")
     sheet.append(header)
     sheet.append(example)
     for index in range(len(header)):
-        letter = sheet.cell(row=1, column=index + 1).column_letter
+        letter = get_column_letter(index + 1)
         sheet.column_dimensions[letter].width = max(14, len(header[index]) * 3)
         head = sheet.cell(row=1, column=index + 1)
         head.font = HEADER_FONT
@@ -508,8 +513,8 @@ def template_xlsx(header: list[str], example: list[str], text_columns: list[int]
     sheet.freeze_panes = "A2"
     guide = workbook.create_sheet(_("填写说明"))
     guide.append([_("列"), _("说明")])
-    for head, note in zip(header, notes, strict=True):
-        guide.append([head, note])
+    for text, note in zip(header, notes, strict=True):
+        guide.append([text, note])
     guide.column_dimensions["A"].width = 24
     guide.column_dimensions["B"].width = 80
     buffer = io.BytesIO()

@@ -30,6 +30,7 @@ from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist, Per
 from django.http import Http404
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrPromise
 
 from accounts import pii
 
@@ -155,7 +156,7 @@ class ContextKind:
     """
 
     key: str
-    label: str
+    label: str | StrPromise
     resolve: Callable[[User, str], Any]
     cell_values: Callable[[Any], tuple[str, ...]] | None = None
 
@@ -174,14 +175,14 @@ class RecordType:
     """
 
     key: str
-    label: str
+    label: str | StrPromise
     columns: tuple[Column, ...]
     natural_key: tuple[str, ...]
     importer: type[Importer] | None = None
     exporter: type[Exporter] | None = None
     can_import: Callable[[User], bool] = lambda user: False
     can_export: Callable[[User], bool] = lambda user: False
-    description: str = ""
+    description: str | StrPromise = ""
     extra_columns_allowed: bool = True
     context: str | None = None
     context_required: bool = False

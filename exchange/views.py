@@ -14,12 +14,13 @@ from urllib.parse import quote, urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from exchange import actions, selectors
 from exchange.files import FORMATS, template_xlsx, write_csv
 from exchange.forms import ExportForm, ScopeForm, UploadForm
@@ -31,21 +32,22 @@ ERRORS_SHOWN = 500
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     types = selectors.record_types_for(request.user)
     if not types:
         raise PermissionDenied(_("您没有可导入或导出的数据。"))
     labels = {rt.key: rt.label for rt in all_record_types()}
-    jobs = list(selectors.jobs_of(request.user).defer("errors")[:15])
-    for job in jobs:
-        job.type_label = labels.get(job.record_type, job.record_type)
+    jobs = [
+        (job, labels.get(job.record_type, job.record_type))
+        for job in selectors.jobs_of(request.user).defer("errors")[:15]
+    ]
     return render(request, "exchange/index.html", {"types": types, "jobs": jobs, "export_form": ExportForm()})
 
 
 class Scope:
     """The context and return page of one request (from `ScopeForm`), resolved for the user."""
 
-    def __init__(self, request: HttpRequest, record_type: RecordType) -> None:
+    def __init__(self, request: AuthenticatedHttpRequest, record_type: RecordType) -> None:
         form = ScopeForm(request.GET)
         if not form.is_valid():
             raise Http404
@@ -66,7 +68,7 @@ def _job_query(job: ExchangeJob) -> str:
 
 
 @login_required
-def template(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+def template(request: AuthenticatedHttpRequest, key: str, fmt: str) -> HttpResponse:
     record_type = selectors.access_record_type(request.user, key, importing=True)
     if fmt not in FORMATS:
         raise Http404
@@ -91,7 +93,7 @@ def _attachment(response: HttpResponse, name: str) -> HttpResponse:
 
 
 @login_required
-def upload(request: HttpRequest, key: str) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     record_type = selectors.access_record_type(request.user, key, importing=True)
     scope = Scope(request, record_type)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -120,7 +122,7 @@ def _context_label(record_type: RecordType | None) -> str:
 
 
 @login_required
-def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
     job = selectors.access_job(request.user, job_id)
     record_type = get_record_type(job.record_type)
     return render(
@@ -140,7 +142,7 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
 
 
 @login_required
-def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
+def job_status(request: AuthenticatedHttpRequest, job_id: str) -> JsonResponse:
     job = selectors.access_job(request.user, job_id)
     return JsonResponse(
         {
@@ -157,7 +159,7 @@ def job_status(request: HttpRequest, job_id: str) -> JsonResponse:
 
 @login_required
 @require_POST
-def job_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_confirm(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
     job = selectors.access_job(request.user, job_id)
     try:
         actions.confirm_import(request.user, job, only_valid=request.POST.get("mode") == "only_valid")
@@ -168,7 +170,7 @@ def job_confirm(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def job_abandon(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_abandon(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
     job = selectors.access_job(request.user, job_id)
     try:
         actions.abandon_import(request.user, job)
@@ -181,7 +183,7 @@ def job_abandon(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def export(request: HttpRequest, key: str) -> HttpResponse:
+def export(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     record_type = selectors.access_record_type(request.user, key, exporting=True)
     scope = Scope(request, record_type)
     form = ExportForm(request.POST)
@@ -195,7 +197,7 @@ def export(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
-def job_download(request: HttpRequest, job_id: str) -> FileResponse:
+def job_download(request: AuthenticatedHttpRequest, job_id: str) -> FileResponse:
     job = selectors.access_job(request.user, job_id)
     path = actions.job_path(job)
     if job.kind != JobKind.EXPORT or job.status != JobStatus.DONE or path is None or not path.exists():
@@ -212,7 +214,7 @@ def job_download(request: HttpRequest, job_id: str) -> FileResponse:
 
 
 @login_required
-def job_report(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_report(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
     """The row report as csv, for fixing a large file in Excel."""
     job = selectors.access_job(request.user, job_id)
     buffer = io.StringIO(newline="")

@@ -6,12 +6,13 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import CourseLevel, Industry, JobGroup, SkillDomain
 from config.converters import DB_ID_MAX, parse_id
-from lms.models import PaperMode, QuestionType, QuizKind
+from lms.models import AttemptAnswer, PaperMode, QuestionType, QuizKind, WorkLog
 from lms.quizzes import GRADE_COMMENT_MAX
 from lms.quizzes import MAX_TEXT as ANSWER_TEXT_MAX
 from lms.workstudy import REVIEW_COMMENT_MAX, WORKLOG_CONTENT_MAX
@@ -212,27 +213,27 @@ class LessonDoneForm(forms.Form):
 
 
 class GradeForm(forms.Form):
-    answer = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    answer = forms.ModelChoiceField(queryset=AttemptAnswer.objects.none(), widget=forms.HiddenInput)
     score = forms.DecimalField(label=_("得分"), min_value=0, max_digits=6, decimal_places=2)
     comment = forms.CharField(
         label=_("评语"), required=False, max_length=GRADE_COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, queue: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, queue: QuerySet[AttemptAnswer], **kwargs: Any) -> None:
         """`queue`: the answers this grader may grade (an answer outside it is not found)."""
         super().__init__(*args, **kwargs)
-        self.fields["answer"].queryset = queue
+        cast("forms.ModelChoiceField[AttemptAnswer]", self.fields["answer"]).queryset = queue
 
 
 class ReviewForm(forms.Form):
-    log = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    log = forms.ModelChoiceField(queryset=WorkLog.objects.none(), widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("approve", _("通过")), ("return", _("退回"))], widget=forms.HiddenInput)
     comment = forms.CharField(label=_("意见"), required=False, max_length=REVIEW_COMMENT_MAX)
 
-    def __init__(self, *args: Any, queue: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, queue: QuerySet[WorkLog], **kwargs: Any) -> None:
         """`queue`: the logs waiting for this mentor (a log outside it is not found)."""
         super().__init__(*args, **kwargs)
-        self.fields["log"].queryset = queue
+        cast("forms.ModelChoiceField[WorkLog]", self.fields["log"]).queryset = queue
 
 
 class IdListField(forms.Field):

@@ -499,7 +499,7 @@ def cohort_detail(request: AuthenticatedHttpRequest, cohort_id: int) -> HttpResp
 
 @login_required
 @require_GET
-def worklog_photo(request: HttpRequest, photo_id: int, size: str) -> HttpResponse:
+def worklog_photo(request: AuthenticatedHttpRequest, photo_id: int, size: str) -> FileResponse:
     """Work-study photos are private: the learner, their mentor and their enterprise admins only."""
     photo = selectors.access_worklog_photo(request.user, photo_id)
     field = photo.thumbnail if size == "thumb" else photo.image

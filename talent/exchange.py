@@ -156,7 +156,7 @@ class AchievementExporter(Exporter):
             yield {
                 "real_name": person.real_name,
                 "mobile": person.mobile,
-                "organization": person.organization.name if person.organization_id else "",
+                "organization": person.organization.name if person.organization else "",
                 "kind": kinds.get(item.kind, item.kind),
                 "title": item.title,
                 "source": item.source,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -13,7 +13,15 @@ from accounts.models import Region, User
 from accounts.selectors import cities
 from talent.actions import KPI_TARGET_MAX_PEOPLE, OBJECTION_MAX_CHARS, REASON_MAX_CHARS
 from talent.kpi import YEARS
-from talent.models import ConsentKind, CultivationItem, KpiMetric, PlanItemKind, SkillLevel, TalentCategory
+from talent.models import (
+    Candidate,
+    ConsentKind,
+    CultivationItem,
+    KpiMetric,
+    PlanItemKind,
+    SkillLevel,
+    TalentCategory,
+)
 
 
 def yes_no(required: bool = True) -> forms.TypedChoiceField:
@@ -61,7 +69,7 @@ class StatusFilterForm(forms.Form):
 
     def __init__(self, *args: Any, statuses: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", ""), *statuses]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", ""), *statuses]
 
 
 class DashboardFilterForm(forms.Form):
@@ -71,7 +79,7 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args: Any, cities: list[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["city"].choices = [("", ""), *[(c.pk, c.name) for c in cities]]
+        cast(forms.ChoiceField, self.fields["city"]).choices = [("", ""), *[(c.pk, c.name) for c in cities]]
 
 
 # --- Buttons and small forms on the pages -----------------------------------------------------
@@ -196,13 +204,20 @@ class PlanItemDoneForm(forms.Form):
 
     def __init__(self, *args: Any, items: QuerySet[CultivationItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["done"].queryset = items
+        cast("forms.ModelChoiceField[CultivationItem]", self.fields["done"]).queryset = items
+
+
+class CandidateChoiceField(forms.ModelChoiceField):
+    """A choice among candidates, each offered under the real name of the person."""
+
+    def label_from_instance(self, obj: Candidate) -> str:
+        return obj.person.real_name
 
 
 class ObjectionForm(forms.Form):
-    candidate = forms.ModelChoiceField(
+    candidate = CandidateChoiceField(
         label=_("对象"),
-        queryset=None,
+        queryset=Candidate.objects.none(),
         empty_label=None,
         error_messages={"invalid_choice": _("请从公示名单中选择异议对象。")},
     )
@@ -213,8 +228,6 @@ class ObjectionForm(forms.Form):
         error_messages={"max_length": _("异议内容最多 %(limit_value)d 字（当前 %(show_value)d 字），请精简后再提交。")},
     )
 
-    def __init__(self, *args: Any, listed: QuerySet[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, listed: QuerySet[Candidate], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["candidate"]
-        field.queryset = listed
-        field.label_from_instance = lambda candidate: candidate.person.real_name
+        cast(CandidateChoiceField, self.fields["candidate"]).queryset = listed

@@ -65,6 +65,8 @@ def test_a_big_import_is_checked_and_written_by_the_worker(
     assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
     page = client.get(reverse("exchange:index")).content.decode()
     assert reverse("exchange:job", args=[job.pk]) in page
+    # The job's row names what it did: its kind and its record type's label.
+    assert "<td>导入人员" in page
 
 
 def test_a_big_export_is_written_by_the_worker_and_downloaded(
