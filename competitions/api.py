@@ -7,6 +7,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from accounts.http import user_or_none
 from competitions import selectors
 
 router = Router(tags=["contests"])
@@ -57,21 +58,22 @@ def contests(request: HttpRequest) -> list[ContestOut]:
     summary="Published results, per event group in rank order (names masked without public-list consent)",
 )
 def results(request: HttpRequest, slug: str) -> list[ResultOut]:
-    contest = selectors.access_public_contest(slug, request.user)
+    viewer = user_or_none(request)
+    contest = selectors.access_public_contest(slug, viewer)
     grouped = [(group, r) for group, rows in selectors.results_by_group(contest) for r in rows]
     # People who did not agree to appear on public lists are masked, without employer, except
     # for the contest's organizers and judges (selectors.public_people).
     shown = selectors.public_people(
         [r.registration.person for _g, r in grouped],
-        full=selectors.sees_full_names(request.user, contest),
-        viewer=request.user,
+        full=selectors.sees_full_names(viewer, contest),
+        viewer=viewer,
     )
     return [
         ResultOut(
             event_group=group.name,
             rank=r.rank,
             absent=r.absent,
-            team=r.team.name if r.team_id else "",
+            team=r.team.name if r.team is not None else "",
             name=person.name,
             organization=person.organization,
             theory=str(r.theory),

@@ -3,6 +3,7 @@ published result and the arbitration group's decisions (re-scores republish the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -99,7 +100,7 @@ def decide_appeal(
     actor: User,
     uphold: bool,
     decision: str,
-    rescores: list[tuple[Mark, Decimal | str, str]] | None = None,
+    rescores: Sequence[tuple[Mark, Decimal | str, str]] | None = None,
     theory: Decimal | str | None = None,
 ) -> Appeal:
     """Arbitration decides a pending appeal, with a written decision the appellant sees.

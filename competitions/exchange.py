@@ -27,7 +27,7 @@ into "nothing written, check again" for the whole file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
@@ -74,7 +74,13 @@ def _message(exc: ValidationError | PermissionDenied) -> str:
     return " ".join(str(m) for m in exc.messages) if isinstance(exc, ValidationError) else str(exc)
 
 
-def managed_contest_ids(user: User) -> QuerySet[Contest]:
+class _Pk(TypedDict):
+    """A row of `.values("pk")`."""
+
+    pk: int
+
+
+def managed_contest_ids(user: User) -> QuerySet[Contest, _Pk]:
     """Contests `user` manages (the rule of `selectors.can_manage`), as a subquery."""
     if user.is_superuser or user.has_role(Role.PROVINCE_ADMIN):
         return Contest.objects.values("pk")
@@ -449,10 +455,7 @@ class MarkImporter(Importer):
         for check_in in CheckIn.objects.filter(
             contest_id__in={c for c, _n in wanted}, number__in={n for _c, n in wanted}
         ).select_related("registration__person", "registration__event_group", "team__event_group"):
-            group_id = (
-                check_in.registration.event_group_id if check_in.registration_id else check_in.team.event_group_id
-            )
-            if group_id in self.group_ids:
+            if check_in.entrant.event_group_id in self.group_ids:
                 found[(check_in.contest_id, check_in.number)] = check_in
         return found
 
@@ -476,7 +479,7 @@ class MarkImporter(Importer):
                 )
                 continue
             registration, team = check_in.registration, check_in.team
-            group = registration.event_group if registration is not None else team.event_group
+            group = check_in.entrant.event_group
             item = self._item(row, group)
             if item is None:
                 continue
@@ -618,8 +621,8 @@ class ResultExporter(Exporter):
                 "rank": result.standing if result.absent else result.rank,
                 "ticket": ticket.number if ticket is not None else "",
                 "real_name": person.real_name,
-                "organization": person.organization.name if person.organization_id else "",
-                "team": result.team.name if result.team_id else "",
+                "organization": person.organization.name if person.organization is not None else "",
+                "team": result.team.name if result.team is not None else "",
                 "theory": points_text(result.theory),
                 "practical": points_text(result.practical),
                 "final": points_text(result.final),

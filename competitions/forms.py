@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
 
 from accounts.choices import JobGroup, RegionKind, Role, SkillDomain
 from accounts.models import Organization, Region, User
@@ -31,7 +32,7 @@ from competitions.selectors import SheetRow, contested_marks, rules_for
 from talent.models import SkillLevel
 
 
-def _level_choices() -> list[tuple[str, str]]:
+def _level_choices() -> list[tuple[str, str | StrPromise]]:
     return [("", _("不限")), *SkillLevel.choices]
 
 
@@ -120,8 +121,8 @@ class ContestForm(forms.Form):
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["min_level"].choices = _level_choices()
-        self.fields["max_level"].choices = _level_choices()
+        cast(forms.ChoiceField, self.fields["min_level"]).choices = _level_choices()
+        cast(forms.ChoiceField, self.fields["max_level"]).choices = _level_choices()
         if editing:
             del self.fields["slug"]
 
@@ -167,17 +168,28 @@ class EventGroupForm(forms.Form):
     domain = forms.ChoiceField(label=_("技能领域"), choices=[("", "—"), *SkillDomain.choices], required=False)
 
 
+class JudgeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.real_name}（{obj.organization or '—'}）"
+
+
+class TaskChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PracticalTask) -> str:
+        return f"{obj.event_group.name} · {obj.title}"
+
+
 class JudgeForm(forms.Form):
     group = forms.ModelChoiceField(label=_("赛项"), queryset=EventGroup.objects.none(), empty_label=None)
-    judge = forms.ModelChoiceField(label=_("裁判"), queryset=User.objects.none())
+    judge = JudgeChoiceField(label=_("裁判"), queryset=User.objects.none())
     is_chief = forms.BooleanField(label=_("裁判长"), required=False)
     is_arbiter = forms.BooleanField(label=_("仲裁组成员"), required=False)
 
     def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = contest.event_groups.order_by("id")
-        self.fields["judge"].queryset = User.objects.filter(role_grants__role=Role.JUDGE).select_related("organization")
-        self.fields["judge"].label_from_instance = lambda u: f"{u.real_name}（{u.organization or '—'}）"
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = contest.event_groups.order_by("id")
+        cast(forms.ModelChoiceField, self.fields["judge"]).queryset = User.objects.filter(
+            role_grants__role=Role.JUDGE
+        ).select_related("organization")
 
 
 class TaskForm(forms.Form):
@@ -187,11 +199,11 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = contest.event_groups.order_by("id")
+        cast(forms.ModelChoiceField, self.fields["group"]).queryset = contest.event_groups.order_by("id")
 
 
 class ItemForm(forms.Form):
-    task = forms.ModelChoiceField(label=_("实操任务"), queryset=PracticalTask.objects.none(), empty_label=None)
+    task = TaskChoiceField(label=_("实操任务"), queryset=PracticalTask.objects.none(), empty_label=None)
     kind = forms.ChoiceField(
         label=_("类型"), choices=[("measurement", _("测量项（客观）")), ("judgement", _("评判项（0—3 分）"))]
     )
@@ -200,9 +212,9 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["task"]
-        field.queryset = PracticalTask.objects.filter(event_group__contest=contest).select_related("event_group")
-        field.label_from_instance = lambda t: f"{t.event_group.name} · {t.title}"
+        cast(forms.ModelChoiceField, self.fields["task"]).queryset = PracticalTask.objects.filter(
+            event_group__contest=contest
+        ).select_related("event_group")
 
 
 class PromotionRuleForm(forms.Form):
@@ -212,8 +224,8 @@ class PromotionRuleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["max_current_level"].choices = _level_choices()
-        self.fields["target_level"].choices = _level_choices()[1:]
+        cast(forms.ChoiceField, self.fields["max_current_level"]).choices = _level_choices()
+        cast(forms.ChoiceField, self.fields["target_level"]).choices = _level_choices()[1:]
 
 
 class RegisterForm(forms.Form):
@@ -235,7 +247,7 @@ class RegisterForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event_group"].queryset = contest.event_groups.order_by("id")
+        cast(forms.ModelChoiceField, self.fields["event_group"]).queryset = contest.event_groups.order_by("id")
         if not team_contest:
             del self.fields["team"]
         if person_choices:
@@ -287,7 +299,9 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["registration"].queryset = Registration.objects.filter(contest=contest)
+        cast(forms.ModelChoiceField, self.fields["registration"]).queryset = Registration.objects.filter(
+            contest=contest
+        )
 
 
 class StatusForm(forms.Form):
@@ -311,7 +325,9 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clarification"].queryset = Clarification.objects.filter(contest=contest)
+        cast(forms.ModelChoiceField, self.fields["clarification"]).queryset = Clarification.objects.filter(
+            contest=contest
+        )
 
 
 class TheoryMarksForm(forms.Form):
@@ -357,7 +373,7 @@ class AppealDecisionForm(forms.Form):
 
     def __init__(self, *args: Any, appeals: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["appeal"].queryset = appeals
+        cast(forms.ModelChoiceField, self.fields["appeal"]).queryset = appeals
         self.marks: dict[int, Mark] = {}
         for appeal in appeals:
             for mark in contested_marks(appeal.registration):
@@ -399,7 +415,9 @@ class AbsenceForm(forms.Form):
     def __init__(self, *args: Any, rows: list[SheetRow], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows = {row.prefix: row for row in rows}
-        self.fields["absence"].choices = [(f"{flag}:{row.prefix}", row.label) for row in rows for flag in "01"]
+        cast(forms.ChoiceField, self.fields["absence"]).choices = [
+            (f"{flag}:{row.prefix}", row.label) for row in rows for flag in "01"
+        ]
 
     def target(self) -> tuple[SheetRow, bool]:
         """(the row, whether to record 缺考 rather than withdraw it) (valid form only)."""
@@ -452,4 +470,4 @@ class MarkSheetForm(forms.Form):
     def error(self, row: SheetRow, item: MarkingItem) -> str:
         """The reason a cell was refused ('' when it was not)."""
         errors = self.errors.get(f"{row.prefix}-{item.pk}") if self.is_bound else None
-        return " ".join(errors) if errors else ""
+        return " ".join(str(e) for e in errors) if errors else ""

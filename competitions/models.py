@@ -218,12 +218,13 @@ class ContestRules(models.Model):
         return str(self.contest)
 
     def award_quota(self, award: str) -> Decimal:
-        return {
+        quotas: dict[str, Decimal] = {
             Award.FIRST: self.award_first,
             Award.SECOND: self.award_second,
             Award.THIRD: self.award_third,
             Award.MERIT: self.award_merit,
-        }[award]
+        }
+        return quotas[award]
 
 
 class Team(models.Model):
@@ -280,6 +281,15 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def entrant(self) -> Registration | Team:
+        """The contestant or the team the number is for (the constraint above allows exactly one)."""
+        if self.registration is not None:
+            return self.registration
+        if self.team is None:
+            raise ValueError(f"check-in {self.pk} has neither a registration nor a team")
+        return self.team
 
 
 class JudgeAssignment(models.Model):

@@ -25,7 +25,7 @@ PROMOTION_SOURCE = "competitions.promotion"
 def issuer_name(contest: Contest) -> str:
     """Who issues a contest's certificates and recommendations: the organizing body, else the
     contest itself."""
-    return contest.organizing_body.name if contest.organizing_body_id else contest.title
+    return contest.organizing_body.name if contest.organizing_body is not None else contest.title
 
 
 @transaction.atomic
@@ -78,7 +78,7 @@ def propose_promotion(result: Result, actor: User | None, rules: list[PromotionR
             "award": result.award,
             "rank": result.rank,
             "final": str(result.final),
-            "team": result.team.name if result.team_id else "",
+            "team": result.team.name if result.team is not None else "",
             "current_level": level,
         },
         source=PROMOTION_SOURCE,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
+from accounts.http import AuthenticatedHttpRequest, user_or_none
 from competitions import actions, scoring, selectors
 from competitions.forms import (
     AbsenceForm,
@@ -76,7 +77,8 @@ def contest_list(request: HttpRequest) -> HttpResponse:
 
 
 def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    contest = selectors.access_public_contest(slug, request.user)
+    viewer = user_or_none(request)
+    contest = selectors.access_public_contest(slug, viewer)
     rules = selectors.rules_for(contest)
     registration = selectors.own_registration(contest, request.user)
     team_contest = rules.team_size_max > 1
@@ -92,7 +94,7 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "register_form": RegisterForm(contest=contest, team_contest=team_contest),
         "tie_break": scoring.TIE_BREAK,
         "team_rule": scoring.TEAM_RULE if team_contest else "",
-        "can_manage": selectors.can_manage(request.user, contest),
+        "can_manage": selectors.can_manage(viewer, contest),
         "published": published,
         "appeal_deadline": selectors.appeal_deadline(contest),
         "nominations": selectors.nominations_for(contest, request.user),
@@ -112,7 +114,7 @@ def contest_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def register_view(request: HttpRequest, slug: str) -> HttpResponse:
+def register_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """Registration for oneself, or an enterprise admin's nomination (the form's `person`)."""
     contest = selectors.access_public_contest(slug, request.user)
     form = RegisterForm(
@@ -147,7 +149,7 @@ def register_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def withdraw_view(request: HttpRequest, slug: str) -> HttpResponse:
+def withdraw_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_public_contest(slug, request.user)
     registration = selectors.access_own_registration(contest, request.user)
     try:
@@ -160,7 +162,7 @@ def withdraw_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def ticket_view(request: HttpRequest, slug: str) -> HttpResponse:
+def ticket_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_public_contest(slug, request.user)
     registration = selectors.access_own_registration(contest, request.user)
     ticket = Ticket.objects.filter(registration=registration).first()
@@ -171,12 +173,12 @@ def ticket_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def ask_view(request: HttpRequest, slug: str) -> HttpResponse:
+def ask_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_public_contest(slug, request.user)
     form = ClarificationForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors["question"])
+            raise ValidationError(form.errors["question"].as_data())
         actions.ask_clarification(contest, actor=request.user, question=form.cleaned_data["question"])
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
@@ -187,13 +189,13 @@ def ask_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def appeal_view(request: HttpRequest, slug: str) -> HttpResponse:
+def appeal_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_public_contest(slug, request.user)
     registration = selectors.access_own_registration(contest, request.user)
     form = AppealForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors["reason"])
+            raise ValidationError(form.errors["reason"].as_data())
         actions.file_appeal(registration, actor=request.user, reason=form.cleaned_data["reason"])
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
@@ -203,7 +205,7 @@ def appeal_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def results_view(request: HttpRequest, slug: str) -> HttpResponse:
-    contest = selectors.access_public_contest(slug, request.user)
+    contest = selectors.access_public_contest(slug, user_or_none(request))
     return render(
         request,
         "competitions/results.html",
@@ -220,7 +222,7 @@ def results_view(request: HttpRequest, slug: str) -> HttpResponse:
 def board_view(request: HttpRequest) -> HttpResponse:
     names = selectors.board_groups()
     name = request.GET.get("group") or (names[0] if names else "")
-    rows = selectors.provincial_board(name, viewer=request.user) if name else []
+    rows = selectors.provincial_board(name, viewer=user_or_none(request)) if name else []
     return render(request, "competitions/board.html", {"names": names, "name": name, "rows": rows})
 
 
@@ -228,14 +230,14 @@ def board_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def manage_list(request: HttpRequest) -> HttpResponse:
+def manage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.can_create_contest(request.user):
         raise PermissionDenied
     return render(request, "competitions/manage_list.html", {"contests": selectors.managed_contests(request.user)})
 
 
 @login_required
-def contest_create(request: HttpRequest) -> HttpResponse:
+def contest_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not selectors.can_create_contest(request.user):
         raise PermissionDenied
     form = ContestForm(request.POST or None)
@@ -256,7 +258,7 @@ def contest_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def contest_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def contest_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_managed_contest(slug, request.user)
     form = ContestForm(request.POST or None, initial=ContestForm.initial_for(contest), editing=True)
     if request.method == "POST" and form.is_valid():
@@ -278,20 +280,28 @@ def _theory_form(contest: Contest, data: Any = None) -> TheoryMarksForm:
 
 
 def _render_console(
-    request: HttpRequest, contest: Contest, *, theory_form: TheoryMarksForm | None = None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    contest: Contest,
+    *,
+    theory_form: TheoryMarksForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """The console; `theory_form` bound after a refused save, so what was typed stays."""
     rules = selectors.rules_for(contest)
-    groups = list(
-        contest.event_groups.order_by("id").prefetch_related("judge_assignments__judge", "practical_tasks__items")
-    )
-    for group in groups:
-        group.signed = SignOff.objects.filter(event_group=group).select_related("signed_by").first()
-        group.missing = selectors.missing_marks(group) if group.practical_tasks.exists() else 0
+    groups = contest.event_groups.order_by("id").prefetch_related("judge_assignments__judge", "practical_tasks__items")
+    # (group, its sign-off or None, marks still missing)
+    group_rows = [
+        (
+            group,
+            SignOff.objects.filter(event_group=group).select_related("signed_by").first(),
+            selectors.missing_marks(group) if group.practical_tasks.exists() else 0,
+        )
+        for group in groups
+    ]
     context = {
         "contest": contest,
         "rules": rules,
-        "groups": groups,
+        "group_rows": group_rows,
         "registrations": selectors.registrations_for(contest),
         "group_form": EventGroupForm(),
         "judge_form": JudgeForm(contest=contest),
@@ -309,7 +319,7 @@ def _render_console(
 
 
 @login_required
-def console(request: HttpRequest, slug: str) -> HttpResponse:
+def console(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_managed_contest(slug, request.user)
     return _render_console(request, contest)
 
@@ -324,24 +334,24 @@ class ConsoleOp:
     show the form's own errors)."""
 
     form: Callable[[Any, Contest], forms.Form]
-    run: Callable[[HttpRequest, Contest, Any], str]
+    run: Callable[[AuthenticatedHttpRequest, Contest, Any], str]
     invalid: str = ""
 
 
-def _review(request: HttpRequest, contest: Contest, form: Any) -> str:
+def _review(request: AuthenticatedHttpRequest, contest: Contest, form: Any) -> str:
     data = form.cleaned_data
     approve = data["decision"] == "approve"
     actions.review_registration(data["registration"], actor=request.user, approve=approve, reason=data["reason"])
     return _("已通过并生成准考证。") if approve else _("已退回。")
 
 
-def _group(request: HttpRequest, contest: Contest, form: Any) -> str:
+def _group(request: AuthenticatedHttpRequest, contest: Contest, form: Any) -> str:
     data = form.cleaned_data
     actions.add_event_group(contest, actor=request.user, name=data["name"], domain=data["domain"])
     return _("赛项已添加。")
 
 
-def _judge(request: HttpRequest, contest: Contest, form: Any) -> str:
+def _judge(request: AuthenticatedHttpRequest, contest: Contest, form: Any) -> str:
     data = form.cleaned_data
     actions.assign_judge(
         data["group"], data["judge"], actor=request.user, is_chief=data["is_chief"], is_arbiter=data["is_arbiter"]
@@ -349,13 +359,13 @@ def _judge(request: HttpRequest, contest: Contest, form: Any) -> str:
     return _("裁判已分配。")
 
 
-def _task(request: HttpRequest, contest: Contest, form: Any) -> str:
+def _task(request: AuthenticatedHttpRequest, contest: Contest, form: Any) -> str:
     data = form.cleaned_data
     actions.add_task(data["group"], actor=request.user, title=data["title"], description=data["description"])
     return _("实操任务已添加。")
 
 
-def _item(request: HttpRequest, contest: Contest, form: Any) -> str:
+def _item(request: AuthenticatedHttpRequest, contest: Contest, form: Any) -> str:
     data = form.cleaned_data
     actions.add_item(
         data["task"], actor=request.user, kind=data["kind"], description=data["description"], points=data["points"]
@@ -363,18 +373,18 @@ def _item(request: HttpRequest, contest: Contest, form: Any) -> str:
     return _("评分项已添加。")
 
 
-def _rule(request: HttpRequest, contest: Contest, form: Any) -> str:
+def _rule(request: AuthenticatedHttpRequest, contest: Contest, form: Any) -> str:
     data = form.cleaned_data
     actions.set_promotion_rule(contest, actor=request.user, **data)
     return _("以赛代评规则已保存。")
 
 
-def _publish(request: HttpRequest, contest: Contest, form: Any) -> str:
+def _publish(request: AuthenticatedHttpRequest, contest: Contest, form: Any) -> str:
     actions.publish_results(contest, actor=request.user)
     return _("成绩已公布。")
 
 
-def _recompute(request: HttpRequest, contest: Contest, form: Any) -> str:
+def _recompute(request: AuthenticatedHttpRequest, contest: Contest, form: Any) -> str:
     differences = actions.recompute_results(contest, actor=request.user)
     if differences:
         raise ValidationError(
@@ -383,7 +393,7 @@ def _recompute(request: HttpRequest, contest: Contest, form: Any) -> str:
     return _("已按存储的评分重算，与公布成绩一致。")
 
 
-def _answer(request: HttpRequest, contest: Contest, form: Any) -> str:
+def _answer(request: AuthenticatedHttpRequest, contest: Contest, form: Any) -> str:
     data = form.cleaned_data
     actions.answer_clarification(
         data["clarification"], actor=request.user, answer=data["answer"], to_all=data["to_all"]
@@ -391,7 +401,7 @@ def _answer(request: HttpRequest, contest: Contest, form: Any) -> str:
     return _("已答复。")
 
 
-def _decide(request: HttpRequest, contest: Contest | None, form: AppealDecisionForm) -> str:
+def _decide(request: AuthenticatedHttpRequest, contest: Contest | None, form: AppealDecisionForm) -> str:
     data = form.cleaned_data
     actions.decide_appeal(
         data["appeal"],
@@ -409,14 +419,14 @@ def _appeal_form(post: Any, appeals: Any) -> AppealDecisionForm:
     return AppealDecisionForm(post, appeals=appeals.select_related("registration"))
 
 
-def _checkin(request: HttpRequest, contest: Contest, form: Any) -> str:
+def _checkin(request: AuthenticatedHttpRequest, contest: Contest, form: Any) -> str:
     drawn = actions.draw_check_in_numbers(contest, actor=request.user)
     if not drawn:
         return _("所有审核通过的选手（队伍）都已有检录号。")
     return _("已抽取 %(n)s 个检录号。") % {"n": drawn}
 
 
-def _status(request: HttpRequest, contest: Contest, form: Any) -> str:
+def _status(request: AuthenticatedHttpRequest, contest: Contest, form: Any) -> str:
     data = form.cleaned_data
     actions.update_contest(contest, actor=request.user, status=data["status"])
     return _("状态已更新。")
@@ -442,7 +452,7 @@ CONSOLE_OPS: dict[str, ConsoleOp] = {
 
 @login_required
 @require_POST
-def console_op(request: HttpRequest, slug: str, op: str) -> HttpResponse:
+def console_op(request: AuthenticatedHttpRequest, slug: str, op: str) -> HttpResponse:
     """One console button: its form reads the POST, its action runs, the console reports. The
     theory marks (many rows, all or nothing) re-show the console as typed when one is wrong."""
     contest = selectors.access_managed_contest(slug, request.user)
@@ -466,7 +476,7 @@ def console_op(request: HttpRequest, slug: str, op: str) -> HttpResponse:
     return redirect("competitions:console", contest.slug)
 
 
-def _save_theory_marks(request: HttpRequest, contest: Contest) -> HttpResponse:
+def _save_theory_marks(request: AuthenticatedHttpRequest, contest: Contest) -> HttpResponse:
     """Every theory score typed on the console is stored, or none is: a wrong one keeps what was
     typed in every input and marks the wrong ones (400)."""
     form = _theory_form(contest, request.POST)
@@ -488,7 +498,7 @@ def _save_theory_marks(request: HttpRequest, contest: Contest) -> HttpResponse:
     return _render_console(request, contest, theory_form=form, status=400)
 
 
-def _confirm_publish(request: HttpRequest, contest: Contest) -> HttpResponse:
+def _confirm_publish(request: AuthenticatedHttpRequest, contest: Contest) -> HttpResponse:
     """Publishing feeds the talent ledger, certificates and recommendations: the organizer sees
     what will be published (per event group: who took part, who is 缺考, the awards) and confirms
     with a second POST carrying confirm=1. Works without JavaScript."""
@@ -502,7 +512,7 @@ def _confirm_publish(request: HttpRequest, contest: Contest) -> HttpResponse:
 
 
 @login_required
-def tickets_print(request: HttpRequest, slug: str) -> HttpResponse:
+def tickets_print(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contest = selectors.access_managed_contest(slug, request.user)
     tickets = Ticket.objects.filter(registration__contest=contest).select_related(
         "registration__person__organization", "registration__event_group"
@@ -514,14 +524,14 @@ def tickets_print(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def judge_home(request: HttpRequest) -> HttpResponse:
+def judge_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role(Role.JUDGE):
         raise PermissionDenied
     return render(request, "competitions/judge_home.html", {"assignments": selectors.judge_assignments(request.user)})
 
 
 @login_required
-def judge_sheet(request: HttpRequest, group_id: int) -> HttpResponse:
+def judge_sheet(request: AuthenticatedHttpRequest, group_id: int) -> HttpResponse:
     """The judge's sheet: marks (saved all or nothing), and for the chief judge 缺考 and the
     sign-off, for arbiters the group's appeals. One POST carries one of these (`op`)."""
     group, assignment = selectors.access_judged_group(group_id, request.user)
@@ -604,7 +614,7 @@ def _sheet_context(
     }
 
 
-def _sheet_appeal(request: HttpRequest, group: EventGroup) -> HttpResponse:
+def _sheet_appeal(request: AuthenticatedHttpRequest, group: EventGroup) -> HttpResponse:
     form = _appeal_form(request.POST, Appeal.objects.filter(registration__event_group=group))
     if not form.is_valid():
         messages.error(request, _form_errors(form))
@@ -618,7 +628,9 @@ def _sheet_appeal(request: HttpRequest, group: EventGroup) -> HttpResponse:
     return redirect("competitions:judge_sheet", group.pk)
 
 
-def _sheet_absence(request: HttpRequest, group: EventGroup, rows: list[selectors.SheetRow]) -> HttpResponse:
+def _sheet_absence(
+    request: AuthenticatedHttpRequest, group: EventGroup, rows: list[selectors.SheetRow]
+) -> HttpResponse:
     form = AbsenceForm(request.POST, rows=rows)
     if not form.is_valid():
         raise Http404
@@ -637,7 +649,7 @@ def _sheet_absence(request: HttpRequest, group: EventGroup, rows: list[selectors
     return redirect("competitions:judge_sheet", group.pk)
 
 
-def _sheet_sign_off(request: HttpRequest, group: EventGroup) -> HttpResponse:
+def _sheet_sign_off(request: AuthenticatedHttpRequest, group: EventGroup) -> HttpResponse:
     form = SignOffForm(request.POST)
     try:
         if not form.is_valid():

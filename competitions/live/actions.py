@@ -60,7 +60,7 @@ CENT = Decimal("0.01")
 class LiveError(Exception):
     """A refused request; `code` is one of events.ErrorCode and `message` is for people."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: events.ErrorCode, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -108,7 +108,7 @@ def _state_msg(live_round: LiveRound, seq: int) -> events.RoundStateMsg:
     return events.RoundStateMsg(
         seq=seq,
         server_time=_now_ts(),
-        state=live_round.state,
+        state=events.round_state(live_round.state),
         paused=live_round.paused_at is not None,
         frozen=live_round.frozen,
         question_id=current.pk if current else None,
@@ -173,8 +173,8 @@ def replay(live_round: LiveRound) -> tuple[dict[int, SeatScore], dict[int, Decim
     the tallied questions in order. Returns (seat id → SeatScore, answer id → points)."""
     questions = list(live_round.questions.filter(tallied=True).order_by("position"))
     answers: dict[int, dict[int, LiveAnswer]] = {}
-    for answer in LiveAnswer.objects.filter(live_question__in=questions).order_by("id"):
-        answers.setdefault(answer.live_question_id, {})[answer.participant_id] = answer
+    for stored in LiveAnswer.objects.filter(live_question__in=questions).order_by("id"):
+        answers.setdefault(stored.live_question_id, {})[stored.participant_id] = stored
     seats = {pid: SeatScore() for pid in Participant.objects.filter(round=live_round).values_list("id", flat=True)}
     points: dict[int, Decimal] = {}
     for lq in questions:
@@ -448,9 +448,9 @@ def close_question(
             return Outcome()
         raise LiveError("bad_state", _("当前没有正在作答的题目。"))
     now = timezone.now()
-    if if_due and (live_round.paused_at is not None or current.closes_at > now):
+    if if_due and (live_round.paused_at is not None or current.deadline > now):
         return Outcome()
-    if current.closes_at > now:
+    if current.deadline > now:
         current.closes_at = now
     current.tallied = True
     current.save(update_fields=["closes_at", "tallied"])
@@ -463,7 +463,7 @@ def close_question(
         seq=seq,
         server_time=now.timestamp(),
         question_id=current.pk,
-        closes_at=current.closes_at.timestamp(),
+        closes_at=current.deadline.timestamp(),
         answered=current.answers.count(),
     )
     return Outcome([Broadcast(msg.model_dump_json(), seq, question_id=current.pk)])
@@ -539,15 +539,16 @@ def set_paused(actor: User, round_id: int, paused: bool) -> Outcome:
     _require_host(actor, live_round)
     if live_round.state != RoundState.QUESTION or live_round.current is None:
         raise LiveError("bad_state", _("只有答题进行中才能暂停或继续。"))
-    if (live_round.paused_at is not None) == paused:
+    paused_at = live_round.paused_at
+    if (paused_at is not None) == paused:
         raise LiveError("bad_state", _("比赛已经是这个状态。"))
     now = timezone.now()
     current = live_round.current
-    if paused:
+    if paused_at is None:  # pausing (the check above)
         live_round.paused_at = now
     else:
-        gap = now - live_round.paused_at
-        current.closes_at += gap
+        gap = now - paused_at
+        current.closes_at = current.deadline + gap
         current.paused_ms += int(gap.total_seconds() * 1000)
         current.save(update_fields=["closes_at", "paused_ms"])
         live_round.paused_at = None
@@ -635,7 +636,7 @@ class AnswerResult:
     error: events.Error | None = None
 
 
-def _err(code: str, message: str, answer_id: uuid.UUID) -> AnswerResult:
+def _err(code: events.ErrorCode, message: str, answer_id: uuid.UUID) -> AnswerResult:
     return AnswerResult(error=events.Error(code=code, message=message, answer_id=answer_id))
 
 
@@ -684,7 +685,7 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
             results[i] = _err("not_open", _("这道题不在本场比赛中。"), p.answer_id)
             continue
         live_round = lq.round
-        if live_round.current_id != lq.pk or lq.opens_at is None or p.received_at < lq.opens_at:
+        if live_round.current_id != lq.pk or lq.opens_at is None or lq.closes_at is None or p.received_at < lq.opens_at:
             results[i] = _err("not_open", _("这道题尚未开放或已经结束。"), p.answer_id)
             continue
         if p.received_at > lq.closes_at:

@@ -36,7 +36,7 @@ CLOSE_REPLACED = 4409
 CLOSE_KICKED = 4410
 CLOSE_ABUSE = 4429
 
-ROLES = {"host": "host", "screen": "screen", "play": "contestant"}
+ROLES: dict[str, events.Role] = {"host": "host", "screen": "screen", "play": "contestant"}
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         message.server_time = time.time()
         await self.send(text_data=message.model_dump_json())
 
-    async def error(self, code: str, message: str, **extra: Any) -> None:
+    async def error(self, code: events.ErrorCode, message: str, **extra: Any) -> None:
         await self.send_model(events.Error(code=code, message=message, **extra))
 
     async def send_snapshot(self) -> None:

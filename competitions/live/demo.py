@@ -25,7 +25,7 @@ def seed(command: BaseCommand) -> None:
     if contest is None:
         contest, group = setup.create_contest(organizer, title="数字技能现场理论赛（演示）", slug=SLUG)
     else:
-        group = contest.event_groups.order_by("id").first()
+        group = contest.event_groups.earliest("id")  # the demo contest is made with its one group
     live_round = LiveRound.objects.filter(contest=contest, title="演示场").first()
     if live_round is None:
         live_round = setup.create_round(contest, title="演示场", seconds=30)

@@ -19,6 +19,13 @@ from lms.grading import OPTION_LETTERS
 
 Role = Literal["host", "contestant", "screen"]
 State = Literal["lobby", "question", "closed", "revealed", "leaderboard", "ended"]
+_STATE: TypeAdapter[State] = TypeAdapter(State)
+
+
+def round_state(value: str) -> State:
+    """A round's stored state (a `RoundState` value) as a message's `State`; ValueError (pydantic's
+    ValidationError) for any other value, as building the message would raise."""
+    return _STATE.validate_python(value)
 
 
 class Schema(BaseModel):

@@ -138,8 +138,9 @@ class Hub:
     def _current_timer(self) -> tuple[int, float] | None:
         live_round = LiveRound.objects.select_related("current").get(pk=self.round_id)
         self.last_seq = live_round.seq
-        if live_round.state == "question" and live_round.paused_at is None and live_round.current:
-            return live_round.current_id, live_round.current.closes_at.timestamp()
+        current = live_round.current
+        if live_round.state == "question" and live_round.paused_at is None and current is not None:
+            return current.pk, current.deadline.timestamp()
         return None
 
     def add(self, consumer: LiveConsumer) -> None:
@@ -276,6 +277,7 @@ class Hub:
         layer (Redis), and also while the layer is down; the copy the layer brings back here is
         recognised by its origin tag and dropped, so every socket gets each frame once."""
         for b in outcome.broadcasts:
+            origin = f"{self._origin_prefix}:{next(self._origins)}"
             message = {
                 "type": "live.frame",
                 "frame": b.frame,
@@ -284,9 +286,9 @@ class Hub:
                 "standings": b.standings,
                 "closes_at": b.closes_at,
                 "question_id": b.question_id,
-                "origin": f"{self._origin_prefix}:{next(self._origins)}",
+                "origin": origin,
             }
-            self._local[message["origin"]] = None
+            self._local[origin] = None
             while len(self._local) > LOCAL_ORIGINS_KEPT:  # copies lost while the layer was down
                 self._local.popitem(last=False)
             await self._dispatch(message, local=True)

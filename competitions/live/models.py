@@ -8,6 +8,7 @@ that matter to people's results: one scored answer per contestant per question
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import models
@@ -81,6 +82,14 @@ class LiveQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id}#{self.position}"
+
+    @property
+    def deadline(self) -> datetime:
+        """`closes_at` of a question that has been opened (opening sets both times); ValueError
+        for one never opened, which a caller holding the round's open or closed question cannot meet."""
+        if self.closes_at is None:
+            raise ValueError(f"live question {self.pk} has not been opened")
+        return self.closes_at
 
 
 class Participant(models.Model):

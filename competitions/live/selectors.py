@@ -154,7 +154,8 @@ def rank_of(live_round: LiveRound, participant: Participant, *, public: bool) ->
 def standing_for(live_round: LiveRound, participant: Participant, *, seq: int = 0) -> events.Standing:
     public = live_round.frozen
     participant = Participant.objects.get(pk=participant.pk)  # the caller's copy may predate a tally
-    last = live_round.current if live_round.current_id and live_round.current.tallied else None
+    current = live_round.current
+    last = current if current is not None and current.tallied else None
     answer = LiveAnswer.objects.filter(live_question=last, participant=participant).first() if last else None
     if public:
         score, correct = participant.public_score, participant.public_correct
@@ -255,13 +256,13 @@ def remaining(live_round: LiveRound) -> float | None:
 
 
 def snapshot(
-    live_round: LiveRound, *, role: str, participant: Participant | None = None, seq: int | None = None
+    live_round: LiveRound, *, role: events.Role, participant: Participant | None = None, seq: int | None = None
 ) -> events.Snapshot:
     """The state a client needs after (re)connecting or a gap. Answer keys only after reveal."""
     live_round = LiveRound.objects.select_related("contest", "current__question").get(pk=live_round.pk)
     seq = live_round.seq if seq is None else seq
     current = live_round.current
-    state = live_round.state
+    state = events.round_state(live_round.state)
     public = role != "host" and live_round.frozen
     my_answer = None
     if participant is not None and current is not None:
@@ -273,18 +274,17 @@ def snapshot(
                 response=answer.response,
                 received_at=answer.received_at.timestamp(),
             )
-    revealed = current is not None and current.revealed_at is not None
     return events.Snapshot(
         seq=seq,
         server_time=timezone.now().timestamp(),
         state=state,
         paused=live_round.paused_at is not None,
         frozen=live_round.frozen,
-        question=question_view(current) if current is not None and state != RoundState.LOBBY else None,
+        question=question_view(current) if current is not None and live_round.state != RoundState.LOBBY else None,
         opens_at=ts(current.opens_at) if current else None,
         closes_at=ts(current.closes_at) if current else None,
         remaining=remaining(live_round),
-        reveal=reveal_message(current, seq=seq) if revealed else None,
+        reveal=reveal_message(current, seq=seq) if current is not None and current.revealed_at is not None else None,
         my_answer=my_answer,
         standing=standing_for(live_round, participant, seq=seq) if participant is not None else None,
         leaderboard=leaderboard(live_round, public=public, seq=seq, masked=role != "host"),

@@ -31,6 +31,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from autobahn.twisted.websocket import WebSocketServerProtocol
 from autobahn.websocket.protocol import PreparedMessage, WebSocketProtocol
 from twisted.internet import tcp
 
@@ -84,7 +85,8 @@ def daphne_writer(send: Any) -> Writer | None:
         return None
     server = getattr(send.func, "__self__", None)
     protocol = send.args[0]
-    if getattr(send.func, "__name__", "") != "handle_reply" or not isinstance(protocol, WebSocketProtocol):
+    # daphne's protocol is autobahn's twisted server protocol, which writes to a twisted transport.
+    if getattr(send.func, "__name__", "") != "handle_reply" or not isinstance(protocol, WebSocketServerProtocol):
         return None
     connections = getattr(server, "connections", None)
     if connections is None:

@@ -7,12 +7,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from competitions.live import selectors
 from competitions.live.models import LiveRound, Participant
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     hosting = selectors.rounds_for_host(request.user)
     playing = list(
         LiveRound.objects.filter(
@@ -23,20 +24,20 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def host(request: HttpRequest, round_id: int) -> HttpResponse:
+def host(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     live_round = selectors.access_round_for_host(request.user, round_id)
     seats = Participant.objects.filter(round=live_round).select_related("registration__ticket", "registration__person")
     return render(request, "live/host.html", {"round": live_round, "seats": seats})
 
 
 @login_required
-def screen(request: HttpRequest, round_id: int) -> HttpResponse:
+def screen(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     live_round = selectors.access_round_for_host(request.user, round_id)
     return render(request, "live/screen.html", {"round": live_round})
 
 
 @login_required
-def play(request: HttpRequest, round_id: int) -> HttpResponse:
+def play(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     live_round = selectors.access_round(round_id)
     ticket = (
         live_round.contest.registrations.filter(person=request.user, status="approved").select_related("ticket").first()

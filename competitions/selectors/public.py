@@ -104,7 +104,7 @@ def public_people(people: Iterable[User], *, full: bool = False, viewer: User | 
     out = []
     for person in people:
         if person.pk in shown:
-            org = person.organization.name if person.organization_id else ""
+            org = person.organization.name if person.organization is not None else ""
             out.append(PublicPerson(person.real_name, org, masked=False))
         else:
             out.append(PublicPerson(mask_name(person.real_name), "", masked=True))
@@ -210,7 +210,9 @@ def board_groups() -> list[str]:
     )
 
 
-def clarifications_for(contest: Contest, user: User) -> QuerySet[Clarification]:
+def clarifications_for(contest: Contest, user: User | AnonymousUser) -> QuerySet[Clarification]:
+    """The clarifications `user` may read: all for the contest's organizers and judges, her own
+    and the answered public ones for a contestant, the answered public ones for a visitor."""
     qs = Clarification.objects.filter(contest=contest).select_related("asked_by")
     if not user.is_authenticated:
         return qs.filter(to_all=True).exclude(answer="")

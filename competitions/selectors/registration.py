@@ -59,7 +59,7 @@ def eligibility_problems(person: User, contest: Contest) -> list[str]:
     city_ids = set(rules.eligible_cities.values_list("id", flat=True))
     if city_ids:
         cities = set()
-        for region in (person.region, person.organization.region if person.organization_id else None):
+        for region in (person.region, person.organization.region if person.organization is not None else None):
             if region is not None:
                 city = region.city
                 if city is not None:
