@@ -471,3 +471,13 @@ class MarkSheetForm(forms.Form):
         """The reason a cell was refused ('' when it was not)."""
         errors = self.errors.get(f"{row.prefix}-{item.pk}") if self.is_bound else None
         return " ".join(str(e) for e in errors) if errors else ""
+
+
+class BoardForm(forms.Form):
+    """The provincial board's event-group filter: one of the groups the board has, or none."""
+
+    group = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: Any, names: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["group"]).choices = [("", "")] + [(n, n) for n in names]

@@ -26,6 +26,7 @@ from competitions.forms import (
     AnswerForm,
     AppealDecisionForm,
     AppealForm,
+    BoardForm,
     ClarificationForm,
     ContestForm,
     EventGroupForm,
@@ -221,7 +222,8 @@ def results_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 def board_view(request: HttpRequest) -> HttpResponse:
     names = selectors.board_groups()
-    name = request.GET.get("group") or (names[0] if names else "")
+    form = BoardForm(request.GET, names=names)
+    name = (form.cleaned_data["group"] if form.is_valid() else "") or (names[0] if names else "")
     rows = selectors.provincial_board(name, viewer=user_or_none(request)) if name else []
     return render(request, "competitions/board.html", {"names": names, "name": name, "rows": rows})
 

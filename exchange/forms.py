@@ -32,3 +32,13 @@ class ScopeForm(forms.Form):
         if url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
             return url
         return ""
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation of a checked import: write every row, or only the valid ones."""
+
+    mode = forms.ChoiceField(choices=[("all", "all"), ("only_valid", "only_valid")], required=False)
+
+    @property
+    def only_valid(self) -> bool:
+        return self.is_valid() and self.cleaned_data["mode"] == "only_valid"

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest
 from exchange import actions, selectors
 from exchange.files import FORMATS, template_xlsx, write_csv
-from exchange.forms import ExportForm, ScopeForm, UploadForm
+from exchange.forms import ConfirmForm, ExportForm, ScopeForm, UploadForm
 from exchange.models import ExchangeJob, JobKind, JobStatus
 from exchange.registry import RecordType, all_record_types, context_kind, get_record_type
 
@@ -162,7 +162,7 @@ def job_status(request: AuthenticatedHttpRequest, job_id: str) -> JsonResponse:
 def job_confirm(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
     job = selectors.access_job(request.user, job_id)
     try:
-        actions.confirm_import(request.user, job, only_valid=request.POST.get("mode") == "only_valid")
+        actions.confirm_import(request.user, job, only_valid=ConfirmForm(request.POST).only_valid)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("exchange:job", job.pk)
