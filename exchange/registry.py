@@ -22,6 +22,7 @@ else is refused, so a file for contest A cannot write into contest B.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -89,7 +90,7 @@ class WriteCounts:
     unchanged: int = 0
 
 
-class Importer:
+class Importer(ABC):
     """Validates and writes rows of one record type, a chunk at a time.
 
     The engine creates one importer per run with the acting user, feeds it chunks of rows
@@ -108,14 +109,16 @@ class Importer:
         self.actor = actor
         self.context = context
 
+    @abstractmethod
     def clean_chunk(self, rows: list[Row]) -> None:
-        raise NotImplementedError
+        """Check a chunk of rows against the database and each other; fill `row.data`/`row.action`."""
 
+    @abstractmethod
     def write(self, rows: list[Row]) -> WriteCounts:
-        raise NotImplementedError
+        """Write the valid rows (called once, inside the import's transaction)."""
 
 
-class Exporter:
+class Exporter(ABC):
     """Turns the records an exporter may see into rows keyed by column key.
 
     `reveal` is True only when the exporter holds `accounts.view_pii`; the engine audits such
@@ -128,13 +131,14 @@ class Exporter:
         self.reveal = reveal
         self.context = context
 
+    @abstractmethod
     def queryset(self) -> QuerySet[Any] | Sequence[Any]:
         """The records to export, already scoped to `self.actor`: a QuerySet (iterated in
         chunks), or a list for exports computed in memory (leaderboards, reports)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def rows(self, objects: Iterable[Any]) -> Iterator[dict[str, object]]:
-        raise NotImplementedError
+        """One dict per record, keyed by column key (values unescaped: the engine escapes)."""
 
     def id_number(self, person: User) -> str:
         """A person's ID number as this export may show it: in full only when `reveal`."""
