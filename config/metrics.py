@@ -78,8 +78,10 @@ LOGIN_LOCKOUTS = Counter(
 SOCKET_ROLES = ("host", "screen", "play", "notifications")
 for _role in SOCKET_ROLES:
     WEBSOCKETS_OPEN.labels(role=_role)
-for _outcome in ("acked", "refused", "not_stored"):
-    LIVE_ANSWERS.labels(outcome=_outcome)
+# The live round's group commit counts every answer: label lookups done once, here.
+LIVE_ACKED = LIVE_ANSWERS.labels(outcome="acked")
+LIVE_REFUSED = LIVE_ANSWERS.labels(outcome="refused")
+LIVE_NOT_STORED = LIVE_ANSWERS.labels(outcome="not_stored")
 
 
 def socket_role(path: str) -> str:

@@ -359,11 +359,11 @@ class Batcher:
                 results = [actions.not_stored(p) for p in batch]
             for (_p, future), result in zip(items, results, strict=True):
                 if result.ack is not None:
-                    metrics.LIVE_ANSWERS.labels(outcome="acked").inc()
+                    metrics.LIVE_ACKED.inc()
                 elif result.error is not None and result.error.code == "not_stored":
-                    metrics.LIVE_ANSWERS.labels(outcome="not_stored").inc()
+                    metrics.LIVE_NOT_STORED.inc()
                 else:
-                    metrics.LIVE_ANSWERS.labels(outcome="refused").inc()
+                    metrics.LIVE_REFUSED.inc()
                 if not future.done():
                     future.set_result(result)
             for round_id in {p.round_id for p, _f in items}:
