@@ -9,6 +9,7 @@ these tests run only in their own CI stage, never beside other tests.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -161,11 +162,29 @@ class Stack:
         self.redis = _redis(self.redis_port)
         self.processes.append(self.redis)
 
+    def wait_group_members(self, group: str, count: int, timeout: float = 30) -> None:
+        """Wait until `count` channels are in the channel layer's `group` (one per daphne
+        process with sockets in that round): after a Redis restart, the hubs' rejoin."""
+        import redis
+        from django.conf import settings
+
+        client = redis.Redis(port=self.redis_port)
+        key = f"{settings.REDIS_PREFIX}:asgi:group:{group}"
+        deadline = time.monotonic() + timeout
+        members = 0
+        while time.monotonic() < deadline:
+            members = client.zcard(key)
+            if members >= count:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{members} of {count} processes back in {group} after {timeout} s")
+
 
 def _redis(port: int) -> subprocess.Popen:
     process = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
+        start_new_session=True,
     )
     wait_port(port, process, 10)
     return process
@@ -218,23 +237,25 @@ def start_stack() -> Stack:
             env=env,
             stdout=(work / f"daphne-{port}.log").open("w"),
             stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         for port in ports
     ]
     processes += daphnes
     worker = subprocess.Popen(
-        [sys.executable, "manage.py", "worker"],
+        [sys.executable, "manage.py", "worker", "--no-reload"],
         cwd=ROOT,
         env=env,
         stdout=(work / "worker.log").open("w"),
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     processes.append(worker)
     for port, process in zip(ports, daphnes, strict=True):
         wait_port(port, process)
     conf = _site(nginx_port, ports, work)
     subprocess.run(["nginx", "-t", "-q", "-e", "stderr", "-p", str(work), "-c", str(conf)], check=True)
-    nginx = subprocess.Popen(["nginx", "-e", "stderr", "-p", str(work), "-c", str(conf)])
+    nginx = subprocess.Popen(["nginx", "-e", "stderr", "-p", str(work), "-c", str(conf)], start_new_session=True)
     processes.append(nginx)
     wait_port(nginx_port, nginx, 30)
     return Stack(
@@ -251,10 +272,23 @@ def start_stack() -> Stack:
 
 
 def stop_stack(stack: Stack) -> None:
+    # Each process leads its own session: kill the whole group (nginx's workers, a child a
+    # process may have started), not just the leader.
     for process in stack.processes:
-        if process.poll() is None:
-            process.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(10)
+    # PostgreSQL notices a killed client's sessions a moment later; wait for them to end so the
+    # test database can be dropped at teardown.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+        time.sleep(0.1)
 
 
 def logs(stack: Stack) -> str:

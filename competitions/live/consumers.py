@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from competitions.live import actions, events, selectors, transport
-from competitions.live.hub import Batcher, Hub, resilient
+from competitions.live.hub import Batcher, Hub, layer_failed, resilient
 
 MAX_MESSAGE_BYTES = 4096
 RATE_PER_SECOND = 10.0
@@ -79,6 +79,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
                     # A cancelled read can surface as a connection error: end, do not retry.
                     raise asyncio.CancelledError from exc
                 log.debug("live socket: channel layer read failed, retrying", exc_info=True)
+                layer_failed()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 2.0)
 

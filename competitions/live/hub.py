@@ -53,6 +53,19 @@ def round_group(round_id: int) -> str:
     return f"live.r{round_id}"
 
 
+def layer_failed() -> None:
+    """A channel-layer call failed in this process. channels-redis reads every process-local
+    channel through one shared loop, so only one of the readers (a hub or any socket) sees the
+    error: every hub of this event loop is told, renews its group membership at once (Redis may
+    have restarted empty) and, once back in the group, resyncs its sockets if it missed a frame."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    for hub in _hubs.get(loop, {}).values():
+        hub.trouble()
+
+
 async def resilient(call: Any, *args: Any) -> None:
     """A channel-layer call retried once: after a Redis restart the first use of a pooled
     connection fails. Broadcasts are hints, so a second failure is logged, not raised: clients
@@ -63,6 +76,7 @@ async def resilient(call: Any, *args: Any) -> None:
             return
         except Exception:
             metrics.CHANNEL_LAYER_FAILURES.inc()
+            layer_failed()
             if attempt == 2:
                 log.warning("live: channel layer call failed twice", exc_info=True)
             else:
@@ -100,6 +114,9 @@ class Hub:
         self._progress_pending = False
         self._task: asyncio.Task[None] | None = None
         self._membership: asyncio.Task[None] | None = None
+        self._troubled = False
+        self._joined = asyncio.Event()
+        self._rejoin = asyncio.Event()
         # Broadcasts this hub published: delivered to its own sockets at once, so the copy that
         # comes back through the channel layer is dropped by its origin tag.
         self._origin_prefix = uuid.uuid4().hex
@@ -121,8 +138,6 @@ class Hub:
         # prefix through a single shared receive loop; another prefix would starve behind it.
         self.channel = await self.layer.new_channel()
         loop = asyncio.get_running_loop()
-        self._joined = asyncio.Event()
-        self._rejoin = asyncio.Event()
         self._membership = loop.create_task(self._keep_membership())
         # Wait a moment for the first join so a broadcast right after is not missed; with Redis
         # down, go on: sockets still open and answer, and the join is retried in the background.
@@ -155,24 +170,54 @@ class Hub:
             pacer.release(self)
         self.hosts.pop(consumer.channel_name, None)
 
+    def trouble(self) -> None:
+        """The channel layer failed: rejoin the group now and resync once back in."""
+        self._troubled = True
+        self._rejoin.set()
+
     async def _keep_membership(self) -> None:
         """Group membership expires in Redis and is lost when Redis restarts: renew it every
-        REJOIN_SECONDS, at once after a read error, and every 0.5 s while it fails."""
+        REJOIN_SECONDS, at once after any channel-layer error in this process, and every 0.5 s
+        while it fails. Back in the group after a failure, frames published meanwhile never
+        reached this process: if the round moved on, every socket here gets a fresh snapshot."""
         while True:
+            troubled = self._troubled
             try:
                 await self.layer.group_add(self.group, self.channel)
                 self._joined.set()
                 delay = REJOIN_SECONDS
+                if troubled:
+                    self._troubled = False
+                    await self._resync()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 if _cancelling():
                     raise asyncio.CancelledError from exc
                 log.debug("live hub %s: group join failed, retrying", self.round_id, exc_info=True)
+                self._troubled = True
                 delay = 0.5
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._rejoin.wait(), delay)
             self._rejoin.clear()
+
+    async def _resync(self) -> None:
+        seq = await database_sync_to_async(self._stored_seq)()
+        if seq <= self.last_seq:
+            return
+        log.info(
+            "live hub %s: missed frames %s..%s while the channel layer was down, resyncing",
+            self.round_id,
+            self.last_seq + 1,
+            seq,
+        )
+        self.last_seq = seq
+        for consumer in list(self.sockets.values()):
+            with contextlib.suppress(Exception):
+                await consumer.send_snapshot()
+
+    def _stored_seq(self) -> int:
+        return LiveRound.objects.filter(pk=self.round_id).values_list("seq", flat=True).first() or 0
 
     async def _listen(self) -> None:
         backoff = 0.1
@@ -188,7 +233,7 @@ class Hub:
                     # A cancelled read can surface as a connection error: end, do not retry.
                     raise asyncio.CancelledError from exc
                 log.warning("live hub %s: channel layer error, retrying", self.round_id, exc_info=True)
-                self._rejoin.set()
+                layer_failed()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 2.0)
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from asgiref.sync import sync_to_async
 
+from competitions.live.hub import round_group
 from competitions.live.models import LiveAnswer
 from tests.competitions.live.test_daphne_killed import Client, cookie_of, seat_people
 from tests.stack import Stack, http_status, start_postgres, stop_postgres, wait_status
@@ -129,6 +130,9 @@ async def test_a_redis_restart_mid_round_keeps_answers_and_broadcasts_resume(are
     for port in stack.daphne_ports:
         await sync_to_async(wait_status)(stack.readyz(port), 200, 60)
     assert set(await _stored(question)) == set(_acked(clients))
+    # Redis came back empty: both processes' hubs rejoin the round's group by themselves, whichever
+    # of their readers saw the failure.
+    await sync_to_async(stack.wait_group_members)(round_group(arena.round.pk), len(stack.daphne_ports))
     # Broadcasts cross processes again: contestants on both processes see the host close the question.
     await host.send({"type": "command", "action": "close"})
     for client in clients:
