@@ -93,7 +93,7 @@ def prepare(n: int, k: int) -> dict:
         key = uuid.uuid4().hex
         data = {
             SESSION_KEY: str(uid),
-            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+            BACKEND_SESSION_KEY: "accounts.backends.MobileBackend",  # what a sign-in records
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
         sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
@@ -132,7 +132,9 @@ async def peer_server(port: int) -> None:
         finally:
             clients.discard(ws)
 
-    async with websockets.serve(handler, "127.0.0.1", port, max_size=2**20):
+    # No permessage-deflate on either side: daphne does not offer it, and a compressing peer would
+    # deflate each frame once per socket, flattering the ratio (clients ask for it by default).
+    async with websockets.serve(handler, "127.0.0.1", port, max_size=2**20, compression=None):
         await asyncio.Future()
 
 
@@ -140,7 +142,7 @@ async def peer_server(port: int) -> None:
 
 
 class Bot:
-    KINDS = frozenset({"question_open", "ack", "leaderboard", "snapshot"})
+    KINDS = frozenset({"question_open", "ack", "leaderboard", "snapshot", "joined"})
 
     def __init__(self, ws, plain: bool) -> None:
         self.ws, self.plain = ws, plain
@@ -176,37 +178,59 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
     waiters = {kind: asyncio.Event() for kind in ("question_open", "ack", "leaderboard", "snapshot")}
     bots: list[Bot] = []
 
+    failures = 0
+    t_join = time.perf_counter()
+
     async def connect(i: int, seat) -> None:
+        nonlocal failures
         cookie, ticket, code = seat
         headers = {"Origin": ORIGIN, "Cookie": cookie}
-        for attempt in range(5):  # a loaded 2-core machine sometimes drops a handshake: retry
+        last_error: Exception | None = None
+        for attempt in range(5):
             try:
                 ws = await websockets.connect(
-                    urls[i % len(urls)], additional_headers=headers, max_size=2**22, open_timeout=60
+                    urls[i % len(urls)],
+                    additional_headers=headers,
+                    max_size=2**22,
+                    open_timeout=60,
+                    compression=None,
                 )
                 break
-            except (OSError, websockets.exceptions.InvalidMessage, websockets.exceptions.InvalidStatus, TimeoutError):
+            except (
+                OSError,
+                websockets.exceptions.InvalidMessage,
+                websockets.exceptions.InvalidStatus,
+                TimeoutError,
+            ) as exc:
+                last_error = exc
+                # A refused or timed-out handshake is a failure of the join phase; the phone's
+                # client retries with back-off, and so does this one, so the round can go on.
+                failures += 1
                 await asyncio.sleep(0.2 * (attempt + 1))
         else:
-            raise RuntimeError("could not connect")
+            raise RuntimeError(f"could not connect: {last_error!r}")
         bot = Bot(ws, plain)
         bots.append(bot)
         if not plain:
             await ws.send(json.dumps({"type": "join", "ticket": ticket, "access_code": code}))
         else:
+            bot.got["joined"] = time.perf_counter()
             counters["snapshot"] = counters.get("snapshot", 0) + 1
             if counters["snapshot"] >= n:
                 waiters["snapshot"].set()
         asyncio.get_running_loop().create_task(bot.run(counters, waiters, n))
 
-    for start in range(0, n, 100):
-        await asyncio.gather(*(connect(i, s) for i, s in enumerate(seats[start : start + 100], start=start)))
+    # The join phase: the host says "join now" and every phone connects and joins in the same
+    # instant (no batching); time to joined is from that instant to the `joined` message.
+    await asyncio.gather(*(connect(i, s) for i, s in enumerate(seats)))
     await asyncio.wait_for(waiters["snapshot"].wait(), 600)
+    joins = [b.got["joined"] - t_join for b in bots]
 
     host = await websockets.connect(
         host_url,
         additional_headers={"Origin": ORIGIN, "Cookie": seats[0][0] if plain else HOST_COOKIE[0]},
         max_size=2**24,
+        compression=None,
     )
     host_inbox: asyncio.Queue[str] = asyncio.Queue()
 
@@ -267,6 +291,10 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
     for bot in bots:
         await bot.ws.close()
     return {
+        "join_p50_ms": round(pct(joins, 50) * 1000, 1),
+        "join_p99_ms": round(pct(joins, 99) * 1000, 1),
+        "join_max_ms": round(max(joins) * 1000, 1),
+        "handshake_failures": failures,
         "fanout_p50_ms": round(pct(fanouts, 50) * 1000, 1),
         "fanout_p99_ms": round(pct(fanouts, 99) * 1000, 1),
         "round_p50_ms": round(statistics.median(rounds) * 1000, 1),
@@ -296,6 +324,7 @@ def main() -> None:
     if args.procs > 1 and not os.environ.get("REDIS_URL"):
         sys.exit("--procs > 1 needs REDIS_URL (the processes share the channel layer)")
     os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["DEBUG"] = "0"  # as in production: no query log kept per connection
     t = time.perf_counter()
     data = prepare(args.contestants, args.questions)
     print(f"prepared {args.contestants} contestants in {time.perf_counter() - t:.1f}s", flush=True)
@@ -319,16 +348,15 @@ def main() -> None:
                             "127.0.0.1",
                             "-p",
                             str(port),
-                            # Thousands of sockets joining at once on a shared 2-core machine can
-                            # take longer than daphne's default 5 s handshake (then HTTP 403).
-                            "--websocket_connect_timeout",
-                            "60",
+                            # As deployed (deploy/systemd/shuzhi-daphne@.service): daphne's default
+                            # 5 s handshake timeout, so a slow join phase shows as failures.
                             "config.asgi:application",
                         ],
                         cwd=ROOT,
                         env=server_env,
-                        stdout=subprocess.DEVNULL,
-                        stderr=log_file,
+                        # The application logs JSON lines to stdout, daphne to stderr: keep both.
+                        stdout=log_file,
+                        stderr=subprocess.STDOUT,
                     )
                 )
             ports.append(port)

@@ -1,6 +1,7 @@
 """ASGI entry point served by daphne: HTTP through Django, WebSockets through Channels.
 
-WebSockets pass origin validation (ALLOWED_HOSTS) and session authentication before routing.
+WebSockets pass origin validation (ALLOWED_HOSTS) and session authentication (config/ws_auth.py,
+one database call on the pool of config/db_threads.py) before routing.
 HTTP request bodies are bounded per route before they are read: inside daphne as they arrive
 (config/daphne_limits.py) and by the outermost ASGI middleware under any server (config/limits.py).
 """
@@ -15,7 +16,6 @@ from django.core.asgi import get_asgi_application
 
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
@@ -25,6 +25,7 @@ from config import daphne_limits  # noqa: E402
 from config.limits import RequestBodyLimit  # noqa: E402
 from config.observability import SocketLog  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+from config.ws_auth import SessionUserMiddlewareStack  # noqa: E402
 
 daphne_limits.install()
 
@@ -34,7 +35,7 @@ application = ProtocolTypeRouter(
         # PreparedFrames: under daphne, broadcasts are framed once for all sockets (live/transport.py).
         # SocketLog: one log line per socket accepted and per socket ended (config/observability.py).
         "websocket": PreparedFrames(
-            AllowedHostsOriginValidator(AuthMiddlewareStack(SocketLog(URLRouter(websocket_urlpatterns))))
+            AllowedHostsOriginValidator(SessionUserMiddlewareStack(SocketLog(URLRouter(websocket_urlpatterns))))
         ),
     }
 )

@@ -168,8 +168,15 @@ else:
             # IMMEDIATE: a transaction takes the write lock up front, so two overlapping
             # read-then-write requests wait for each other instead of failing "database is locked".
             "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+            # Kept open between requests and socket events like PostgreSQL's: opening the file,
+            # setting WAL and registering functions per database call was most of a live join.
+            "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 60, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
         }
     }
+# Threads (each with its own connection) for WebSocket sign-in, joins and snapshots
+# (config/db_threads.py): a hall joining at once is served this many at a time per process.
+DB_THREADS = env_int("DB_THREADS", 8, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache -------------------------------------------------------
@@ -195,7 +202,7 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",  # process-wide connection pools (config/cache.py)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
         }

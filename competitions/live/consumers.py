@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from competitions.live import actions, events, selectors, transport
 from competitions.live.hub import Batcher, Hub, layer_failed, resilient
+from config.db_threads import db_call
 
 MAX_MESSAGE_BYTES = 4096
 RATE_PER_SECOND = 10.0
@@ -116,12 +117,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.refuse(CLOSE_NOT_FOUND)  # no such row can exist (and the database cannot take the number)
             return
         try:
-            self.round = await database_sync_to_async(selectors.access_round)(self.round_id)
+            self.round = await db_call(selectors.access_round)(self.round_id)
         except Http404:
             # The public board already says which rounds exist, so this reveals nothing.
             await self.refuse(CLOSE_NOT_FOUND)
             return
-        if self.role != "contestant" and not await database_sync_to_async(selectors.can_host)(user, self.round.contest):
+        if self.role != "contestant" and not await db_call(selectors.can_host)(user, self.round.contest):
             await self.refuse(CLOSE_FORBIDDEN)
             return
         await self.accept()
@@ -139,9 +140,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if self.hub is not None:
             self.hub.remove(self)
-        if self.participant_id is not None and await database_sync_to_async(actions.leave)(
-            self.participant_id, self.channel_name
-        ):
+        if self.participant_id is not None and await db_call(actions.leave)(self.participant_id, self.channel_name):
             await self._presence(online=False)
 
     # --- sending ------------------------------------------------------------------------
@@ -156,7 +155,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     async def send_snapshot(self) -> None:
         participant = self._participant if self.participant_id is not None else None
-        snap = await database_sync_to_async(selectors.snapshot)(self.round, role=self.role, participant=participant)
+        snap = await db_call(selectors.snapshot)(self.round, role=self.role, participant=participant)
         self.last_seq = max(self.last_seq, snap.seq)
         await self.send(text_data=snap.model_dump_json())
 
@@ -211,7 +210,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.error("forbidden", _("主持台和大屏无需准考证。"))
             return
         try:
-            result = await database_sync_to_async(actions.join)(
+            result = await db_call(actions.join)(
                 self.round, self.user, message.ticket, message.access_code, self.channel_name
             )
         except actions.LiveError as exc:
@@ -282,7 +281,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _presence(self, *, online: bool) -> None:
         if self.hub is None:
             return
-        connected = await database_sync_to_async(lambda: self.round.participants.filter(connected=True).count())()
+        connected = await db_call(lambda: self.round.participants.filter(connected=True).count())()
         await self.hub.to_hosts(
             events.Presence(ticket=self._ticket, name=self._name, online=online, connected=connected)
         )

@@ -1,0 +1,40 @@
+"""Django's Redis cache with its connection pools shared by the whole process.
+
+Django keeps one cache object per async context (`caches` is context-local), and each cache
+object builds its own redis-py connection pool. Under daphne every request and every WebSocket
+database call runs in a fresh context, so the stock backend opened a new TCP connection to
+Redis for each one (a thousand phones joining at once meant a thousand connects, each a round
+trip before the session could be read). Here the pools live at module level, one per server
+URL and options: connections are reused across requests, threads and contexts (redis-py's
+pools are thread-safe).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
+
+_pools: dict[tuple[str, str], Any] = {}
+_lock = threading.Lock()
+
+
+class SharedPoolRedisCacheClient(RedisCacheClient):
+    def _get_connection_pool(self, write: bool) -> Any:
+        index = self._get_connection_pool_index(write)
+        key = (self._servers[index], repr(sorted(self._pool_options.items(), key=lambda item: item[0])))
+        pool = _pools.get(key)
+        if pool is None:
+            with _lock:
+                pool = _pools.get(key)
+                if pool is None:
+                    pool = _pools[key] = self._pool_class.from_url(self._servers[index], **self._pool_options)
+        return pool
+
+
+class RedisCache(DjangoRedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = SharedPoolRedisCacheClient
