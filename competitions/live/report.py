@@ -284,18 +284,18 @@ def round_report(live_round: LiveRound) -> RoundReport:
         ticket = getattr(registration, "ticket", None)
         cells: list[Cell | None] = []
         for lq in questions:
-            a = answers.get(lq.pk, {}).get(seat.pk)
-            if a is None:
+            mine = answers.get(lq.pk, {}).get(seat.pk)
+            if mine is None:
                 cells.append(None)
                 continue
             q = lq.question
             cells.append(
                 Cell(
-                    response=response_text(q.qtype, a.response),
-                    options=options_text(q.qtype, list(q.options or []), a.response),
-                    correct=a.is_correct,
-                    elapsed_ms=a.elapsed_ms,
-                    points=a.points,
+                    response=response_text(q.qtype, mine.response),
+                    options=options_text(q.qtype, list(q.options or []), mine.response),
+                    correct=mine.is_correct,
+                    elapsed_ms=mine.elapsed_ms,
+                    points=mine.points,
                 )
             )
         rows.append(
