@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 # Faster than anyone can read a question and tap an option: recorded for organizers, still scored.
 TOO_FAST_MS = 800
 CENT = Decimal("0.01")
+MILLISECOND = timedelta(milliseconds=1)
 
 
 class LiveError(Exception):
@@ -549,7 +550,7 @@ def set_paused(actor: User, round_id: int, paused: bool) -> Outcome:
     else:
         gap = now - paused_at
         current.closes_at = current.deadline + gap
-        current.paused_ms += int(gap.total_seconds() * 1000)
+        current.paused_ms += gap // MILLISECOND
         current.save(update_fields=["closes_at", "paused_ms"])
         live_round.paused_at = None
     seq = _next_seq(live_round)
@@ -640,13 +641,24 @@ def _err(code: events.ErrorCode, message: str, answer_id: uuid.UUID) -> AnswerRe
     return AnswerResult(error=events.Error(code=code, message=message, answer_id=answer_id))
 
 
+def _reused(answer_id: uuid.UUID) -> AnswerResult:
+    """An answer id this seat already used for another question: refused, never acknowledged
+    with the other question's ack (the new answer would be silently lost)."""
+    return _err(
+        "answer_id_reused", _("这个答案编号已用于另一道题：每道题的答案须使用新的编号（answer_id）。"), answer_id
+    )
+
+
 @transaction.atomic
 def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
     """Commit a batch of answers in one transaction; the caller acknowledges after it returns.
 
     Rules: only the round's current question, between its opens_at and closes_at by the server's
     receipt time, not while paused; one answer per seat per question (a second id is refused);
-    a retried id gets the same acknowledgement. The question rows are locked so that a close's
+    a retried id for the same question gets the same acknowledgement (`duplicate`), also when
+    the retry is in the same batch; an id the seat already used for another question is refused
+    (`answer_id_reused`). Elapsed time: whole milliseconds from `opens_at`, rounded down, less
+    the paused time. The question rows are locked so that a close's
     tally and a batch never interleave; an answer that arrived in time but commits after the
     tally is scored at once.
     """
@@ -668,8 +680,15 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
     by_seat = {(a.participant_id, a.live_question_id): a for a in existing}
     results: list[AnswerResult | None] = [None] * len(batch)
     to_insert: dict[tuple[int, int], tuple[int, LiveAnswer]] = {}
+    # (seat, answer id) → question of an answer queued in this batch, and the batch's resends of
+    # it (acknowledged as duplicates once it is stored).
+    queued: dict[tuple[int, uuid.UUID], int] = {}
+    resent: list[tuple[int, tuple[int, int]]] = []
     for i, p in enumerate(batch):
         prior = by_id.get((p.participant_id, p.answer_id))
+        if prior is not None and prior.live_question_id != p.question_id:
+            results[i] = _reused(p.answer_id)
+            continue
         if prior is not None:
             results[i] = AnswerResult(
                 ack=events.Ack(
@@ -679,6 +698,13 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
                     duplicate=True,
                 )
             )
+            continue
+        first = queued.get((p.participant_id, p.answer_id))
+        if first is not None:
+            if first != p.question_id:
+                results[i] = _reused(p.answer_id)
+            else:
+                resent.append((i, (p.participant_id, first)))
             continue
         lq = questions.get(p.question_id)
         if lq is None or lq.round_id != p.round_id:
@@ -701,7 +727,9 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
         if not events.response_fits(q.qtype, q.options, q.answer, p.response):
             results[i] = _err("bad_message", _("答案格式与题型不符，请刷新页面后重新作答。"), p.answer_id)
             continue
-        elapsed = int((p.received_at - lq.opens_at).total_seconds() * 1000) - lq.paused_ms
+        # Whole milliseconds since opening, rounded down (integer arithmetic: no float error),
+        # less the time the question spent paused.
+        elapsed = (p.received_at - lq.opens_at) // MILLISECOND - lq.paused_ms
         answer = LiveAnswer(
             live_question=lq,
             participant_id=p.participant_id,
@@ -715,6 +743,7 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
         # score by this question's tally (or at once below if the tally already ran).
         answer.points = answer_points(live_round, lq, answer, streaks.get(p.participant_id, 0))
         to_insert[(p.participant_id, lq.pk)] = (i, answer)
+        queued[(p.participant_id, p.answer_id)] = lq.pk
     rows = [answer for _i, answer in to_insert.values()]
     LiveAnswer.objects.bulk_create(rows, ignore_conflicts=True)
     # Read back what is stored: with ignore_conflicts a row that lost a race was not inserted.
@@ -747,6 +776,12 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
                     detail={"question_id": lq.pk, "elapsed_ms": answer.elapsed_ms},
                 )
             )
+    for i, key in resent:
+        stored_ack = results[to_insert[key][0]]
+        if stored_ack is not None and stored_ack.ack is not None:
+            results[i] = AnswerResult(ack=stored_ack.ack.model_copy(update={"duplicate": True}))
+        else:
+            results[i] = stored_ack
     SuspiciousSignal.objects.bulk_create(signals)
     for round_id, seat_set in late_rounds.items():
         _apply_scores(LiveRound.objects.get(pk=round_id), None, reason="late commit", only=seat_set)

@@ -174,16 +174,22 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.refused:
             return  # closing: whatever raced the close frame is dropped
         received_at = timezone.now()
-        raw = text_data if text_data is not None else (bytes_data or b"").decode("utf-8", "replace")
+        if text_data is None:
+            # Binary frames are refused whatever they hold (docs/realtime.md "text frames only"):
+            # the socket stays open, the frame is not read, and it still counts against the rate.
+            size = len(bytes_data or b"")
+            if size > MAX_MESSAGE_BYTES:
+                await self.error("too_large", _("消息过长（上限 4 KB）。"))
+            elif await self._flooding():
+                pass
+            else:
+                await self.error("bad_message", _("只接受文本帧（UTF-8 编码的 JSON），不接受二进制帧。"))
+            return
+        raw = text_data
         if len(raw.encode()) > MAX_MESSAGE_BYTES:
             await self.error("too_large", _("消息过长（上限 4 KB）。"))
             return
-        if not self._allowed():
-            self.violations += 1
-            if self.violations >= MAX_VIOLATIONS:
-                await self.close(code=CLOSE_ABUSE)
-            else:
-                await self.error("rate_limited", _("操作过于频繁，请稍后再试。"))
+        if await self._flooding(raw):
             return
         try:
             message = events.client_message.validate_json(raw)
@@ -191,10 +197,28 @@ class LiveConsumer(AsyncWebsocketConsumer):
             if events.is_bad_join(exc.errors(include_url=False, include_input=False)):
                 await self.error("bad_ticket", _("准考证号或访问码不正确，请核对准考证。"))
             else:
-                await self.error("bad_message", _("无法识别的消息格式，请刷新页面后重试。"))
+                await self.error(
+                    "bad_message",
+                    _("无法识别的消息格式，请刷新页面后重试。"),
+                    request_id=events.request_id_of(raw),
+                )
             return
         handler = getattr(self, f"on_{message.type}")
         await handler(message, received_at)
+
+    async def _flooding(self, raw: str | None = None) -> bool:
+        """Take a token from the connection's bucket; False if there was one. Otherwise the
+        message is dropped with `rate_limited` (echoing a command's request id), and the 30th
+        violation closes the socket with 4429."""
+        if self._allowed():
+            return False
+        self.violations += 1
+        if self.violations >= MAX_VIOLATIONS:
+            await self.close(code=CLOSE_ABUSE)
+        else:
+            request_id = events.request_id_of(raw) if raw is not None else None
+            await self.error("rate_limited", _("操作过于频繁，请稍后再试。"), request_id=request_id)
+        return True
 
     async def on_ping(self, message: events.Ping, received_at: Any) -> None:
         await self.send_model(events.Pong())
@@ -252,16 +276,20 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await database_sync_to_async(actions.record_page_hidden)(self._participant, message.question_id)
 
     async def on_command(self, message: events.Command, received_at: Any) -> None:
+        request_id = message.request_id
         if self.role != "host":
-            await self.error("forbidden", _("只有主持台可以发出指令。"))
+            await self.error("forbidden", _("只有主持台可以发出指令。"), request_id=request_id)
             return
         try:
             outcome = await database_sync_to_async(actions.run_command)(self.user, self.round_id, message)
         except actions.LiveError as exc:
-            await self.error(exc.code, exc.message)
+            await self.error(exc.code, exc.message, request_id=request_id)
             return
         assert self.hub is not None
         await self.hub.publish(outcome)
+        if request_id is not None:
+            # After the publish: this host has been sent the command's broadcasts already.
+            await self.send_model(events.CommandOk(action=message.action, request_id=request_id))
 
     # --- channel-layer events ------------------------------------------------------------
 

@@ -8,6 +8,8 @@ the last broadcast this connection was sent, so they never look like a gap.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -61,6 +63,9 @@ RowId = Annotated[int, Field(ge=1, le=DB_BIGINT_MAX)]
 Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_no_nul)]
 TicketText = Annotated[str, Field(max_length=20), AfterValidator(_no_nul)]
 CodeText = Annotated[str, Field(max_length=12), AfterValidator(_no_nul)]
+# A host command's own id, echoed in its reply (`command_ok` or `error`): 1–64 of A–Z a–z 0–9 _ -.
+REQUEST_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+RequestId = Annotated[str, Field(pattern=REQUEST_ID_PATTERN)]
 # single: "B"; multiple: ["A","C"]; true/false: true/false; fill: ["…", "…"] (one per blank).
 Response = bool | Text | Annotated[list[Text], Field(max_length=MAX_BLANKS)]
 
@@ -102,15 +107,35 @@ HostAction = Literal[
 
 
 class Command(ClientSchema):
-    """A host action. `ticket` names the connection for `kick`."""
+    """A host action. `ticket` names the connection for `kick`. `request_id` (optional) is the
+    client's own id for the command: its reply — `command_ok` after the action committed and its
+    broadcasts went out, or an `error` — carries it back. Without one, success is silent."""
 
     type: Literal["command"]
     action: HostAction
     ticket: TicketText = ""
+    request_id: RequestId | None = None
 
 
 ClientMessage = Annotated[Join | AnswerIn | SnapshotRequest | SignalIn | Ping | Command, Field(discriminator="type")]
 client_message = TypeAdapter(ClientMessage)
+
+
+_REQUEST_ID = re.compile(REQUEST_ID_PATTERN)
+
+
+def request_id_of(raw: str) -> str | None:
+    """The `request_id` of a `command` that could not be parsed or was refused before parsing
+    (malformed, rate limited), so its error can still carry it; None when the text is not a
+    JSON object of type `command` with a well-formed `request_id`. Used only on error paths."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("type") != "command":
+        return None
+    value = data.get("request_id")
+    return value if isinstance(value, str) and _REQUEST_ID.fullmatch(value) else None
 
 
 def is_bad_join(errors: list[Any]) -> bool:
@@ -265,14 +290,28 @@ ErrorCode = Literal[
     "forbidden",
     "bad_state",
     "not_stored",
+    "answer_id_reused",
 ]
 
 
 class Error(ServerMessage):
+    """A refused message. `answer_id` when it answers an `answer`, `request_id` when it answers a
+    `command` that carried one."""
+
     type: Literal["error"] = "error"
     code: ErrorCode
     message: str
     answer_id: UUID | None = None
+    request_id: str | None = None
+
+
+class CommandOk(ServerMessage):
+    """Direct reply to a host command that carried a `request_id`: the action committed and its
+    broadcasts were sent (this connection got them first). `seq` is the last of them."""
+
+    type: Literal["command_ok"] = "command_ok"
+    action: HostAction
+    request_id: str
 
 
 class MyAnswer(Schema):

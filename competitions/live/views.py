@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
+from competitions.live import report as round_report
 from competitions.live import selectors
 from competitions.live.models import LiveRound, Participant
 
@@ -61,3 +62,10 @@ def board_json(request: HttpRequest, round_id: int) -> JsonResponse:
 
 def rules(request: HttpRequest) -> HttpResponse:
     return render(request, "live/rules.html")
+
+
+@login_required
+def report(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    """The round report for its hosts (404 for anyone else); 导出 Excel goes through the exchange."""
+    live_round = round_report.access_report(request.user, round_id)
+    return render(request, "live/report.html", {"round": live_round, "report": round_report.round_report(live_round)})
