@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_worker_heartbeat'),
+        ("accounts", "0007_worker_heartbeat"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='smscode',
-            name='purpose',
-            field=models.CharField(choices=[('register', '注册'), ('change_mobile', '更换手机号'), ('invite', '接受竞赛工作邀请')], max_length=20),
+            model_name="smscode",
+            name="purpose",
+            field=models.CharField(
+                choices=[("register", "注册"), ("change_mobile", "更换手机号"), ("invite", "接受竞赛工作邀请")],
+                max_length=20,
+            ),
         ),
     ]

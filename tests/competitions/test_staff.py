@@ -32,7 +32,9 @@ def texts_to(mobile: str) -> list[str]:
     path = Path(settings.SMS_FILE_PATH)
     if not path.exists():
         return []
-    return [m["message"] for m in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if m["mobile"] == mobile]
+    return [
+        m["message"] for m in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if m["mobile"] == mobile
+    ]
 
 
 def invite(contest: Contest, actor: User, person: User, role: str, groups: list[EventGroup]) -> actions.SentInvitation:
@@ -66,9 +68,7 @@ def test_an_accepted_judge_invitation_is_the_grant_no_global_role(contest, group
     assert sent.invitation.status == InvitationStatus.ACCEPTED and sent.invitation.accepted_by == learner
 
 
-def test_a_chief_judge_invitation_makes_the_chief_and_keeps_earlier_flags(
-    contest, group, organizer, learner
-) -> None:
+def test_a_chief_judge_invitation_makes_the_chief_and_keeps_earlier_flags(contest, group, organizer, learner) -> None:
     actions.accept_invitation(invite(contest, organizer, learner, StaffRole.ARBITER, [group]).invitation, user=learner)
     actions.accept_invitation(
         invite(contest, organizer, learner, StaffRole.CHIEF_JUDGE, [group]).invitation, user=learner
@@ -175,9 +175,7 @@ def test_a_co_organizer_manages_that_contest_only_and_creates_none(
     contest, organizer, learner, make_person: Callable[..., User]
 ) -> None:
     other = actions.create_contest(actor=organizer, title="另一场", slug="another")
-    actions.accept_invitation(
-        invite(contest, organizer, learner, StaffRole.CO_ORGANIZER, []).invitation, user=learner
-    )
+    actions.accept_invitation(invite(contest, organizer, learner, StaffRole.CO_ORGANIZER, []).invitation, user=learner)
     assert not learner.has_role(Role.ORGANIZER)
     assert selectors.can_manage(learner, contest)
     assert not selectors.can_manage(learner, other)
@@ -203,9 +201,7 @@ def test_a_creator_who_lost_the_organizer_role_no_longer_manages(contest, organi
 
 
 def test_a_co_organizer_can_be_removed_and_the_creator_cannot(contest, organizer, learner) -> None:
-    actions.accept_invitation(
-        invite(contest, organizer, learner, StaffRole.CO_ORGANIZER, []).invitation, user=learner
-    )
+    actions.accept_invitation(invite(contest, organizer, learner, StaffRole.CO_ORGANIZER, []).invitation, user=learner)
     with pytest.raises(ValidationError, match="创建者"):
         actions.remove_co_organizer(contest, organizer, actor=learner)
     actions.remove_co_organizer(contest, learner, actor=organizer)

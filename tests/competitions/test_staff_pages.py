@@ -148,7 +148,12 @@ def test_an_anonymous_visitor_with_an_account_is_sent_to_sign_in_and_back(
 
 def test_a_new_person_activates_an_account_and_accepts_in_one_form(client, contest, group, organizer) -> None:
     sent = actions.invite_staff(
-        contest, actor=organizer, mobile="13912340005", real_name="周新人", role=StaffRole.CHIEF_JUDGE, event_groups=[group]
+        contest,
+        actor=organizer,
+        mobile="13912340005",
+        real_name="周新人",
+        role=StaffRole.CHIEF_JUDGE,
+        event_groups=[group],
     )
     page = client.get(link_path(sent)).content.decode()
     assert "激活并接受邀请" in page and 'value="周新人"' in page
