@@ -545,7 +545,8 @@ class StaffRemoveForm(forms.Form):
         ).select_related("event_group__contest")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if bool(data.get("organizer")) == bool(data.get("assignment")):
             raise forms.ValidationError(_("请选择要移除的人员。"))
         return data
@@ -581,7 +582,8 @@ class ActivationForm(forms.Form):
         self.mobile = mobile
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("sms_code") or "").strip():
             self.add_error("sms_code", _("请填写短信验证码。"))
         p1, p2 = data.get("password1"), data.get("password2")
