@@ -52,6 +52,8 @@ PEOPLE: list[tuple[str, str, str, int, str]] = [
     ("13800000011", "马晓燕", Role.LEARNER, 1, JobGroup.BACKBONE),
     ("13800000012", "黄海波", Role.LEARNER, 5, JobGroup.OPERATOR),
     ("13800000013", "郭静", Role.LEARNER, 6, JobGroup.MANAGER),
+    ("13800000014", "钱国栋", Role.JUDGE, 17, JobGroup.BACKBONE),
+    ("13800000015", "吴振华", Role.JUDGE, 16, JobGroup.MANAGER),
 ]
 
 

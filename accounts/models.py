@@ -269,6 +269,7 @@ class IdentityConflict(models.Model):
 class SmsPurpose(models.TextChoices):
     REGISTER = "register", _("注册")
     CHANGE_MOBILE = "change_mobile", _("更换手机号")
+    INVITE = "invite", _("接受竞赛工作邀请")
 
 
 class SmsCode(models.Model):

@@ -1,8 +1,8 @@
 """Every change of state in the contest lifecycle: setup, registration, tickets and 检录号,
-teams, judging, results, awards, appeals and 以赛代评 promotions.
+teams, judging, results, awards, appeals, 以赛代评 promotions and staff invitations.
 
 The functions live in topical modules (setup, registration, teams, judging, results, appeals,
-promotions) and are gathered here, the one place views, the admin, the spreadsheet import,
+promotions, staff) and are gathered here, the one place views, the admin, the spreadsheet import,
 commands and the live engine call them from, so permission checks, the Chinese refusal reasons
 and the audit records live in one place. Refusals raise `ValidationError` (bad input, with a
 reason to show) or `PermissionDenied`. Reads are in `competitions.selectors`, the pure scoring
@@ -33,10 +33,25 @@ from competitions.registration import (
 )
 from competitions.results import correct_results, publish_results, recompute_results
 from competitions.setup import add_event_group, add_item, add_task, assign_judge, create_contest, update_contest
+from competitions.staff import (
+    SentInvitation,
+    accept_invitation,
+    activate_and_accept,
+    decline_invitation,
+    invite_staff,
+    remove_co_organizer,
+    remove_judge,
+    resend_invitation,
+    revoke_invitation,
+    send_activation_code,
+)
 from competitions.teams import join_team
 
 __all__ = [
     "MarkEntry",
+    "SentInvitation",
+    "accept_invitation",
+    "activate_and_accept",
     "add_event_group",
     "add_item",
     "add_task",
@@ -48,8 +63,10 @@ __all__ = [
     "correct_results",
     "create_contest",
     "decide_appeal",
+    "decline_invitation",
     "draw_check_in_numbers",
     "file_appeal",
+    "invite_staff",
     "issue_ticket",
     "join_team",
     "publish_results",
@@ -57,7 +74,12 @@ __all__ = [
     "record_mark",
     "record_marks",
     "register",
+    "remove_co_organizer",
+    "remove_judge",
+    "resend_invitation",
     "review_registration",
+    "revoke_invitation",
+    "send_activation_code",
     "set_practical_absence",
     "set_promotion_rule",
     "set_theory_mark",

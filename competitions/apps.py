@@ -7,3 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class CompetitionsConfig(AppConfig):
     name = "competitions"
     verbose_name = _("技能竞赛")
+
+    def ready(self) -> None:
+        """Contest staff who hold no global role (a co-organizer, a judge by invitation) still
+        find 赛事管理 and 评分 in the header: the navigation asks `selectors.staff_nav_entries`."""
+        from competitions.selectors import staff_nav_entries
+        from frontend.context_processors import register_nav_grants
+
+        register_nav_grants(staff_nav_entries)

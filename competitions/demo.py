@@ -1,6 +1,7 @@
 """Demo data for the contest lifecycle: a province contest open for registration, with event
-groups, a practical task and its marking scheme, the demo organizer and judge, and the demo
-learners registered and ticketed.
+groups, a practical task and its marking scheme, the demo organizer, three judges on the main
+group (a chief judge, a second judge, and a judge who is also the arbiter), and the demo
+learners registered and ticketed: enough to judge, sign off, publish and certify by hand.
 
 Called by `manage.py seed_demo` before `competitions/live/demo.py`; idempotent (the contest's
 slug, event group names and people's mobiles are the natural keys).
@@ -21,6 +22,11 @@ from competitions.models import Contest, ContestStatus, Registration, Registrati
 SLUG = "sd-digital-skills-2026"
 ORGANIZER = "13800000004"
 JUDGE = "13800000005"
+# The main group's panel: every judgement item needs two judges' marks and the chief's sign-off.
+# The chief judge marks too, so three judges mark each contestant; none works for a demo learner's
+# organization (no recusal). 刘卫东 is also the arbitration group.
+SECOND_JUDGE = "13800000014"
+CHIEF_JUDGE = "13800000015"
 LEARNERS = ("13800000001", "13800000011", "13800000012", "13800000013")
 GROUPS = (
     ("工业互联网运维", "industrial_internet"),
@@ -64,7 +70,11 @@ def seed(command: BaseCommand) -> None:
         if not contest.event_groups.filter(name=name).exists():
             actions.add_event_group(contest, actor=organizer, name=name, domain=domain)
     group = contest.event_groups.get(name=GROUPS[0][0])
-    actions.assign_judge(group, judge, actor=organizer, is_chief=True, is_arbiter=True)
+    actions.assign_judge(group, judge, actor=organizer, is_chief=False, is_arbiter=True)
+    for mobile, chief in ((SECOND_JUDGE, False), (CHIEF_JUDGE, True)):
+        person = User.objects.filter(mobile=mobile).first()
+        if person is not None:
+            actions.assign_judge(group, person, actor=organizer, is_chief=chief)
     if not group.practical_tasks.exists():
         task = actions.add_task(
             group, actor=organizer, title="产线设备联网与数据采集", description="完成 PLC 联网、点位配置和看板展示。"

@@ -84,9 +84,7 @@ def managed_contest_ids(user: User) -> QuerySet[Contest, _Pk]:
     """Contests `user` manages (the rule of `selectors.can_manage`), as a subquery."""
     if user.is_superuser or user.has_role(Role.PROVINCE_ADMIN):
         return Contest.objects.values("pk")
-    if not user.has_role(Role.ORGANIZER):
-        return Contest.objects.none().values("pk")
-    return Contest.objects.filter(Q(organizers=user) | Q(created_by=user)).values("pk")
+    return Contest.objects.filter(selectors.managed_contest_filter(user)).values("pk")
 
 
 # --- Registrations ----------------------------------------------------------------------------
@@ -654,8 +652,8 @@ register(
         exporter=RegistrationExporter,
         context="contest",
         context_column="contest",
-        can_import=lambda user: user.has_role(*REGISTRANTS),
-        can_export=lambda user: user.has_role(*REGISTRANTS),
+        can_import=lambda user: user.has_role(*REGISTRANTS) or selectors.may_open_console(user),
+        can_export=lambda user: user.has_role(*REGISTRANTS) or selectors.may_open_console(user),
     )
 )
 
@@ -668,8 +666,12 @@ register(
         natural_key=("contest", "check_in", "task", "item"),
         importer=MarkImporter,
         exporter=MarkExporter,
-        can_import=lambda user: user.has_role(Role.JUDGE),
-        can_export=lambda user: user.has_role(Role.JUDGE, Role.ORGANIZER, Role.PROVINCE_ADMIN),
+        can_import=lambda user: user.has_role(Role.JUDGE) or selectors.judges_any_group(user),
+        can_export=lambda user: (
+            user.has_role(Role.JUDGE, Role.ORGANIZER, Role.PROVINCE_ADMIN)
+            or selectors.judges_any_group(user)
+            or selectors.may_open_console(user)
+        ),
     )
 )
 
@@ -682,6 +684,6 @@ register(
         natural_key=("contest", "ticket"),
         exporter=ResultExporter,
         context="contest",
-        can_export=lambda user: user.has_role(*RESULT_VIEWERS),
+        can_export=lambda user: user.has_role(*RESULT_VIEWERS) or selectors.may_open_console(user),
     )
 )

@@ -7,11 +7,14 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.contrib.auth import password_validation
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
 from accounts.choices import JobGroup, RegionKind, Role, SkillDomain
 from accounts.models import Organization, Region, User
+from accounts.validators import normalize_mobile, validate_mobile
 from competitions.judging import MarkEntry
 from competitions.models import (
     Aggregation,
@@ -23,10 +26,13 @@ from competitions.models import (
     ContestLevel,
     ContestStatus,
     EventGroup,
+    JudgeAssignment,
     Mark,
     MarkingItem,
     PracticalTask,
     Registration,
+    StaffInvitation,
+    StaffRole,
 )
 from competitions.selectors import SheetRow, contested_marks, rules_for
 from talent.models import SkillLevel
@@ -481,3 +487,112 @@ class BoardForm(forms.Form):
     def __init__(self, *args: Any, names: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["group"]).choices = [("", "")] + [(n, n) for n in names]
+
+
+# --- Staff: invitations -------------------------------------------------------------------------
+
+
+class StaffInviteForm(forms.Form):
+    """The organizer's invitation: a mobile number, a name, a role and, for judges, event groups."""
+
+    mobile = forms.CharField(
+        label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    )
+    real_name = forms.CharField(label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(label=_("职责"), choices=StaffRole.choices, widget=forms.RadioSelect)
+    event_groups = forms.ModelMultipleChoiceField(
+        label=_("赛项"),
+        queryset=EventGroup.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("裁判、裁判长和仲裁组成员须选择赛项；协办组织者管理整个竞赛，无需选择。"),
+    )
+
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["event_groups"]).queryset = contest.event_groups.order_by("id")
+
+    def clean_mobile(self) -> str:
+        mobile = normalize_mobile(self.cleaned_data["mobile"])
+        validate_mobile(mobile)
+        return mobile
+
+
+class InvitationChoiceForm(forms.Form):
+    """Which invitation a button is about (撤销 / 重发 on the staff page, 接受 / 谢绝 on one's own
+    list), among `invitations` (the contest's, or the person's open ones)."""
+
+    invitation = forms.ModelChoiceField(queryset=StaffInvitation.objects.none(), widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, invitations: QuerySet[StaffInvitation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["invitation"]).queryset = invitations
+
+
+class StaffRemoveForm(forms.Form):
+    """Which co-organizer or judge assignment of the contest a 移除 button is about (one of the two)."""
+
+    organizer = forms.ModelChoiceField(queryset=User.objects.none(), required=False, widget=forms.HiddenInput)
+    assignment = forms.ModelChoiceField(
+        queryset=JudgeAssignment.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["organizer"]).queryset = contest.organizers.all()
+        cast(forms.ModelChoiceField, self.fields["assignment"]).queryset = JudgeAssignment.objects.filter(
+            event_group__contest=contest
+        ).select_related("event_group__contest")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if bool(data.get("organizer")) == bool(data.get("assignment")):
+            raise forms.ValidationError(_("请选择要移除的人员。"))
+        return data
+
+
+class InvitationAnswerForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("接受")), ("decline", _("谢绝"))])
+
+
+class ActivationForm(forms.Form):
+    """A new person activates an account for the invited number: name, the texted code, a password."""
+
+    real_name = forms.CharField(label=_("姓名"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    sms_code = forms.CharField(
+        label=_("短信验证码"),
+        max_length=6,
+        required=False,  # not needed for the "获取验证码" post; the activation checks it
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        help_text=_("点击“获取验证码”，验证码会发送到受邀手机号。"),
+    )
+    password1 = forms.CharField(
+        label=_("设置密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少 8 位，不能全是数字，不要与手机号或姓名相近。"),
+    )
+    password2 = forms.CharField(
+        label=_("确认密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args: Any, mobile: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mobile = mobile
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if not (data.get("sms_code") or "").strip():
+            self.add_error("sms_code", _("请填写短信验证码。"))
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("两次输入的密码不一致。"))
+        elif p1:
+            probe = User(mobile=self.mobile, real_name=data.get("real_name", ""))
+            try:
+                password_validation.validate_password(p1, probe)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data

@@ -26,7 +26,7 @@ from competitions.models import (
 from competitions.scoring import fmt
 from competitions.selectors import can_create_contest, require_manager, rules_for
 
-RESERVED_SLUGS = frozenset({"manage", "judge", "board"})
+RESERVED_SLUGS = frozenset({"manage", "judge", "board", "invitations"})
 
 _CONTEST_FIELDS = {
     "title",

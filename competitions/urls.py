@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 import config.converters  # noqa: F401  (registers <id:...>, the bounded database-id converter)
-from competitions import views
+from competitions import staff_views, views
 
 app_name = "competitions"
 
@@ -16,6 +16,10 @@ urlpatterns = [
     path("manage/<slug:slug>/edit/", views.contest_edit, name="edit"),
     path("manage/<slug:slug>/tickets/", views.tickets_print, name="tickets"),
     path("manage/<slug:slug>/do/<str:op>/", views.console_op, name="op"),
+    path("manage/<slug:slug>/staff/", staff_views.staff_page, name="staff"),
+    path("manage/<slug:slug>/staff/do/<str:op>/", staff_views.staff_op, name="staff_op"),
+    path("invitations/", staff_views.my_invitations, name="invitations"),
+    path("invitations/<slug:token>/", staff_views.invitation_page, name="invitation"),
     path("judge/", views.judge_home, name="judge"),
     path("judge/<id:group_id>/", views.judge_sheet, name="judge_sheet"),
     path("<slug:slug>/", views.contest_detail, name="detail"),

@@ -233,9 +233,18 @@ def board_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def manage_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not selectors.can_create_contest(request.user):
+    """Organizers, province admins and co-organizers (who manage only the contests they joined)."""
+    if not selectors.may_open_console(request.user):
         raise PermissionDenied
-    return render(request, "competitions/manage_list.html", {"contests": selectors.managed_contests(request.user)})
+    return render(
+        request,
+        "competitions/manage_list.html",
+        {
+            "contests": selectors.managed_contests(request.user),
+            "can_create": selectors.can_create_contest(request.user),
+            "invitations": selectors.pending_invitations_for(request.user).count(),
+        },
+    )
 
 
 @login_required
@@ -527,9 +536,16 @@ def tickets_print(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def judge_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not request.user.has_role(Role.JUDGE):
+    """The groups the person judges: for the judge pool (the judge role) and for anyone an
+    assignment names (an accepted invitation); the assignments are what every sheet checks."""
+    assignments = selectors.judge_assignments(request.user)
+    if not request.user.has_role(Role.JUDGE) and not assignments.exists():
         raise PermissionDenied
-    return render(request, "competitions/judge_home.html", {"assignments": selectors.judge_assignments(request.user)})
+    return render(
+        request,
+        "competitions/judge_home.html",
+        {"assignments": assignments, "invitations": selectors.pending_invitations_for(request.user).count()},
+    )
 
 
 @login_required

@@ -9,6 +9,7 @@ compact "管理" menu (a <details> dropdown in the header) so the header stays o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -47,6 +48,28 @@ NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
 # From this many role-restricted entries on, they are grouped into the 管理 menu.
 ADMIN_MENU_MIN = 2
 
+# Work entries a person sees without the entry's roles, because a record names them (a contest's
+# co-organizer, a judge assigned by invitation). An app registers a function in its
+# AppConfig.ready() that returns, for a signed-in person, the URL names of NAV such records open
+# (one query for all of them); the roles above still open an entry on their own.
+NavGrants = Callable[[Any], set[str]]
+NAV_GRANTS: list[NavGrants] = []
+
+
+def register_nav_grants(grants: NavGrants) -> None:
+    """Add a source of per-person work entries (idempotent)."""
+    if grants not in NAV_GRANTS:
+        NAV_GRANTS.append(grants)
+
+
+def _granted(person: Any, names: set[str]) -> set[str]:
+    """The URL names among `names` (entries the person's roles do not open) a record opens."""
+    found: set[str] = set()
+    for grants in NAV_GRANTS:
+        found |= grants(person) & names
+    return found
+
+
 _resolved: dict[str, str] = {}
 
 
@@ -68,10 +91,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     person = user if user is not None and user.is_authenticated else None
     items: list[dict[str, Any]] = []
     admin: list[dict[str, Any]] = []
+    closed = {
+        name
+        for _label, name, roles in NAV
+        if isinstance(roles, tuple) and not (person is not None and person.has_role(*roles))
+    }
+    granted = _granted(person, closed) if person is not None and closed and NAV_GRANTS else set()
     for label, name, roles in NAV:
         if roles == "auth" and person is None:
             continue
-        if isinstance(roles, tuple) and not (person is not None and person.has_role(*roles)):
+        if name in closed and name not in granted:
             continue
         url = nav_url(name)
         (admin if isinstance(roles, tuple) else items).append({"label": label, "url": url, "current": False})

@@ -28,14 +28,24 @@ def rules_for(contest: Contest) -> ContestRules:
 
 
 def can_manage(user: User | None, contest: Contest) -> bool:
-    """Province admins manage every contest; an organizer manages the contests listing them."""
+    """Province admins manage every contest; its creator manages it while holding the organizer
+    role; a co-organizer (a member of `contest.organizers` other than the creator, added there by
+    accepting an invitation) manages that contest alone, without any global role."""
     if user is None or not user.is_authenticated:
         return False
     if user.is_superuser or user.has_role(Role.PROVINCE_ADMIN):
         return True
-    if not user.has_role(Role.ORGANIZER):
-        return False
-    return contest.created_by_id == user.pk or contest.organizers.filter(pk=user.pk).exists()
+    if contest.created_by_id == user.pk:
+        return user.has_role(Role.ORGANIZER)
+    return contest.organizers.filter(pk=user.pk).exists()
+
+
+def managed_contest_filter(user: User) -> Q:
+    """The rule of `can_manage` as a filter on contests (for a user who is no province admin)."""
+    co_organized = Q(organizers=user) & ~Q(created_by=user)
+    if user.has_role(Role.ORGANIZER):
+        return co_organized | Q(created_by=user)
+    return co_organized
 
 
 def require_manager(user: User | None, contest: Contest) -> None:
@@ -92,7 +102,14 @@ def managed_contests(user: User) -> QuerySet[Contest]:
     )
     if user.is_superuser or user.has_role(Role.PROVINCE_ADMIN):
         return qs.order_by("-id")
-    return qs.filter(Q(organizers=user) | Q(created_by=user)).distinct().order_by("-id")
+    return qs.filter(managed_contest_filter(user)).distinct().order_by("-id")
+
+
+def may_open_console(user: User) -> bool:
+    """Whether the 赛事管理 list is for `user`: she may create contests or manages one."""
+    return can_create_contest(user) or (
+        user.is_authenticated and Contest.objects.filter(managed_contest_filter(user)).exists()
+    )
 
 
 def access_managed_contest(slug: str, user: User) -> Contest:
@@ -115,8 +132,14 @@ def access_judged_group(group_id: int, user: User) -> tuple[EventGroup, JudgeAss
     return assignment.event_group, assignment
 
 
+def judges_any_group(user: User) -> bool:
+    """Whether `user` is assigned to judge any event group (the assignment is the grant)."""
+    return user.is_authenticated and JudgeAssignment.objects.filter(judge=user).exists()
+
+
 def judge_assignments(user: User) -> QuerySet[JudgeAssignment]:
-    """Every event group `user` judges, newest first."""
+    """Every event group `user` judges, newest first. The assignment is the grant: an organizer
+    made it for a person from the judge pool, or the person accepted an invitation."""
     return JudgeAssignment.objects.filter(judge=user).select_related("event_group__contest").order_by("-id")
 
 
