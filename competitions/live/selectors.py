@@ -15,6 +15,7 @@ from accounts.models import User
 from competitions.live import events
 from competitions.live.models import LiveAnswer, LiveQuestion, LiveRound, Participant, RoundState
 from competitions.models import Contest
+from competitions import selectors as contest_selectors
 from competitions.selectors import mask_name
 from lms.grading import OPTION_LETTERS, as_bool
 
@@ -26,14 +27,9 @@ def ts(value: Any) -> float | None:
 
 
 def can_host(user: User, contest: Contest) -> bool:
-    """Organizers of this contest (Contest.organizers, or the organizer who created it) and superusers."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    if contest.organizers.filter(pk=user.pk).exists():
-        return True
-    return contest.created_by_id == user.pk and user.has_role(Role.ORGANIZER)
+    """Whoever manages the contest hosts its rounds (`competitions.selectors.can_manage`: its
+    organizers, the organizer who created it, province admins, superusers)."""
+    return contest_selectors.can_manage(user, contest)
 
 
 def access_round(round_id: int) -> LiveRound:
@@ -53,9 +49,9 @@ def access_round_for_host(user: User, round_id: int) -> LiveRound:
 
 def rounds_for_host(user: User) -> list[LiveRound]:
     qs = LiveRound.objects.select_related("contest").order_by("-id")
-    if not user.is_superuser:
+    if not (user.is_superuser or user.has_role(Role.PROVINCE_ADMIN)):
         qs = qs.filter(Q(contest__organizers=user) | Q(contest__created_by=user)).distinct()
-    return list(qs)
+    return [live_round for live_round in qs if can_host(user, live_round.contest)]
 
 
 def standing_order(public: bool) -> list[Any]:
