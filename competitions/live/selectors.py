@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
+from competitions import selectors as contest_selectors
 from competitions.live import events
 from competitions.live.models import LiveAnswer, LiveQuestion, LiveRound, Participant, RoundState
 from competitions.models import Contest
-from competitions import selectors as contest_selectors
 from competitions.selectors import mask_name
 from lms.grading import OPTION_LETTERS, as_bool
 
