@@ -213,12 +213,7 @@ def reset_round(actor: User, live_round: LiveRound) -> dict[str, int]:
     answers = LiveAnswer.objects.filter(live_question__round=locked)
     signals = SuspiciousSignal.objects.filter(round=locked)
     seats = Participant.objects.filter(round=locked)
-    counts = {
-        "answers": answers.count(),
-        "signals": signals.count(),
-        "seats": seats.count(),
-        "questions_opened": locked.questions.filter(opens_at__isnull=False).count(),
-    }
+    counts = selectors.reset_counts(locked)
     before = {"state": locked.state, "frozen": locked.frozen, **counts}
     answers.delete()
     signals.delete()

@@ -424,11 +424,20 @@ def round_rows(contest: Contest) -> list[RoundRow]:
                 answers=n_answers,
                 editable=is_editable(r),
                 deletable=r.rehearsal or n_answers == 0,
-                resettable=reset_problem(r, published=published) is None
-                and (r.state != RoundState.LOBBY or n_answers > 0 or int(r.n_seats) > 0),  # type: ignore[attr-defined]
+                resettable=reset_problem(r, published=published) is None and _has_run(r, int(r.n_seats)),  # type: ignore[attr-defined]
             )
         )
     return rows
+
+
+def _has_run(live_round: LiveRound, seats: int) -> bool:
+    """Something a reset would undo: the round left the lobby, or contestants took seats."""
+    return live_round.state != RoundState.LOBBY or seats > 0
+
+
+def can_reset(live_round: LiveRound) -> bool:
+    """Whether the editor offers 重置: allowed (`reset_problem`) and there is something to undo."""
+    return reset_problem(live_round) is None and _has_run(live_round, live_round.participants.count())
 
 
 def reset_problem(live_round: LiveRound, *, published: bool | None = None) -> str | None:
@@ -492,3 +501,14 @@ def knowledge_points() -> list[str]:
         .distinct()
         .order_by("knowledge_point")[:500]
     )
+
+
+def reset_counts(live_round: LiveRound) -> dict[str, int]:
+    """What a reset would erase: answers, seats whose scores go back to zero, signals, and the
+    questions already opened."""
+    return {
+        "answers": LiveAnswer.objects.filter(live_question__round=live_round).count(),
+        "seats": Participant.objects.filter(round=live_round).count(),
+        "signals": live_round.signals.count(),
+        "questions_opened": live_round.questions.filter(opens_at__isnull=False).count(),
+    }

@@ -48,6 +48,13 @@ from competitions.selectors.judging import (
     sheet_rows,
     unsigned_groups,
 )
+from competitions.selectors.panels import (
+    CONSOLE_PANELS,
+    ConsolePanel,
+    RenderedPanel,
+    console_panels,
+    register_console_panel,
+)
 from competitions.selectors.public import (
     PublicPerson,
     ResultEntry,
@@ -114,13 +121,16 @@ from competitions.selectors.theory import (
 
 __all__ = [
     "CERTIFICATE_SOURCE",
+    "CONSOLE_PANELS",
     "RESULT_FIELDS",
     "THEORY_SOURCES",
+    "ConsolePanel",
     "Disagreement",
     "Entrant",
     "EntrantKey",
     "PublicPerson",
     "RegistrationActions",
+    "RenderedPanel",
     "ResultEntry",
     "ResultRow",
     "SheetActions",
@@ -147,6 +157,7 @@ __all__ = [
     "clarifications_for",
     "compute_results",
     "consenting",
+    "console_panels",
     "contest_cards",
     "contest_year",
     "contested_marks",
@@ -181,6 +192,7 @@ __all__ = [
     "public_contests",
     "public_people",
     "publication_preview",
+    "register_console_panel",
     "register_theory_source",
     "registration_actions",
     "registration_problem",
