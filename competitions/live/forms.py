@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import SkillDomain
 from competitions.live import authoring
 from competitions.live.models import ScoringMode
+from competitions.live.selectors import LIVE_QTYPES
 from competitions.models import Contest, EventGroup
 from lms.grading import OPTION_LETTERS
 from lms.models import QuestionType
@@ -51,9 +52,7 @@ def _difficulty(label: Any) -> forms.TypedChoiceField:
     )
 
 
-LIVE_TYPE_CHOICES = [
-    (value, label) for value, label in QuestionType.choices if value in ("single", "multiple", "truefalse", "fill")
-]
+LIVE_TYPE_CHOICES = [(value, label) for value, label in QuestionType.choices if value in LIVE_QTYPES]
 
 
 class RoundForm(forms.Form):
