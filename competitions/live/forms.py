@@ -106,6 +106,11 @@ class BankFilterForm(forms.Form):
     difficulty_max = _difficulty(_("难度上限"))
     knowledge_point = forms.CharField(label=_("知识点"), max_length=100, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The editor shows this form, the draw form and the write form on one page: ids apart.
+        kwargs.setdefault("auto_id", "bank_%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         low, high = data.get("difficulty_min"), data.get("difficulty_max")
@@ -132,6 +137,7 @@ class DrawForm(BankFilterForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "draw_%s")
         super().__init__(*args, **kwargs)
         del self.fields["q"]
         self.order_fields(["count", "qtype", "domain", "difficulty_min", "difficulty_max", "knowledge_point"])
@@ -180,6 +186,10 @@ class WriteQuestionForm(forms.Form):
     )
     seconds = _seconds(required=False)
     points = _points(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "write_%s")
+        super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -77,7 +77,8 @@ def round_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @login_required
 def round_new(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     contest = contest_selectors.access_managed_contest(slug, request.user)
-    form = RoundForm(request.POST or None, contest=contest, initial={"title": _("理论赛第一场")})
+    initial = {"title": _("理论赛第一场"), "default_seconds": 20, "default_points": 10}
+    form = RoundForm(request.POST or None, contest=contest, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             live_round = authoring.create_round(request.user, contest, **form.cleaned_data)

@@ -415,16 +415,16 @@ def round_rows(contest: Contest) -> list[RoundRow]:
     )
     rows = []
     for r in qs:
-        n_answers = int(r.n_answers)  # type: ignore[attr-defined]
+        n_answers = int(r.n_answers)
         rows.append(
             RoundRow(
                 round=r,
-                questions=int(r.n_questions),  # type: ignore[attr-defined]
-                seats=int(r.n_seats),  # type: ignore[attr-defined]
+                questions=int(r.n_questions),
+                seats=int(r.n_seats),
                 answers=n_answers,
                 editable=is_editable(r),
                 deletable=r.rehearsal or n_answers == 0,
-                resettable=reset_problem(r, published=published) is None and _has_run(r, int(r.n_seats)),  # type: ignore[attr-defined]
+                resettable=reset_problem(r, published=published) is None and _has_run(r, int(r.n_seats)),
             )
         )
     return rows
