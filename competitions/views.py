@@ -325,6 +325,7 @@ def _render_console(
         "appeals": selectors.appeals_for(contest),
         "team_problems": selectors.team_problems(contest),
         "published": rules.results_published_at is not None,
+        "panels": selectors.console_panels(contest, request.user),
     }
     return render(request, "competitions/console.html", context, status=status)
 

@@ -331,8 +331,9 @@ class JoinResult:
 
 def join(live_round: LiveRound, user: User, ticket_number: str, access_code: str, channel_name: str) -> JoinResult:
     """Seat the signed-in person holding this ticket. The ticket must belong to the round's contest,
-    its access code must match, the registration must be approved and the ticket's person must be
-    `user` (nobody can play for someone else). An earlier live connection of the same ticket is
+    its access code must match, the registration must be approved (and of the round's event group,
+    when the round names one) and the ticket's person must be `user` (nobody can play for
+    someone else). An earlier live connection of the same ticket is
     replaced (and recorded as two devices)."""
     ticket = (
         Ticket.objects.select_related("registration__person")
@@ -344,6 +345,8 @@ def join(live_round: LiveRound, user: User, ticket_number: str, access_code: str
     registration = ticket.registration
     if registration.status != RegistrationStatus.APPROVED:
         raise LiveError("bad_ticket", _("该报名尚未通过审核，不能进入赛场。"))
+    if live_round.event_group_id is not None and registration.event_group_id != live_round.event_group_id:
+        raise LiveError("bad_ticket", _("这张准考证所属赛项不在本场次，请进入本赛项的场次。"))
     if registration.person_id != user.pk:
         raise LiveError("wrong_person", _("这张准考证不属于当前登录的账号，请用本人账号登录。"))
     with transaction.atomic():
@@ -395,7 +398,9 @@ def record_page_hidden(participant: Participant, question_id: int | None) -> boo
 @transaction.atomic
 def open_next(actor: User, round_id: int) -> Outcome:
     """Open the next question: server-set opens_at = now, closes_at = now + its seconds.
-    Allowed from the lobby or after the previous question closed."""
+    Allowed from the lobby or after the previous question closed. Opening the round's
+    `freeze_at` position (or the first past it) also freezes the board, as `set_frozen` does;
+    its state frame follows the question's."""
     live_round = _locked(round_id)
     _require_host(actor, live_round)
     if live_round.state in (RoundState.QUESTION, RoundState.ENDED) or live_round.paused_at:
@@ -428,7 +433,16 @@ def open_next(actor: User, round_id: int) -> Outcome:
         opens_at=now.timestamp(),
         closes_at=nxt.closes_at.timestamp(),
     )
-    return Outcome([Broadcast(msg.model_dump_json(), seq, closes_at=msg.closes_at, question_id=nxt.pk)])
+    out = Outcome([Broadcast(msg.model_dump_json(), seq, closes_at=msg.closes_at, question_id=nxt.pk)])
+    freeze_at = live_round.freeze_at
+    if freeze_at is not None and not live_round.frozen and position < freeze_at <= nxt.position:
+        # The freeze point is crossed once: a host who unfreezes afterwards stays unfrozen.
+        live_round.frozen = True
+        freeze_seq = _next_seq(live_round)
+        live_round.save(update_fields=["frozen", "seq"])
+        audit(actor, "live.freeze", live_round, after={"frozen": True, "at": nxt.position}, reason="freeze_at")
+        out.broadcasts.append(Broadcast(_state_msg(live_round, freeze_seq).model_dump_json(), freeze_seq))
+    return out
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from competitions.models import Contest, Registration
+from competitions.models import Contest, EventGroup, Registration
 
 
 class ScoringMode(models.TextChoices):
@@ -32,10 +32,37 @@ class RoundState(models.TextChoices):
 
 
 class LiveRound(models.Model):
-    """One live round of a contest (理论赛场次). `seq` numbers its broadcasts, one by one."""
+    """One live round of a contest (理论赛场次). `seq` numbers its broadcasts, one by one.
+
+    `event_group`: only approved, ticketed contestants of this event group may join (none: any
+    group of the contest). `rehearsal` (彩排): its answers never count towards results or talent.
+    `freeze_at`: opening the question at this position (or the first one past it) freezes the
+    public board by itself. `default_seconds`/`default_points`: what a question placed in the
+    round gets unless the organizer says otherwise.
+    """
 
     contest = models.ForeignKey(Contest, on_delete=models.CASCADE, related_name="live_rounds")
     title = models.CharField(_("场次名称"), max_length=120)
+    event_group = models.ForeignKey(
+        EventGroup,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="live_rounds",
+        verbose_name=_("赛项"),
+        help_text=_("只有该赛项审核通过并已领取准考证的选手可以进入；留空表示本竞赛所有赛项。"),
+    )
+    rehearsal = models.BooleanField(
+        _("彩排"), default=False, help_text=_("彩排场次的作答不计入成绩，也不计入人才档案。")
+    )
+    freeze_at = models.PositiveSmallIntegerField(
+        _("自动封榜题序"),
+        null=True,
+        blank=True,
+        help_text=_("从第几题开始自动封榜（公开榜停止更新）；留空表示不自动封榜。"),
+    )
+    default_seconds = models.PositiveSmallIntegerField(_("默认作答时间（秒）"), default=20)
+    default_points = models.DecimalField(_("默认分值"), max_digits=6, decimal_places=2, default=Decimal(10))
     scoring_mode = models.CharField(
         _("计分方式"), max_length=10, choices=ScoringMode.choices, default=ScoringMode.ACCURACY
     )

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, Subquery, Sum
+from django.db.models import Count, F, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from accounts.models import User
 from competitions import selectors as contest_selectors
 from competitions.live import events
 from competitions.live.models import LiveAnswer, LiveQuestion, LiveRound, Participant, RoundState
-from competitions.models import Contest
-from competitions.selectors import mask_name
+from competitions.models import Contest, Registration, RegistrationStatus
+from competitions.selectors import can_manage, mask_name, rules_for
 from lms.grading import OPTION_LETTERS, as_bool
+from lms.models import Question
 
 BOARD_SIZE = 10
 
@@ -30,6 +33,15 @@ def can_host(user: User, contest: Contest) -> bool:
     """Whoever manages the contest hosts its rounds (`competitions.selectors.can_manage`: its
     organizers, the organizer who created it, province admins, superusers)."""
     return contest_selectors.can_manage(user, contest)
+
+
+def eligible_registrations(live_round: LiveRound) -> QuerySet[Registration]:
+    """The approved registrations that may take a seat in the round: those of its event group,
+    or of any group of the contest when the round names none."""
+    qs = Registration.objects.filter(contest_id=live_round.contest_id, status=RegistrationStatus.APPROVED)
+    if live_round.event_group_id is not None:
+        qs = qs.filter(event_group_id=live_round.event_group_id)
+    return qs
 
 
 def access_round(round_id: int) -> LiveRound:
@@ -239,7 +251,7 @@ def progress(live_round: LiveRound, *, seq: int = 0) -> events.Progress:
         answered=LiveAnswer.objects.filter(live_question=current).count() if current else 0,
         distribution=distribution(current) if current else {},
         connected=seats.filter(connected=True).count(),
-        registered=live_round.contest.registrations.filter(status="approved").count(),
+        registered=eligible_registrations(live_round).count(),
     )
 
 
@@ -293,36 +305,206 @@ def max_points(live_round: LiveRound) -> Decimal:
     return LiveRound.objects.filter(pk=live_round.pk).aggregate(total=Sum("questions__points"))["total"] or Decimal(0)
 
 
+def counting_rounds(contest: Contest) -> QuerySet[LiveRound]:
+    """The rounds of a contest whose answers count: every round but rehearsals (彩排)."""
+    return LiveRound.objects.filter(contest=contest, rehearsal=False)
+
+
 def theory_scores(contest: Contest) -> dict[int, Decimal]:
-    """Registration id → true final theory score on a 0–100 scale, over every live round of the
-    contest: the points earned divided by the points available, times 100, to two decimals.
+    """Registration id → true final theory score on a 0–100 scale, over the live rounds of the
+    contest that count (rehearsals never do): the points earned divided by the points available
+    to the registration's event group (rounds for that group and rounds for every group), times
+    100, to two decimals.
 
     Uses the true scores (never the frozen public board). Registrations with a seat but no
     points score 0; capped at 100 (a streak bonus cannot lift anyone past full marks).
     """
-    available = LiveQuestion.objects.filter(round__contest=contest).aggregate(total=Sum("points"))["total"]
-    if not available:
+    rounds = counting_rounds(contest)
+    by_group: dict[int | None, Decimal] = {}
+    for group_id, points in LiveQuestion.objects.filter(round__in=rounds).values_list(
+        "round__event_group_id", "points"
+    ):
+        by_group[group_id] = by_group.get(group_id, Decimal(0)) + points
+    if not by_group:
         return {}
     earned: dict[int, Decimal] = {}
-    for reg_id, score in Participant.objects.filter(round__contest=contest).values_list("registration_id", "score"):
+    group_of: dict[int, int] = {}
+    for reg_id, group_id, score in Participant.objects.filter(round__in=rounds).values_list(
+        "registration_id", "registration__event_group_id", "score"
+    ):
         earned[reg_id] = earned.get(reg_id, Decimal(0)) + score
-    return {
-        reg_id: min(Decimal(100), (score * 100 / available).quantize(Decimal("0.01")))
-        for reg_id, score in earned.items()
-    }
+        group_of[reg_id] = group_id
+    scores: dict[int, Decimal] = {}
+    for reg_id, score in earned.items():
+        available = by_group.get(None, Decimal(0)) + by_group.get(group_of[reg_id], Decimal(0))
+        if available:
+            scores[reg_id] = min(Decimal(100), (score * 100 / available).quantize(Decimal("0.01")))
+    return scores
 
 
 def theory_takers(contest: Contest) -> tuple[bool, set[int]]:
-    """(whether the contest has a live round with at least one question, the registration ids
-    that committed at least one answer in one of its rounds). Results use it to tell a theory
-    part and who sat it (`competitions.scoring.took_part`): a seat with no answer is not taking
-    part."""
-    has_round = LiveQuestion.objects.filter(round__contest=contest).exists()
+    """(whether the contest has a counting live round with at least one question, the
+    registration ids that committed at least one answer in one of its counting rounds). Results
+    use it to tell a theory part and who sat it (`competitions.scoring.took_part`): a seat with
+    no answer is not taking part, and neither is one who only answered in a rehearsal."""
+    rounds = counting_rounds(contest)
+    has_round = LiveQuestion.objects.filter(round__in=rounds).exists()
     if not has_round:
         return False, set()
     answered = set(
-        LiveAnswer.objects.filter(participant__round__contest=contest)
+        LiveAnswer.objects.filter(participant__round__in=rounds)
         .values_list("participant__registration_id", flat=True)
         .distinct()
     )
     return True, answered
+
+
+# --- authoring (organizers build rounds from the contest console) ---------------------------
+
+# The question types a live round can ask (events.response_fits): the objective ones.
+LIVE_QTYPES = ("single", "multiple", "truefalse", "fill")
+
+
+def can_author(user: User, contest: Contest) -> bool:
+    """Who builds a contest's live rounds: its managers (competitions.selectors.can_manage)."""
+    return can_manage(user, contest)
+
+
+def access_round_for_author(user: User, round_id: int) -> LiveRound:
+    """The round if `user` may author it; Http404 otherwise (its existence is not revealed)."""
+    live_round = access_round(round_id)
+    if not can_author(user, live_round.contest):
+        raise Http404
+    return live_round
+
+
+def is_editable(live_round: LiveRound) -> bool:
+    """Settings and questions change only before the round starts (in the lobby)."""
+    return live_round.state == RoundState.LOBBY
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """One round on the organizer's list, with what the page may offer for it."""
+
+    round: LiveRound
+    questions: int
+    seats: int
+    answers: int
+    editable: bool
+    deletable: bool
+    resettable: bool
+
+
+def round_rows(contest: Contest) -> list[RoundRow]:
+    """The contest's rounds (oldest first) with their counts and the buttons each allows."""
+    published = rules_for(contest).results_published_at is not None
+    qs = (
+        LiveRound.objects.filter(contest=contest)
+        .select_related("event_group")
+        .annotate(
+            n_questions=Count("questions", distinct=True),
+            n_seats=Count("participants", distinct=True),
+            n_answers=Count("participants__answers", distinct=True),
+        )
+        .order_by("id")
+    )
+    rows = []
+    for r in qs:
+        n_answers = int(r.n_answers)
+        rows.append(
+            RoundRow(
+                round=r,
+                questions=int(r.n_questions),
+                seats=int(r.n_seats),
+                answers=n_answers,
+                editable=is_editable(r),
+                deletable=r.rehearsal or n_answers == 0,
+                resettable=reset_problem(r, published=published) is None and _has_run(r, int(r.n_seats)),
+            )
+        )
+    return rows
+
+
+def _has_run(live_round: LiveRound, seats: int) -> bool:
+    """Something a reset would undo: the round left the lobby, or contestants took seats."""
+    return live_round.state != RoundState.LOBBY or seats > 0
+
+
+def can_reset(live_round: LiveRound) -> bool:
+    """Whether the editor offers 重置: allowed (`reset_problem`) and there is something to undo."""
+    return reset_problem(live_round) is None and _has_run(live_round, live_round.participants.count())
+
+
+def reset_problem(live_round: LiveRound, *, published: bool | None = None) -> str | None:
+    """Why the round may not be reset, or None: a rehearsal any time; a real round only while
+    the contest's results are unpublished (published results were computed from its answers)."""
+    if live_round.rehearsal:
+        return None
+    if published is None:
+        published = rules_for(live_round.contest).results_published_at is not None
+    if published:
+        return _("本竞赛成绩已公布，正式场次不能重置；如需演练请新建彩排场次。")
+    return None
+
+
+def delete_problem(live_round: LiveRound) -> str | None:
+    """Why the round may not be deleted, or None: a real round with answers keeps them."""
+    if live_round.rehearsal:
+        return None
+    if LiveAnswer.objects.filter(live_question__round=live_round).exists():
+        return _("本场次已有选手作答，不能删除；如需重新比赛，请在成绩公布前重置本场次。")
+    return None
+
+
+def placed_questions(live_round: LiveRound) -> list[LiveQuestion]:
+    return list(live_round.questions.select_related("question").order_by("position"))
+
+
+def bank_questions(
+    *,
+    domain: str = "",
+    qtype: str = "",
+    difficulty_min: int | None = None,
+    difficulty_max: int | None = None,
+    knowledge_point: str = "",
+    q: str = "",
+) -> QuerySet[Question]:
+    """Active bank questions a live round can ask, narrowed by the picker's filters; `q` matches
+    the stem or the knowledge point."""
+    qs = Question.objects.filter(is_active=True, qtype__in=LIVE_QTYPES)
+    if domain:
+        qs = qs.filter(domain=domain)
+    if qtype:
+        qs = qs.filter(qtype=qtype)
+    if difficulty_min is not None:
+        qs = qs.filter(difficulty__gte=difficulty_min)
+    if difficulty_max is not None:
+        qs = qs.filter(difficulty__lte=difficulty_max)
+    if knowledge_point:
+        qs = qs.filter(knowledge_point=knowledge_point)
+    if q:
+        qs = qs.filter(Q(stem__icontains=q) | Q(knowledge_point__icontains=q))
+    return qs.order_by("id")
+
+
+def knowledge_points() -> list[str]:
+    """The knowledge points of the active live-type bank questions, for the picker's filter."""
+    return list(
+        Question.objects.filter(is_active=True, qtype__in=LIVE_QTYPES)
+        .exclude(knowledge_point="")
+        .values_list("knowledge_point", flat=True)
+        .distinct()
+        .order_by("knowledge_point")[:500]
+    )
+
+
+def reset_counts(live_round: LiveRound) -> dict[str, int]:
+    """What a reset would erase: answers, seats whose scores go back to zero, signals, and the
+    questions already opened."""
+    return {
+        "answers": LiveAnswer.objects.filter(live_question__round=live_round).count(),
+        "seats": Participant.objects.filter(round=live_round).count(),
+        "signals": live_round.signals.count(),
+        "questions_opened": live_round.questions.filter(opens_at__isnull=False).count(),
+    }

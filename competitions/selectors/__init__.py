@@ -51,6 +51,13 @@ from competitions.selectors.judging import (
     sheet_rows,
     unsigned_groups,
 )
+from competitions.selectors.panels import (
+    CONSOLE_PANELS,
+    ConsolePanel,
+    RenderedPanel,
+    console_panels,
+    register_console_panel,
+)
 from competitions.selectors.public import (
     PublicPerson,
     ResultEntry,
@@ -133,8 +140,10 @@ from competitions.selectors.theory import (
 
 __all__ = [
     "CERTIFICATE_SOURCE",
+    "CONSOLE_PANELS",
     "RESULT_FIELDS",
     "THEORY_SOURCES",
+    "ConsolePanel",
     "Disagreement",
     "Entrant",
     "EntrantKey",
@@ -143,6 +152,7 @@ __all__ = [
     "PublicPerson",
     "Recusal",
     "RegistrationActions",
+    "RenderedPanel",
     "ResultEntry",
     "ResultRow",
     "SheetActions",
@@ -172,6 +182,7 @@ __all__ = [
     "clarifications_for",
     "compute_results",
     "consenting",
+    "console_panels",
     "contest_cards",
     "contest_year",
     "contested_marks",
@@ -213,6 +224,7 @@ __all__ = [
     "public_contests",
     "public_people",
     "publication_preview",
+    "register_console_panel",
     "register_theory_source",
     "registration_actions",
     "registration_problem",
