@@ -15,4 +15,5 @@ urlpatterns = [
     path("<id:round_id>/play/", views.play, name="play"),
     path("<id:round_id>/board/", views.board, name="board"),
     path("<id:round_id>/board.json", views.board_json, name="board_json"),
+    path("<id:round_id>/board/data.json", views.board_data, name="board_data"),
 ]
