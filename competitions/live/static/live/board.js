@@ -10,7 +10,8 @@ const EMPTY = body.querySelector("td[colspan]") ? body.innerHTML : "";
 function chart(history) {
   const card = document.getElementById("chart-card");
   card.hidden = !history;
-  if (history) document.getElementById("chart").innerHTML = lineChart(history);
+  const el = document.getElementById("chart");
+  if (history) el.innerHTML = lineChart(history, el.clientWidth);
 }
 
 async function refresh() {

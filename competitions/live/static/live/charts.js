@@ -66,23 +66,35 @@ export function timerRing(el, client, getState) {
 
 const PALETTE = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed"];
 
-// Score over time: each series' cumulative score after each question, as an SVG line chart.
-export function lineChart(history) {
+// A round "nice" top for an axis: 1, 2, 2.5 or 5 × 10^k steps, four of them.
+function niceTop(max) {
+  const raw = Math.max(1, max) / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((v) => v >= raw);
+  return step * 4;
+}
+
+// Score over time: each series' cumulative score after each question, as an SVG line chart
+// `width` px wide (drawn at the container's width so its text keeps its size on a phone).
+// Higher ranks are drawn wider and first, so equal lines stay visible under the ones after.
+export function lineChart(history, width = 640) {
   const qs = history.questions || [], series = history.series || [];
   if (!qs.length || !series.length) return "";
-  const W = 640, H = 320, L = 48, R = 16, T = 16, B = 40;
-  const max = Math.max(1, ...series.flatMap((s) => s.points));
+  const W = Math.max(300, Math.min(760, Math.round(width))), H = Math.round(Math.min(320, W * 0.6));
+  const L = 44, R = 16, T = 14, B = 34;
+  const top = niceTop(Math.max(...series.flatMap((s) => s.points)));
   const x = (i) => L + (qs.length === 1 ? (W - L - R) / 2 : (i * (W - L - R)) / (qs.length - 1));
-  const y = (v) => T + (H - T - B) * (1 - v / max);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => max * f);
-  const grid = ticks.map((v) => `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" class="grid"></line><text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${fmtScore(Math.round(v * 10) / 10)}</text>`).join("");
-  const xs = qs.map((p, i) => `<text x="${x(i)}" y="${H - B + 20}" text-anchor="middle">第${p}题</text>`).join("");
+  const y = (v) => T + (H - T - B) * (1 - v / top);
+  const grid = [0, 1, 2, 3, 4].map((k) => (top * k) / 4).map((v) => `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" class="grid"></line><text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${fmtScore(v)}</text>`).join("");
+  const every = Math.ceil(qs.length / Math.max(1, Math.floor((W - L - R) / 44)));
+  const xs = qs.map((p, i) => (i % every === 0 || i === qs.length - 1 ? `<text x="${x(i)}" y="${H - B + 20}" text-anchor="middle">第${p}题</text>` : "")).join("");
   const lines = series.map((s, k) => {
     const color = PALETTE[k % PALETTE.length];
+    const wide = 2.5 + (series.length - 1 - k) * 1.5;
     const pts = s.points.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
-    const dots = s.points.map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="3.5" fill="${color}"><title>${esc(s.name)} 第${qs[i]}题后 ${fmtScore(v)} 分</title></circle>`).join("");
-    return `<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="3" stroke-linejoin="round"></polyline>${dots}`;
+    const dots = s.points.map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="${(wide / 2 + 1.5).toFixed(1)}" fill="${color}"><title>${esc(s.name)} 第${qs[i]}题后 ${fmtScore(v)} 分</title></circle>`).join("");
+    return `<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="${wide}" stroke-linejoin="round" stroke-linecap="round"></polyline>${dots}`;
   }).join("");
   const legend = series.map((s, k) => `<li><span class="swatch" style="background:${PALETTE[k % PALETTE.length]}"></span>${s.rank}. ${esc(s.name)}${s.organization ? `<small>${esc(s.organization)}</small>` : ""} <strong>${fmtScore(s.points[s.points.length - 1] ?? 0)}</strong></li>`).join("");
-  return `<svg class="line-chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="前 ${series.length} 名选手的累计得分走势">${grid}${xs}${lines}</svg><ul class="chart-legend">${legend}</ul>`;
+  return `<svg class="line-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="前 ${series.length} 名选手的累计得分走势">${grid}${xs}${lines}</svg><ul class="chart-legend">${legend}</ul>`;
 }

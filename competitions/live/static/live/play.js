@@ -64,7 +64,7 @@ function renderEnded() {
     $("ended-rank").textContent = `第 ${s.rank} 名`;
     $("ended-total").textContent = `共 ${s.total} 人`;
     $("ended-score").textContent = fmtScore(s.score);
-    $("ended-correct").textContent = `答对 ${s.correct} 题`;
+    $("ended-correct").textContent = state.question ? `答对 ${s.correct} / ${state.question.total} 题` : `答对 ${s.correct} 题`;
   }
   const medal = ["", "冠军", "亚军", "季军"];
   $("ended-podium").innerHTML = state.top.slice(0, 3).map((r) => `<li><span class="medal">${medal[r.rank]}</span><span>${esc(r.name)}${r.organization ? `<small>${esc(r.organization)}</small>` : ""}</span><strong>${fmtScore(r.score)}</strong></li>`).join("");

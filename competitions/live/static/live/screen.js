@@ -53,6 +53,7 @@ function reveal(m) {
 // The top 10, rows sliding to their new places.
 function board(top, frozen) {
   state.top = top;
+  root.dataset.board = top.length ? "full" : "empty";
   const list = $("board");
   flip(list, () => {
     list.innerHTML = top.map((r) => `<li data-id="${r.participant_id}" class="rank-${r.rank}"><span class="rank">${r.rank}</span>` +
