@@ -171,8 +171,19 @@ def response_fits(qtype: str, options: list[str] | None, key: Any, response: Any
 # --- server → client ----------------------------------------------------------------------
 
 
+class Choice(Schema):
+    """One answer button: `key` is what a contestant sends for it (an option letter "A".."F", or
+    true / false), `label` the letter shown before the text ("" for true/false), `text` what the
+    option says (正确 / 错误 for true/false)."""
+
+    key: str | bool
+    label: str
+    text: str
+
+
 class QuestionView(Schema):
-    """A question as contestants see it: never the answer key."""
+    """A question as contestants see it: never the answer key. `kind` names its type for people
+    (单选, 多选, 判断, 填空); `choices` are its buttons, one label each (true/false has two)."""
 
     id: int
     position: int
@@ -182,6 +193,8 @@ class QuestionView(Schema):
     options: list[str]
     points: float
     seconds: int
+    kind: str = ""
+    choices: list[Choice] = Field(default_factory=list)
 
 
 class BoardRow(Schema):
@@ -230,6 +243,7 @@ class Reveal(ServerMessage):
     distribution: dict[str, int]
     answered: int
     correct_count: int
+    answer_text: str = ""  # the key as people read it: "A. 生产排程", "A、B、D", "正确"
 
 
 class Leaderboard(ServerMessage):
@@ -321,8 +335,16 @@ class MyAnswer(Schema):
     received_at: float
 
 
+class WaitingSeat(Schema):
+    ticket: str
+    name: str
+    online: bool
+
+
 class Progress(ServerMessage):
-    """Host only: answers arriving for the open question, and who is connected."""
+    """Host only: answers arriving for the open question, and who is connected. `joined`: seats
+    in the round (not kicked); `waiting`: the first `WAITING_SHOWN` of those seats that have not
+    answered the current question (by ticket number), `waiting_count` all of them."""
 
     type: Literal["progress"] = "progress"
     question_id: int | None
@@ -330,6 +352,9 @@ class Progress(ServerMessage):
     distribution: dict[str, int]
     connected: int
     registered: int
+    joined: int = 0
+    waiting: list[WaitingSeat] = Field(default_factory=list)
+    waiting_count: int = 0
 
 
 class Presence(ServerMessage):

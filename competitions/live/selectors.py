@@ -23,6 +23,9 @@ from lms.grading import OPTION_LETTERS, as_bool
 from lms.models import Question
 
 BOARD_SIZE = 10
+PODIUM_SIZE = 3
+HISTORY_SIZE = 5
+WAITING_SHOWN = 100
 
 
 def ts(value: Any) -> float | None:
@@ -181,6 +184,48 @@ def standing_for(live_round: LiveRound, participant: Participant, *, seq: int = 
     )
 
 
+def kind_label(qtype: str) -> str:
+    """A question type as people call it on a screen: 单选, 多选, 判断, 填空."""
+    labels = {"single": _("单选"), "multiple": _("多选"), "truefalse": _("判断"), "fill": _("填空")}
+    return labels.get(qtype, "")
+
+
+def choices(qtype: str, options: list[str] | None) -> list[events.Choice]:
+    """The buttons of a question, one label each: lettered options for single and multiple
+    choice, 正确 / 错误 (keys true / false) for true/false, none for fill-in."""
+    if qtype == "truefalse":
+        return [events.Choice(key=True, label="", text=_("正确")), events.Choice(key=False, label="", text=_("错误"))]
+    if qtype in ("single", "multiple"):
+        return [
+            events.Choice(key=letter, label=letter, text=text)
+            for letter, text in zip(OPTION_LETTERS, options or [], strict=False)
+        ]
+    return []
+
+
+def answer_text(qtype: str, options: list[str] | None, answer: Any) -> str:
+    """An answer key (or a response) as people read it, never as JSON: single "A. 生产排程";
+    multiple "A、B、D"; true/false 正确 / 错误; fill-in the accepted words per blank
+    ("PLC / 可编程控制器；OPC UA")."""
+    if qtype == "single":
+        letter = str(answer or "").strip().upper()[:1]
+        index = OPTION_LETTERS.find(letter) if letter else -1
+        text = (options or [])[index] if 0 <= index < len(options or []) else ""
+        return f"{letter}. {text}" if text else letter
+    if qtype == "multiple":
+        letters = sorted({str(a).strip().upper()[:1] for a in answer or [] if str(a).strip()})
+        return "、".join(letters)
+    if qtype == "truefalse":
+        value = as_bool(answer)
+        return "" if value is None else (_("正确") if value else _("错误"))
+    if qtype == "fill":
+        blanks = answer if isinstance(answer, list) else [answer]
+        return "；".join(
+            " / ".join(str(a) for a in blank) if isinstance(blank, list) else str(blank) for blank in blanks
+        )
+    return ""
+
+
 def question_view(live_question: LiveQuestion, total: int | None = None) -> events.QuestionView:
     """What contestants see of a question (never its key). `total`: the round's number of
     questions, when the caller already has it (otherwise one COUNT)."""
@@ -196,6 +241,8 @@ def question_view(live_question: LiveQuestion, total: int | None = None) -> even
         options=list(q.options or []),
         points=float(live_question.points),
         seconds=live_question.seconds,
+        kind=kind_label(q.qtype),
+        choices=choices(q.qtype, q.options),
     )
 
 
@@ -238,12 +285,30 @@ def reveal_message(live_question: LiveQuestion, *, seq: int = 0) -> events.Revea
         distribution=dist,
         answered=agg["n"],
         correct_count=agg["ok"],
+        answer_text=answer_text(
+            live_question.question.qtype, live_question.question.options, live_question.question.answer
+        ),
     )
 
 
 def progress(live_round: LiveRound, *, seq: int = 0) -> events.Progress:
+    """Host only. Who has not answered yet: seats in the round (not kicked) without an answer to
+    the current question, while it is open or just closed; the first WAITING_SHOWN by ticket
+    number, and how many in all."""
     current = live_round.current
     seats = Participant.objects.filter(round=live_round)
+    in_play = seats.filter(kicked=False)
+    waiting: list[events.WaitingSeat] = []
+    waiting_count = 0
+    if current is not None and live_round.state in (RoundState.QUESTION, RoundState.CLOSED):
+        behind = in_play.exclude(answers__live_question=current)
+        waiting_count = behind.count()
+        waiting = [
+            events.WaitingSeat(ticket=ticket or "", name=name, online=online)
+            for ticket, name, online in behind.order_by("registration__ticket__number", "id").values_list(
+                "registration__ticket__number", "registration__person__real_name", "connected"
+            )[:WAITING_SHOWN]
+        ]
     return events.Progress(
         seq=seq,
         server_time=timezone.now().timestamp(),
@@ -252,6 +317,9 @@ def progress(live_round: LiveRound, *, seq: int = 0) -> events.Progress:
         distribution=distribution(current) if current else {},
         connected=seats.filter(connected=True).count(),
         registered=eligible_registrations(live_round).count(),
+        joined=in_play.count(),
+        waiting=waiting,
+        waiting_count=waiting_count,
     )
 
 
@@ -298,6 +366,68 @@ def snapshot(
         leaderboard=leaderboard(live_round, public=public, seq=seq, masked=role != "host"),
         progress=progress(live_round, seq=seq) if role == "host" else None,
     )
+
+
+@dataclass(frozen=True)
+class FinalResult:
+    """A contestant's own result of an ended round (the true standings: the end unfreezes)."""
+
+    rank: int
+    score: float
+    correct: int
+    total: int
+    questions: int
+
+
+def final_result(live_round: LiveRound, user: User) -> FinalResult | None:
+    """`user`'s final rank and score in an ended round; None if the round has not ended or they
+    took no seat in it."""
+    if live_round.state != RoundState.ENDED or not user.is_authenticated:
+        return None
+    seat = Participant.objects.filter(round=live_round, registration__person=user).first()
+    if seat is None:
+        return None
+    return FinalResult(
+        rank=rank_of(live_round, seat, public=True),
+        score=float(seat.public_score),
+        correct=seat.public_correct,
+        total=Participant.objects.filter(round=live_round).count(),
+        questions=LiveQuestion.objects.filter(round=live_round).count(),
+    )
+
+
+def podium(live_round: LiveRound) -> list[events.BoardRow]:
+    """The top three of an ended round as the hall sees them (masked without consent); empty
+    before the end."""
+    if live_round.state != RoundState.ENDED:
+        return []
+    return leaderboard(live_round, public=True, size=PODIUM_SIZE).top
+
+
+def score_history(live_round: LiveRound, *, size: int = HISTORY_SIZE) -> dict[str, Any] | None:
+    """For the public board's chart after the end: the final top `size` (masked as on every
+    public board) and each one's cumulative score after each tallied question, in question
+    order. None before the end (the chart would give away a frozen board)."""
+    if live_round.state != RoundState.ENDED:
+        return None
+    top = leaderboard(live_round, public=True, size=size).top
+    questions = list(
+        LiveQuestion.objects.filter(round=live_round, tallied=True).order_by("position").values_list("id", "position")
+    )
+    earned: dict[tuple[int, int], Decimal] = {
+        (pid, qid): points
+        for pid, qid, points in LiveAnswer.objects.filter(
+            participant_id__in=[row.participant_id for row in top], live_question__round=live_round, is_correct=True
+        ).values_list("participant_id", "live_question_id", "points")
+    }
+    series = []
+    for row in top:
+        running, points = Decimal(0), []
+        for qid, _position in questions:
+            running += earned.get((row.participant_id, qid), Decimal(0))
+            points.append(float(running))
+        series.append({"rank": row.rank, "name": row.name, "organization": row.organization, "points": points})
+    return {"questions": [position for _qid, position in questions], "series": series}
 
 
 def max_points(live_round: LiveRound) -> Decimal:
@@ -508,3 +638,24 @@ def reset_counts(live_round: LiveRound) -> dict[str, int]:
         "signals": live_round.signals.count(),
         "questions_opened": live_round.questions.filter(opens_at__isnull=False).count(),
     }
+
+
+# Host actions each round state allows (the same rules `actions` enforces), for the host console's
+# buttons; the console also knows paused/frozen and whether a next question is left.
+HOST_ACTIONS: dict[str, list[str]] = {
+    RoundState.LOBBY: ["open_next", "leaderboard", "freeze", "unfreeze", "end"],
+    RoundState.QUESTION: ["close", "pause", "resume", "freeze", "unfreeze"],
+    RoundState.CLOSED: ["open_next", "reveal", "leaderboard", "freeze", "unfreeze", "end"],
+    RoundState.REVEALED: ["open_next", "leaderboard", "freeze", "unfreeze", "end"],
+    RoundState.LEADERBOARD: ["open_next", "leaderboard", "freeze", "unfreeze", "end"],
+    RoundState.ENDED: [],
+}
+
+# The step a host usually takes next in each state ("end" after the last question's board).
+NEXT_STEP: dict[str, str] = {
+    RoundState.LOBBY: "open_next",
+    RoundState.QUESTION: "close",
+    RoundState.CLOSED: "reveal",
+    RoundState.REVEALED: "leaderboard",
+    RoundState.LEADERBOARD: "open_next",
+}

@@ -25,4 +25,5 @@ urlpatterns = [
     path("manage/<id:round_id>/q/<id:question_id>/<str:op>/", manage.question_op, name="question_op"),
     path("manage/<id:round_id>/delete/", manage.round_delete, name="delete_round"),
     path("manage/<id:round_id>/reset/", manage.round_reset, name="reset_round"),
+    path("<id:round_id>/board/data.json", views.board_data, name="board_data"),
 ]

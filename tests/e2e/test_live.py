@@ -21,8 +21,8 @@ def answer(page, position: int) -> None:
     elif position == 2:
         page.get_by_role("button", name="正确", exact=True).click()
     else:
-        for letter in ("A.", "B.", "D."):
-            page.locator("#q-options button", has_text=letter).click()
+        for name in ("A. 生产排程", "B. 质量追溯", "D. 设备状态监控"):
+            page.get_by_role("button", name=name).click()
         page.get_by_role("button", name="提交").click()
     page.get_by_text("已提交，答案已保存").wait_for()
 
@@ -69,7 +69,7 @@ def test_a_round_of_three_questions_with_a_reload_mid_question(demo, new_page, s
         host.locator("#state", has_text="已截止").wait_for()
         host.get_by_role("button", name="揭晓答案").click()
         players[0].get_by_text("回答正确").wait_for()
-        screen.locator("#dist svg").wait_for()
+        screen.locator("#dist li.is-correct svg").first.wait_for()  # the distribution, the right option highlighted
         shot(screen, f"live-screen-reveal-{position}")
         host.get_by_role("button", name="展示排行榜").click()
         screen.locator("#board li").first.wait_for()

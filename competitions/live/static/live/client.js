@@ -89,19 +89,96 @@ function fallbackUuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+// Preview (a round being authored): the page carries the messages a client would receive in
+// <script id="live-preview" type="application/json">; no socket is opened and the messages are
+// played, in order, through the same handler as live ones.
+export function previewMessages() {
+  const el = document.getElementById("live-preview");
+  if (!el) return null;
+  try {
+    const messages = JSON.parse(el.textContent);
+    return Array.isArray(messages) ? messages : null;
+  } catch (e) { return null; }
+}
+
+export class PreviewClient {
+  constructor(messages, { onMessage, onStatus } = {}) {
+    this.preview = true;
+    this.join = null;
+    this.offset = 0;
+    this.lastSeq = 0;
+    // After the caller's module has finished (it may read `client` in its handlers).
+    queueMicrotask(() => {
+      if (onStatus) onStatus("preview");
+      for (const m of messages) {
+        if (typeof m.server_time === "number" && m.server_time > 0) this.offset = m.server_time - Date.now() / 1000;
+        onMessage(m);
+      }
+    });
+  }
+
+  now() { return Date.now() / 1000 + this.offset; }
+  send() { return false; }
+  answer() { return null; }
+  resend() {}
+  command() {}
+}
+
+// The live socket, or a preview when the page carries preview messages.
+export function connect(path, handlers) {
+  const messages = previewMessages();
+  if (messages) {
+    const tag = document.getElementById("preview-tag");
+    if (tag) tag.hidden = false;
+    return new PreviewClient(messages, handlers);
+  }
+  return new LiveClient(path, handlers);
+}
+
+// How long is left on the open question, in seconds (null when no question is running).
+export function secondsLeft(client, s) {
+  if (!s || s.closesAt == null) return null;
+  return Math.max(0, s.paused ? (s.remaining ?? 0) : s.closesAt - client.now());
+}
+
+export const reducedMotion = () => window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+// Rows slide from their previous place to the new one (FLIP); nothing moves for people who asked
+// for reduced motion.
+export function flip(list, render) {
+  const before = new Map([...list.children].map((li) => [li.dataset.id, li.getBoundingClientRect().top]));
+  render();
+  if (reducedMotion()) return;
+  [...list.children].forEach((li) => {
+    const old = before.get(li.dataset.id);
+    if (old == null) { li.classList.add("is-new"); return; }
+    const dy = old - li.getBoundingClientRect().top;
+    if (!dy) return;
+    li.style.transition = "none"; li.style.transform = `translateY(${dy}px)`;
+    requestAnimationFrame(() => requestAnimationFrame(() => { li.style.transition = ""; li.style.transform = ""; }));
+  });
+}
+
 export const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 export const LETTERS = "ABCDEF";
 
 // A countdown driven by the server clock: closes_at is server time, client.now() adds the offset.
 export function countdown(el, client, getState) {
   setInterval(() => {
-    const s = getState();
-    if (!s || s.closesAt == null) { el.textContent = ""; return; }
-    const left = s.paused ? s.remaining : Math.max(0, s.closesAt - client.now());
-    el.textContent = `${Math.ceil(left ?? 0)}`;
+    const left = secondsLeft(client, getState());
+    el.textContent = left == null ? "" : `${Math.ceil(left)}`;
   }, 200);
 }
 
+export const fmtScore = (n) => (Number.isInteger(n) ? String(n) : Number(n).toFixed(2).replace(/0$/, ""));
+
 export function boardRows(top) {
-  return top.map((r) => `<li style="--rank:${r.rank}"><span class="rank">${r.rank}</span><span class="who">${esc(r.name)}<small>${esc(r.organization)}</small></span><span class="pts">${r.score}</span></li>`).join("");
+  return top.map((r) => `<li data-id="${r.participant_id}" style="--rank:${r.rank}"><span class="rank">${r.rank}</span><span class="who">${esc(r.name)}<small>${esc(r.organization)}</small></span><span class="pts">${fmtScore(r.score)}</span></li>`).join("");
+}
+
+// A question's buttons: the server's `choices` (one label each); older messages carry only `options`.
+export function choicesOf(q) {
+  if (q.choices && q.choices.length) return q.choices;
+  if (q.qtype === "truefalse") return [{ key: true, label: "", text: "正确" }, { key: false, label: "", text: "错误" }];
+  return (q.options || []).map((text, i) => ({ key: LETTERS[i], label: LETTERS[i], text }));
 }

@@ -1,42 +1,73 @@
-import { LiveClient, LETTERS, REFUSED, boardRows, countdown, esc } from "./client.js";
+// The contestant's phone: join with the ticket, answer, see after each question whether it was
+// right, the points and the current rank; at the end, the final rank and score and the podium.
+import { REFUSED, boardRows, choicesOf, connect, countdown, esc, fmtScore } from "./client.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("play");
+const KIND = { single: "单选", multiple: "多选", truefalse: "判断", fill: "填空" };
 const TEXT = {
-  open: "已连接", closed: "连接中断，正在重连…", connecting: "连接中…",
+  open: "已连接", closed: "连接中断，正在重连…", connecting: "连接中…", preview: "预览（不计分）",
   ack: "已提交，答案已保存", wait: "正在提交…", right: "回答正确", wrong: "回答错误", none: "本题未作答",
   closedQ: "本题已截止，等待揭晓答案",
 };
-const state = { question: null, closesAt: null, paused: false, remaining: null, myAnswer: null, selected: [], reveal: null };
+const state = { question: null, closesAt: null, paused: false, remaining: null, myAnswer: null, selected: [], reveal: null, ended: false, standing: null, top: [] };
 let client = null;
 
 function show(id, on) { $(id).hidden = !on; }
 function status(s, code) { $("status").dataset.status = s; $("status").textContent = s === "refused" ? REFUSED[code] : (TEXT[s] || s); }
 
 function renderQuestion() {
+  if (state.ended) { renderEnded(); return; }
   const q = state.question;
   show("question", !!q);
   show("lobby", !q);
   if (!q) return;
+  $("q-kind").textContent = q.kind || KIND[q.qtype] || "";
   $("q-pos").textContent = `第 ${q.position} / ${q.total} 题`;
   $("q-stem").textContent = q.stem;
-  const options = q.qtype === "truefalse" ? ["正确", "错误"] : q.options;
-  const keys = q.qtype === "truefalse" ? [true, false] : options.map((_, i) => LETTERS[i]);
+  const choices = choicesOf(q);
   const answered = !!state.myAnswer;
-  const open = !answered && state.closesAt && client.now() < state.closesAt && !state.paused && !state.reveal;
+  const open = !answered && state.closesAt && client.now() < state.closesAt && !state.paused && !state.reveal && !client.preview;
   const mine = state.myAnswer ? [].concat(state.myAnswer.response) : state.selected;
   const key = state.reveal ? [].concat(state.reveal.answer) : null;
-  $("q-options").innerHTML = options.map((text, i) => {
-    const k = keys[i];
+  $("q-options").innerHTML = choices.map((c, i) => {
     let cls = "";
-    if (key) cls = key.includes(k) ? "right" : (mine.includes(k) ? "wrong" : "");
-    const label = q.qtype === "truefalse" ? esc(text) : `${LETTERS[i]}. ${esc(text)}`;
-    return `<li><button type="button" class="btn btn-ghost ${cls}" data-i="${i}" aria-pressed="${mine.includes(k)}" ${open ? "" : "disabled"}>${label}</button></li>`;
+    if (key) cls = key.includes(c.key) ? "right" : (mine.includes(c.key) ? "wrong" : "");
+    const name = c.label ? `${c.label}. ${c.text}` : c.text;
+    const label = c.label ? `<span class="opt-label" aria-hidden="true">${esc(c.label)}</span><span aria-hidden="true">${esc(c.text)}</span>` : esc(c.text);
+    return `<li><button type="button" class="btn btn-ghost ${cls}" data-i="${i}" aria-label="${esc(name)}" aria-pressed="${mine.includes(c.key)}" ${open ? "" : "disabled"}>${label}</button></li>`;
   }).join("");
-  $("q-options").querySelectorAll("button").forEach((b) => b.addEventListener("click", () => choose(keys[+b.dataset.i])));
+  $("q-options").querySelectorAll("button").forEach((b) => b.addEventListener("click", () => choose(choices[+b.dataset.i].key)));
   show("submit", open && q.qtype === "multiple");
   $("submit").disabled = !state.selected.length;
   $("q-explain").textContent = state.reveal ? state.reveal.explanation : "";
+  if (!state.reveal) show("q-result", false);
+}
+
+// After the reveal: right or wrong, the points this question gave, and the current rank.
+function renderResult(s) {
+  const el = $("q-result");
+  const kind = s.last_correct === true ? "right" : state.myAnswer ? "wrong" : "none";
+  el.dataset.result = kind;
+  const head = kind === "right" ? `${TEXT.right}　+${fmtScore(s.last_points ?? 0)} 分` : kind === "wrong" ? `${TEXT.wrong}　+0 分` : `${TEXT.none}　+0 分`;
+  el.innerHTML = `${esc(head)}<small>当前第 ${s.rank} 名（共 ${s.total} 人）· 总分 ${fmtScore(s.score)}</small>`;
+  show("q-result", true);
+  $("q-status").textContent = "";
+}
+
+function renderEnded() {
+  ["question", "lobby", "join-card", "me"].forEach((id) => show(id, false));
+  show("ended", true);
+  const s = state.standing;
+  show("ended-me", !!s);
+  if (s) {
+    $("ended-rank").textContent = `第 ${s.rank} 名`;
+    $("ended-total").textContent = `共 ${s.total} 人`;
+    $("ended-score").textContent = fmtScore(s.score);
+    $("ended-correct").textContent = state.question ? `答对 ${s.correct} / ${state.question.total} 题` : `答对 ${s.correct} 题`;
+  }
+  const medal = ["", "冠军", "亚军", "季军"];
+  $("ended-podium").innerHTML = state.top.slice(0, 3).map((r) => `<li><span class="medal">${medal[r.rank]}</span><span>${esc(r.name)}${r.organization ? `<small>${esc(r.organization)}</small>` : ""}</span><strong>${fmtScore(r.score)}</strong></li>`).join("");
 }
 
 function choose(key) {
@@ -78,12 +109,15 @@ function onMessage(m) {
       state.reveal = m.reveal; state.selected = [];
       state.myAnswer = m.my_answer ? { ...m.my_answer, acked: true } : (state.myAnswer && state.question && state.myAnswer.question_id === state.question.id ? state.myAnswer : null);
       $("q-status").textContent = m.my_answer ? TEXT.ack : (m.state === "closed" ? TEXT.closedQ : "");
+      state.ended = m.state === "ended";
       if (m.standing) standing(m.standing);
       board(m.leaderboard);
+      $("frozen").hidden = !m.frozen;
       renderQuestion();
+      if (state.reveal && m.standing && m.standing.last_correct !== null && !state.ended) renderResult(m.standing);
       break;
     case "question_open":
-      Object.assign(state, { question: m.question, closesAt: m.closes_at, paused: false, myAnswer: null, selected: [], reveal: null });
+      Object.assign(state, { question: m.question, closesAt: m.closes_at, paused: false, myAnswer: null, selected: [], reveal: null, ended: false });
       $("q-status").textContent = ""; renderQuestion();
       break;
     case "ack":
@@ -100,13 +134,14 @@ function onMessage(m) {
       break;
     case "standing":
       standing(m);
-      if (state.reveal) $("q-status").textContent = m.last_correct === true ? `${TEXT.right} +${m.last_points}` : (state.myAnswer ? TEXT.wrong : TEXT.none);
+      if (state.ended) renderEnded();
+      else if (state.reveal && m.last_correct !== null) renderResult(m);
       break;
-    case "leaderboard": board(m); break;
+    case "leaderboard": board(m); if (state.ended) renderEnded(); break;
     case "round_state":
       state.paused = m.paused; state.remaining = m.remaining; if (m.closes_at) state.closesAt = m.closes_at;
       $("frozen").hidden = !m.frozen; show("paused", m.paused);
-      if (m.state === "ended") $("q-status").textContent = "比赛已结束，感谢参与！";
+      if (m.state === "ended") state.ended = true;
       renderQuestion();
       break;
     case "bye":
@@ -115,15 +150,16 @@ function onMessage(m) {
   }
 }
 
-function standing(s) { $("my-rank").textContent = `第 ${s.rank} 名（共 ${s.total} 人）`; $("my-score").textContent = `${s.score} 分`; }
-function board(b) { $("board").innerHTML = boardRows(b.top); $("frozen").hidden = !b.frozen; }
+function standing(s) { state.standing = s; $("my-rank").textContent = `第 ${s.rank} 名（共 ${s.total} 人）`; $("my-score").textContent = `${fmtScore(s.score)} 分`; }
+function board(b) { state.top = b.top; $("board").innerHTML = boardRows(b.top); $("frozen").hidden = !b.frozen; }
 
 document.addEventListener("visibilitychange", () => {
   if (document.hidden && state.question && !state.reveal && client) client.send({ type: "signal", kind: "page_hidden", question_id: state.question.id });
 });
 
 function start(join) {
-  client = new LiveClient(root.dataset.ws, { onMessage, onStatus: status, join });
+  client = connect(root.dataset.ws, { onMessage, onStatus: status, join });
+  if (client.preview) show("join-card", false);
   countdown($("timer"), client, () => state);
 }
 
