@@ -99,6 +99,14 @@ def prepare(n: int, k: int) -> dict:
         sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
         cookies[uid] = f"{settings.SESSION_COOKIE_NAME}={key}"
     Session.objects.bulk_create(sessions, batch_size=1000)
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db":
+        # A sign-in saves the session through the cache too: the phones arrive with it there.
+        from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+        from django.core.cache import caches
+
+        caches[settings.SESSION_CACHE_ALIAS].set_many(
+            {KEY_PREFIX + s.session_key: store.decode(s.session_data) for s in sessions}, 86400
+        )
     return {
         "round": live_round.pk,
         "host_cookie": cookies[organizer.pk],
@@ -210,6 +218,7 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
         else:
             raise RuntimeError(f"could not connect: {last_error!r}")
         bot = Bot(ws, plain)
+        bot.got["open"] = time.perf_counter()
         bots.append(bot)
         if not plain:
             await ws.send(json.dumps({"type": "join", "ticket": ticket, "access_code": code}))
@@ -221,10 +230,13 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
         asyncio.get_running_loop().create_task(bot.run(counters, waiters, n))
 
     # The join phase: the host says "join now" and every phone connects and joins in the same
-    # instant (no batching); time to joined is from that instant to the `joined` message.
+    # instant (no batching); time to joined is from that instant to the phone's snapshot.
     await asyncio.gather(*(connect(i, s) for i, s in enumerate(seats)))
     await asyncio.wait_for(waiters["snapshot"].wait(), 600)
-    joins = [b.got["joined"] - t_join for b in bots]
+    # Joined = the phone has its snapshot (it shows the lobby or the open question), not just
+    # the `joined` reply; the peer's phones are "in" when their socket opens.
+    joins = [b.got["snapshot" if not plain else "joined"] - t_join for b in bots]
+    opens = [b.got["open"] - t_join for b in bots]
 
     host = await websockets.connect(
         host_url,
@@ -294,6 +306,8 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
         "join_p50_ms": round(pct(joins, 50) * 1000, 1),
         "join_p99_ms": round(pct(joins, 99) * 1000, 1),
         "join_max_ms": round(max(joins) * 1000, 1),
+        "handshake_p50_ms": round(pct(opens, 50) * 1000, 1),
+        "handshake_max_ms": round(max(opens) * 1000, 1),
         "handshake_failures": failures,
         "fanout_p50_ms": round(pct(fanouts, 50) * 1000, 1),
         "fanout_p99_ms": round(pct(fanouts, 99) * 1000, 1),

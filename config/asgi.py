@@ -19,7 +19,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from competitions.live import pacing  # noqa: E402
+from competitions.live import pacing, transport  # noqa: E402
 from competitions.live.transport import PreparedFrames  # noqa: E402
 from config import daphne_limits  # noqa: E402
 from config.limits import RequestBodyLimit  # noqa: E402
@@ -28,6 +28,7 @@ from config.routing import websocket_urlpatterns  # noqa: E402
 from config.ws_auth import SessionUserMiddlewareStack  # noqa: E402
 
 daphne_limits.install()
+transport.lazy_handshake_logging()
 
 application = ProtocolTypeRouter(
     {

@@ -5,8 +5,8 @@ object builds its own redis-py connection pool. Under daphne every request and e
 database call runs in a fresh context, so the stock backend opened a new TCP connection to
 Redis for each one (a thousand phones joining at once meant a thousand connects, each a round
 trip before the session could be read). Here the pools live at module level, one per server
-URL and options: connections are reused across requests, threads and contexts (redis-py's
-pools are thread-safe).
+URL and options, each with one client: connections are reused across requests, threads and
+contexts (redis-py's pools and clients are thread-safe).
 """
 
 from __future__ import annotations
@@ -21,7 +21,19 @@ _pools: dict[tuple[str, str], Any] = {}
 _lock = threading.Lock()
 
 
+_clients: dict[int, Any] = {}
+
+
 class SharedPoolRedisCacheClient(RedisCacheClient):
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        """One redis-py client per pool, not a new one per cache call (building a client costs
+        more than the GET it sends; clients over a shared pool are thread-safe)."""
+        pool = self._get_connection_pool(write)
+        client = _clients.get(id(pool))
+        if client is None:
+            client = _clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
     def _get_connection_pool(self, write: bool) -> Any:
         index = self._get_connection_pool_index(write)
         key = (self._servers[index], repr(sorted(self._pool_options.items(), key=lambda item: item[0])))

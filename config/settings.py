@@ -176,7 +176,7 @@ else:
     }
 # Threads (each with its own connection) for WebSocket sign-in, joins and snapshots
 # (config/db_threads.py): a hall joining at once is served this many at a time per process.
-DB_THREADS = env_int("DB_THREADS", 8, minimum=1)
+DB_THREADS = env_int("DB_THREADS", 4, minimum=1)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache -------------------------------------------------------

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -336,8 +336,9 @@ def join(live_round: LiveRound, user: User, ticket_number: str, access_code: str
     someone else). An earlier live connection of the same ticket is
     replaced (and recorded as two devices)."""
     ticket = (
-        Ticket.objects.select_related("registration__person")
+        Ticket.objects.select_related("registration")
         .filter(number=ticket_number.strip(), registration__contest_id=live_round.contest_id)
+        .order_by()
         .first()
     )
     if ticket is None or not hmac.compare_digest(ticket.access_code, access_code.strip()):
@@ -349,10 +350,18 @@ def join(live_round: LiveRound, user: User, ticket_number: str, access_code: str
         raise LiveError("bad_ticket", _("这张准考证所属赛项不在本场次，请进入本赛项的场次。"))
     if registration.person_id != user.pk:
         raise LiveError("wrong_person", _("这张准考证不属于当前登录的账号，请用本人账号登录。"))
+    # The first join of a seat is one insert (a hall joining at once is mostly first joins);
+    # a seat that exists is locked, checked and updated.
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                round=live_round, registration=registration, channel_name=channel_name, connected=True
+            )
+        return JoinResult(participant=participant, ticket=ticket)
+    except IntegrityError:
+        pass  # the seat exists (live_seat_once): a rejoin
     with transaction.atomic():
-        participant, _created = Participant.objects.select_for_update().get_or_create(
-            round=live_round, registration=registration
-        )
+        participant = Participant.objects.select_for_update().get(round=live_round, registration=registration)
         if participant.kicked:
             raise LiveError("kicked", _("您已被组织者移出本场比赛，如有疑问请联系现场工作人员。"))
         replaced = (

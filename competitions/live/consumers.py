@@ -47,6 +47,41 @@ def _cancelling() -> bool:
     return task is not None and task.cancelling() > 0
 
 
+# The round a socket asks for, kept a moment per process: when a hall joins at once, a thousand
+# handshakes need the same row (its contest and group), not a thousand reads of it. State is
+# never taken from here (snapshots and actions read the row themselves).
+ROUND_CACHE_SECONDS = 2.0
+_rounds: dict[int, tuple[float, Any]] = {}
+
+
+_round_reads: dict[int, asyncio.Future[Any]] = {}
+
+
+async def _round(round_id: int) -> Any:
+    """The round row, from the process's copy when it is fresh; concurrent askers share one read."""
+    now = time.monotonic()
+    cached = _rounds.get(round_id)
+    if cached is not None and now - cached[0] < ROUND_CACHE_SECONDS:
+        return cached[1]
+    pending = _round_reads.get(round_id)
+    if pending is None:
+        pending = _round_reads[round_id] = asyncio.ensure_future(db_call(selectors.access_round)(round_id))
+        pending.add_done_callback(lambda _f: _round_reads.pop(round_id, None))
+    live_round = await asyncio.shield(pending)
+    if len(_rounds) > 1000:
+        _rounds.clear()
+    _rounds[round_id] = (time.monotonic(), live_round)
+    return live_round
+
+
+def _join_and_snapshot(
+    live_round: Any, user: Any, ticket: str, access_code: str, channel_name: str
+) -> tuple[actions.JoinResult, events.Snapshot]:
+    """The seat and the contestant's snapshot in one database call (one thread hop, not two)."""
+    result = actions.join(live_round, user, ticket, access_code, channel_name)
+    return result, selectors.snapshot(live_round, role="contestant", participant=result.participant, joining=True)
+
+
 class LiveConsumer(AsyncWebsocketConsumer):
     role = "contestant"
     participant_id: int | None = None
@@ -117,7 +152,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.refuse(CLOSE_NOT_FOUND)  # no such row can exist (and the database cannot take the number)
             return
         try:
-            self.round = await db_call(selectors.access_round)(self.round_id)
+            self.round = await _round(self.round_id)
         except Http404:
             # The public board already says which rounds exist, so this reveals nothing.
             await self.refuse(CLOSE_NOT_FOUND)
@@ -234,7 +269,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.error("forbidden", _("主持台和大屏无需准考证。"))
             return
         try:
-            result = await db_call(actions.join)(
+            result, snap = await db_call(_join_and_snapshot)(
                 self.round, self.user, message.ticket, message.access_code, self.channel_name
             )
         except actions.LiveError as exc:
@@ -253,7 +288,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
         )
         assert self.hub is not None
         self.hub.add(self)
-        await self.send_snapshot()
+        if self.hub.last_seq > snap.seq:
+            await self.send_snapshot()  # a frame went by between the read and joining the hub
+        else:
+            self.last_seq = max(self.last_seq, snap.seq)
+            await self.send(text_data=snap.model_dump_json())
         await self._presence(online=True)
 
     async def on_answer(self, message: events.AnswerIn, received_at: Any) -> None:
@@ -309,7 +348,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def _presence(self, *, online: bool) -> None:
         if self.hub is None:
             return
-        connected = await db_call(lambda: self.round.participants.filter(connected=True).count())()
+        connected = await self.hub.connected_count(
+            db_call(lambda: self.round.participants.filter(connected=True).count())()
+        )
         await self.hub.to_hosts(
             events.Presence(ticket=self._ticket, name=self._name, online=online, connected=connected)
         )

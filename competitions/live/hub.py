@@ -115,6 +115,7 @@ class Hub:
         self._task: asyncio.Task[None] | None = None
         self._membership: asyncio.Task[None] | None = None
         self._troubled = False
+        self._connected: tuple[float, int] | None = None
         self._joined = asyncio.Event()
         self._rejoin = asyncio.Event()
         # Broadcasts this hub published: delivered to its own sockets at once, so the copy that
@@ -169,6 +170,18 @@ class Hub:
         if self.sockets.pop(consumer.channel_name, None) is not None and not self.sockets:
             pacer.release(self)
         self.hosts.pop(consumer.channel_name, None)
+
+    async def connected_count(self, count: Any) -> int:
+        """How many seats are online, for presence notes to hosts: counted at most every
+        PROGRESS_SECONDS (a hall joining at once needs one count, not one per phone); `count`
+        is the awaitable that counts, closed unused when the last figure is fresh enough."""
+        now = time.monotonic()
+        if self._connected is not None and now - self._connected[0] < PROGRESS_SECONDS:
+            count.close()
+            return self._connected[1]
+        figure = await count
+        self._connected = (time.monotonic(), figure)
+        return figure
 
     def trouble(self) -> None:
         """The channel layer failed: rejoin the group now and resync once back in."""

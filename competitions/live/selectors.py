@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -162,9 +164,14 @@ def rank_of(live_round: LiveRound, participant: Participant, *, public: bool) ->
     return Participant.objects.filter(round=live_round).filter(ahead).count() + 1
 
 
-def standing_for(live_round: LiveRound, participant: Participant, *, seq: int = 0) -> events.Standing:
+def standing_for(
+    live_round: LiveRound, participant: Participant, *, seq: int = 0, fresh: bool = False, total: int | None = None
+) -> events.Standing:
+    """`fresh`: the caller's copy of the seat was just written (a join), so it is not read again;
+    `total`: the seat count when the caller already has it."""
     public = live_round.frozen
-    participant = Participant.objects.get(pk=participant.pk)  # the caller's copy may predate a tally
+    if not fresh:
+        participant = Participant.objects.get(pk=participant.pk)  # the caller's copy may predate a tally
     current = live_round.current
     last = current if current is not None and current.tallied else None
     answer = LiveAnswer.objects.filter(live_question=last, participant=participant).first() if last else None
@@ -178,7 +185,7 @@ def standing_for(live_round: LiveRound, participant: Participant, *, seq: int = 
         rank=rank_of(live_round, participant, public=public),
         score=float(score),
         correct=correct,
-        total=Participant.objects.filter(round=live_round).count(),
+        total=Participant.objects.filter(round=live_round).count() if total is None else total,
         last_correct=(answer.is_correct if answer else False) if last else None,
         last_points=float(answer.points) if answer else None,
     )
@@ -331,15 +338,74 @@ def remaining(live_round: LiveRound) -> float | None:
     return max(0.0, (current.closes_at - now).total_seconds())
 
 
+@dataclass(frozen=True)
+class RoundPart:
+    """What every contestant's snapshot of a round shares at one moment."""
+
+    live_round: LiveRound
+    question: events.QuestionView | None
+    reveal: events.Reveal | None
+    leaderboard: events.Leaderboard
+
+
+# A hall joining at once asks for the same round part a thousand times in a second: contestants'
+# join snapshots share it for SHARED_PART_SECONDS. A copy older than a frame the joining socket
+# then sees is replaced by a fresh snapshot (LiveConsumer.on_join compares seqs).
+SHARED_PART_SECONDS = 0.5
+_shared_parts: dict[int, tuple[float, RoundPart]] = {}
+_shared_lock = threading.Lock()
+
+
+def _round_part(round_id: int, *, public: bool | None, masked: bool) -> RoundPart:
+    live_round = LiveRound.objects.select_related("contest", "current__question").get(pk=round_id)
+    current = live_round.current
+    seq = live_round.seq
+    return RoundPart(
+        live_round=live_round,
+        question=question_view(current) if current is not None and live_round.state != RoundState.LOBBY else None,
+        reveal=reveal_message(current, seq=seq) if current is not None and current.revealed_at is not None else None,
+        leaderboard=leaderboard(
+            live_round, public=live_round.frozen if public is None else public, seq=seq, masked=masked
+        ),
+    )
+
+
+def _shared_contestant_part(round_id: int) -> RoundPart:
+    now = time.monotonic()
+    with _shared_lock:
+        cached = _shared_parts.get(round_id)
+    if cached is not None and now - cached[0] < SHARED_PART_SECONDS:
+        return cached[1]
+    part = _round_part(round_id, public=None, masked=True)
+    with _shared_lock:
+        if len(_shared_parts) > 100:
+            _shared_parts.clear()
+        _shared_parts[round_id] = (now, part)
+    return part
+
+
 def snapshot(
-    live_round: LiveRound, *, role: events.Role, participant: Participant | None = None, seq: int | None = None
+    live_round: LiveRound,
+    *,
+    role: events.Role,
+    participant: Participant | None = None,
+    seq: int | None = None,
+    joining: bool = False,
 ) -> events.Snapshot:
-    """The state a client needs after (re)connecting or a gap. Answer keys only after reveal."""
-    live_round = LiveRound.objects.select_related("contest", "current__question").get(pk=live_round.pk)
+    """The state a client needs after (re)connecting or a gap. Answer keys only after reveal.
+
+    `joining`: a contestant's seat was just written; the round's shared part may come from the
+    process's copy of the last SHARED_PART_SECONDS (the caller checks it against the frames it
+    has seen since)."""
+    if joining and role == "contestant":
+        part = _shared_contestant_part(live_round.pk)
+    else:
+        frozen_public = None if role != "host" else False
+        part = _round_part(live_round.pk, public=frozen_public, masked=role != "host")
+    live_round = part.live_round
     seq = live_round.seq if seq is None else seq
     current = live_round.current
     state = events.round_state(live_round.state)
-    public = role != "host" and live_round.frozen
     my_answer = None
     if participant is not None and current is not None:
         answer = LiveAnswer.objects.filter(live_question=current, participant=participant).first()
@@ -356,14 +422,18 @@ def snapshot(
         state=state,
         paused=live_round.paused_at is not None,
         frozen=live_round.frozen,
-        question=question_view(current) if current is not None and live_round.state != RoundState.LOBBY else None,
+        question=part.question,
         opens_at=ts(current.opens_at) if current else None,
         closes_at=ts(current.closes_at) if current else None,
         remaining=remaining(live_round),
-        reveal=reveal_message(current, seq=seq) if current is not None and current.revealed_at is not None else None,
+        reveal=part.reveal,
         my_answer=my_answer,
-        standing=standing_for(live_round, participant, seq=seq) if participant is not None else None,
-        leaderboard=leaderboard(live_round, public=public, seq=seq, masked=role != "host"),
+        # Before the first question everyone is level: no standing (it would cost a count per
+        # phone when a hall joins at once, and 第 N 名 in a lobby means nothing).
+        standing=standing_for(live_round, participant, seq=seq, fresh=joining, total=part.leaderboard.total)
+        if participant is not None and not (live_round.state == RoundState.LOBBY and current is None)
+        else None,
+        leaderboard=part.leaderboard,
         progress=progress(live_round, seq=seq) if role == "host" else None,
     )
 
