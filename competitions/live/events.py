@@ -183,7 +183,8 @@ class Choice(Schema):
 
 class QuestionView(Schema):
     """A question as contestants see it: never the answer key. `kind` names its type for people
-    (单选, 多选, 判断, 填空); `choices` are its buttons, one label each (true/false has two)."""
+    (单选, 多选, 判断, 填空); `choices` are its buttons, one label each (true/false has two);
+    `blanks` is the number of blanks of a fill-in question (its response is a list that long)."""
 
     id: int
     position: int
@@ -195,6 +196,7 @@ class QuestionView(Schema):
     seconds: int
     kind: str = ""
     choices: list[Choice] = Field(default_factory=list)
+    blanks: int = 0  # fill-in: how many strings the answer holds (one per blank); 0 otherwise
 
 
 class BoardRow(Schema):

@@ -250,7 +250,15 @@ def question_view(live_question: LiveQuestion, total: int | None = None) -> even
         seconds=live_question.seconds,
         kind=kind_label(q.qtype),
         choices=choices(q.qtype, q.options),
+        blanks=fill_blanks(q) if q.qtype == "fill" else 0,
     )
+
+
+def fill_blanks(question: Question) -> int:
+    """How many blanks a fill-in question has: one per accepted-answers entry of its key (a bare
+    string key is one blank)."""
+    answer = question.answer
+    return len(answer) if isinstance(answer, list) and answer else 1
 
 
 def distribution_key(qtype: str, response: Any, is_correct: bool) -> list[str]:

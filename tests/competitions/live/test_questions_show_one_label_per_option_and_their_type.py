@@ -76,3 +76,19 @@ def test_a_reveal_names_the_key_as_the_options_text(arena) -> None:
     end(arena)
     truefalse = selectors.reveal_message(LiveQuestion.objects.get(round=arena.round, position=2))
     assert truefalse.answer_text == "正确" and truefalse.distribution == {"true": 2, "false": 1}
+
+
+def test_a_fill_in_question_says_how_many_blanks_and_never_the_words(arena) -> None:
+    from competitions.live.setup import bank_question
+
+    question = bank_question(
+        "fill", "工业通信协议 ____ 和 ____ 常用于设备互联。", [], [["OPC UA"], ["Modbus", "MODBUS"]], ""
+    )
+    lq = LiveQuestion.objects.create(round=arena.round, question=question, position=99, seconds=20, points=10)
+    q = selectors.question_view(lq).model_dump(mode="json")
+    assert q["kind"] == "填空" and q["blanks"] == 2 and q["choices"] == []
+    assert "OPC UA" not in str(q) and "Modbus" not in str(q)
+    single_blank = bank_question("fill", "PLC 的英文全称缩写是 ____。", [], "PLC", "")
+    one = LiveQuestion.objects.create(round=arena.round, question=single_blank, position=98, seconds=20, points=10)
+    assert selectors.question_view(one).blanks == 1
+    assert selectors.question_view(LiveQuestion.objects.get(round=arena.round, position=1)).blanks == 0

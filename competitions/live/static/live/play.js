@@ -28,6 +28,8 @@ function renderQuestion() {
   const choices = choicesOf(q);
   const answered = !!state.myAnswer;
   const open = !answered && state.closesAt && client.now() < state.closesAt && !state.paused && !state.reveal && !client.preview;
+  if (q.qtype === "fill") { renderBlanks(q, open); return; }
+  state.fillFor = null;
   const mine = state.myAnswer ? [].concat(state.myAnswer.response) : state.selected;
   const key = state.reveal ? [].concat(state.reveal.answer) : null;
   $("q-options").innerHTML = choices.map((c, i) => {
@@ -41,6 +43,28 @@ function renderQuestion() {
   show("submit", open && q.qtype === "multiple");
   $("submit").disabled = !state.selected.length;
   $("q-explain").textContent = state.reveal ? state.reveal.explanation : "";
+  if (!state.reveal) show("q-result", false);
+}
+
+// A fill-in question: one text box per blank. Drawn again only when the question or whether it
+// can be answered changes, so typing is never interrupted by a message that re-renders.
+function renderBlanks(q, open) {
+  const drawn = `${q.id}:${open}:${!!state.reveal}`;
+  if (state.fillFor !== drawn) {
+    state.fillFor = drawn;
+    const mine = state.myAnswer ? [].concat(state.myAnswer.response) : [];
+    if (open && (!state.fill || state.fill.length !== (q.blanks || 1))) state.fill = Array(q.blanks || 1).fill("");
+    const values = open ? state.fill : mine;
+    $("q-options").innerHTML = Array.from({ length: q.blanks || 1 }, (_, i) =>
+      `<li><label class="live-blank"><span>第 ${i + 1} 空</span><input type="text" maxlength="200" autocomplete="off" data-i="${i}" value="${esc(values[i] || "")}" ${open ? "" : "disabled"}></label></li>`).join("");
+    $("q-options").querySelectorAll("input").forEach((input) => input.addEventListener("input", () => {
+      state.fill[+input.dataset.i] = input.value;
+      $("submit").disabled = !state.fill.some((v) => v.trim());
+    }));
+  }
+  show("submit", open);
+  $("submit").disabled = !(state.fill || []).some((v) => v.trim());
+  $("q-explain").textContent = state.reveal ? `${state.reveal.answer_text ? `正确答案：${state.reveal.answer_text}　` : ""}${state.reveal.explanation || ""}` : "";
   if (!state.reveal) show("q-result", false);
 }
 
@@ -86,7 +110,10 @@ function submit(response) {
   $("q-status").textContent = TEXT.wait;
   renderQuestion();
 }
-$("submit").addEventListener("click", () => submit([...state.selected].sort()));
+$("submit").addEventListener("click", () => {
+  if (state.question && state.question.qtype === "fill") submit((state.fill || []).map((v) => v.trim()));
+  else submit([...state.selected].sort());
+});
 
 function onMessage(m) {
   switch (m.type) {
