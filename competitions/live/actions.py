@@ -118,6 +118,11 @@ def _state_msg(live_round: LiveRound, seq: int) -> events.RoundStateMsg:
     )
 
 
+def state_broadcast(live_round: LiveRound) -> Broadcast:
+    """The round's state at its current seq, as every socket gets it (after a reset)."""
+    return Broadcast(_state_msg(live_round, live_round.seq).model_dump_json(), live_round.seq)
+
+
 def _board_broadcast(live_round: LiveRound, last: LiveQuestion | None = None) -> Broadcast:
     """Everyone gets the public board (frozen scores while frozen; names masked for people who
     did not agree to appear on public lists); hosts get the true board with every name."""

@@ -204,7 +204,8 @@ def reset_round(actor: User, live_round: LiveRound) -> dict[str, int]:
     """Back to the lobby: delete the answers and signals, zero the seats' scores (seats stay, so
     a connected contestant keeps their place), clear the questions' open/close times and the
     round's current question, pause, freeze and start/end times. `seq` keeps counting (clients
-    treat a lower number as old). Returns the counts erased (also in the audit record)."""
+    treat a lower number as old) and skips one, so that clients resync from a snapshot when the
+    caller broadcasts the new state. Returns the counts erased (also in the audit record)."""
     require_manager(actor, live_round.contest)
     locked = _locked(live_round)
     problem = selectors.reset_problem(locked)
@@ -231,7 +232,10 @@ def reset_round(actor: User, live_round: LiveRound) -> dict[str, int]:
     locked.questions.update(opens_at=None, closes_at=None, paused_ms=0, tallied=False, revealed_at=None)
     locked.state, locked.current, locked.paused_at, locked.frozen = RoundState.LOBBY, None, None, False
     locked.started_at = locked.ended_at = None
-    locked.seq += 1
+    # Two numbers on: the round_state the page then broadcasts (hub.broadcast_from_request) leaves
+    # a gap, so every open phone, host console and big screen asks for a snapshot and drops what
+    # it showed of the old run (its answers, scores, question).
+    locked.seq += 2
     locked.save(update_fields=["state", "current", "paused_at", "frozen", "started_at", "ended_at", "seq"])
     audit(
         actor,

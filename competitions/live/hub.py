@@ -21,6 +21,7 @@ import weakref
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
@@ -64,6 +65,21 @@ def layer_failed() -> None:
         return
     for hub in _hubs.get(loop, {}).values():
         hub.trouble()
+
+
+def broadcast_from_request(round_id: int, broadcast: actions.Broadcast) -> None:
+    """Send a broadcast made by a plain request (not a socket) to every process's hub of the
+    round, through the channel layer; a hint like every broadcast (clients resync by seq)."""
+    message = {
+        "type": "live.frame",
+        "frame": broadcast.frame,
+        "host_frame": broadcast.host_frame,
+        "seq": broadcast.seq,
+        "standings": broadcast.standings,
+        "closes_at": None,
+        "question_id": 0,  # not None: each hub cancels a question timer it may still hold
+    }
+    async_to_sync(resilient)(get_channel_layer().group_send, round_group(round_id), message)
 
 
 async def resilient(call: Any, *args: Any) -> None:

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from competitions import selectors as contest_selectors
-from competitions.live import authoring, events, selectors
+from competitions.live import actions, authoring, events, hub, selectors
 from competitions.live.forms import (
     BankFilterForm,
     DrawForm,
@@ -282,6 +282,8 @@ def round_reset(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespons
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, _error_text(exc))
         else:
+            live_round.refresh_from_db()
+            hub.broadcast_from_request(live_round.pk, actions.state_broadcast(live_round))
             messages.success(
                 request,
                 _("已重置：清除 %(a)d 条作答、%(s)d 个席位的得分、%(g)d 条可疑信号，场次回到候场。")
