@@ -236,6 +236,9 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
     # Joined = the phone has its snapshot (it shows the lobby or the open question), not just
     # the `joined` reply; the peer's phones are "in" when their socket opens.
     joins = [b.got["snapshot" if not plain else "joined"] - t_join for b in bots]
+    # The host opens the first question a moment after the last phone is in, as in a hall (the
+    # questions' fan-out is then not timed against the tail of the join burst).
+    await asyncio.sleep(SETTLE_SECONDS)
     opens = [b.got["open"] - t_join for b in bots]
 
     host = await websockets.connect(
@@ -319,6 +322,7 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
 
 
 HOST_COOKIE: list[str] = [""]
+SETTLE_SECONDS = 2.0
 
 
 def main() -> None:

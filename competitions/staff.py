@@ -183,7 +183,7 @@ def revoke_invitation(invitation: StaffInvitation, *, actor: User) -> StaffInvit
     require_manager(actor, invitation.contest)
     invitation = _lock(invitation)
     if invitation.status != InvitationStatus.PENDING:
-        raise ValidationError(_("该邀请已%(s)s，不能撤销。") % {"s": invitation.get_status_display()})
+        raise ValidationError(_("该邀请%(s)s，不能撤销。") % {"s": invitation.get_status_display()})
     invitation.status, invitation.decided_at = InvitationStatus.REVOKED, timezone.now()
     invitation.save(update_fields=["status", "decided_at"])
     audit(actor, "contest.staff.revoke", invitation, before={"status": "pending"}, after={"status": "revoked"})
@@ -198,7 +198,7 @@ def resend_invitation(invitation: StaffInvitation, *, actor: User) -> SentInvita
     require_manager(actor, invitation.contest)
     invitation = _lock(invitation)
     if invitation.status not in (InvitationStatus.PENDING, InvitationStatus.EXPIRED):
-        raise ValidationError(_("该邀请已%(s)s，不能重发；如需要请重新邀请。") % {"s": invitation.get_status_display()})
+        raise ValidationError(_("该邀请%(s)s，不能重发；如需要请重新邀请。") % {"s": invitation.get_status_display()})
     if (
         StaffInvitation.objects.filter(
             contest=invitation.contest, mobile=invitation.mobile, role=invitation.role, status=InvitationStatus.PENDING
@@ -226,7 +226,7 @@ def check_open(invitation: StaffInvitation) -> None:
     if invitation.status == InvitationStatus.EXPIRED:
         raise ValidationError(_("该邀请已过期，请联系组织者重新发送。"))
     if invitation.status != InvitationStatus.PENDING:
-        raise ValidationError(_("该邀请已%(s)s。") % {"s": invitation.get_status_display()})
+        raise ValidationError(_("该邀请%(s)s。") % {"s": invitation.get_status_display()})
 
 
 def _check_holder(invitation: StaffInvitation, user: User) -> None:
