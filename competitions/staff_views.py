@@ -31,12 +31,7 @@ from competitions.forms import (
     StaffRemoveForm,
 )
 from competitions.models import Contest, StaffInvitation, StaffRole
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("没有权限执行此操作。")
+from config.bad_input import refusal_text
 
 
 def _render_staff(
@@ -128,7 +123,7 @@ def staff_op(request: AuthenticatedHttpRequest, slug: str, op: str) -> HttpRespo
         else:
             raise Http404
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     return back
 
 
@@ -187,7 +182,7 @@ def invitation_page(request: HttpRequest, token: str) -> HttpResponse:
                         for name, errors in exc.message_dict.items():
                             form.add_error(name if name in form.fields else None, errors)
                     else:
-                        form.add_error(None, _error_text(exc))
+                        form.add_error(None, refusal_text(exc))
                 else:
                     login(request, user, backend="accounts.backends.MobileBackend")
                     invitation.refresh_from_db()
@@ -220,7 +215,7 @@ def _answer(request: HttpRequest, invitation: StaffInvitation, user: Any, *, bac
         else:
             actions.decline_invitation(invitation, user=user)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
         return redirect(back)
     if form.cleaned_data["decision"] == "accept":
         _accepted_message(request, invitation)

@@ -53,18 +53,7 @@ from competitions.models import (
     SignOff,
     Ticket,
 )
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("没有权限执行此操作。")
-
-
-def _form_errors(form: forms.Form) -> str:
-    """Every error of a form as one line (for a message above a page of small forms)."""
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
+from config.bad_input import form_error_text, refusal_text
 
 # --- Public ------------------------------------------------------------------------------------
 
@@ -137,7 +126,7 @@ def register_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             team=form.cleaned_data.get("team") or None,
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(
             request,
@@ -156,7 +145,7 @@ def withdraw_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     try:
         actions.withdraw_registration(registration, actor=request.user)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, _("报名已撤回。"))
     return redirect("competitions:detail", slug)
@@ -182,7 +171,7 @@ def ask_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             raise ValidationError(form.errors["question"].as_data())
         actions.ask_clarification(contest, actor=request.user, question=form.cleaned_data["question"])
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, _("问题已提交，裁判组答复后将在此显示。"))
     return redirect("competitions:detail", slug)
@@ -199,7 +188,7 @@ def appeal_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             raise ValidationError(form.errors["reason"].as_data())
         actions.file_appeal(registration, actor=request.user, reason=form.cleaned_data["reason"])
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, _("申诉已提交，仲裁结果将在此页显示。"))
     return redirect("competitions:detail", slug)
@@ -261,7 +250,7 @@ def contest_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 **form.action_fields(),
             )
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, refusal_text(exc))
         else:
             messages.success(request, _("竞赛已创建，请添加赛项。"))
             return redirect("competitions:console", contest.slug)
@@ -278,7 +267,7 @@ def contest_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 contest, actor=request.user, title=form.cleaned_data["title"], **form.action_fields()
             )
         except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, refusal_text(exc))
         else:
             messages.success(request, _("竞赛设置已保存。"))
             return redirect("competitions:console", contest.slug)
@@ -475,14 +464,14 @@ def console_op(request: AuthenticatedHttpRequest, slug: str, op: str) -> HttpRes
     spec = CONSOLE_OPS[op]
     form = spec.form(request.POST, contest)
     if not form.is_valid():
-        messages.error(request, spec.invalid or _form_errors(form))
+        messages.error(request, spec.invalid or form_error_text(form))
         return redirect("competitions:console", contest.slug)
     if op == "publish" and not form.cleaned_data["confirm"]:
         return _confirm_publish(request, contest)
     try:
         message = spec.run(request, contest, form)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, message)
     return redirect("competitions:console", contest.slug)
@@ -499,7 +488,7 @@ def _save_theory_marks(request: AuthenticatedHttpRequest, contest: Contest) -> H
             for name, errors in exc.message_dict.items():
                 form.add_error(name, errors)
         except PermissionDenied as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, refusal_text(exc))
             return redirect("competitions:console", contest.slug)
         else:
             messages.success(request, _("已保存 %(n)s 个理论成绩。") % {"n": saved})
@@ -636,12 +625,12 @@ def _sheet_context(
 def _sheet_appeal(request: AuthenticatedHttpRequest, group: EventGroup) -> HttpResponse:
     form = _appeal_form(request.POST, Appeal.objects.filter(registration__event_group=group))
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_error_text(form))
         return redirect("competitions:judge_sheet", group.pk)
     try:
         message = _decide(request, None, form)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, message)
     return redirect("competitions:judge_sheet", group.pk)
@@ -659,7 +648,7 @@ def _sheet_absence(
             group, actor=request.user, absent=absent, registration=row.registration, team=row.team
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(
             request,
@@ -672,10 +661,10 @@ def _sheet_sign_off(request: AuthenticatedHttpRequest, group: EventGroup) -> Htt
     form = SignOffForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_form_errors(form))
+            raise ValidationError(form_error_text(form))
         actions.sign_off(group, actor=request.user, note=form.cleaned_data["note"])
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(request, _("已签字确认，本赛项实操成绩生效。"))
     return redirect("competitions:judge_sheet", group.pk)

@@ -86,6 +86,22 @@ def form_errors(form: Any) -> list[str]:
     return found + [str(message) for message in form.non_field_errors()]
 
 
+def form_error_text(form: Any) -> str:
+    """Every error of a form as one line (for a message above a page of small forms)."""
+    return " ".join(form_errors(form))
+
+
+def refusal_text(exc: Exception) -> str:
+    """What an action's refusal says to the person: a ValidationError's messages on one line, or
+    a PermissionDenied's own text (a generic "no permission" when it has none)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or _("没有权限执行此操作。")
+
+
 def invalid_input(request: HttpRequest, form: Any) -> HttpResponse:
     """The site's 400 page listing what was wrong with a query or form that a page cannot show
     again (a filter in the query string, a button's hidden values)."""

@@ -37,19 +37,10 @@ from competitions.live.forms import (
 )
 from competitions.live.models import LiveQuestion, LiveRound
 from competitions.models import Contest
+from config.bad_input import form_error_text, refusal_text
 from lms.models import Question
 
 BANK_PAGE = 25
-
-
-def _error_text(exc: ValidationError | PermissionDenied) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("您没有权限执行此操作。")
-
-
-def _form_errors(form: Any) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
 
 def _settings_initial(live_round: LiveRound) -> dict[str, Any]:
@@ -218,7 +209,7 @@ def round_op(request: AuthenticatedHttpRequest, round_id: int, op: str) -> HttpR
         else:
             raise Http404
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     return back
 
 
@@ -234,7 +225,7 @@ def question_op(request: AuthenticatedHttpRequest, round_id: int, question_id: i
             form = QuestionRowForm(request.POST, prefix=f"q{live_question.pk}")
             if not form.is_valid():
                 messages.error(
-                    request, _("第 %(p)d 题：%(e)s") % {"p": live_question.position, "e": _form_errors(form)}
+                    request, _("第 %(p)d 题：%(e)s") % {"p": live_question.position, "e": form_error_text(form)}
                 )
             else:
                 authoring.set_question_timing(request.user, live_question, **form.cleaned_data)
@@ -249,7 +240,7 @@ def question_op(request: AuthenticatedHttpRequest, round_id: int, question_id: i
         else:
             raise Http404
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     return redirect(
         _editor_url(live_round, query) + f"#q-{live_question.pk}" if op != "remove" else _editor_url(live_round, query)
     )
@@ -264,7 +255,7 @@ def round_delete(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespon
         try:
             authoring.delete_round(request.user, live_round)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, refusal_text(exc))
             return redirect("live:edit_round", live_round.pk)
         messages.success(request, _("场次“%(t)s”已删除。") % {"t": live_round.title})
         return redirect("live:rounds", contest.slug)
@@ -280,7 +271,7 @@ def round_reset(request: AuthenticatedHttpRequest, round_id: int) -> HttpRespons
         try:
             counts = authoring.reset_round(request.user, live_round)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, refusal_text(exc))
         else:
             live_round.refresh_from_db()
             hub.broadcast_from_request(live_round.pk, actions.state_broadcast(live_round))
