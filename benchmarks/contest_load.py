@@ -68,7 +68,7 @@ def prepare(n: int, k: int) -> dict:
     from accounts import actions as account_actions
     from accounts.choices import Role
     from accounts.models import User
-    from competitions.live import setup
+    from competitions.live import authoring, setup
 
     call_command("migrate", verbosity=0)
     organizer = User.objects.filter(mobile="16900000000").first()
@@ -79,11 +79,14 @@ def prepare(n: int, k: int) -> dict:
         account_actions.grant_role(None, organizer, Role.ORGANIZER)
         organizer = User.objects.get(pk=organizer.pk)
     contest, group = setup.create_contest(organizer, title=f"压测 {n}")
+    # The round is made as an organizer makes it on the console's round editor (the actions
+    # behind those pages): settings, then the bank's questions placed with their time.
     questions = [
         setup.bank_question("single", f"压测题 {i + 1}：2 + {i} = ？", [str(i + 2), str(i + 3)], "A", "")
         for i in range(k)
     ]
-    live_round = setup.create_round(contest, questions=questions, seconds=60)
+    live_round = authoring.create_round(organizer, contest, title="压测场", event_group=group, default_seconds=60)
+    authoring.add_questions(organizer, live_round, questions)
     seats = setup.bulk_seat(contest, group, n, password="Bench-pass-2026", mobile_start=16000000000)
     users = {u.pk: u for u in User.objects.filter(pk__in=[s.user_id for s in seats] + [organizer.pk])}
     store = SessionStore()
