@@ -187,14 +187,18 @@ class Hub:
             pacer.release(self)
         self.hosts.pop(consumer.channel_name, None)
 
-    async def connected_count(self, count: Any) -> int:
-        """How many seats are online, for presence notes to hosts: counted at most every
-        PROGRESS_SECONDS (a hall joining at once needs one count, not one per phone); `count`
-        is the awaitable that counts, closed unused when the last figure is fresh enough."""
+    async def connected_count(self, count: Any, change: int) -> int:
+        """How many seats are online, for presence notes to hosts, after a seat of this process
+        came online (`change` +1) or left (-1). Counted in the database at most every
+        PROGRESS_SECONDS (a hall joining at once needs one count, not one per phone); in between,
+        the last count moved by this process's own changes. `count` is the awaitable that counts,
+        closed unused when the last figure is fresh enough."""
         now = time.monotonic()
         if self._connected is not None and now - self._connected[0] < PROGRESS_SECONDS:
             count.close()
-            return self._connected[1]
+            figure = max(0, self._connected[1] + change)
+            self._connected = (self._connected[0], figure)
+            return figure
         figure = await count
         self._connected = (time.monotonic(), figure)
         return figure
