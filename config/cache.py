@@ -12,6 +12,7 @@ contexts (redis-py's pools and clients are thread-safe).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -25,6 +26,13 @@ _clients: dict[int, Any] = {}
 
 
 class SharedPoolRedisCacheClient(RedisCacheClient):
+    # Set or defined by Django's RedisCacheClient (private, so not in django-stubs).
+    _servers: list[str]
+    _pool_options: dict[str, Any]
+    _pool_class: Any
+    _client: Any
+    _get_connection_pool_index: Callable[[bool], int]
+
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         """One redis-py client per pool, not a new one per cache call (building a client costs
         more than the GET it sends; clients over a shared pool are thread-safe)."""
