@@ -64,6 +64,21 @@ def access_round_for_host(user: User, round_id: int) -> LiveRound:
     return live_round
 
 
+def rounds_for_player(user: User) -> list[LiveRound]:
+    """Rounds `user` may join: of contests where she holds an approved registration, open to her
+    event group (a round that names no group is open to every group of its contest)."""
+    approved = Registration.objects.filter(person=user, status=RegistrationStatus.APPROVED)
+    return list(
+        LiveRound.objects.filter(
+            Q(event_group__isnull=True, contest__registrations__in=approved)
+            | Q(event_group__registrations__in=approved)
+        )
+        .select_related("contest")
+        .distinct()
+        .order_by("-id")
+    )
+
+
 def rounds_for_host(user: User) -> list[LiveRound]:
     qs = LiveRound.objects.select_related("contest").order_by("-id")
     if not (user.is_superuser or user.has_role(Role.PROVINCE_ADMIN)):

@@ -11,17 +11,13 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedHttpRequest
 from competitions.live import report as round_report
 from competitions.live import selectors
-from competitions.live.models import LiveRound, Participant, RoundState
+from competitions.live.models import Participant, RoundState
 
 
 @login_required
 def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     hosting = selectors.rounds_for_host(request.user)
-    playing = list(
-        LiveRound.objects.filter(
-            contest__registrations__person=request.user, contest__registrations__status="approved"
-        ).select_related("contest")
-    )
+    playing = selectors.rounds_for_player(request.user)
     return render(request, "live/index.html", {"hosting": hosting, "playing": playing})
 
 

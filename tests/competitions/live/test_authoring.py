@@ -403,3 +403,15 @@ def test_a_contestant_of_another_event_group_cannot_join_the_round(organizer, co
     mine = setup.seat(organizer, contest, group_a, insider)
     assert actions.join(live_round, insider, mine.number, mine.access_code, "chan-y").participant.pk
     assert selectors.eligible_registrations(live_round).count() == 1
+
+
+def test_the_live_page_lists_only_rounds_open_to_the_persons_event_group(arena, organizer) -> None:
+    from competitions import actions as contest_actions
+    from competitions.live import selectors as live_selectors
+
+    other = contest_actions.add_event_group(arena.round.contest, actor=organizer, name="数据分析")
+    person = arena.people[0]
+    open_to_all = arena.round
+    for_other = authoring.create_round(organizer, arena.round.contest, title="数据分析专场", event_group=other)
+    mine = live_selectors.rounds_for_player(person)
+    assert open_to_all in mine and for_other not in mine
