@@ -49,7 +49,8 @@ DEFAULTS = ("default_seconds", "default_points")
 
 
 def _locked(live_round: LiveRound) -> LiveRound:
-    return LiveRound.objects.select_for_update().select_related("contest__lifecycle").get(pk=live_round.pk)
+    # Only the round row is locked (the contest's rules come through an outer join that cannot be).
+    return LiveRound.objects.select_for_update(of=("self",)).select_related("contest__lifecycle").get(pk=live_round.pk)
 
 
 def _editable(actor: User, live_round: LiveRound) -> LiveRound:
