@@ -29,6 +29,7 @@ from competitions.live import actions, events, selectors, transport
 from competitions.live.models import LiveRound
 from competitions.live.pacing import pacer
 from config import metrics
+from config.db_threads import db_call
 
 if TYPE_CHECKING:
     from competitions.live.consumers import LiveConsumer
@@ -235,7 +236,7 @@ class Hub:
             self._rejoin.clear()
 
     async def _resync(self) -> None:
-        seq = await database_sync_to_async(self._stored_seq)()
+        seq = await db_call(self._stored_seq)()
         if seq <= self.last_seq:
             return
         log.info(
