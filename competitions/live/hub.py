@@ -93,7 +93,6 @@ async def resilient(call: Any, *args: Any) -> None:
             return
         except Exception:
             metrics.CHANNEL_LAYER_FAILURES.inc()
-            layer_failed()
             if attempt == 2:
                 log.warning("live: channel layer call failed twice", exc_info=True)
             else:
