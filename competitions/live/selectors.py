@@ -80,10 +80,11 @@ def rounds_for_player(user: User) -> list[LiveRound]:
 
 
 def rounds_for_host(user: User) -> list[LiveRound]:
+    """The rounds of the contests `user` manages (`can_host`'s rule as one query)."""
     qs = LiveRound.objects.select_related("contest").order_by("-id")
     if not (user.is_superuser or user.has_role(Role.PROVINCE_ADMIN)):
-        qs = qs.filter(Q(contest__organizers=user) | Q(contest__created_by=user)).distinct()
-    return [live_round for live_round in qs if can_host(user, live_round.contest)]
+        qs = qs.filter(contest__in=Contest.objects.filter(contest_selectors.managed_contest_filter(user)))
+    return list(qs)
 
 
 def standing_order(public: bool) -> list[Any]:
