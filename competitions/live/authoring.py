@@ -84,7 +84,8 @@ def _check_settings(contest: Contest, data: dict[str, Any], count: int) -> None:
     _check_timing(int(data["default_seconds"]), Decimal(data["default_points"]))
 
 
-def _snapshot(live_round: LiveRound) -> dict[str, Any]:
+def round_settings(live_round: LiveRound) -> dict[str, Any]:
+    """A round's settings as the settings form names them (its initial values)."""
     return {
         "title": live_round.title,
         "event_group": live_round.event_group_id,
@@ -93,8 +94,14 @@ def _snapshot(live_round: LiveRound) -> dict[str, Any]:
         "rehearsal": live_round.rehearsal,
         "freeze_at": live_round.freeze_at,
         "default_seconds": live_round.default_seconds,
-        "default_points": str(live_round.default_points),
+        "default_points": live_round.default_points,
     }
+
+
+def _snapshot(live_round: LiveRound) -> dict[str, Any]:
+    """The settings for an audit record (JSON: the points as text)."""
+    settings = round_settings(live_round)
+    return {**settings, "default_points": str(settings["default_points"])}
 
 
 # --- rounds -------------------------------------------------------------------------------

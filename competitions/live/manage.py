@@ -31,6 +31,7 @@ from competitions.live.forms import (
     DrawForm,
     MoveForm,
     PickForm,
+    PreviewForm,
     QuestionRowForm,
     RoundForm,
     WriteQuestionForm,
@@ -41,19 +42,6 @@ from config.bad_input import form_error_text, refusal_text
 from lms.models import Question
 
 BANK_PAGE = 25
-
-
-def _settings_initial(live_round: LiveRound) -> dict[str, Any]:
-    return {
-        "title": live_round.title,
-        "event_group": live_round.event_group_id,
-        "scoring_mode": live_round.scoring_mode,
-        "streak_bonus": live_round.streak_bonus,
-        "rehearsal": live_round.rehearsal,
-        "freeze_at": live_round.freeze_at,
-        "default_seconds": live_round.default_seconds,
-        "default_points": live_round.default_points,
-    }
 
 
 # --- round list and creation --------------------------------------------------------------
@@ -126,7 +114,7 @@ def _render_editor(
             for lq in placed
         ],
         "settings_form": settings_form
-        or RoundForm(initial=_settings_initial(live_round), contest=contest, question_count=len(placed)),
+        or RoundForm(initial=authoring.round_settings(live_round), contest=contest, question_count=len(placed)),
         "bank_form": bank_form,
         "page": page,
         "placed_ids": placed_ids,
@@ -334,11 +322,11 @@ def preview(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
     """`?n=<position>&as=screen|play`: the big screen or the contestant page with question n
     open, rendered from `preview_messages` and connected to nothing."""
     live_round = selectors.access_round_for_author(request.user, round_id)
-    as_ = request.GET.get("as", "screen")
-    if as_ not in ("screen", "play"):
+    form = PreviewForm(request.GET)
+    form.is_valid()
+    if "view" in form.errors:
         raise Http404
-    raw_n = request.GET.get("n", "1")
-    position = int(raw_n) if raw_n.isdigit() and len(raw_n) < 5 else 1
+    as_, position = form.cleaned_data["view"], form.position()
     live_question = (
         live_round.questions.select_related("question").filter(position=position).first()
         or live_round.questions.select_related("question").order_by("position").first()
