@@ -232,3 +232,17 @@ class QuestionRowForm(forms.Form):
 
 class MoveForm(forms.Form):
     position = forms.IntegerField(min_value=1, max_value=authoring.MAX_QUESTIONS)
+
+
+class PreviewForm(forms.Form):
+    """`?n=<position>&as=screen|play` of the preview page. `view` is required to be one of the
+    two; `n` out of range or not a number falls back to the first question."""
+
+    n = forms.IntegerField(min_value=1, max_value=9999, required=False)
+    view = forms.ChoiceField(choices=[("screen", "screen"), ("play", "play")])
+
+    def __init__(self, query: Any) -> None:
+        super().__init__({"n": query.get("n", ""), "view": query.get("as", "screen")})
+
+    def position(self) -> int:
+        return int(self.cleaned_data.get("n") or 1) if "n" not in self.errors else 1

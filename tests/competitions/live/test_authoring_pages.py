@@ -178,3 +178,12 @@ def test_the_reset_page_explains_what_is_erased(authored, organizer) -> None:
     _contest, _group, live_round = authored
     page = client_for(organizer).get(f"/live/manage/{live_round.pk}/reset/").content.decode()
     assert "作答记录" in page and "可疑信号" in page and "确认重置" in page
+
+
+def test_the_preview_takes_its_query_through_a_form(authored, organizer) -> None:
+    _contest, _group, live_round = authored
+    client = client_for(organizer)
+    assert client.get(f"/live/{live_round.pk}/preview/?n=1&as=phone").status_code == 404
+    for n in ("abc", "0", "99999999999999999999", "7"):  # not a number, out of range, no such question
+        page = client.get(f"/live/{live_round.pk}/preview/?n={n}&as=screen").content.decode()
+        assert preview_json(page)[1]["question"]["position"] == 1, n
