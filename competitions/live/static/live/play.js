@@ -118,7 +118,7 @@ $("submit").addEventListener("click", () => {
 function onMessage(m) {
   switch (m.type) {
     case "joined":
-      show("join-card", false); show("me", true);
+      show("join-card", false);
       sessionStorage.setItem(`live-join:${root.dataset.ws}`, JSON.stringify(client.join));
       break;
     case "error":
@@ -138,6 +138,7 @@ function onMessage(m) {
       $("q-status").textContent = m.my_answer ? TEXT.ack : (m.state === "closed" ? TEXT.closedQ : "");
       state.ended = m.state === "ended";
       if (m.standing) standing(m.standing);
+      else show("me", false); // a lobby before the first question: everyone is level, no rank yet
       board(m.leaderboard);
       $("frozen").hidden = !m.frozen;
       renderQuestion();
@@ -177,7 +178,7 @@ function onMessage(m) {
   }
 }
 
-function standing(s) { state.standing = s; $("my-rank").textContent = `第 ${s.rank} 名（共 ${s.total} 人）`; $("my-score").textContent = `${fmtScore(s.score)} 分`; }
+function standing(s) { state.standing = s; show("me", !state.ended); $("my-rank").textContent = `第 ${s.rank} 名（共 ${s.total} 人）`; $("my-score").textContent = `${fmtScore(s.score)} 分`; }
 function board(b) { state.top = b.top; $("board").innerHTML = boardRows(b.top); $("frozen").hidden = !b.frozen; }
 
 document.addEventListener("visibilitychange", () => {
