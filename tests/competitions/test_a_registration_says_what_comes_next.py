@@ -36,3 +36,13 @@ def test_each_status_says_what_comes_next(contest, group, organizer, learner) ->
     actions.review_registration(registration, actor=organizer, approve=True)
     text = _next_step(learner, contest)
     assert "准考证已发放" in text and contest.theory_at.strftime("%Y-%m-%d") in text
+
+
+def test_a_schedule_without_dates_says_to_be_decided_not_dashes(contest, learner) -> None:
+    contest.registration_opens = contest.theory_at = contest.practical_at = None
+    contest.save(update_fields=["registration_opens", "theory_at", "practical_at"])
+    client = Client()
+    client.force_login(learner)
+    page = client.get(f"/contests/{contest.slug}/").content.decode()
+    assert "— — —" not in page and "待定" in page
+    assert "截至 " + timezone.localtime(contest.registration_closes).strftime("%Y-%m-%d %H:%M") in page
