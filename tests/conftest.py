@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # Browser tests last: Playwright's sync API leaves an event loop in the main thread, which
     # would stop later async (WebSocket) tests from running.
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
-    # The fault rehearsal stops the machine's PostgreSQL: only its own stage runs it (.ci/faults).
+    # The fault rehearsal stops the machine's PostgreSQL: only its own stage runs it (`make faults`).
     rehearsal = os.environ.get("SHUZHI_FAULTS") == "1"
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     keep, dropped = [], []

@@ -1,4 +1,4 @@
-"""The production layout on one machine, for the fault rehearsal (`.ci/faults`, marker `faults`).
+"""The production layout on one machine, for the fault rehearsal (`make faults`, the last stage of `.ci/run`; marker `faults`).
 
 nginx with the repository's site (deploy/nginx/shuzhi.conf: the HTTPS server served as plain HTTP
 on a free port, its includes and paths pointed at this checkout), two daphne processes and the
