@@ -1,6 +1,5 @@
 """Rehearsed faults through the proxy (`make faults`, the last stage of `.ci/run`): nginx in front of
-two daphne processes and the
-worker, on PostgreSQL and a Redis the test can stop. Contestants connect through nginx, as on the
+two daphne processes and the worker, on PostgreSQL and a Redis the test can stop. Contestants connect through nginx, as on the
 day; a process killed, the database stopped and Redis restarted mid-round lose no acknowledged
 answer, and /readyz turns unready and ready again.
 
