@@ -1,6 +1,7 @@
 """A live round in Chromium through nginx (`make faults`, the last stage of `.ci/run`): the host
-console and two phones reach the platform the way a hall does, and when one of the two daphne processes is killed mid-round the
-pages reconnect through nginx to the other and the round goes on with every answer kept."""
+console and two phones reach the platform the way a hall does, and when one of the two daphne
+processes is killed mid-round the pages reconnect through nginx to the other and the round goes on
+with every answer kept."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Rehearsed faults through the proxy (`make faults`, the last stage of `.ci/run`): nginx in front of
-two daphne processes and the worker, on PostgreSQL and a Redis the test can stop. Contestants connect through nginx, as on the
-day; a process killed, the database stopped and Redis restarted mid-round lose no acknowledged
-answer, and /readyz turns unready and ready again.
+"""Rehearsed faults through the proxy (`make faults`, the last stage of `.ci/run`): nginx in front
+of two daphne processes and the worker, on PostgreSQL and a Redis the test can stop. Contestants
+connect through nginx, as on the day; a process killed, the database stopped and Redis restarted
+mid-round lose no acknowledged answer, and /readyz turns unready and ready again.
 
 These stop the machine's PostgreSQL: they run only with SHUZHI_FAULTS=1 in their own CI stage.
 """
