@@ -9,7 +9,7 @@ Cloud SMS, ...) wraps its client in that one method and reads its keys from its 
         def send(self, mobile: str, message: str) -> None:
             ...  # call the provider; raise SmsError(_("短信发送失败，请稍后再试。")) on an error
 
-Backends here: `ConsoleBackend` (development: logs and prints the message), `LocmemBackend`
+Backends here: `ConsoleBackend` (development: logs and prints the message, the number masked), `LocmemBackend`
 (tests in one process: `accounts.sms.outbox`, like `django.core.mail.outbox`) and `FileBackend`
 (appends one JSON line per message to `settings.SMS_FILE_PATH`, so a browser test reads what a
 forked server sent).
@@ -24,6 +24,8 @@ from typing import Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+
+from accounts.pii import mask_mobile
 
 logger = logging.getLogger("accounts.sms")
 
@@ -40,9 +42,14 @@ class SmsBackend(Protocol):
 
 
 class ConsoleBackend:
+    """Development and trials: the message goes to the log with the number masked (the log never
+    holds a mobile number), and, with readable text logs, also to the terminal."""
+
     def send(self, mobile: str, message: str) -> None:
-        logger.info("SMS to %s: %s", mobile, message)
-        print(f"[SMS] {mobile}: {message}", flush=True)
+        logger.info("SMS to %s: %s", mask_mobile(mobile), message, extra={"event": "sms"})
+        # JSON logs go to journald, which takes one JSON object a line: no plain line beside them.
+        if settings.LOG_FORMAT == "text":
+            print(f"[SMS] {mask_mobile(mobile)}: {message}", flush=True)
 
 
 class LocmemBackend:

@@ -9,7 +9,10 @@ target_type, target_id, never the before/after values.
 
 What is never logged: query strings, form fields and bodies, headers other than X-Request-ID,
 mobile and ID numbers. The JSON formatter writes only the fields named in `FIELDS`, so an
-object a library attaches to a record (Django's `request`) cannot leak its query string.
+object a library attaches to a record (Django's `request`) cannot leak its query string. The
+message and traceback of every record, ours or a library's (an exception that quotes the value it
+refused), pass `PersonalNumberFilter` on the way out: a mobile number is written masked
+(`139****5678`), an ID number as its region code and check part (`370102********123X`).
 """
 
 from __future__ import annotations
@@ -67,6 +70,39 @@ def request_id_for(request: HttpRequest) -> str:
     return uuid.uuid4().hex
 
 
+# A mainland mobile number or an 18-character ID number standing alone (not inside a longer run of
+# digits or letters, such as a timestamp in milliseconds or a hex request id).
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])")
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
+
+
+def redact_personal_numbers(text: str) -> str:
+    """`text` with every mobile and ID number masked as the pages show them (accounts.pii)."""
+    text = _ID_NUMBER.sub(lambda m: m.group()[:6] + "*" * 8 + m.group()[-4:], text)
+    return _MOBILE.sub(lambda m: m.group()[:3] + "****" + m.group()[-4:], text)
+
+
+class PersonalNumberFilter(logging.Filter):
+    """The last guard of the log (on the stdout handler, in both formats): masks mobile and ID
+    numbers in a record's message and traceback, whoever logged it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed call: logging reports it when formatting
+            return True
+        clean = redact_personal_numbers(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_personal_numbers(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_personal_numbers(record.stack_info)
+        return True
+
+
 class RequestIdFilter(logging.Filter):
     """Stamps every record with the id of the request being served (None outside one)."""
 
@@ -91,8 +127,8 @@ class JsonFormatter(logging.Formatter):
         for field in FIELDS:
             if field in record.__dict__:
                 line[field] = record.__dict__[field]
-        if record.exc_info:
-            line["exc"] = self.formatException(record.exc_info)
+        if record.exc_text or record.exc_info:
+            line["exc"] = record.exc_text or self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
@@ -213,14 +249,17 @@ def logging_config(log_format: str, level: str) -> dict[str, object]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+        "filters": {
+            "request_id": {"()": "config.observability.RequestIdFilter"},
+            "personal_numbers": {"()": "config.observability.PersonalNumberFilter"},
+        },
         "formatters": {"line": formatter},
         "handlers": {
             "console": {
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stdout",
                 "formatter": "line",
-                "filters": ["request_id"],
+                "filters": ["request_id", "personal_numbers"],
             }
         },
         "root": {"handlers": ["console"], "level": level},

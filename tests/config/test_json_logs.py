@@ -169,3 +169,37 @@ def test_probes_are_not_request_lines(client, log_output) -> None:
     client.get("/healthz")
     client.get("/readyz")  # 503 here: no worker beats in tests
     assert request_lines(log_output()) == []
+
+
+def test_a_mobile_or_id_number_in_any_message_or_traceback_is_masked(log_output) -> None:
+    """Whoever logs it (a library repeating the value it refused, an exception's text), the line
+    carries the number masked as the pages show it."""
+    id_number = "37010219900307123X"
+    logging.getLogger("somewhere.else").warning("refused %s for %s", MOBILE, id_number)
+    try:
+        raise ValueError(f"bad value {MOBILE}")
+    except ValueError:
+        logging.getLogger("somewhere.else").exception("failed")
+    output = log_output()
+    assert MOBILE not in output and id_number not in output
+    first, second = lines(output)
+    assert first["msg"] == "refused 139****5678 for 370102********123X"
+    assert "ValueError: bad value 139****5678" in second["exc"]
+
+
+def test_timestamps_and_request_ids_are_not_mistaken_for_numbers() -> None:
+    from config.observability import redact_personal_numbers
+
+    text = "at 1733500000123 id a13912345678f 5f0c1d2e3a4b5c6d7e8f9a0b1c2d3e4f 2026-12-06"
+    assert redact_personal_numbers(text) == text
+
+
+def test_the_console_sms_backend_logs_the_number_masked(settings, log_output, capsys) -> None:
+    from accounts import sms
+
+    settings.SMS_BACKEND = "accounts.sms.ConsoleBackend"
+    settings.LOG_FORMAT = "json"
+    sms.send(MOBILE, "验证码 123456")
+    [line] = [line for line in lines(log_output()) if line.get("event") == "sms"]
+    assert line["msg"] == "SMS to 139****5678: 验证码 123456"
+    assert capsys.readouterr().out == ""  # journald takes JSON lines only
