@@ -13,7 +13,9 @@ needs constant memory: `SZBK1` + a 12-byte nonce + ciphertext + the 16-byte tag.
 BACKUP_KEY (32 bytes, url-safe base64) from the environment; without it nothing is written.
 Restoring decrypts to a temporary file and uses it only after the tag has verified, then checks
 the plaintext's SHA-256 against the manifest, so a damaged or tampered backup is refused before it
-touches the database. After restoring, the row counts and media checksums are compared with the
+touches the database. `manage.py backup` stamps the `backup` Heartbeat row when it completes, which
+/metrics exports as `shuzhi_backup_last_success_timestamp_seconds` for the missed-backup alert.
+After restoring, the row counts and media checksums are compared with the
 manifest and every difference is reported (`manage.py restore` exits 1 on any).
 """
 
@@ -40,7 +42,12 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
 
+from accounts.models import Heartbeat
+
+# The Heartbeat row a completed backup writes: when the last one finished.
+HEARTBEAT_NAME = "backup"
 MAGIC = b"SZBK1"
 NONCE_BYTES = 12
 TAG_BYTES = 16
@@ -254,6 +261,12 @@ def create_backup(destination: Path, now: dt.datetime | None = None) -> Path:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     return folder
+
+
+def record_success() -> None:
+    """Stamp the `backup` Heartbeat row: /metrics exports it for the missed-backup alert
+    (deploy/alerts.yml, ShuzhiBackupMissed). Written after the dump, so not inside the backup."""
+    Heartbeat.objects.update_or_create(name=HEARTBEAT_NAME, defaults={"beat_at": timezone.now()})
 
 
 def prune(destination: Path, keep: int) -> list[Path]:

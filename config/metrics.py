@@ -17,7 +17,8 @@ Instruments (prefix `shuzhi_`):
 - `live_answers_total{outcome}` (acked, refused, not_stored: the live round's group commit)
 - `channel_layer_failures_total` (a channel-layer call that failed, retried or not)
 - `logins_failed_total`, `login_lockouts_total` (accounts.signals)
-- at scrape: `live_rounds_running`, `jobs_queued`, `jobs_oldest_queued_seconds`, `ready{check}`
+- at scrape: `live_rounds_running`, `jobs_queued`, `jobs_oldest_queued_seconds`,
+  `backup_last_success_timestamp_seconds` (the `backup` Heartbeat row), `ready{check}`
 - the process: `process_resident_memory_bytes`, `process_open_fds`, `process_max_fds` (no prefix)
 """
 
@@ -121,6 +122,10 @@ class DatabaseGauges(Collector):
             "shuzhi_jobs_oldest_queued_seconds",
             "Age of the oldest background job waiting for the worker (0 when none).",
         )
+        backed_up = GaugeMetricFamily(
+            "shuzhi_backup_last_success_timestamp_seconds",
+            "Unix time when the last `manage.py backup` completed (0 before the first).",
+        )
         ready = GaugeMetricFamily("shuzhi_ready", "1 when a readiness check passes, 0 when it fails.", labels=["check"])
         try:
             LiveRound = apps.get_model("live", "LiveRound")
@@ -130,9 +135,13 @@ class DatabaseGauges(Collector):
             queued.add_metric([], waiting.count())
             first = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
             oldest.add_metric([], (timezone.now() - first).total_seconds() if first else 0.0)
+            Heartbeat = apps.get_model("accounts", "Heartbeat")
+            last = Heartbeat.objects.filter(name="backup").values_list("beat_at", flat=True).first()
+            backed_up.add_metric([], last.timestamp() if last else 0.0)
             yield running
             yield queued
             yield oldest
+            yield backed_up
         except Exception:
             # The database is down: the gauges are left out, and `shuzhi_ready{check="database"}` says why.
             logger.warning("metrics: database gauges unavailable", exc_info=True)

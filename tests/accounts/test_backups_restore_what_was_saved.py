@@ -143,3 +143,19 @@ def test_only_the_newest_backups_are_kept(folders: Path) -> None:
         "shuzhi-20261203T023000Z",
         "shuzhi-20261204T023000Z",
     ]
+
+
+@pytest.mark.django_db
+def test_a_completed_backup_tells_the_operator_when_through_the_metrics(folders: Path, client) -> None:
+    """deploy/alerts.yml's ShuzhiBackupMissed reads this gauge: 0 before the first backup, then
+    the time the last `manage.py backup` completed."""
+    import time
+
+    from config.metrics import registry
+
+    name = "shuzhi_backup_last_success_timestamp_seconds"
+    assert registry.get_sample_value(name) == 0.0
+    started = time.time()
+    call_command("backup", "--to", str(folders / "backups"), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    assert started - 1 <= registry.get_sample_value(name) <= time.time()
+    assert f"{name} " in client.get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()

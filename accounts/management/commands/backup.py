@@ -32,6 +32,7 @@ class Command(BaseCommand):
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
         removed = backup.prune(destination, keep)
+        backup.record_success()
         self.stdout.write(f"backup written to {folder}")
         for old in removed:
             self.stdout.write(f"removed old backup {old.name}")
