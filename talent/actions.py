@@ -714,7 +714,7 @@ def finalize_round(selection: SelectionRound, *, actor: User, now: dt.datetime |
 def add_plan_item(
     candidate: Candidate, *, actor: User, kind: str, title: str, due: dt.date | None = None, note: str = ""
 ) -> CultivationItem:
-    if candidate.status != CandidateStatus.FINAL:
+    if not candidate.has_plan:
         raise ValidationError(_("只有入选的领军人才才有培养计划。"))
     _city_admin_of(actor, candidate)
     if kind not in PlanItemKind.values or not title.strip():

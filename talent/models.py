@@ -322,6 +322,15 @@ class SelectionRound(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def notice_published(self) -> bool:
+        """The public notice (公示) page exists from the notice period on (talent.views.notice)."""
+        return self.status in NOTICE_PUBLISHED
+
+
+# The round statuses in which the public notice page is shown.
+NOTICE_PUBLISHED = (RoundStatus.NOTICE, RoundStatus.FINAL)
+
 
 class CityQuota(models.Model):
     round = models.ForeignKey(SelectionRound, on_delete=models.CASCADE, related_name="quotas")
@@ -375,6 +384,11 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.person}"
+
+    @property
+    def has_plan(self) -> bool:
+        """Only a finally listed leader has a cultivation plan (talent.actions.add_plan_item)."""
+        return self.status == CandidateStatus.FINAL
 
 
 class ObjectionStatus(models.TextChoices):

@@ -34,6 +34,7 @@ from talent.models import (
     Match,
     MatchStatus,
     Objection,
+    ObjectionStatus,
     RoundStatus,
     SelectionRound,
     SkillLevel,
@@ -255,6 +256,20 @@ def candidate_moves(viewer: User, candidates: Iterable[Candidate]) -> dict[int, 
                 moves |= {"approve", "reject"}
         found[candidate.pk] = frozenset(moves)
     return found
+
+
+def objection_moves(viewer: User, objections: Iterable[Objection]) -> dict[int, frozenset[str]]:
+    """What `viewer` may do with each objection now (by objection id): "resolve" (uphold or
+    dismiss) and "remove" (as spam), the province's admins, an objection still open. The round
+    page offers exactly these; resolve_objection and remove_objection check the same rules, plus
+    the reason that no button can know in advance."""
+    province = _decides_province(viewer)
+    return {
+        objection.pk: frozenset({"resolve", "remove"})
+        if province and objection.status == ObjectionStatus.OPEN
+        else frozenset()
+        for objection in objections
+    }
 
 
 def places_used(selection: SelectionRound, viewer: User) -> list[tuple[Region, int, int]]:

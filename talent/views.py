@@ -51,13 +51,13 @@ from talent.forms import (
 from talent.formula import formula
 from talent.matching import rank_for
 from talent.models import (
+    NOTICE_PUBLISHED,
     CandidateStatus,
     DeletionStatus,
     EvaluationStatus,
     KpiMetric,
     Match,
     Objection,
-    RoundStatus,
     SelectionRound,
 )
 
@@ -153,7 +153,7 @@ OBJECTIONS_PER_ADDRESS = AddressLimit(
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     """The public notice (公示) of a round's approved list. Signed-in people object under their
     real name; anonymous visitors see a link to sign in first."""
-    selection = get_object_or_404(SelectionRound, pk=pk, status__in=(RoundStatus.NOTICE, RoundStatus.FINAL))
+    selection = get_object_or_404(SelectionRound, pk=pk, status__in=NOTICE_PUBLISHED)
     listed = selection.candidates.filter(status__in=(CandidateStatus.APPROVED, CandidateStatus.FINAL)).select_related(
         "person", "city", "person__organization"
     )
@@ -387,9 +387,12 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     status = form.cleaned_data["status"]
     if status:
         candidates = candidates.filter(status=status)
-    objections = Objection.objects.filter(candidate__in=candidates).select_related("candidate__person", "filed_by")
+    objections = list(
+        Objection.objects.filter(candidate__in=candidates).select_related("candidate__person", "filed_by")
+    )
     shown = list(candidates[:300])
     moves = selectors.candidate_moves(request.user, shown)
+    objection_moves = selectors.objection_moves(request.user, objections)
     return render(
         request,
         "talent/round.html",
@@ -397,9 +400,8 @@ def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "selection": selection,
             "candidates": [(c, moves[c.pk]) for c in shown],
             "quotas": selectors.places_used(selection, request.user),
-            "objections": objections,
+            "objections": [(o, objection_moves[o.pk]) for o in objections],
             "round_moves": selectors.round_moves(request.user, selection),
-            "is_province": request.user.has_role(Role.PROVINCE_ADMIN),
             "status": status,
             "statuses": CandidateStatus.choices,
             "notice_form": RoundActionForm(),

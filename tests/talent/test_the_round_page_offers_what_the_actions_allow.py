@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.choices import Role
 from talent import actions
-from talent.models import CandidateStatus
+from talent.models import Candidate, CandidateStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +134,41 @@ def test_a_notice_length_that_is_not_a_number_is_refused_with_a_message(client, 
     client.post(url, {"do": "notice", "days": "7"})
     selection.refresh_from_db()
     assert selection.status == "notice" and (selection.notice_ends - selection.notice_starts).days == 7
+
+
+def _objection_buttons(html: str) -> list[set[str]]:
+    """The decision buttons of each objection card, in page order."""
+    return [
+        set(re.findall(r'name="(upheld|spam)"', card.split('data-testid="objection"')[0]))
+        for card in html.split('data-testid="objection"')[1:]
+    ]
+
+
+def test_an_objection_shows_the_decisions_its_actions_accept(
+    client, selection, people, province_admin, city_admin, learner
+) -> None:
+    """Open objections carry 异议成立 / 异议不成立 / 移除 for the province only; a decided one none."""
+    actions.start_notice(selection, actor=province_admin, days=5)
+    listed = Candidate.objects.get(round_id=selection.pk, person=people["approved"])  # the round as it is now
+    decided = actions.file_objection(listed, text="材料不实", filed_by=learner)
+    actions.resolve_objection(decided, actor=province_admin, upheld=False, resolution="经核实无误")
+    listed.refresh_from_db()
+    open_one = actions.file_objection(listed, text="另有隐情", filed_by=learner)
+    steps = {
+        "upheld": lambda o, v: actions.resolve_objection(o, actor=v, upheld=True, resolution="理由"),
+        "spam": lambda o, v: actions.remove_objection(o, actor=v, reason="理由"),
+    }
+    for viewer in (province_admin, city_admin):
+        client.force_login(viewer)
+        response = client.get(reverse("talent:round", args=[selection.pk]))
+        assert response.status_code == 200
+        cards = dict(zip([decided.pk, open_one.pk], _objection_buttons(response.content.decode()), strict=True))
+        for objection in (decided, open_one):
+            objection.refresh_from_db()
+            accepted = {name for name, step in steps.items() if _accepted(lambda o=objection, s=step: s(o, viewer))}
+            assert cards[objection.pk] == accepted, f"{viewer.real_name} on a {objection.status} objection"
+    client.force_login(province_admin)
+    assert _objection_buttons(client.get(reverse("talent:round", args=[selection.pk])).content.decode()) == [
+        set(),
+        {"upheld", "spam"},
+    ]
