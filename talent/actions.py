@@ -619,7 +619,7 @@ def file_objection(candidate: Candidate, *, text: str, filed_by: User | None) ->
         raise ValidationError(_("异议须实名提出：请先在个人资料中填写真实姓名。"))
     if candidate.round.status != RoundStatus.NOTICE or candidate.status != CandidateStatus.APPROVED:
         raise ValidationError(_("只能对公示期内的人选提出异议。"))
-    if candidate.round.notice_ends and timezone.now() > candidate.round.notice_ends:
+    if not candidate.round.objections_open:
         raise ValidationError(_("公示期已结束。"))
     text = text.strip()
     if not text:

@@ -327,6 +327,12 @@ class SelectionRound(models.Model):
         """The public notice (公示) page exists from the notice period on (talent.views.notice)."""
         return self.status in NOTICE_PUBLISHED
 
+    @property
+    def objections_open(self) -> bool:
+        """Objections are taken during the notice period only: the round in notice and its end
+        not passed (talent.actions.file_objection; the notice page shows the form then)."""
+        return self.status == RoundStatus.NOTICE and (self.notice_ends is None or timezone.now() <= self.notice_ends)
+
 
 # The round statuses in which the public notice page is shown.
 NOTICE_PUBLISHED = (RoundStatus.NOTICE, RoundStatus.FINAL)

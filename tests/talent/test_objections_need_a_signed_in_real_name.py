@@ -116,3 +116,18 @@ def test_a_province_admin_removes_spam_with_a_reason_and_the_round_can_close(
     actions.finalize_round(listed.round, actor=province_admin, now=later)
     listed.round.refresh_from_db()
     assert listed.round.status == RoundStatus.FINAL
+
+
+def test_after_the_notice_period_the_page_offers_no_objection_form_and_none_is_taken(client, listed, learner) -> None:
+    """The page asks the round (`objections_open`) the same question file_objection does: past its
+    end, with the round not yet finalized, the form is gone and a posted objection is refused."""
+    client.force_login(learner)
+    assert 'name="text"' in client.get(_notice(listed)).content.decode()
+    listed.round.__class__.objects.filter(pk=listed.round_id).update(notice_ends=timezone.now() - dt.timedelta(hours=1))
+    listed = listed.__class__.objects.select_related("round").get(pk=listed.pk)
+    assert listed.round.status == RoundStatus.NOTICE
+    page = client.get(_notice(listed)).content.decode()
+    assert page.count("提出异议") == 0 and 'name="text"' not in page
+    with pytest.raises(ValidationError, match="公示期已结束"):
+        actions.file_objection(listed, text="过期异议", filed_by=learner)
+    assert not Objection.objects.exists()
