@@ -12,8 +12,12 @@ from openpyxl import load_workbook
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
+from tests.competitions import conftest as contest_fixtures
 from tests.e2e.conftest import PHONE, assert_fits, login
 from tests.exchange.conftest import PEOPLE_HEADER, person_row, xlsx_bytes
+
+contest, group, approved = contest_fixtures.contest, contest_fixtures.group, contest_fixtures.approved
+contestants, judges, scheme = contest_fixtures.contestants, contest_fixtures.judges, contest_fixtures.scheme
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -160,3 +164,79 @@ def test_page_buttons_reach_the_exchange_within_their_context_and_come_back(demo
     page.get_by_role("link", name="下载文件").wait_for()
     page.get_by_role("link", name="返回原页面").click()
     page.wait_for_url("**/talent/dashboard/")
+
+
+def _export_and_come_back(page, button: str, back_to: str, tmp_path: Path, name: str) -> Path:
+    """Press a page's export button, take the file from the exchange's job page, return to the page."""
+    page.get_by_role("button", name=button).click()
+    download = page.get_by_role("link", name="下载文件")
+    download.wait_for(timeout=60_000)
+    with page.expect_download() as info:
+        download.click()
+    saved = tmp_path / name
+    info.value.save_as(saved)
+    page.get_by_role("link", name="返回原页面").click()
+    page.wait_for_url(f"**{back_to}")
+    return saved
+
+
+def test_the_question_bank_cohort_shortlist_and_results_buttons_go_through_the_exchange(
+    demo, new_page, shot, tmp_path, organizer, contest, group, contestants, judges, scheme
+) -> None:
+    """导入题库 (the question bank), 导出 CSV (a cohort), 导出名单（Excel） (a shortlist round) and
+    导出成绩 (a contest console) are the exchange's upload and exports within their context: each
+    gives a file or a row report and leads back to the page it started from."""
+    from competitions import actions as contest_actions
+    from lms.models import Cohort, Question
+    from talent.models import SelectionRound
+    from tests.competitions.conftest import score_all
+    from tests.conftest import PASSWORD
+
+    # The question bank: a file with one good and one bad row, only the good one imported.
+    page = new_page()
+    login(page, "13800000004", DEMO_PASSWORD)  # the demo organizer
+    page.goto("/learn/manage/")
+    page.get_by_role("link", name="导入题库").click()
+    sheet = tmp_path / "题库.csv"
+    sheet.write_text(
+        "题型,题干,选项A,选项B,答案\n单选,边缘网关的作用是？,协议转换,打印,A\n问答,未知题型,,,\n", encoding="utf-8"
+    )
+    page.get_by_label("数据文件").set_input_files(str(sheet))
+    page.get_by_role("button", name="上传并校验").click()
+    page.get_by_role("heading", name="校验结果（尚未写入）").wait_for()
+    assert "题型“问答”无法识别" in page.locator("table.exchange-errors").inner_text()
+    page.get_by_role("button", name="仅导入 1 行有效数据").click()
+    page.get_by_role("heading", name="导入结果").wait_for()
+    page.get_by_role("link", name="返回原页面").click()
+    page.wait_for_url("**/learn/manage/")
+    assert Question.objects.filter(stem="边缘网关的作用是？").exists()
+
+    # A cohort's progress, exported by the enterprise admin who runs it.
+    cohort = Cohort.objects.get(name="2026 春季设备联网班")
+    page = new_page()
+    login(page, "13800000003", DEMO_PASSWORD)
+    page.goto(f"/learn/cohorts/{cohort.pk}/")
+    saved = _export_and_come_back(page, "导出 CSV", f"/learn/cohorts/{cohort.pk}/", tmp_path, "cohort.csv")
+    assert saved.read_text(encoding="utf-8-sig").splitlines()[1:], "the cohort's learners are in the file"
+
+    # The leader shortlist round, exported by the province admin.
+    selection = SelectionRound.objects.get(name="2026 年度数字高技能领军人才遴选")
+    page = new_page()
+    login(page, PROVINCE_ADMIN, DEMO_PASSWORD)
+    page.goto(f"/talent/shortlist/{selection.pk}/")
+    saved = _export_and_come_back(
+        page, "导出名单（Excel）", f"/talent/shortlist/{selection.pk}/", tmp_path, "list.xlsx"
+    )
+    assert load_workbook(saved).worksheets[0].max_row >= 1
+
+    # A contest's published results, exported from its console.
+    score_all(contestants, judges, scheme, [("30", "2"), ("20", "2"), ("10", "2"), ("5", "2")])
+    contest_actions.sign_off(group, actor=judges[0])
+    contest_actions.publish_results(contest, actor=organizer)
+    page = new_page()
+    login(page, organizer.mobile, PASSWORD)
+    console = f"/contests/manage/{contest.slug}/"
+    page.goto(console)
+    saved = _export_and_come_back(page, "导出成绩", console, tmp_path, "results.csv")
+    assert len(saved.read_text(encoding="utf-8-sig").splitlines()) == 1 + len(contestants)
+    shot(page, "exchange-buttons-back-on-the-console-desktop")
