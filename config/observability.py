@@ -127,8 +127,10 @@ class JsonFormatter(logging.Formatter):
         for field in FIELDS:
             if field in record.__dict__:
                 line[field] = record.__dict__[field]
-        if record.exc_text or record.exc_info:
-            line["exc"] = record.exc_text or self.formatException(record.exc_info)
+        if record.exc_text:  # already masked by PersonalNumberFilter
+            line["exc"] = record.exc_text
+        elif record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
