@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import SkillDomain
 from accounts.models import Region, User
 from accounts.selectors import cities
-from talent.actions import KPI_TARGET_MAX_PEOPLE, OBJECTION_MAX_CHARS, REASON_MAX_CHARS
 from talent.kpi import YEARS
 from talent.models import (
     Candidate,
@@ -22,6 +21,9 @@ from talent.models import (
     SkillLevel,
     TalentCategory,
 )
+from talent.privacy import REASON_MAX_CHARS
+from talent.shortlist import OBJECTION_MAX_CHARS
+from talent.targets import KPI_TARGET_MAX_PEOPLE
 
 
 def yes_no(required: bool = True) -> forms.TypedChoiceField:
@@ -148,7 +150,7 @@ class TargetForm(forms.Form):
     year = forms.TypedChoiceField(label=_("年度"), choices=[(y, y) for y in YEARS], coerce=int)
     city = forms.ModelChoiceField(label=_("城市（留空为全省）"), queryset=cities(), required=False)
     metric = forms.ChoiceField(label=_("指标"), choices=KpiMetric.choices)
-    # Bounds per metric are the action's (talent.actions._bounded_target); this caps the field.
+    # Bounds per metric are the action's (talent.targets._bounded_target); this caps the field.
     value = forms.FloatField(label=_("目标值"), min_value=0, max_value=KPI_TARGET_MAX_PEOPLE)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Manager, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -220,6 +221,13 @@ def access_candidate(viewer: User, pk: int) -> Candidate:
 
 def _decides_province(viewer: User) -> bool:
     return viewer.is_superuser or viewer.has_role(Role.PROVINCE_ADMIN)
+
+
+def require_province(actor: User) -> None:
+    """Refuse (PermissionDenied) anyone but the province's admins: KPI targets, the shortlist's
+    round steps and its province review, objections."""
+    if not _decides_province(actor):
+        raise PermissionDenied(_("只有省级管理员可以执行此操作。"))
 
 
 def round_moves(viewer: User, selection: SelectionRound) -> frozenset[str]:
