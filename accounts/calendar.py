@@ -249,3 +249,15 @@ def month_page(person: Any, month: Month, today: dt.date | None = None) -> dict[
         "is_this_month": Month.containing(today) == month,
         "this_month": Month.containing(today),
     }
+
+
+def day_in_month(day: int, hour: int, *, months_ahead: int = 0, now: dt.datetime | None = None) -> dt.datetime:
+    """A local time on a day of this month (or a later one): the demo seeds' calendar dates, so
+    demo people have something on the calendar this month and next whenever the seed runs.
+    A day past the month's end is its last day."""
+    today = timezone.localtime(now).date() if now else timezone.localdate()
+    index = today.year * 12 + today.month - 1 + months_ahead
+    year, month = divmod(index, 12)
+    last = stdlib_calendar.monthrange(year, month + 1)[1]
+    moment = dt.datetime(year, month + 1, min(day, last), hour)
+    return timezone.make_aware(moment)
