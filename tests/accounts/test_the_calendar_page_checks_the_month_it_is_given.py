@@ -55,3 +55,9 @@ def test_previous_and_next_months_link_each_other_and_stop_at_the_ends(client_in
 def test_the_header_links_to_the_calendar_when_signed_in(client_in, client) -> None:
     assert 'href="/calendar/"' in client_in.get("/learn/").content.decode()
     assert 'href="/calendar/"' not in client.get("/learn/").content.decode()
+
+
+def test_in_english_the_page_names_months_days_and_controls_in_english(client_in) -> None:
+    page = client_in.get(reverse("calendar:month"), {"month": "2027-01"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "My calendar" in page and "January 2027" in page and "Previous month" in page and ">Mon<" in page
+    assert "上个月" not in page and "星期" not in page
