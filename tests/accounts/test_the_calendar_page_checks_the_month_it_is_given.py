@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,9 @@ def test_the_header_links_to_the_calendar_when_signed_in(client_in, client) -> N
 
 
 def test_in_english_the_page_names_months_days_and_controls_in_english(client_in) -> None:
-    page = client_in.get(reverse("calendar:month"), {"month": "2027-01"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # The middleware leaves English active in this thread after the request; give it back.
+    with translation.override("zh-hans"):
+        response = client_in.get(reverse("calendar:month"), {"month": "2027-01"}, HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
     assert "My calendar" in page and "January 2027" in page and "Previous month" in page and ">Mon<" in page
     assert "上个月" not in page and "星期" not in page
