@@ -131,3 +131,18 @@ def test_the_query_count_does_not_grow_with_the_number_of_contests(organizer, le
     few = count()
     open_contests(8, 2)
     assert count() == few
+
+
+def test_the_calendar_offers_exactly_the_contests_registration_would_accept(
+    contest, organizer, learner, make_person, acme
+) -> None:
+    from accounts.choices import JobGroup
+    from competitions.selectors import eligibility_problems
+    from competitions.selectors.registration import eligible_among
+
+    actions.update_contest(contest, actor=organizer, eligible_job_groups=[JobGroup.MANAGER])
+    manager = make_person(Role.LEARNER, org=acme, job_group=JobGroup.MANAGER)
+    for person in (learner, manager):
+        offered = bool(eligible_among(person, [type(contest).objects.get(pk=contest.pk)]))
+        assert offered == (eligibility_problems(person, contest) == [])
+    assert uids(learner) == set() and uids(manager) == {f"contest-{contest.pk}-registration-closes"}
