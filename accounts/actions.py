@@ -21,6 +21,7 @@ from accounts import pii
 from accounts.choices import SHANDONG_CITIES, RegionKind, Role
 from accounts.models import (
     AuditEvent,
+    CalendarFeed,
     ConflictStatus,
     EmploymentRequest,
     EmploymentStatus,
@@ -30,6 +31,7 @@ from accounts.models import (
     RoleGrant,
     SmsCode,
     User,
+    new_feed_token,
 )
 from accounts.ratelimits import count_event
 from accounts.roles import groups_for_role
@@ -642,3 +644,18 @@ def create_organization(
     )
     audit(actor, "organization.create", org)
     return org
+
+
+@transaction.atomic
+def rotate_calendar_feed(person: User) -> CalendarFeed:
+    """Give the person a new secret calendar feed URL (the first one, or a replacement): the old
+    URL stops working at once, so a feed that leaked is closed by the person alone. Audited
+    without the token itself."""
+    token = new_feed_token()
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(person=person, defaults={"token": token})
+    if not created:
+        feed.token = token
+        feed.created_at = timezone.now()
+        feed.save(update_fields=["token", "created_at"])
+    audit(person, "calendar.feed.create" if created else "calendar.feed.rotate", feed)
+    return feed

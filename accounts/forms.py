@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from accounts.calendar import FIRST_YEAR, LAST_YEAR, Month
 from accounts.choices import Industry, JobGroup
 from accounts.models import Organization, Region, User
 from accounts.validators import normalize_mobile, validate_id_number, validate_mobile
@@ -203,3 +204,28 @@ class NextForm(forms.Form):
 
 class PeopleSearchForm(forms.Form):
     q = forms.CharField(label=_("姓名或单位"), max_length=50, required=False)
+
+
+class MonthForm(forms.Form):
+    """The month the calendar page shows: ?month=YYYY-MM (absent: this month)."""
+
+    month = forms.RegexField(
+        label=_("月份"),
+        regex=r"^[0-9]{4}-[0-9]{2}$",
+        required=False,
+        max_length=7,
+        error_messages={"invalid": _("月份格式应为“年-月”，例如 2026-12。")},
+    )
+
+    def clean_month(self) -> Month | None:
+        value = self.cleaned_data.get("month") or ""
+        if not value:
+            return None
+        year, month = (int(part) for part in value.split("-"))
+        if not 1 <= month <= 12:
+            raise ValidationError(_("月份应在 1 到 12 之间。"))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValidationError(
+                _("只能查看 %(first)s 年至 %(last)s 年的日历。") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return Month(year, month)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -310,3 +311,29 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} · {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+def new_feed_token() -> str:
+    """A fresh secret for a calendar feed URL: 32 URL-safe characters (192 random bits)."""
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A person's personal iCalendar feed: the secret in its URL (accounts/calendar.py).
+
+    The token is kept as it is, not hashed, so the calendar page can show the subscription URL
+    again whenever the person comes back to add another device; it opens only what that page
+    shows (titles and times of the person's contests, exams and deadlines). The person rotates
+    it from the calendar page (`accounts.actions.rotate_calendar_feed`): the old URL stops at once.
+    """
+
+    person = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(_("订阅密钥"), max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("日历订阅")
+        verbose_name_plural = _("日历订阅")
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.created_at:%Y-%m-%d}"

@@ -12,6 +12,7 @@ from django.http import Http404
 from accounts.choices import Role
 from accounts.models import (
     AuditEvent,
+    CalendarFeed,
     EmploymentRequest,
     EmploymentStatus,
     IdentityConflict,
@@ -180,3 +181,21 @@ def identity_decisions_of(person: User) -> QuerySet[IdentityConflict]:
     """Resolved checks of the person's ID number (her profile shows the outcome: the notice the
     submission message promised)."""
     return IdentityConflict.objects.filter(person=person).exclude(status="open").order_by("-resolved_at")[:3]
+
+
+# Longest token a feed URL can hold; anything longer is not looked up.
+FEED_TOKEN_MAX = 64
+
+
+def calendar_feed_of(person: User) -> CalendarFeed | None:
+    """The person's calendar feed, or None before they first ask for one."""
+    return CalendarFeed.objects.filter(person=person).first()
+
+
+def calendar_feed_owner(token: str) -> User | None:
+    """The active person whose feed URL holds `token` (None for an unknown, rotated-away or
+    malformed token, or a deactivated account)."""
+    if not token or len(token) > FEED_TOKEN_MAX:
+        return None
+    feed = CalendarFeed.objects.select_related("person").filter(token=token, person__is_active=True).first()
+    return feed.person if feed is not None else None

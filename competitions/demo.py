@@ -9,12 +9,13 @@ slug, event group names and people's mobiles are the natural keys).
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from accounts.calendar import day_in_month
 from accounts.models import Organization, User
 from competitions import actions
 from competitions.models import Contest, ContestStatus, Registration, RegistrationStatus
@@ -34,6 +35,18 @@ GROUPS = (
     ("人工智能训练", "ai_applications"),
     ("工业机器人应用", "industrial_robotics"),
 )
+
+
+def _calendar_dates(now: datetime) -> dict[str, datetime]:
+    """Registration closes late this month (at least two days from now), the theory exam on the
+    10th of next month and the practical the day after: the demo learners' calendars have
+    something this month and next (accounts/calendar.py)."""
+    closes = max(day_in_month(28, 18, now=now), now + timedelta(days=2))
+    return {
+        "registration_closes": closes,
+        "theory_at": max(day_in_month(10, 9, months_ahead=1, now=now), closes + timedelta(days=3)),
+        "practical_at": max(day_in_month(11, 9, months_ahead=1, now=now), closes + timedelta(days=4)),
+    }
 
 
 def seed(command: BaseCommand) -> None:
@@ -58,14 +71,17 @@ def seed(command: BaseCommand) -> None:
             announcement="报名截止前由企业推荐或个人报名，组委会审核通过后生成准考证。获奖选手可按以赛代评规则推荐晋升技能等级。",
             how_to_register="登录平台后在本页选择赛项提交报名；企业管理员可为本单位员工推荐报名。",
             registration_opens=now - timedelta(days=7),
-            registration_closes=now + timedelta(days=30),
-            theory_at=now + timedelta(days=40),
-            practical_at=now + timedelta(days=41),
+            **_calendar_dates(now),
             theory_weight=Decimal("0.300"),
             aggregation="trimmed",
         )
         for award, target in (("first", "l2"), ("second", "l3")):
             actions.set_promotion_rule(contest, actor=organizer, award=award, target_level=target)
+    elif contest.status == ContestStatus.OPEN and (
+        contest.registration_closes is None or contest.registration_closes < now
+    ):
+        # A demo seeded long ago: bring its dates back to this month and next for the calendar.
+        contest = actions.update_contest(contest, actor=organizer, **_calendar_dates(now))
     for name, domain in GROUPS:
         if not contest.event_groups.filter(name=name).exists():
             actions.add_event_group(contest, actor=organizer, name=name, domain=domain)

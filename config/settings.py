@@ -252,6 +252,8 @@ AXES_VERBOSE = False
 RATELIMIT_IP_META_KEY = "accounts.login_throttle.client_address"
 # Public certificate lookups (verify by number or code, the printable certificate, its QR code).
 CERTIFICATE_LOOKUPS_PER_MINUTE = env_int("CERTIFICATE_LOOKUPS_PER_MINUTE", 30, minimum=1)
+# Personal calendar feeds (/calendar/feed/<token>.ics) fetched from one client address a minute.
+CALENDAR_FEED_LOOKUPS_PER_MINUTE = env_int("CALENDAR_FEED_LOOKUPS_PER_MINUTE", 30, minimum=1)
 # Key for encrypting and fingerprinting national ID numbers; derived from SECRET_KEY if unset.
 PII_KEY = env_str("PII_KEY", SECRET_KEY)
 # Submissions of a new ID number (accounts.actions.count_id_submission), as (count, seconds):

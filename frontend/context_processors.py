@@ -28,6 +28,7 @@ NAV: list[tuple[Any, str, tuple[str, ...] | str | None]] = [
     (_("人才榜"), "talent:leaderboard", None),
     (_("我的学习"), "lms:dashboard", "auth"),
     (_("人才档案"), "talent:me", "auth"),
+    (_("日历"), "calendar:month", "auth"),
     (_("导师工作台"), "lms:mentor", (Role.MENTOR, Role.ENTERPRISE_ADMIN)),
     (_("赛事管理"), "competitions:manage", (Role.ORGANIZER,)),
     (_("测验与课程设置"), "lms:manage", (Role.ORGANIZER,)),

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.utils import timezone
 
+from accounts.calendar import day_in_month
 from accounts.models import User
 from lms import actions
 from lms.models import (
@@ -208,6 +210,12 @@ def seed(command: BaseCommand) -> None:
         )
         for order, question in enumerate(q for q in bank[domain] if q.qtype != SHORT):
             QuizQuestion.objects.get_or_create(quiz=quiz, question=question, defaults={"order": order})
+        if quiz.closes_at is None or quiz.closes_at < timezone.now():
+            # Open since the 1st of this month, closing on the 20th of next: the demo learners'
+            # calendars show both (accounts/calendar.py); refreshed once a window has passed.
+            quiz.opens_at = day_in_month(1, 0)
+            quiz.closes_at = day_in_month(20, 18, months_ahead=1)
+            quiz.save(update_fields=["opens_at", "closes_at"])
     _reset_sequence()
     QuizModel.objects.update_or_create(
         title=EXAM_TITLE,

@@ -7,6 +7,7 @@ selectors answer agrees with what the actions would do.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,12 +59,7 @@ def eligibility_problems(person: User, contest: Contest) -> list[str]:
     problems: list[str] = []
     city_ids = set(rules.eligible_cities.values_list("id", flat=True))
     if city_ids:
-        cities = set()
-        for region in (person.region, person.organization.region if person.organization is not None else None):
-            if region is not None:
-                city = region.city
-                if city is not None:
-                    cities.add(city.pk)
+        cities = person_city_ids(person)
         if not cities & city_ids:
             names = "、".join(rules.eligible_cities.values_list("name", flat=True))
             problems.append(_("本竞赛仅限以下城市的人员报名：%(c)s。") % {"c": names})
@@ -79,6 +75,44 @@ def eligibility_problems(person: User, contest: Contest) -> list[str]:
                 _("本竞赛面向%(l)s及以下技能等级人员，您的等级已超出范围。") % {"l": SkillLevel(rules.max_level).label}
             )
     return problems
+
+
+def person_city_ids(person: User) -> set[int]:
+    """The cities a person counts as being in for eligibility: their own region's and their
+    organization's region's prefecture-level city."""
+    cities: set[int] = set()
+    for region in (person.region, person.organization.region if person.organization is not None else None):
+        if region is not None:
+            city = region.city
+            if city is not None:
+                cities.add(city.pk)
+    return cities
+
+
+def eligible_among(person: User, contests: Iterable[Contest]) -> list[Contest]:
+    """The contests whose eligibility rules admit `person`: the rules of `eligibility_problems`,
+    read in bulk for a list (the calendar's open contests). Pass contests with `lifecycle` and
+    `lifecycle__eligible_cities` prefetched; the person's cities and level are read once."""
+    cities = person_city_ids(person)
+    level: str | None = None
+    admitted: list[Contest] = []
+    for contest in contests:
+        rules = rules_for(contest)
+        city_ids = {city.pk for city in rules.eligible_cities.all()}
+        if city_ids and not cities & city_ids:
+            continue
+        if rules.eligible_job_groups and person.job_group not in rules.eligible_job_groups:
+            continue
+        if rules.min_level or rules.max_level:
+            if level is None:
+                level = current_level(person)
+            rank = SkillLevel.rank(level)
+            if rules.min_level and rank < SkillLevel.rank(rules.min_level):
+                continue
+            if rules.max_level and rank > SkillLevel.rank(rules.max_level):
+                continue
+        admitted.append(contest)
+    return admitted
 
 
 def registration_window_problem(contest: Contest, now: datetime | None = None) -> str:
