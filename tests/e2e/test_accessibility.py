@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,8 @@ EXCLUDED: dict[tuple[str, str, str], str] = {
 
 # A11Y_ROLES=learner,organizer limits a run while fixing pages; the gate runs every role.
 ONLY_ROLES = [r for r in os.environ.get("A11Y_ROLES", "").split(",") if r]
+# A11Y_SHOTS=1 also saves a screenshot of every page checked (var/test-artifacts/screenshots/a11y-*).
+SHOTS = bool(os.environ.get("A11Y_SHOTS"))
 
 
 def _ids() -> dict[str, Any]:
@@ -244,7 +247,7 @@ def _open_menus(page) -> bool:
     return opened
 
 
-def test_every_main_page_of_every_role_has_no_serious_accessibility_violations(demo, browser, live_url) -> None:
+def test_every_main_page_of_every_role_has_no_serious_accessibility_violations(demo, browser, live_url, shot) -> None:
     ids = _ids()
     report: list[str] = []
     checked = 0
@@ -253,6 +256,8 @@ def test_every_main_page_of_every_role_has_no_serious_accessibility_violations(d
         nonlocal checked
         lines = _failures(_axe(page), page.url.removeprefix(live_url))
         checked += 1
+        if SHOTS:
+            shot(page, "a11y-" + re.sub(r"[^\w]+", "-", f"{role} {where}").strip("-"), full_page=False)
         if lines:
             report.append(f"{role} {where} ({page.url}):\n" + "\n".join(lines))
 
