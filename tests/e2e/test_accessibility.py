@@ -288,3 +288,33 @@ def test_every_main_page_of_every_role_has_no_serious_accessibility_violations(d
         print(f"{role}: {len(paths)} pages in {time.monotonic() - started:.1f}s")
     assert checked > 0
     assert not report, "axe-core found serious or critical violations:\n" + "\n".join(report)
+
+
+def test_a_keyboard_reaches_the_main_content_and_scrolls_a_wide_code_block_on_a_phone(demo, new_page) -> None:
+    from lms.models import Enrollment
+    from lms.progress import lessons_of
+
+    course = Enrollment.objects.filter(learner__mobile=PERSONAS["learner"]).earliest("id").course
+    lesson = lessons_of(course)[1]  # 传感器与数据采集: a line of device readings wider than a phone
+    page = new_page(PHONE)
+    login(page, PERSONAS["learner"], DEMO_PASSWORD)
+    page.goto(f"/learn/courses/{course.pk}/lessons/{lesson.pk}/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "跳到主要内容"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    code = page.locator("pre").first
+    assert code.evaluate("el => el.scrollWidth > el.clientWidth")
+    for _ in range(40):  # Tab on through the page to the code block, as a keyboard user would
+        page.keyboard.press("Tab")
+        if code.evaluate("el => el === document.activeElement"):
+            break
+    assert code.evaluate("el => el === document.activeElement")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("el => el.scrollLeft > 0", arg=code.element_handle())
+    # Wider, the rule holds again: a region is in the tab order exactly when it scrolls.
+    page.set_viewport_size({"width": 1920, "height": 1000})
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('pre, .table-wrap')].every("
+        "el => (el.scrollWidth > el.clientWidth + 1) === (el.getAttribute('tabindex') === '0'))"
+    )
