@@ -45,7 +45,10 @@ PERSONAS: dict[str, str | None] = {
     "editor": "13800000006",
     "city_admin": "13800000007",
     "province_admin": "13800000008",
+    "visitor_en": None,
 }
+# Roles whose browser asks for another language (Accept-Language; LocaleMiddleware answers).
+LOCALES: dict[str, str] = {"visitor_en": "en-US"}
 
 # role → the main pages that role uses. Placeholders come from `_ids()`.
 PAGES: dict[str, list[str]] = {
@@ -130,6 +133,14 @@ PAGES: dict[str, list[str]] = {
         "/talent/shortlist/",
         "/talent/evaluations/",
         "/accounts/organizations/",
+    ],
+    # The public pages again in English: lang="en", longer labels, the same contrast.
+    "visitor_en": [
+        "/",
+        "/contests/",
+        "/contests/{contest}/",
+        "/accounts/login/",
+        "/accounts/register/",
     ],
 }
 
@@ -265,7 +276,7 @@ def test_every_main_page_of_every_role_has_no_serious_accessibility_violations(d
         if ONLY_ROLES and role not in ONLY_ROLES:
             continue
         started = time.monotonic()
-        context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_url)
+        context = browser.new_context(viewport=DESKTOP, locale=LOCALES.get(role, "zh-CN"), base_url=live_url)
         context.set_default_timeout(20_000)
         try:
             page = context.new_page()
@@ -280,6 +291,8 @@ def test_every_main_page_of_every_role_has_no_serious_accessibility_violations(d
                     assert response is not None and response.status < 400, (
                         f"{role} {path}: HTTP {response and response.status}"
                     )
+                    if role in LOCALES:  # really the other language, not Chinese again
+                        assert page.locator("html").get_attribute("lang") == LOCALES[role].split("-")[0]
                     check(page, role, f"{path} @{label}")
                     if n == 0 and _open_menus(page):  # the header's menus, open, once per role and width
                         check(page, role, f"{path} @{label} with the header menu open")
