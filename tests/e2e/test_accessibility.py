@@ -144,6 +144,14 @@ PAGES: dict[str, list[str]] = {
     ],
 }
 
+# Forms checked again after sending them empty, so the error state is checked too: its messages
+# must be tied to their fields (aria-describedby, aria-invalid). role → [(path, form selector)].
+SENT_EMPTY: dict[str, list[tuple[str, str]]] = {
+    "anonymous": [("/accounts/login/", "main form"), ("/accounts/register/", "main form")],
+    "enterprise_admin": [("/learn/cohorts/new/", "main form[method=post]")],
+    "organizer": [("/contests/manage/new/", "main form[method=post]")],
+}
+
 # Violations in markup this project does not own, each with the reason. Keep this short.
 # (rule id, path prefix, text in the node's selector) → why.
 EXCLUDED: dict[tuple[str, str, str], str] = {
@@ -296,6 +304,14 @@ def test_every_main_page_of_every_role_has_no_serious_accessibility_violations(d
                     check(page, role, f"{path} @{label}")
                     if n == 0 and _open_menus(page):  # the header's menus, open, once per role and width
                         check(page, role, f"{path} @{label} with the header menu open")
+            for path, form in SENT_EMPTY.get(role, []):
+                for label, size in (("1280", DESKTOP), ("375", PHONE)):
+                    page.set_viewport_size(size)
+                    page.goto(path, wait_until="load")
+                    with page.expect_navigation(wait_until="load"):
+                        page.locator(form).first.evaluate("f => { f.noValidate = true; f.requestSubmit(); }")
+                    assert page.locator(".field-error, .form-errors").count(), f"{path}: no errors shown"
+                    check(page, role, f"{path} @{label} sent empty")
         finally:
             context.close()
         print(f"{role}: {len(paths)} pages in {time.monotonic() - started:.1f}s")
