@@ -303,11 +303,13 @@ def _render_console(
         "rules": rules,
         "group_rows": group_rows,
         "registrations": selectors.registrations_for(contest),
-        "group_form": EventGroupForm(),
-        "judge_form": JudgeForm(contest=contest),
-        "task_form": TaskForm(contest=contest),
-        "item_form": ItemForm(contest=contest),
-        "rule_form": PromotionRuleForm(),
+        # One page, five forms sharing field names (group, description): ids of their own, so each
+        # <label for> names its own field and no id repeats.
+        "group_form": EventGroupForm(auto_id="group-%s"),
+        "judge_form": JudgeForm(contest=contest, auto_id="judge-%s"),
+        "task_form": TaskForm(contest=contest, auto_id="task-%s"),
+        "item_form": ItemForm(contest=contest, auto_id="item-%s"),
+        "rule_form": PromotionRuleForm(auto_id="rule-%s"),
         "theory_form": theory_form or _theory_form(contest),
         "promotion_rules": contest.promotion_rules.all(),
         "clarifications": selectors.clarifications_for(contest, request.user),

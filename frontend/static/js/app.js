@@ -69,3 +69,32 @@ if (header && nav) {
   });
   fit();
 }
+// A region that scrolls sideways (a wide table, a code block) takes keyboard focus, so people
+// without a mouse can scroll it with the arrow keys (WCAG 2.1.1); one that fits stays out of the
+// tab order. Checked again when the window is resized.
+const scrollers = [...document.querySelectorAll(".table-wrap, pre")];
+if (scrollers.length) {
+  const reach = () => {
+    for (const el of scrollers) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        if (!el.hasAttribute("tabindex")) {
+          el.tabIndex = 0;
+          el.dataset.scrollFocus = "";
+        }
+      } else if ("scrollFocus" in el.dataset) {
+        el.removeAttribute("tabindex");
+        delete el.dataset.scrollFocus;
+      }
+    }
+  };
+  let queued = false;
+  window.addEventListener("resize", () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      reach();
+    });
+  });
+  reach();
+}
