@@ -295,8 +295,16 @@ def attempt_view(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResp
             "quiz": attempt.quiz,
             **selectors.attempt_summary(attempt),
             "seconds_left": seconds_left,
+            "time_left": _clock(seconds_left),
         },
     )
+
+
+def _clock(seconds: int | None) -> str:
+    """mm:ss as the countdown shows it (the page's script takes over from this)."""
+    if seconds is None:
+        return ""
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
 @login_required
@@ -312,7 +320,13 @@ def attempt_summary(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpR
     return render(
         request,
         "lms/attempt_summary.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "seconds_left": seconds_left, **selectors.attempt_summary(attempt)},
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "seconds_left": seconds_left,
+            "time_left": _clock(seconds_left),
+            **selectors.attempt_summary(attempt),
+        },
     )
 
 

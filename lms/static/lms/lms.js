@@ -214,7 +214,6 @@ if (paper) {
   const jumpTo = window.location.hash.match(/^#q-(\d+)$/);
   if (jumpTo) document.getElementById(`q-${jumpTo[1]}`)?.focus({ preventScroll: false });
   paper.flushAll = flushAll;
-}
   // Practical answers: a picked file is uploaded at once (replacing the previous one), so a
   // refresh or a dropped connection keeps it.
   for (const input of paper.querySelectorAll("[data-upload]")) {
@@ -254,7 +253,7 @@ if (paper) {
       }
     });
   }
-
+}
 
 // Countdown (a display of the server deadline) with spoken warnings at 5 and 1 minutes. At zero
 // the paper posts itself; if the browser is gone, the server submits the attempt anyway.
