@@ -33,6 +33,7 @@ class QuestionOut(Schema):
     options: list[OptionOut]
     blanks: int
     response: Any = None
+    flagged: bool = False
 
 
 class PaperOut(Schema):
@@ -74,7 +75,7 @@ def paper(request: HttpRequest, attempt_id: int) -> dict[str, Any]:
         "server_time": timezone.now(),
         "questions": [
             {
-                **{k: item[k] for k in ("id", "number", "qtype", "stem", "response")},
+                **{k: item[k] for k in ("id", "number", "qtype", "stem", "response", "flagged")},
                 "points": float(item["points"]),
                 "options": [{"letter": letter, "text": text} for letter, text in item["options"]],
                 "blanks": len(item["blanks"]),
