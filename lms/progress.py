@@ -176,6 +176,8 @@ def visit_lesson(enrollment: Enrollment, lesson: LessonPage, *, now: dt.datetime
 
 
 def _quiz_passed(enrollment: Enrollment, quiz_id: int | None) -> bool:
+    if quiz_id is None:
+        return False
     return Attempt.objects.filter(learner_id=enrollment.learner_id, quiz_id=quiz_id, passed=True).exists()
 
 
@@ -461,11 +463,11 @@ def on_quiz_passed(attempt: Attempt) -> None:
     """A passed quiz completes the lessons (of the learner's courses) whose rule is that quiz, and
     may complete the quiz's own course."""
     quiz = attempt.quiz
-    for enrollment in Enrollment.objects.filter(learner_id=attempt.learner_id).select_related("course"):
-        for lesson in lessons_of(enrollment.course):
+    for mine in Enrollment.objects.filter(learner_id=attempt.learner_id).select_related("course"):
+        for lesson in lessons_of(mine.course):
             rule = lesson_rules.rule_for_lesson(lesson.body)
             if rule.kind == "quiz" and rule.quiz_id == quiz.pk:
-                complete_lesson(enrollment, lesson, how=CompletionHow.QUIZ)
+                complete_lesson(mine, lesson, how=CompletionHow.QUIZ)
     if quiz.course_id and quiz.counts_for_completion:
         enrollment = Enrollment.objects.filter(learner_id=attempt.learner_id, course_id=quiz.course_id).first()
         if enrollment is not None:
