@@ -200,18 +200,27 @@ def _check_lesson(enrollment: Enrollment, lesson: LessonPage) -> None:
 
 
 def report_reading(
-    enrollment: Enrollment, lesson: LessonPage, *, end_seen: bool, now: dt.datetime | None = None
+    enrollment: Enrollment,
+    lesson: LessonPage,
+    *,
+    end_seen: bool,
+    now: dt.datetime | None = None,
+    whole_visit: bool = False,
 ) -> dict[str, Any]:
     """A heartbeat from the lesson page (sent while it is visible), `end_seen` once the end-of-text
     marker scrolled into view. Credits the server time since the previous heartbeat or visit (at
     most lesson_rules.PING_CREDIT_MAX) and completes a reading lesson whose end was seen and whose
-    minimum time is reached (lms.lesson_rules). Returns the lesson's state (`lesson_state`)."""
+    minimum time is reached (lms.lesson_rules). Returns the lesson's state (`lesson_state`).
+
+    `whole_visit`: the learner's own "我已读完" click on a page without its script (no heartbeats):
+    the time since the visit counts up to the reading maximum, still by the server's clock."""
     now = now or timezone.now()
     _check_lesson(enrollment, lesson)
     with transaction.atomic():
         activity = _activity(enrollment, lesson)
         if activity.last_seen_at is not None and now > activity.last_seen_at:
-            credit = min((now - activity.last_seen_at).total_seconds(), lesson_rules.PING_CREDIT_MAX)
+            cap = lesson_rules.READING_MAX_MINUTES * 60 if whole_visit else lesson_rules.PING_CREDIT_MAX
+            credit = min((now - activity.last_seen_at).total_seconds(), cap)
             activity.read_seconds += int(credit)
         activity.last_seen_at = now
         if end_seen and activity.end_seen_at is None:

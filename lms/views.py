@@ -221,7 +221,7 @@ def lesson_done(request: AuthenticatedHttpRequest, course_id: int, lesson_id: in
         if data["how"] == "video":
             state = actions.report_video(enrollment, page, intervals=data["intervals"], duration=data["duration"])
         else:
-            state = actions.report_reading(enrollment, page, end_seen=data["end"])
+            state = actions.report_reading(enrollment, page, end_seen=data["end"], whole_visit=not wants_json)
     except ValidationError as exc:
         message = _error_text(exc)
         if wants_json:

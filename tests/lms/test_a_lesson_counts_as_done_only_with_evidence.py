@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from lms.actions import enroll, report_reading, report_video, save_answer, start_attempt, submit_attempt, visit_lesson
-from lms.models import LessonProgress
+from lms.models import LessonActivity, LessonProgress
 from lms.progress import lesson_state
 from tests.lms.conftest import make_question
 
@@ -147,3 +147,17 @@ def test_a_failed_quiz_leaves_the_lesson_open(course, lessons, learner, set_body
     assert submit_attempt(attempt, learner).passed is False
     visit_lesson(enrollment, lesson)
     assert not _done(enrollment, lesson)
+
+
+def test_without_the_script_the_read_button_counts_the_visit_by_the_servers_clock(
+    client, course, lessons, learner
+) -> None:
+    enrollment = enroll(learner, course)
+    client.force_login(learner)
+    client.get(f"/learn/courses/{course.pk}/lessons/{lessons[0].pk}/")
+    url = f"/learn/courses/{course.pk}/lessons/{lessons[0].pk}/done/"
+    response = client.post(url, {"how": "read", "end": "1"})
+    assert response.status_code == 302 and not _done(enrollment, lessons[0])  # clicked at once
+    LessonActivity.objects.filter(enrollment=enrollment).update(last_seen_at=timezone.now() - dt.timedelta(minutes=2))
+    client.post(url, {"how": "read", "end": "1"})
+    assert _done(enrollment, lessons[0])
