@@ -8,10 +8,21 @@ from __future__ import annotations
 
 from lms.authoring import delete_quiz, save_course_settings, save_quiz
 from lms.certificates import issue_certificate, revoke_certificate
-from lms.progress import assign_mentor, complete_lesson, create_cohort, enroll, refresh, visit_lesson
+from lms.progress import (
+    assign_mentor,
+    complete_lesson,
+    create_cohort,
+    enroll,
+    refresh,
+    report_reading,
+    report_video,
+    visit_lesson,
+)
 from lms.quizzes import (
     LateSubmissionError,
+    close_expired_attempts,
     close_if_expired,
+    flag_question,
     grade_answer,
     save_answer,
     save_upload,
@@ -23,15 +34,19 @@ from lms.workstudy import log_session, review_log, withdraw_approval
 __all__ = [
     "LateSubmissionError",
     "assign_mentor",
+    "close_expired_attempts",
     "close_if_expired",
     "complete_lesson",
     "create_cohort",
     "delete_quiz",
     "enroll",
+    "flag_question",
     "grade_answer",
     "issue_certificate",
     "log_session",
     "refresh",
+    "report_reading",
+    "report_video",
     "review_log",
     "revoke_certificate",
     "save_answer",

@@ -1,4 +1,4 @@
-"""JSON API for the quiz page: the paper (never the keys) and autosave. Mounted at /api/lms/."""
+"""JSON API for the quiz page: the paper (never the keys), autosave and flags. Mounted at /api/lms/."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ class QuestionOut(Schema):
     options: list[OptionOut]
     blanks: int
     response: Any = None
+    flagged: bool = False
 
 
 class PaperOut(Schema):
@@ -74,7 +75,7 @@ def paper(request: HttpRequest, attempt_id: int) -> dict[str, Any]:
         "server_time": timezone.now(),
         "questions": [
             {
-                **{k: item[k] for k in ("id", "number", "qtype", "stem", "response")},
+                **{k: item[k] for k in ("id", "number", "qtype", "stem", "response", "flagged")},
                 "points": float(item["points"]),
                 "options": [{"letter": letter, "text": text} for letter, text in item["options"]],
                 "blanks": len(item["blanks"]),
@@ -101,6 +102,34 @@ def save(request: HttpRequest, attempt_id: int, payload: AnswerIn) -> dict[str, 
     except PermissionDenied as exc:
         raise HttpError(404, str(exc)) from None
     return {"saved": True, "question": payload.question, "server_time": timezone.now()}
+
+
+class FlagIn(Schema):
+    question: int
+    flagged: bool
+
+
+class FlagsOut(Schema):
+    flagged: list[int]
+    server_time: dt.datetime
+
+
+@router.post("/attempts/{attempt_id}/flags", response=FlagsOut, summary="Flag a question for review (or unflag it)")
+def flag(request: HttpRequest, attempt_id: int, payload: FlagIn) -> dict[str, Any]:
+    """Stored with the attempt (a reload and the pre-submit summary show it). 409 after the
+    deadline or submission, 400 for a question not on the paper."""
+    from django.utils import timezone
+
+    attempt = _attempt(request, attempt_id)
+    try:
+        flagged = actions.flag_question(attempt, signed_in_user(request), payload.question, payload.flagged)
+    except ValidationError as exc:
+        attempt.refresh_from_db(fields=["status"])
+        status = 409 if isinstance(exc, actions.LateSubmissionError) or not attempt.is_open else 400
+        raise HttpError(status, "；".join(exc.messages)) from None
+    except PermissionDenied as exc:
+        raise HttpError(404, str(exc)) from None
+    return {"flagged": flagged, "server_time": timezone.now()}
 
 
 class UploadOut(Schema):

@@ -12,11 +12,16 @@ class LmsConfig(AppConfig):
     verbose_name = _("在线学习")
 
     def ready(self) -> None:
-        """Give the roles that work in lms its permissions (accounts builds the role groups)."""
+        """Give the roles that work in lms its permissions (accounts builds the role groups) and
+        register the periodic closing of expired attempts."""
+        from accounts import housekeeping
         from accounts.choices import Role
         from accounts.roles import grant_permissions
+        from lms.quizzes import close_expired_attempts
 
         grant_permissions(Role.ORGANIZER, MANAGE_PERMISSIONS)
         grant_permissions(Role.EDITOR, MANAGE_PERMISSIONS)
         grant_permissions(Role.MENTOR, ["lms.grade_answer"])
         grant_permissions(Role.JUDGE, ["lms.grade_answer"])
+        # An attempt past its deadline is submitted by the server even if the browser is gone.
+        housekeeping.register("expired_quiz_attempts")(close_expired_attempts)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -197,19 +200,49 @@ class CertificateLookupForm(forms.Form):
         return self.cleaned_data["number"].upper()
 
 
-class LessonDoneForm(forms.Form):
-    """A lesson marked done: by the learner's button, or by the page's script when the text was
-    read or the video watched (`watched` is the share of the video seen, 0 to 1)."""
+class LessonEvidenceForm(forms.Form):
+    """What the lesson page reports: `read` (a heartbeat while the page is visible; `end` once the
+    end-of-text marker was seen) or `video` (played `intervals` as JSON [[start, end], …] in
+    seconds, and the video's `duration`). The server decides from it whether the lesson is done
+    (lms.lesson_rules); no post says "done" by itself."""
 
     how = forms.ChoiceField(
-        choices=[("manual", "manual"), ("read", "read"), ("video", "video")],
-        required=False,
-        error_messages={"invalid_choice": _("未知的完成方式。")},
+        choices=[("read", "read"), ("video", "video")],
+        error_messages={"invalid_choice": _("未知的学习记录类型。"), "required": _("未知的学习记录类型。")},
     )
-    watched = forms.FloatField(
-        min_value=0, max_value=1, required=False, error_messages={"invalid": _("观看进度应为 0 到 1 之间的数字。")}
+    end = forms.BooleanField(required=False)
+    intervals = forms.CharField(required=False, max_length=20_000)
+    duration = forms.FloatField(
+        min_value=0, max_value=24 * 3600, required=False, error_messages={"invalid": _("视频时长应为秒数。")}
     )
     next_lesson = forms.IntegerField(min_value=1, max_value=DB_ID_MAX, required=False)
+
+    def clean_intervals(self) -> list[list[float]]:
+        raw = self.cleaned_data.get("intervals") or "[]"
+        message = _("观看记录格式不正确，应为 [[开始秒, 结束秒], …]。")
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise ValidationError(message) from None
+        if not isinstance(data, list) or len(data) > 500:
+            raise ValidationError(message)
+        pairs: list[list[float]] = []
+        for pair in data:
+            if (
+                not isinstance(pair, list)
+                or len(pair) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in pair)
+                or not all(math.isfinite(v) for v in pair)
+            ):
+                raise ValidationError(message)
+            pairs.append([float(pair[0]), float(pair[1])])
+        return pairs
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("how") == "video" and not data.get("duration"):
+            self.add_error("duration", _("请提供视频时长。"))
+        return data
 
 
 class GradeForm(forms.Form):

@@ -172,6 +172,8 @@ class Attempt(models.Model):
     score = models.DecimalField(_("得分"), max_digits=8, decimal_places=2, default=0)
     max_score = models.DecimalField(_("满分"), max_digits=8, decimal_places=2, default=0)
     passed = models.BooleanField(_("通过"), null=True, blank=True)
+    # Question ids the learner flagged for review: kept with the attempt so a reload shows them.
+    flagged = models.JSONField(_("标记复查的题目"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("作答记录")
@@ -375,6 +377,7 @@ class Enrollment(models.Model):
 class CompletionHow(models.TextChoices):
     READ = "read", _("读到末尾")
     VIDEO = "video", _("视频观看达标")
+    QUIZ = "quiz", _("通过本课测验")
     MANUAL = "manual", _("手动标记完成")
 
 
@@ -388,6 +391,33 @@ class LessonProgress(models.Model):
         verbose_name = _("课时进度")
         verbose_name_plural = _("课时进度")
         constraints = [models.UniqueConstraint(fields=["enrollment", "lesson"], name="lesson_done_once")]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}/{self.lesson_id}"
+
+
+class LessonActivity(models.Model):
+    """The evidence a lesson's completion rule reads (lms.lesson_rules), recorded by the server.
+
+    `read_seconds` is time credited by the page's heartbeats (each credits the server time since
+    the previous one, at most lms.lesson_rules.PING_CREDIT_MAX); `end_seen_at` is when the page
+    first reported the end-of-text marker in view; `video_intervals` are the merged [start, end]
+    seconds of the video actually played, `video_duration` the length the first report gave.
+    """
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lesson_activity")
+    lesson = models.ForeignKey("cms.LessonPage", on_delete=models.CASCADE, related_name="+")
+    read_seconds = models.PositiveIntegerField(_("阅读时长（秒）"), default=0)
+    last_seen_at = models.DateTimeField(_("最近一次在页面"), null=True, blank=True)
+    end_seen_at = models.DateTimeField(_("读到末尾的时间"), null=True, blank=True)
+    video_duration = models.FloatField(_("视频时长（秒）"), null=True, blank=True)
+    video_intervals = models.JSONField(_("已观看的视频片段"), default=list, blank=True)
+    video_reported_at = models.DateTimeField(_("最近一次观看报告"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("课时学习记录")
+        verbose_name_plural = _("课时学习记录")
+        constraints = [models.UniqueConstraint(fields=["enrollment", "lesson"], name="lesson_activity_once")]
 
     def __str__(self) -> str:
         return f"{self.enrollment_id}/{self.lesson_id}"

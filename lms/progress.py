@@ -24,6 +24,7 @@ from accounts.choices import Role
 from accounts.models import Organization, User
 from accounts.selectors import mentor_org_ids
 from cms.models import CoursePage, LessonPage
+from lms import lesson_rules
 from lms.certificates import issue_certificate
 from lms.models import (
     Attempt,
@@ -31,6 +32,7 @@ from lms.models import (
     CompletionHow,
     CourseRule,
     Enrollment,
+    LessonActivity,
     LessonProgress,
     LogStatus,
     Quiz,
@@ -153,30 +155,202 @@ def assign_mentor(enrollment: Enrollment, *, actor: User, mentor: User) -> Enrol
 # --- Lesson progress -----------------------------------------------------------------------------
 
 
-def visit_lesson(enrollment: Enrollment, lesson: LessonPage) -> None:
-    """Remember where the learner is, so the course page can resume there."""
+def visit_lesson(enrollment: Enrollment, lesson: LessonPage, *, now: dt.datetime | None = None) -> None:
+    """Remember where the learner is (the course page resumes there) and start the reading clock:
+    the page's first heartbeat credits the time since this visit. A lesson whose rule is a quiz
+    the learner has already passed is completed here."""
+    now = now or timezone.now()
     if enrollment.last_lesson_id != lesson.pk:
         Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson)
         enrollment.last_lesson_id = lesson.pk
+    updated = LessonActivity.objects.filter(enrollment=enrollment, lesson=lesson).update(last_seen_at=now)
+    if not updated:
+        try:
+            with transaction.atomic():
+                LessonActivity.objects.create(enrollment=enrollment, lesson=lesson, last_seen_at=now)
+        except IntegrityError:
+            pass
+    rule = lesson_rules.rule_for_lesson(lesson.body)
+    if rule.kind == "quiz" and _quiz_passed(enrollment, rule.quiz_id):
+        complete_lesson(enrollment, lesson, how=CompletionHow.QUIZ)
 
 
-VIDEO_THRESHOLD = 0.9
+def _quiz_passed(enrollment: Enrollment, quiz_id: int | None) -> bool:
+    if quiz_id is None:
+        return False
+    return Attempt.objects.filter(learner_id=enrollment.learner_id, quiz_id=quiz_id, passed=True).exists()
+
+
+def _activity(enrollment: Enrollment, lesson: LessonPage) -> LessonActivity:
+    """The lesson's activity row, locked (created if the page was never rendered)."""
+    activity = LessonActivity.objects.select_for_update().filter(enrollment=enrollment, lesson=lesson).first()
+    if activity is None:
+        try:
+            with transaction.atomic():
+                LessonActivity.objects.create(enrollment=enrollment, lesson=lesson)
+        except IntegrityError:
+            pass
+        activity = LessonActivity.objects.select_for_update().get(enrollment=enrollment, lesson=lesson)
+    return activity
+
+
+def _check_lesson(enrollment: Enrollment, lesson: LessonPage) -> None:
+    if lesson.get_parent().pk != enrollment.course_id:
+        raise ValidationError(_("该课时不属于这门课程。"))
+
+
+def report_reading(
+    enrollment: Enrollment,
+    lesson: LessonPage,
+    *,
+    end_seen: bool,
+    now: dt.datetime | None = None,
+    whole_visit: bool = False,
+) -> dict[str, Any]:
+    """A heartbeat from the lesson page (sent while it is visible), `end_seen` once the end-of-text
+    marker scrolled into view. Credits the server time since the previous heartbeat or visit (at
+    most lesson_rules.PING_CREDIT_MAX) and completes a reading lesson whose end was seen and whose
+    minimum time is reached (lms.lesson_rules). Returns the lesson's state (`lesson_state`).
+
+    `whole_visit`: the learner's own "我已读完" click on a page without its script (no heartbeats):
+    the time since the visit counts up to the reading maximum, still by the server's clock."""
+    now = now or timezone.now()
+    _check_lesson(enrollment, lesson)
+    with transaction.atomic():
+        activity = _activity(enrollment, lesson)
+        if activity.last_seen_at is not None and now > activity.last_seen_at:
+            cap = lesson_rules.READING_MAX_MINUTES * 60 if whole_visit else lesson_rules.PING_CREDIT_MAX
+            credit = min((now - activity.last_seen_at).total_seconds(), cap)
+            activity.read_seconds += int(credit)
+        activity.last_seen_at = now
+        if end_seen and activity.end_seen_at is None:
+            activity.end_seen_at = now
+        activity.save(update_fields=["read_seconds", "last_seen_at", "end_seen_at"])
+    rule = lesson_rules.rule_for_lesson(lesson.body)
+    if rule.kind == "read" and activity.end_seen_at is not None and activity.read_seconds >= rule.min_seconds:
+        complete_lesson(enrollment, lesson, how=CompletionHow.READ)
+    return lesson_state(enrollment, lesson, activity=activity, rule=rule)
+
+
+def report_video(
+    enrollment: Enrollment,
+    lesson: LessonPage,
+    *,
+    intervals: list[list[float]],
+    duration: float,
+    now: dt.datetime | None = None,
+) -> dict[str, Any]:
+    """The video's played intervals (seconds) since the page's last report. The server merges
+    them with those it holds; a report that adds more than VIDEO_RATE_MAX times the server time
+    since the previous report or visit (+ VIDEO_SLACK_SECONDS) is refused, and so is a duration
+    that differs from the first one reported. Completes a video lesson at 90 % coverage.
+
+    The video's length is the browser's (the server does not probe media files)."""
+    now = now or timezone.now()
+    _check_lesson(enrollment, lesson)
+    if not 0 < duration <= lesson_rules.VIDEO_DURATION_MAX:
+        raise ValidationError(_("视频时长无效。"))
+    if len(intervals) > lesson_rules.INTERVALS_MAX:
+        raise ValidationError(_("观看记录过长，请刷新页面后继续观看。"))
+    with transaction.atomic():
+        activity = _activity(enrollment, lesson)
+        if activity.video_duration is None:
+            activity.video_duration = duration
+        elif abs(activity.video_duration - duration) > 1:
+            raise ValidationError(_("视频时长与之前的记录不一致，本次观看记录未计入。"))
+        stored = [list(map(float, pair)) for pair in activity.video_intervals]
+        merged = lesson_rules.merge_intervals(stored + intervals, activity.video_duration)
+        added = lesson_rules.covered(merged) - lesson_rules.covered(stored)
+        since = activity.video_reported_at or activity.last_seen_at or now
+        allowed = max(0.0, (now - since).total_seconds()) * lesson_rules.VIDEO_RATE_MAX
+        if added > allowed + lesson_rules.VIDEO_SLACK_SECONDS:
+            raise ValidationError(_("观看记录超过了实际经过的时间，本次记录未计入。"))
+        activity.video_intervals = merged
+        activity.video_reported_at = now
+        activity.save(update_fields=["video_duration", "video_intervals", "video_reported_at"])
+    rule = lesson_rules.rule_for_lesson(lesson.body)
+    share = lesson_rules.covered(merged) / activity.video_duration
+    if rule.kind == "video" and share >= lesson_rules.VIDEO_THRESHOLD:
+        complete_lesson(enrollment, lesson, how=CompletionHow.VIDEO)
+    return lesson_state(enrollment, lesson, activity=activity, rule=rule)
+
+
+def lesson_state(
+    enrollment: Enrollment,
+    lesson: LessonPage,
+    *,
+    activity: LessonActivity | None = None,
+    rule: lesson_rules.LessonRule | None = None,
+) -> dict[str, Any]:
+    """The lesson's rule and the learner's progress toward it, for the page and its script."""
+    rule = rule or lesson_rules.rule_for_lesson(lesson.body)
+    if activity is None:
+        activity = LessonActivity.objects.filter(enrollment=enrollment, lesson=lesson).first()
+    done = LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).exists()
+    read_seconds = activity.read_seconds if activity else 0
+    end_seen = bool(activity and activity.end_seen_at)
+    video_share = 0.0
+    if activity and activity.video_duration:
+        video_share = lesson_rules.covered(activity.video_intervals) / activity.video_duration
+    quiz_passed = rule.kind == "quiz" and _quiz_passed(enrollment, rule.quiz_id)
+    if rule.kind == "read":
+        percent = min(100, read_seconds * 100 // max(rule.min_seconds, 1))
+        if not end_seen:
+            percent = min(percent, 99)
+    elif rule.kind == "video":
+        percent = min(100, int(video_share * 100 / lesson_rules.VIDEO_THRESHOLD))
+    else:
+        percent = 100 if quiz_passed else 0
+    if done:
+        status_text = _("本课时已完成")
+    elif rule.kind == "read":
+        status_text = _("已停留 %(t)s，需 %(n)d 分钟；%(end)s") % {
+            "t": _duration_text(min(read_seconds, rule.min_seconds)),
+            "n": rule.min_seconds // 60,
+            "end": _("已读到末尾") if end_seen else _("尚未读到末尾"),
+        }
+    elif rule.kind == "video":
+        status_text = _("已观看 %(p)d%%，需达到 90%%（快进跳过的部分不计）") % {"p": int(video_share * 100)}
+    else:
+        status_text = _("尚未通过本课测验")
+    return {
+        "rule": rule.kind,
+        "label": rule.label,
+        "status_text": status_text,
+        "quiz_id": rule.quiz_id,
+        "min_seconds": rule.min_seconds,
+        "read_seconds": min(read_seconds, rule.min_seconds) if rule.kind == "read" else read_seconds,
+        "end_seen": end_seen,
+        "video_percent": int(video_share * 100),
+        "quiz_passed": quiz_passed,
+        "percent": 100 if done else percent,
+        "done": done,
+    }
+
+
+def _duration_text(seconds: int) -> str:
+    minutes, rest = divmod(int(seconds), 60)
+    if minutes and rest:
+        return _("%(m)d 分 %(s)d 秒") % {"m": minutes, "s": rest}
+    if minutes:
+        return _("%(m)d 分钟") % {"m": minutes}
+    return _("%(s)d 秒") % {"s": rest}
 
 
 def complete_lesson(enrollment: Enrollment, lesson: LessonPage, *, how: str, watched: float | None = None) -> bool:
-    """Mark a lesson done (read to the end, video watched past 90 %, or marked by hand).
+    """Record a lesson as done. Callers have checked the evidence (report_reading, report_video, a
+    passed quiz); no view passes a learner's claim here directly. `how` names the evidence.
 
     Returns True when this completed the lesson now. The lesson must belong to the course.
     Checks run before the transaction and its first statement is the insert: on SQLite a
     transaction that reads before it writes fails at once when another request (the page's own
-    "read to the end" report, racing the button) commits in between.
+    report, racing another) commits in between.
     """
     if how not in CompletionHow.values:
         raise ValidationError(_("未知的完成方式。"))
-    if how == CompletionHow.VIDEO and (watched is None or watched < VIDEO_THRESHOLD):
+    if how == CompletionHow.VIDEO and watched is not None and watched < lesson_rules.VIDEO_THRESHOLD:
         raise ValidationError(_("视频观看未达到 90%，暂不能记为完成。"))
-    if lesson.get_parent().pk != enrollment.course_id:
-        raise ValidationError(_("该课时不属于这门课程。"))
+    _check_lesson(enrollment, lesson)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -295,7 +469,14 @@ def refresh(enrollment: Enrollment) -> Enrollment:
 
 
 def on_quiz_passed(attempt: Attempt) -> None:
+    """A passed quiz completes the lessons (of the learner's courses) whose rule is that quiz, and
+    may complete the quiz's own course."""
     quiz = attempt.quiz
+    for mine in Enrollment.objects.filter(learner_id=attempt.learner_id).select_related("course"):
+        for lesson in lessons_of(mine.course):
+            rule = lesson_rules.rule_for_lesson(lesson.body)
+            if rule.kind == "quiz" and rule.quiz_id == quiz.pk:
+                complete_lesson(mine, lesson, how=CompletionHow.QUIZ)
     if quiz.course_id and quiz.counts_for_completion:
         enrollment = Enrollment.objects.filter(learner_id=attempt.learner_id, course_id=quiz.course_id).first()
         if enrollment is not None:

@@ -487,6 +487,44 @@ def close_if_expired(attempt: Attempt) -> Attempt:
     return locked
 
 
+def close_expired_attempts(now: dt.datetime | None = None) -> int:
+    """Grade every open attempt whose deadline (+ grace) has passed, whether or not the learner's
+    browser is still there. Run periodically (a housekeeping job registered by lms.apps) and on
+    every access to an attempt (close_if_expired). Returns how many it closed."""
+    now = now or timezone.now()
+    closed = 0
+    expired = Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, deadline__lt=now - GRACE).values_list(
+        "pk", flat=True
+    )
+    for pk in list(expired):
+        with transaction.atomic():
+            locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=pk)
+            if locked.status == AttemptStatus.IN_PROGRESS and locked.deadline is not None:
+                _finalize(locked, locked.deadline)
+                audit(None, "quiz.timeout_submit", locked, reason="deadline passed; closed by the server")
+                closed += 1
+    return closed
+
+
+def flag_question(attempt: Attempt, learner: User, question_id: Any, flagged: bool) -> list[int]:
+    """Flag (or unflag) a question of one's own open attempt for review; returns the flagged ids in
+    paper order. Stored with the attempt so a reload and the pre-submit summary show it."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        _check_open(locked, learner, now)
+        qid = _paper_entry(locked, question_id)["q"]
+        current = set(locked.flagged or [])
+        if flagged:
+            current.add(qid)
+        else:
+            current.discard(qid)
+        locked.flagged = [e["q"] for e in locked.paper if e["q"] in current]
+        locked.save(update_fields=["flagged"])
+    attempt.flagged = locked.flagged
+    return list(locked.flagged)
+
+
 # --- Grading by a person ------------------------------------------------------------------------
 
 

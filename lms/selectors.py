@@ -98,6 +98,7 @@ def paper_view(attempt: Attempt) -> list[dict[str, Any]]:
     in displayed letters. Never the answer, the explanation or the rubric."""
     questions = Question.objects.in_bulk([e["q"] for e in attempt.paper])
     saved = {a.question_id: a for a in attempt.answers.all()}
+    flagged = set(attempt.flagged or [])
     items = []
     for number, entry in enumerate(attempt.paper, start=1):
         question = questions[entry["q"]]
@@ -126,9 +127,29 @@ def paper_view(attempt: Attempt) -> list[dict[str, Any]]:
                 "response": shown,
                 "upload": str(answer.response or "") if answer and answer.upload else "",
                 "upload_url": reverse("lms:answer_file", args=[answer.pk]) if answer and answer.upload else "",
+                "answered": _answered(response) or bool(answer and answer.upload),
+                "flagged": question.pk in flagged,
             }
         )
     return items
+
+
+def _answered(response: Any) -> bool:
+    if isinstance(response, list):
+        return any(str(v).strip() for v in response)
+    return response is not None and str(response).strip() != ""
+
+
+def attempt_summary(attempt: Attempt) -> dict[str, Any]:
+    """What the learner checks before 交卷: every question with its state, and the unanswered and
+    flagged ones listed (numbers and ids, for links back into the paper)."""
+    items = paper_view(attempt)
+    return {
+        "items": items,
+        "unanswered": [item for item in items if not item["answered"]],
+        "flagged": [item for item in items if item["flagged"]],
+        "answered_count": sum(1 for item in items if item["answered"]),
+    }
 
 
 def review_view(attempt: Attempt) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ urlpatterns = [
     path("quizzes/<id:quiz_id>/", views.quiz_detail, name="quiz"),
     path("quizzes/<id:quiz_id>/start/", views.quiz_start, name="quiz_start"),
     path("attempts/<id:attempt_id>/", views.attempt_view, name="attempt"),
+    path("attempts/<id:attempt_id>/summary/", views.attempt_summary, name="attempt_summary"),
     path("attempts/<id:attempt_id>/submit/", views.attempt_submit, name="attempt_submit"),
     path("attempts/<id:attempt_id>/review/", views.attempt_review, name="attempt_review"),
     path("grading/", views.grading, name="grading"),

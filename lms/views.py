@@ -33,7 +33,7 @@ from lms.forms import (
     CohortForm,
     CourseRuleForm,
     GradeForm,
-    LessonDoneForm,
+    LessonEvidenceForm,
     ModuleForm,
     PaperForm,
     QuizForm,
@@ -193,6 +193,8 @@ def lesson(request: AuthenticatedHttpRequest, course_id: int, lesson_id: int) ->
             "lessons": lessons,
             "done_ids": selectors.lesson_done_ids(enrollment),
             "enrollment": enrollment,
+            "state": progress.lesson_state(enrollment, page),
+            "position": index + 1,
             "previous": lessons[index - 1] if index > 0 else None,
             "next": lessons[index + 1] if index + 1 < len(lessons) else None,
         },
@@ -202,26 +204,38 @@ def lesson(request: AuthenticatedHttpRequest, course_id: int, lesson_id: int) ->
 @login_required
 @require_POST
 def lesson_done(request: AuthenticatedHttpRequest, course_id: int, lesson_id: int) -> HttpResponse:
+    """The lesson page's evidence: a reading heartbeat (with "end seen") or the video's played
+    intervals. The server decides whether the lesson is done (lms.lesson_rules); JSON answers carry
+    the lesson's state, a plain post (the "我已读完" button without script) redirects with it."""
     course = selectors.access_course(course_id)
     enrollment = selectors.enrollment_for(request.user, course)
     if enrollment is None:
         raise Http404
     page = selectors.access_lesson(course, lesson_id)
-    form = LessonDoneForm(request.POST)
+    form = LessonEvidenceForm(request.POST)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
     try:
         if not form.is_valid():
             raise ValidationError(form_errors(form))
         data = form.cleaned_data
-        actions.complete_lesson(enrollment, page, how=data["how"] or "manual", watched=data["watched"])
+        if data["how"] == "video":
+            state = actions.report_video(enrollment, page, intervals=data["intervals"], duration=data["duration"])
+        else:
+            state = actions.report_reading(enrollment, page, end_seen=data["end"], whole_visit=not wants_json)
     except ValidationError as exc:
         message = _error_text(exc)
-        if request.headers.get("Accept", "").startswith("application/json"):
+        if wants_json:
             return JsonResponse({"detail": message}, status=400)
         messages.error(request, message)
         return redirect("lms:lesson", course_id=course.pk, lesson_id=page.pk)
     enrollment.refresh_from_db()
-    if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"progress": enrollment.progress, "completed": enrollment.completed_at is not None})
+    if wants_json:
+        return JsonResponse(
+            {**state, "progress": enrollment.progress, "completed": enrollment.completed_at is not None}
+        )
+    if not state["done"]:
+        messages.info(request, _("完成条件尚未达到：%(rule)s。") % {"rule": state["label"]})
+        return redirect("lms:lesson", course_id=course.pk, lesson_id=page.pk)
     messages.success(request, _("本课时已完成。"))
     if form.cleaned_data["next_lesson"]:
         return redirect("lms:lesson", course_id=course.pk, lesson_id=form.cleaned_data["next_lesson"])
@@ -279,8 +293,39 @@ def attempt_view(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResp
         {
             "attempt": attempt,
             "quiz": attempt.quiz,
-            "items": selectors.paper_view(attempt),
+            **selectors.attempt_summary(attempt),
             "seconds_left": seconds_left,
+            "time_left": _clock(seconds_left),
+        },
+    )
+
+
+def _clock(seconds: int | None) -> str:
+    """mm:ss as the countdown shows it (the page's script takes over from this)."""
+    if seconds is None:
+        return ""
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+@login_required
+@require_GET
+def attempt_summary(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
+    """Before 交卷: unanswered and flagged questions with links back into the paper, then submit."""
+    attempt = actions.close_if_expired(selectors.access_attempt(request.user, attempt_id))
+    if not attempt.is_open:
+        return redirect("lms:attempt_review", attempt_id=attempt.pk)
+    seconds_left = None
+    if attempt.deadline is not None:
+        seconds_left = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+    return render(
+        request,
+        "lms/attempt_summary.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "seconds_left": seconds_left,
+            "time_left": _clock(seconds_left),
+            **selectors.attempt_summary(attempt),
         },
     )
 

@@ -107,3 +107,30 @@ def jpeg_bytes(size: tuple[int, int] = (800, 600), exif: bool = True) -> bytes:
     else:
         image.save(out, "JPEG")
     return out.getvalue()
+
+
+@pytest.fixture
+def set_body() -> Callable[..., object]:
+    """Give a lesson content: a list of (block type, value) in StreamField's raw form, saved."""
+
+    def make(lesson, blocks: list[tuple[str, object]]):
+        import json
+
+        from cms.models import LessonPage
+
+        page = LessonPage.objects.get(pk=lesson.pk)
+        page.body = json.dumps([{"type": kind, "value": value} for kind, value in blocks])
+        page.save()
+        return LessonPage.objects.get(pk=lesson.pk)
+
+    return make
+
+
+@pytest.fixture
+def video_document(db: None, tmp_path):
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    return get_document_model().objects.create(
+        title="联网演示", file=ContentFile(b"\x00\x00\x00\x18ftypmp42", name="demo.mp4")
+    )

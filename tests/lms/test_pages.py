@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from lms.actions import create_cohort, enroll, log_session, start_attempt
-from lms.models import AttemptAnswer, Enrollment, LessonProgress, WorkLog
+from lms.models import AttemptAnswer, Enrollment, LessonActivity, LessonProgress, WorkLog
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +29,15 @@ def test_a_learner_enrolls_reads_a_lesson_and_resumes_there(client, course, less
     client.get(f"/learn/courses/{course.pk}/lessons/{lessons[1].pk}/")
     page = client.get(f"/learn/courses/{course.pk}/").content.decode()
     assert "继续学习" in page and lessons[1].title in page
-    response = client.post(
-        f"/learn/courses/{course.pk}/lessons/{lessons[1].pk}/done/", {"how": "read"}, HTTP_ACCEPT="application/json"
-    )
-    assert response.json()["progress"] == 50
+    url = f"/learn/courses/{course.pk}/lessons/{lessons[1].pk}/done/"
+    response = client.post(url, {"how": "read", "end": "1"}, HTTP_ACCEPT="application/json")
+    assert response.json()["done"] is False and response.json()["progress"] == 0
+    for _beat in range(2):  # two heartbeats, 30 s apart by the server's clock: the 1-minute floor
+        LessonActivity.objects.filter(enrollment=enrollment).update(
+            last_seen_at=timezone.now() - dt.timedelta(seconds=30)
+        )
+        response = client.post(url, {"how": "read"}, HTTP_ACCEPT="application/json")
+    assert response.json()["done"] is True and response.json()["progress"] == 50
     assert LessonProgress.objects.filter(enrollment=enrollment).count() == 1
 
 

@@ -1,4 +1,4 @@
-// LMS page behaviour: print button, lesson completion reports, quiz autosave and countdown.
+// LMS page behaviour: print button, lesson evidence reports, quiz autosave, flags, navigator and countdown.
 const csrf = () => document.cookie.split("; ").find((c) => c.startsWith("csrftoken="))?.split("=")[1] ?? "";
 
 for (const button of document.querySelectorAll("[data-print]")) {
@@ -17,41 +17,91 @@ async function post(url, body) {
   return { ok: response.ok, data };
 }
 
-async function postForm(url, fields) {
-  const body = new FormData();
-  for (const [key, value] of Object.entries(fields)) body.append(key, String(value));
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "X-CSRFToken": csrf(), Accept: "application/json" },
-    body,
-    credentials: "same-origin",
-  });
-  return response.ok;
-}
-
-// Lesson: report "read to the end" when the end marker scrolls into view; videos past a threshold.
+// Lesson: the page reports evidence and the server decides when the lesson is done
+// (lms/lesson_rules.py). Reading: a heartbeat every 15 s while the page is visible, with "end"
+// once the end-of-text marker was in view. Video: the intervals actually played; a seek starts a
+// new interval, so skipped parts never count.
 const lesson = document.querySelector("[data-lesson-progress]");
 if (lesson) {
   const url = lesson.dataset.lessonProgress;
-  const end = document.querySelector("[data-lesson-end]");
-  let reported = false;
-  if (end && "IntersectionObserver" in window) {
-    new IntersectionObserver((entries, observer) => {
-      if (!reported && entries.some((e) => e.isIntersecting)) {
-        reported = true;
-        observer.disconnect();
-        postForm(url, { how: "read" });
-      }
-    }).observe(end);
+  const rule = lesson.dataset.rule;
+  let done = lesson.dataset.done === "1";
+  const bar = document.querySelector("[data-rule-bar]");
+  const status = document.querySelector("[data-rule-status]");
+  const show = (state) => {
+    if (!state || state.percent === undefined) return;
+    if (bar) { bar.value = state.percent; bar.textContent = `${state.percent}%`; }
+    if (status && state.status_text && !(rule === "quiz" && !state.done)) status.textContent = state.status_text;
+    if (state.done && !done) {
+      done = true;
+      document.querySelector("[data-lesson-state]")?.classList.add("lesson-rule-done");
+      document.querySelector("[data-read-button]")?.closest("form")?.remove();
+    }
+  };
+  const report = async (fields) => {
+    const body = new FormData();
+    for (const [key, value] of Object.entries(fields)) body.append(key, String(value));
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrf(), Accept: "application/json" },
+        body,
+        credentials: "same-origin",
+      });
+      const data = await response.json().catch(() => ({}));
+      if (response.ok) show(data);
+      else if (status && data.detail) status.textContent = data.detail;
+    } catch { /* offline: the next heartbeat tries again */ }
+  };
+  if (rule === "read" && !done) {
+    let endSeen = false;
+    const end = document.querySelector("[data-lesson-end]");
+    if (end && "IntersectionObserver" in window) {
+      new IntersectionObserver((entries, observer) => {
+        if (!endSeen && entries.some((e) => e.isIntersecting)) {
+          endSeen = true;
+          observer.disconnect();
+          report({ how: "read", end: endSeen ? "1" : "" });
+        }
+      }).observe(end);
+    }
+    const beat = setInterval(() => {
+      if (done) { clearInterval(beat); return; }
+      if (document.visibilityState === "visible") report({ how: "read", end: endSeen ? "1" : "" });
+    }, 15000);
   }
-  for (const video of document.querySelectorAll("video")) {
-    let sent = false;
+  for (const video of document.querySelectorAll(".lesson-body video")) {
+    if (rule !== "video") break;
+    const played = [];
+    let start = null;
+    let last = 0;
+    let sent = 0;
+    const close = () => {
+      if (start !== null && last > start) played.push([start, last]);
+      start = null;
+    };
+    video.addEventListener("play", () => { start = video.currentTime; last = video.currentTime; });
     video.addEventListener("timeupdate", () => {
-      if (!sent && video.duration && video.currentTime / video.duration >= 0.9) {
-        sent = true;
-        postForm(url, { how: "video", watched: video.currentTime / video.duration });
-      }
+      if (video.paused || video.seeking) return;
+      const now = video.currentTime;
+      // Normal playback moves a fraction of a second between updates; a jump is a seek.
+      if (start === null || now < last || now - last > 1.5) { close(); start = now; }
+      last = now;
     });
+    video.addEventListener("seeking", close);
+    const flush = () => {
+      const pending = [...played];
+      if (start !== null && last > start) pending.push([start, last]);
+      if (!pending.length || !video.duration || !Number.isFinite(video.duration)) return;
+      const total = pending.reduce((sum, [a, b]) => sum + b - a, 0);
+      if (total === sent) return;
+      sent = total;
+      report({ how: "video", duration: video.duration, intervals: JSON.stringify(pending.slice(-500)) });
+    };
+    video.addEventListener("pause", () => { close(); flush(); });
+    video.addEventListener("ended", () => { close(); flush(); });
+    setInterval(() => { if (!video.paused) flush(); }, 10000);
+    document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") flush(); });
   }
 }
 
@@ -70,16 +120,100 @@ if (paper) {
     return first.value;
   };
   let timers = {};
+  const inFlight = new Set();
+  const saveNow = async (qid) => {
+    clearTimeout(timers[qid]);
+    delete timers[qid];
+    if (state) state.textContent = paper.dataset.msgSaving;
+    const request = post(url, { question: Number(qid), response: collect(qid) });
+    inFlight.add(request);
+    const { ok, data } = await request;
+    inFlight.delete(request);
+    if (state) state.textContent = ok ? paper.dataset.msgSaved : (data.detail || paper.dataset.msgFailed);
+  };
+  // Before leaving the paper (summary, submit, time up) every pending answer is sent.
+  const flushAll = async () => {
+    await Promise.all([...Object.keys(timers).map((qid) => saveNow(qid)), ...inFlight]);
+  };
   paper.addEventListener("input", (event) => {
     const qid = event.target.closest("[data-qid]")?.dataset.qid;
     if (!qid || event.target.type === "file") return;
     clearTimeout(timers[qid]);
-    timers[qid] = setTimeout(async () => {
-      if (state) state.textContent = paper.dataset.msgSaving;
-      const { ok, data } = await post(url, { question: Number(qid), response: collect(qid) });
-      if (state) state.textContent = ok ? paper.dataset.msgSaved : (data.detail || paper.dataset.msgFailed);
-    }, 400);
+    timers[qid] = setTimeout(() => saveNow(qid), 400);
+    markNav(qid);
   });
+
+  // Navigator: answered / unanswered / flagged; Enter or Space on a number (a button) jumps there.
+  const nav = document.querySelector("[data-exam-nav]");
+  const navButton = (qid) => nav?.querySelector(`[data-jump="${qid}"]`);
+  const isAnswered = (qid) => {
+    const box = paper.querySelector(`[data-qid="${qid}"]`);
+    const value = collect(qid);
+    if (box?.querySelector("[data-upload-state] a")) return true;
+    if (Array.isArray(value)) return value.some((v) => String(v).trim() !== "");
+    return value !== null && value !== undefined && String(value).trim() !== "";
+  };
+  function markNav(qid) {
+    const button = navButton(qid);
+    if (!button) return;
+    const answered = isAnswered(qid);
+    const flagged = button.classList.contains("is-flagged");
+    button.classList.toggle("is-answered", answered);
+    const n = button.textContent.trim();
+    button.setAttribute("aria-label", `${nav.dataset.msgQuestion.replace("%s", n)}：${answered ? nav.dataset.msgAnswered : nav.dataset.msgUnanswered}${flagged ? "，" + nav.dataset.msgFlagged : ""}`);
+    const count = nav.querySelector("[data-answered-count]");
+    if (count) {
+      const total = nav.querySelectorAll("[data-jump]").length;
+      const answeredCount = nav.querySelectorAll("[data-jump].is-answered").length;
+      count.textContent = count.textContent.replace(/\d+\s*\/\s*\d+/, `${answeredCount} / ${total}`);
+    }
+  }
+  for (const button of nav?.querySelectorAll("[data-jump]") ?? []) {
+    button.addEventListener("click", () => {
+      const box = document.getElementById(`q-${button.dataset.jump}`);
+      if (!box) return;
+      for (const b of nav.querySelectorAll(".is-current")) b.classList.remove("is-current");
+      button.classList.add("is-current");
+      box.scrollIntoView({ block: "start" });
+      box.focus({ preventScroll: true });
+      history.replaceState(null, "", `#q-${button.dataset.jump}`);
+    });
+  }
+  // Flags are stored with the attempt on the server (a reload and the summary show them).
+  for (const button of paper.querySelectorAll("[data-flag]")) {
+    button.addEventListener("click", async () => {
+      const qid = button.closest("[data-qid]")?.dataset.qid;
+      if (!qid) return;
+      const flagged = button.getAttribute("aria-pressed") !== "true";
+      const { ok, data } = await post(paper.dataset.flagUrl, { question: Number(qid), flagged });
+      if (!ok) { if (state) state.textContent = data.detail || paper.dataset.msgFailed; return; }
+      const now = (data.flagged || []).includes(Number(qid));
+      button.setAttribute("aria-pressed", now ? "true" : "false");
+      navButton(qid)?.classList.toggle("is-flagged", now);
+      markNav(qid);
+    });
+  }
+  // 交卷 with the script: save what is pending, then the summary of unanswered and flagged
+  // questions (the form's own post, without the script, submits directly).
+  let leaving = false;
+  paper.addEventListener("submit", async (event) => {
+    if (leaving) return;
+    event.preventDefault();
+    await flushAll();
+    leaving = true;
+    if (event.submitter?.hasAttribute("data-submit")) window.location.assign(paper.dataset.summaryUrl);
+    else paper.submit();
+  });
+  for (const link of document.querySelectorAll("[data-summary-link]")) {
+    link.addEventListener("click", async (event) => {
+      event.preventDefault();
+      await flushAll();
+      window.location.assign(link.href);
+    });
+  }
+  const jumpTo = window.location.hash.match(/^#q-(\d+)$/);
+  if (jumpTo) document.getElementById(`q-${jumpTo[1]}`)?.focus({ preventScroll: false });
+  paper.flushAll = flushAll;
   // Practical answers: a picked file is uploaded at once (replacing the previous one), so a
   // refresh or a dropped connection keeps it.
   for (const input of paper.querySelectorAll("[data-upload]")) {
@@ -112,21 +246,43 @@ if (paper) {
         link.textContent = data.name;
         out.append(`${paper.dataset.msgUploaded}：`, link);
         input.value = "";  // already stored: the submit form need not send it again
+        markNav(qid);
       } else {
         out.textContent = data.detail || paper.dataset.msgFailed;
         input.value = "";
       }
     });
   }
-  const timer = document.querySelector("[data-seconds-left]");
-  if (timer) {
-    const ends = Date.now() + Number(timer.dataset.secondsLeft) * 1000;
-    const out = timer.querySelector("output");
-    const tick = () => {
-      const left = Math.max(0, Math.round((ends - Date.now()) / 1000));
-      out.textContent = `${String(Math.floor(left / 60)).padStart(2, "0")}:${String(left % 60).padStart(2, "0")}`;
-      if (left > 0) setTimeout(tick, 1000);
-    };
-    tick();
-  }
+}
+
+// Countdown (a display of the server deadline) with spoken warnings at 5 and 1 minutes. At zero
+// the paper posts itself; if the browser is gone, the server submits the attempt anyway.
+const timer = document.querySelector("[data-seconds-left]");
+if (timer) {
+  const ends = Date.now() + Number(timer.dataset.secondsLeft) * 1000;
+  const out = timer.querySelector("output");
+  const warning = document.querySelector("[data-time-warning]");
+  const paperForm = document.querySelector("[data-autosave]");
+  const finalForm = document.querySelector("[data-final-submit]");
+  const warned = new Set();
+  const warn = (key, text) => {
+    if (warned.has(key) || !warning || !text) return;
+    warned.add(key);
+    warning.textContent = text;
+  };
+  const tick = async () => {
+    const left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+    out.textContent = `${String(Math.floor(left / 60)).padStart(2, "0")}:${String(left % 60).padStart(2, "0")}`;
+    if (left <= 300 && left > 60) warn("five", timer.dataset.msgFive);
+    if (left <= 60 && left > 0) warn("one", timer.dataset.msgOne);
+    if (left > 0) { setTimeout(tick, 1000); return; }
+    warn("up", timer.dataset.msgUp);
+    if (paperForm) {
+      await paperForm.flushAll?.();
+      HTMLFormElement.prototype.submit.call(paperForm);
+    } else if (finalForm) {
+      HTMLFormElement.prototype.submit.call(finalForm);
+    }
+  };
+  tick();
 }
