@@ -27,6 +27,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("me/", include("accounts.home_urls")),
     path("exchange/", include("exchange.urls")),
     path("site/", include("cms.urls")),
     path("learn/", include("lms.urls")),
