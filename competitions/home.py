@@ -17,7 +17,7 @@ from accounts.choices import Role
 from accounts.home import Panel, register
 from accounts.models import User
 from competitions import selectors
-from competitions.models import Contest, ContestStatus, Registration, RegistrationStatus
+from competitions.models import AppealStatus, Contest, ContestStatus, Registration, RegistrationStatus
 
 SHOWN = 4
 # Stages in the order a contest goes through them; published contests are done and not shown.
@@ -86,7 +86,9 @@ class ContestTodo:
 
 
 def _blockers(contest: Contest) -> list[str]:
-    """What stands between a contest and its next stage, in words for its organizer."""
+    """What stands between a contest and its next stage, in words for its organizer: a draft
+    not open, registrations to review, practical marks missing or unsigned, appeals to decide,
+    results not published."""
     found: list[str] = []
     pending = getattr(contest, "pending", 0)
     if contest.status == ContestStatus.DRAFT:
@@ -100,6 +102,10 @@ def _blockers(contest: Contest) -> list[str]:
             found.append(_t("实操评分缺 %(n)s 项") % {"n": missing})
         if groups:
             found.append(_t("%(n)s 个赛项待裁判长签字") % {"n": len(groups)})
+    if contest.status in (ContestStatus.RUNNING, ContestStatus.FINISHED):
+        appeals = selectors.appeals_for(contest).filter(status=AppealStatus.PENDING).count()
+        if appeals:
+            found.append(_t("%(n)s 条申诉待仲裁") % {"n": appeals})
     if contest.status == ContestStatus.FINISHED:
         found.append(_t("成绩尚未公布"))
     return found

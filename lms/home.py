@@ -70,6 +70,18 @@ def mentor_waiting(person: User) -> Mapping[str, Any] | None:
     return {"logs": rows, "log_count": log_count, "answers": answers}
 
 
+def answers_to_mark(person: User) -> Mapping[str, Any] | None:
+    """Short and practical answers waiting for marking that this person may mark (organizers
+    mark every quiz's), oldest first."""
+    if not quizzes.can_grade(person):
+        return None
+    queue = quizzes.grading_queue(person)
+    rows = list(queue[:QUEUE_PREVIEW])
+    if not rows:
+        return None
+    return {"answers": rows, "count": queue.count() if len(rows) == QUEUE_PREVIEW else len(rows)}
+
+
 def staff_progress(person: User) -> Mapping[str, Any] | None:
     """An enterprise admin's cohorts (her organizations', by grant) with learners, finished
     learners and average progress."""
@@ -150,5 +162,18 @@ register(
         empty_url="lms:cohort_new",
         empty_label=_("创建班级"),
         order=10,
+    )
+)
+register(
+    Panel(
+        key="lms.grading",
+        role=Role.ORGANIZER,
+        title=_("待评阅的答卷"),
+        template="lms/home/grading.html",
+        selector=answers_to_mark,
+        empty=_("没有待评阅的简答题或实操题答卷。学员交卷后，需要人工评分的答案会出现在这里。"),
+        empty_url="lms:manage",
+        empty_label=_("测验与课程设置"),
+        order=20,
     )
 )

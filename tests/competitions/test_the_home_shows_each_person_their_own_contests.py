@@ -10,7 +10,7 @@ import pytest
 from accounts.choices import OrgKind, Role
 from accounts.models import Organization, User
 from competitions import actions
-from competitions.models import Contest, EventGroup, Registration
+from competitions.models import Contest, ContestStatus, EventGroup, Registration
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,19 @@ def test_a_judge_sees_how_many_marks_she_still_owes_and_an_unassigned_judge_sees
     page = home(client, idle)
     assert group.name not in page
     assert "目前没有需要您评分的赛项" in page
+
+
+def test_an_organizer_is_told_marks_are_missing_and_unsigned_once_the_contest_is_over(
+    client,
+    organizer: User,
+    contest: Contest,
+    contestants: list[Registration],
+    judges: list[User],
+    scheme: dict[str, object],
+) -> None:
+    actions.update_contest(contest, actor=organizer, status=ContestStatus.FINISHED)
+    page = home(client, organizer)
+    assert "已结束" in page
+    assert "实操评分缺 8 项" in page  # four contestants by two items, none marked yet
+    assert "1 个赛项待裁判长签字" in page
+    assert "成绩尚未公布" in page

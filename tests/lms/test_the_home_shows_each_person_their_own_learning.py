@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.choices import Role
-from lms.actions import create_cohort, enroll, log_session
-from lms.models import Enrollment
+from lms.actions import create_cohort, enroll, log_session, save_answer, start_attempt, submit_attempt
+from lms.models import Enrollment, QuestionType
+from tests.lms.conftest import make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,14 @@ def test_an_enterprise_admin_sees_her_cohorts_progress_and_another_enterprises_a
     page = home(client, other)
     assert "春季设备联网班" not in page
     assert "还没有培训班级" in page
+
+
+def test_an_organizer_sees_a_short_answer_waiting_for_marking(client, learner, organizer, quiz_factory) -> None:
+    question = make_question(QuestionType.SHORT, stem="说出两种工业通信协议")
+    attempt = start_attempt(quiz_factory([question], title="通信协议简答"), learner)
+    save_answer(attempt, learner, question.pk, "Modbus、OPC UA")
+    submit_attempt(attempt, learner)
+    page = home(client, organizer)
+    assert "1 份答案待评分" in page
+    assert "通信协议简答" in page
+    assert 'href="/learn/grading/"' in page
