@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -92,22 +92,22 @@ def _blockers(contest: Contest) -> list[str]:
     found: list[str] = []
     pending = getattr(contest, "pending", 0)
     if contest.status == ContestStatus.DRAFT:
-        found.append(_t("尚未开放报名"))
+        found.append(gettext("尚未开放报名"))
     if pending:
-        found.append(_t("%(n)s 份报名待审核") % {"n": pending})
+        found.append(gettext("%(n)s 份报名待审核") % {"n": pending})
     if contest.status in (ContestStatus.RUNNING, ContestStatus.FINISHED):
         groups = selectors.unsigned_groups(contest)
         missing = sum(selectors.missing_marks(group) for group in groups)
         if missing:
-            found.append(_t("实操评分缺 %(n)s 项") % {"n": missing})
+            found.append(gettext("实操评分缺 %(n)s 项") % {"n": missing})
         if groups:
-            found.append(_t("%(n)s 个赛项待裁判长签字") % {"n": len(groups)})
+            found.append(gettext("%(n)s 个赛项待裁判长签字") % {"n": len(groups)})
     if contest.status in (ContestStatus.RUNNING, ContestStatus.FINISHED):
         appeals = selectors.appeals_for(contest).filter(status=AppealStatus.PENDING).count()
         if appeals:
-            found.append(_t("%(n)s 条申诉待仲裁") % {"n": appeals})
+            found.append(gettext("%(n)s 条申诉待仲裁") % {"n": appeals})
     if contest.status == ContestStatus.FINISHED:
-        found.append(_t("成绩尚未公布"))
+        found.append(gettext("成绩尚未公布"))
     return found
 
 
