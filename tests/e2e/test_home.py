@@ -50,3 +50,26 @@ def test_an_organizer_lands_on_her_contests_by_stage(demo, new_page, shot, size,
     main.locator(".home-panel a[href^='/contests/manage/']").first.click()
     page.wait_for_load_state("domcontentloaded")
     assert "/contests/manage/" in page.url
+
+
+OTHERS = [
+    ("13800000002", "mentor", "待我审核"),
+    ("13800000003", "enterprise_admin", "员工学习进度"),
+    ("13800000005", "judge", "待评分"),
+    ("13800000006", "editor", "审核中的页面"),
+    ("13800000007", "city_admin", "年度目标完成情况"),
+    ("13800000008", "province_admin", "待审核的页面"),
+]
+
+
+def test_every_other_demo_role_lands_on_a_home_with_its_panels(demo, new_page, shot) -> None:
+    for size, label in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        for mobile, role, heading in OTHERS:
+            page = new_page(size)
+            login(page, mobile, DEMO_PASSWORD)
+            assert page.url.endswith("/me/")
+            assert page.locator("main").get_by_role("heading", name=heading).is_visible()
+            shot(page, f"home-{role}-{label}")
+            if size == PHONE:
+                assert_fits(page)
+            page.context.close()
