@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import actions, login_throttle, selectors
+from accounts import home as home_panels
 from accounts.choices import Role
 from accounts.forms import (
     EmploymentDecisionForm,
@@ -60,7 +61,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """Registration in one form: "获取验证码" posts it to send the code to the mobile number (the
     other fields are kept, passwords excepted); "注册" checks the code, then creates the account."""
     if request.user.is_authenticated:
-        return redirect("accounts:profile")
+        return redirect("me:home")
     if request.method == "POST" and "send_code" in request.POST:
         # What was typed comes back as the form's initial values (passwords excepted), unchecked:
         # the registration itself is validated when "注册" is pressed.
@@ -95,7 +96,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 messages.info(request, actions.ID_SUBMITTED_MESSAGE)
             if data["organization"] is not None:
                 messages.info(request, _("加入单位的申请已提交，该单位的企业管理员确认后生效。"))
-            return redirect("accounts:profile")
+            return redirect("me:home")
     return render(request, "accounts/register.html", {"form": form})
 
 
@@ -390,3 +391,9 @@ def organization_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     org = selectors.access_organization(request.user, pk)
     staff = selectors.people_visible_to(request.user).filter(organization=org).order_by("real_name")[:200]
     return render(request, "accounts/organization_detail.html", {"org": org, "staff": staff})
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """/me/: what needs the signed-in person now, one section per role they hold (accounts.home)."""
+    return render(request, "accounts/home.html", {"sections": home_panels.sections(request.user)})

@@ -141,9 +141,32 @@ def seed(command: BaseCommand) -> None:
                        expires_on=policy["expires"], summary=policy["summary"], body=policy["body"]),
         )  # fmt: skip
     _seed_city_editors()
+    _seed_page_in_review(news_index)
     count = actions.rebuild_search_index()
     command.stdout.write(f"cms: home, {len(courses)} courses, {len(NEWS)} news, {len(CASES)} cases, "
                          f"{len(POLICIES)} policies, {count} searchable pages")  # fmt: skip
+
+
+def _seed_page_in_review(news_index: Page) -> None:
+    """A news draft the demo editor submitted for review, so her home (/me/) shows it waiting
+    and the province admin (a moderator) has a page to approve. Idempotent."""
+    from accounts.demo import PEOPLE
+
+    editor = User.objects.filter(mobile=next(p[0] for p in PEOPLE if p[2] == Role.EDITOR)).first()
+    if editor is None or _child(news_index, NewsPage, IN_REVIEW_SLUG) is not None:
+        return
+    _slug, _title, category, date, source, summary, body, _tags = NEWS[0]
+    title = "我省启动2026年度数字技能人才培育“百企千人”行动（待审）"
+    page = NewsPage(title=title, slug=IN_REVIEW_SLUG, category=category, date=date, source=source, summary=summary,
+                    body=body, owner=editor, live=False, cover_alt="")  # fmt: skip
+    news_index.add_child(instance=page)
+    page.save_revision(user=editor)
+    workflow = page.get_workflow()
+    if workflow is not None:
+        workflow.start(page, editor)
+
+
+IN_REVIEW_SLUG = "demo-news-in-review"
 
 
 def _seed_city_editors() -> None:

@@ -28,6 +28,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("calendar/", include("accounts.calendar_urls")),
+    path("me/", include("accounts.home_urls")),
     path("exchange/", include("exchange.urls")),
     path("site/", include("cms.urls")),
     path("learn/", include("lms.urls")),

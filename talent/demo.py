@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from accounts.models import User
 from accounts.selectors import cities
 from talent import actions
-from talent.models import AchievementKind, ConsentKind, Demand, SelectionRound
+from talent.models import AchievementKind, ConsentKind, Demand, EvaluationRoute, SelectionRound, SkillLevel
 
 # (mobile, kind, source id, title, data)
 LEDGER: list[tuple[str, str, str, str, dict]] = [
@@ -31,7 +31,10 @@ LEDGER: list[tuple[str, str, str, str, dict]] = [
 
 def seed(command: BaseCommand) -> None:
     people = {
-        u.mobile: u for u in User.objects.filter(mobile__in={row[0] for row in LEDGER} | {"13800000003", "13800000008"})
+        u.mobile: u
+        for u in User.objects.filter(
+            mobile__in={row[0] for row in LEDGER} | {"13800000002", "13800000003", "13800000008"}
+        )
     }
     for mobile, kind, source_id, title, data in LEDGER:
         if mobile in people:
@@ -70,4 +73,18 @@ def seed(command: BaseCommand) -> None:
             pay_min=7000,
             pay_max=11000,
         )
-    command.stdout.write(f"talent: {len(LEDGER)} ledger rows, a selection round, a demand")
+    mentor = people.get("13800000002")
+    if mentor is not None:
+        # A proposal waiting for 济南's city admin (and the province's), so their homes show a
+        # queue; proposing again while it is pending keeps the one record.
+        actions.propose_evaluation(
+            person=mentor,
+            level=SkillLevel.L2,
+            domain="industrial_internet",
+            route=EvaluationRoute.RECOGNITION,
+            body="济南精工数控机床有限公司（演示）",
+            evidence={"recognition": "主持完成车间设备联网改造，带教学员 12 名"},
+            source="demo",
+            source_id="evaluation-1",
+        )
+    command.stdout.write(f"talent: {len(LEDGER)} ledger rows, a selection round, a demand, an evaluation to decide")

@@ -41,7 +41,7 @@ def test_a_visitor_registers_logs_out_and_logs_back_in_on_a_phone(demo, new_page
     page.get_by_label("我已阅读并同意平台的个人信息保护说明").check()
     shot(page, "foundation-register-phone")
     page.get_by_role("button", name="注册").click()
-    page.wait_for_url("**/accounts/profile/")
+    page.wait_for_url("**/me/")
     assert page.get_by_text("注册成功").is_visible()
     assert_fits(page)
     shot(page, "foundation-profile-phone")
@@ -49,7 +49,7 @@ def test_a_visitor_registers_logs_out_and_logs_back_in_on_a_phone(demo, new_page
     page.get_by_role("button", name="退出").click()
     page.wait_for_load_state("networkidle")
     login(page, "13698765432", "Gongchang-2026")
-    assert "/accounts/profile/" in page.url
+    assert "/me/" in page.url
 
 
 def test_a_wrong_password_shows_a_chinese_message(demo, new_page) -> None:
@@ -71,7 +71,7 @@ EXPECTED_NAV = {
 def test_every_demo_role_logs_in_and_sees_its_navigation(demo, new_page, shot, mobile: str, role: str) -> None:
     page = new_page()
     login(page, mobile, DEMO_PASSWORD)
-    assert "/accounts/profile/" in page.url
+    assert "/me/" in page.url
     nav = page.get_by_role("navigation", name="主导航")
     if nav.locator("details.nav-menu").count():  # work entries grouped in the 管理 menu
         nav.locator("details.nav-menu summary").click()
