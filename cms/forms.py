@@ -71,7 +71,7 @@ class CasePageForm(WagtailAdminPageForm):
             self.add_error(
                 "city",
                 gettext("本栏目是%(city)s的城市栏目，案例所在城市只能选%(city)s；其他城市的案例请放到相应城市栏目。")
-                % {"city": self.section_city.name},
+                % {"city": self.section_city.label},
             )
         return cleaned
 
