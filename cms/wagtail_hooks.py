@@ -31,4 +31,6 @@ def city_editors_menu_item() -> MenuItem:
 @hooks.register("construct_help_menu")
 def no_outside_help_links(request: HttpRequest, menu_items: list[MenuItem]) -> None:
     """Drop the help menu's links to guide.wagtail.org: the deployments have no route outside."""
-    menu_items[:] = [item for item in menu_items if not str(getattr(item, "url", "")).startswith(("http:", "https:", "//"))]
+    menu_items[:] = [
+        item for item in menu_items if not str(getattr(item, "url", "")).startswith(("http:", "https:", "//"))
+    ]

@@ -345,6 +345,8 @@ WAGTAILDOCS_EXTENSIONS += ["mp4", "webm"]  # lesson videos uploaded as documents
 # "what's new" banner, avatars from gravatar.com, and oEmbed look-ups of pasted video links (an
 # operator whose servers can reach the video hosts turns them on with EMBEDS_FETCH=true). The help
 # menu's links to guide.wagtail.org are removed by cms/wagtail_hooks.py.
+# Page slugs are ASCII: a Chinese title gives its pinyin (cms/slugs.py), never a percent-encoded URL.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

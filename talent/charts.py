@@ -59,7 +59,10 @@ def table_rows(rows: list[Row]) -> list[TableRow]:
 
 def caption(row: Row) -> str:
     if row.actual is None:
-        return _("%(year)s 年 · 目标 %(target)s · 尚未到来") % {"year": row.year, "target": figure(row.target, row.metric)}
+        return _("%(year)s 年 · 目标 %(target)s · 尚未到来") % {
+            "year": row.year,
+            "target": figure(row.target, row.metric),
+        }
     return _("%(year)s 年 · 实际 %(actual)s / 目标 %(target)s · %(share)s") % {
         "year": row.year,
         "actual": figure(row.actual, row.metric),
