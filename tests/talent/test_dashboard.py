@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.choices import Role
 from talent import actions, kpi
