@@ -8,7 +8,8 @@ import re
 import pytest
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext as wagtail_catalog
+from django.utils.translation import ngettext as wagtail_plural
 
 from cms.actions import ensure_site
 from cms.models import NewsIndexPage
@@ -27,10 +28,13 @@ def test_outside_calls_are_off_by_default() -> None:
 
 def test_wagtail_strings_missing_from_its_catalog_read_in_chinese() -> None:
     with translation.override("zh-hans"):
-        assert gettext("Search all pages…") == "搜索所有页面…"
-        assert gettext("The page could not be created due to validation errors.") == "由于存在验证错误，页面无法创建。"
-        assert "已被使用" in gettext("The slug '%(page_slug)s' is already in use within the parent page.")
-        assert "个页面" in ngettext("%(num_pages)d page", "%(num_pages)d pages", 40)
+        assert wagtail_catalog("Search all pages…") == "搜索所有页面…"
+        assert (
+            wagtail_catalog("The page could not be created due to validation errors.")
+            == "由于存在验证错误，页面无法创建。"
+        )
+        assert "已被使用" in wagtail_catalog("The slug '%(page_slug)s' is already in use within the parent page.")
+        assert "个页面" in wagtail_plural("%(num_pages)d page", "%(num_pages)d pages", 40)
 
 
 def test_the_dashboard_is_chinese_and_names_no_outside_address(client, editor) -> None:
