@@ -591,7 +591,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     board = kpi.build(city, cities)
     year = min(max(timezone.now().year, kpi.YEARS[0]), kpi.YEARS[-1])
     metrics = list(KpiMetric)
-    headline = [board.rows[(year, str(m))] for m in metrics]
+    headline = [(row, charts.table_rows([row])[0]) for row in (board.rows[(year, str(m))] for m in metrics)]
     chart_list = [
         (m.label, charts.bars(str(m.label), board.series(str(m))), charts.table_rows(board.series(str(m))))
         for m in metrics

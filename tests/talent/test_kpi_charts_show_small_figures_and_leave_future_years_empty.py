@@ -36,7 +36,7 @@ def test_a_year_to_come_has_no_bar_and_says_so() -> None:
     with translation.override("zh-hans"):
         assert "尚未到来" in charts.bars("数字技能人才", [future])
     with translation.override("en"):
-        assert "not yet" in charts.bars("Digital-skills talents", [future])
+        assert "still to come" in charts.bars("Digital-skills talents", [future])
 
 
 def test_the_svg_has_a_role_a_title_and_a_description() -> None:
