@@ -27,7 +27,7 @@ def has_chinese(text: str) -> bool:
 def pinyin_slug(title: str, max_length: int = MAX_LENGTH) -> str:
     """The title in toneless pinyin, one hyphen between syllables and words; Latin letters and
     digits are kept (lower case), everything else separates. Cut at a hyphen within max_length."""
-    words = lazy_pinyin(title or "", errors=lambda chars: [chars])
+    words = lazy_pinyin(title or "", errors=lambda chars: chars)
     slug = slugify("-".join(words), allow_unicode=False)
     slug = re.sub(r"-{2,}", "-", slug).strip("-")
     if len(slug) > max_length:
