@@ -17,7 +17,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def to_english(page) -> None:
-    page.select_option("#lang-select", "en")
+    with page.expect_navigation():
+        page.select_option("#lang-select", "en")
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"
 
