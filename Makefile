@@ -77,6 +77,7 @@ format: install
 
 messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l en --ignore=.venv --ignore=var --ignore=media --ignore="*.min.js" --ignore="frontend/static/vendor" --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
 # Production files (deploy/, docs/operations.md): regenerate nginx's upload ceilings from the

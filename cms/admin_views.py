@@ -65,6 +65,6 @@ class CityEditorsView(WagtailAdminTemplateMixin, FormView):
             messages.success(
                 self.request,
                 _("%(name)s 现在只能编辑%(city)s的新闻和典型案例栏目。")
-                % {"name": person.real_name, "city": city.name},
+                % {"name": person.real_name, "city": city.label},
             )
         return HttpResponseRedirect(reverse("cms_city_editors"))

@@ -53,7 +53,38 @@ class CityLimitForm(forms.Form):
         )
 
 
-class CasePageForm(WagtailAdminPageForm):
+class PageForm(WagtailAdminPageForm):
+    """Every CMS page's admin form: a Chinese title gives a pinyin slug (cms/slugs.py), so the slug
+    may be left empty and Wagtail's script's Chinese-stripped guess ("2026年…" → "2026") is replaced."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("网址中的页面名称，只用小写字母、数字和连字符；留空则按标题的拼音生成。")
+
+    def clean(self) -> dict[str, Any]:
+        from cms.slugs import pinyin_slug, wants_pinyin
+
+        title = self.cleaned_data.get("title") or ""
+        slug = self.cleaned_data.get("slug") or ""
+        published = bool(self.instance.pk and self.instance.first_published_at)
+        if (
+            "slug" in self.fields
+            and not self.errors.get("slug")
+            and title
+            and wants_pinyin(slug, title, published=published)
+        ):
+            base = pinyin_slug(title) or "page"
+            candidate, n = base, 1
+            while not type(self.instance)._slug_is_available(candidate, self.parent_page, self.instance):
+                n += 1
+                candidate = f"{base}-{n}"
+            self.cleaned_data["slug"] = candidate
+        return super().clean()
+
+
+class CasePageForm(PageForm):
     """A case in a city's section belongs to that city: the city is prefilled and must match."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -71,7 +102,7 @@ class CasePageForm(WagtailAdminPageForm):
             self.add_error(
                 "city",
                 gettext("本栏目是%(city)s的城市栏目，案例所在城市只能选%(city)s；其他城市的案例请放到相应城市栏目。")
-                % {"city": self.section_city.name},
+                % {"city": self.section_city.label},
             )
         return cleaned
 

@@ -26,3 +26,11 @@ def city_editor_urls() -> list[Any]:
 @hooks.register("register_admin_menu_item")
 def city_editors_menu_item() -> MenuItem:
     return ProvinceAdminMenuItem(_("城市栏目编辑"), reverse("cms_city_editors"), icon_name="group", order=900)
+
+
+@hooks.register("construct_help_menu")
+def no_outside_help_links(request: HttpRequest, menu_items: list[MenuItem]) -> None:
+    """Drop the help menu's links to guide.wagtail.org: the deployments have no route outside."""
+    menu_items[:] = [
+        item for item in menu_items if not str(getattr(item, "url", "")).startswith(("http:", "https:", "//"))
+    ]

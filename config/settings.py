@@ -286,6 +286,10 @@ TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Chinese strings of Wagtail 8's admin that its own zh_Hans catalog lacks live in
+# locale/zh_Hans/LC_MESSAGES (LOCALE_PATHS are merged over the apps' catalogs, so ours win).
+# Dates: templates use the per-language named formats (`date:"DATE_FORMAT"`: 2026年10月20日 /
+# Oct. 20, 2026) or the language-neutral Y-m-d, never a Chinese pattern written into the template.
 WAGTAIL_I18N_ENABLED = False
 
 # --- Static and media -----------------------------------------------------------------------
@@ -338,6 +342,19 @@ WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
 WAGTAIL_FRONTEND_LOGIN_URL = "accounts:login"
 WAGTAILDOCS_EXTENSIONS += ["mp4", "webm"]  # lesson videos uploaded as documents
+# No outside calls from the admin: the deployments this serves have no route to the internet, and a
+# browser that tries one waits for it. Off: Wagtail's release check (releases.wagtail.io), the
+# "what's new" banner, avatars from gravatar.com, and oEmbed look-ups of pasted video links (an
+# operator whose servers can reach the video hosts turns them on with EMBEDS_FETCH=true). The help
+# menu's links to guide.wagtail.org are removed by cms/wagtail_hooks.py.
+# Page slugs are ASCII: a Chinese title gives its pinyin (cms/slugs.py), never a percent-encoded URL.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = (
+    [{"class": "wagtail.embeds.finders.oembed"}] if env_bool("EMBEDS_FETCH", False) else []
+)
 # Overrides of the talent index formula (a dict merged over talent.formula.DEFAULT_FORMULA).
 TALENT_INDEX_FORMULA: dict[str, object] = {}
 # Whole-page cache for anonymous visitors, invalidated on publish (cms/cache.py); 0 = off.

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.http import last_modified
+from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,6 +14,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from accounts.views import login_elsewhere
 from config import health
 from config.api import api
+
+_STARTED = timezone.now()  # the catalogs change only with a deploy, which restarts the process
 
 urlpatterns = [
     # Probes for the proxy and the operator; HealthCheckMiddleware answers them before any other
@@ -26,6 +31,13 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The JavaScript pages' strings in the reader's language (frontend/static/js/i18n.js): our
+    # catalogs only (locale/, LOCALE_PATHS), not every app's.
+    path(
+        "jsi18n/",
+        last_modified(lambda request, **kwargs: _STARTED)(JavaScriptCatalog.as_view(packages=["frontend"])),
+        name="javascript-catalog",
+    ),
     path("accounts/", include("accounts.urls")),
     path("calendar/", include("accounts.calendar_urls")),
     path("me/", include("accounts.home_urls")),

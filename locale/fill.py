@@ -11,15 +11,24 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import polib
 
 PO = Path(__file__).parent / "en" / "LC_MESSAGES" / "django.po"
+# The JavaScript pages' strings (frontend/static/js/i18n.js), filled from the same JSON.
+JS_PO = PO.with_name("djangojs.po")
 
 
 def main(path: str) -> None:
     table = json.loads(Path(path).read_text(encoding="utf-8"))
-    po = polib.pofile(str(PO))
+    fill(PO, table)
+    if JS_PO.exists():
+        fill(JS_PO, table)
+
+
+def fill(path: Path, table: dict[str, Any]) -> None:
+    po = polib.pofile(str(path))
     filled = 0
     for entry in po:
         if entry.msgid in table:
@@ -32,9 +41,9 @@ def main(path: str) -> None:
             entry.flags = [f for f in entry.flags if f != "fuzzy"]
             filled += 1
     po.save()
-    po.save_as_mofile(str(PO.with_suffix(".mo")))
+    po.save_as_mofile(str(path.with_suffix(".mo")))
     missing = [e.msgid for e in po if not (e.msgstr or any((e.msgstr_plural or {}).values()))]
-    print(f"filled {filled}; untranslated {len(missing)}")
+    print(f"{path.name}: filled {filled}; untranslated {len(missing)}")
     for msgid in missing[:50]:
         print("  ", msgid)
 

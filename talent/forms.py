@@ -81,7 +81,7 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args: Any, cities: list[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["city"]).choices = [("", ""), *[(c.pk, c.name) for c in cities]]
+        cast(forms.ChoiceField, self.fields["city"]).choices = [("", ""), *[(c.pk, c.label) for c in cities]]
 
 
 # --- Buttons and small forms on the pages -----------------------------------------------------

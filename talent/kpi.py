@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from accounts.models import Region
 from talent.models import Demand, KpiActual, KpiMetric, KpiTarget, MatchStatus
@@ -118,17 +119,21 @@ def cumulative(counts: dict[tuple[int, int | None, str], int], metric: str, year
     return sum(n for (y, c, m), n in counts.items() if m == metric and y <= year and (city_id is ... or c == city_id))
 
 
-def build(city: Region | None, cities: list[Region]) -> Dashboard:
+def build(city: Region | None, cities: list[Region], this_year: int | None = None) -> Dashboard:
     """Actual against target per year for the province (city None) or one city, plus one row per
-    visible city for the latest year. Reads the precomputed `KpiActual` rows only."""
+    visible city for the latest year. Reads the precomputed `KpiActual` rows only. A year after
+    `this_year` (today's, in the site's time zone) has no actual yet: None, not this year's figure."""
+    this_year = timezone.localdate().year if this_year is None else this_year
     counts = actual_counts(None if city is None else [city.pk])
     goal = targets(city.pk if city else None)
     board = Dashboard(city=city)
     demands = demand_rows()
     for year in YEARS:
         for metric in KpiMetric:
-            if metric == KpiMetric.DEMAND_FIT:
-                actual: float | None = demand_fit(year, city.pk if city else None, demands)
+            if year > this_year:
+                actual: float | None = None
+            elif metric == KpiMetric.DEMAND_FIT:
+                actual = demand_fit(year, city.pk if city else None, demands)
             else:
                 actual = cumulative(counts, metric, year)
             board.rows[(year, str(metric))] = Row(year, str(metric), str(metric.label), actual, goal[(year, metric)])

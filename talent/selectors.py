@@ -64,7 +64,7 @@ def mask_name(name: str) -> str:
 def board_choices() -> list[tuple[str, str]]:
     """(board id, label) for every board, for the page's selector."""
     found = [("province", _("全省"))]
-    found += [(f"city:{c.pk}", str(c.name)) for c in cities()]
+    found += [(f"city:{c.pk}", c.label) for c in cities()]
     found += [(f"industry:{v}", str(label)) for v, label in Industry.choices]
     found += [(f"domain:{v}", str(label)) for v, label in SkillDomain.choices]
     found += [(f"job:{v}", str(label)) for v, label in JobGroup.choices]

@@ -593,8 +593,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     board = kpi.build(city, cities)
     year = min(max(timezone.now().year, kpi.YEARS[0]), kpi.YEARS[-1])
     metrics = list(KpiMetric)
-    headline = [board.rows[(year, str(m))] for m in metrics]
-    chart_list = [(m.label, charts.bars(str(m.label), board.series(str(m)))) for m in metrics]
+    headline = [(row, charts.table_rows([row])[0]) for row in (board.rows[(year, str(m))] for m in metrics)]
+    chart_list = [
+        (m.label, charts.bars(str(m.label), board.series(str(m))), charts.table_rows(board.series(str(m))))
+        for m in metrics
+    ]
     form = TargetForm(request.POST or None) if request.user.has_role(Role.PROVINCE_ADMIN) else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:

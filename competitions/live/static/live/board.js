@@ -1,5 +1,6 @@
 // Public spectator board: polls the round's state and published leaderboard; the 已封榜 badge
 // follows the round, and after the end the top five's score over time is drawn.
+import { fmt, gettext } from "../js/i18n.js";
 import { esc, fmtScore } from "./client.js";
 import { lineChart } from "./charts.js";
 
@@ -26,7 +27,7 @@ async function refresh() {
       : EMPTY;
     if (data.state === "ended" && root.dataset.state !== "ended") {
       root.dataset.state = "ended";
-      document.getElementById("board-note").textContent = "本场已结束，以下为最终成绩";
+      document.getElementById("board-note").textContent = gettext("本场已结束，以下为最终成绩");
     }
     chart(data.history);
     if (data.state === "ended") clearInterval(timer); // final: nothing moves any more

@@ -1,7 +1,8 @@
+import { fmt, gettext } from "../js/i18n.js";
 import { choicesOf, esc, fmtScore, secondsLeft } from "./client.js";
 // Charts of the live pages, all inline SVG drawn from what the server sent.
 
-const SHORT = { true: "正确", false: "错误", correct: "答对", wrong: "答错" };
+const SHORT = { true: gettext("正确"), false: gettext("错误"), correct: gettext("答对"), wrong: gettext("答错") };
 
 // Answer distribution as an SVG bar chart (host console); `correct` keys are highlighted.
 export function distributionSvg(dist, correct = []) {
@@ -17,7 +18,7 @@ export function distributionSvg(dist, correct = []) {
       `<text x="${x + w / 2}" y="${h - 4}" text-anchor="middle">${esc(SHORT[k] || k)}</text>`;
   }).join("");
   const width = entries.length * (w + gap) + gap;
-  return `<svg role="img" aria-label="作答分布" viewBox="0 0 ${width} ${h}" width="100%" style="max-width:${width * 1.5}px">${bars}</svg>`;
+  return `<svg role="img" aria-label="${esc(gettext("作答分布"))}" viewBox="0 0 ${width} ${h}" width="100%" style="max-width:${width * 1.5}px">${bars}</svg>`;
 }
 
 // The rows of a distribution for a question: one per choice (its label and text), or
@@ -40,7 +41,7 @@ export function distributionList(rows, answered) {
     const share = answered ? Math.round((r.count / answered) * 100) : 0;
     return `<li class="${r.correct ? "is-correct" : ""}" data-key="${esc(r.key)}">` +
       `<span class="opt-head">${r.label ? `<span class="opt-label">${esc(r.label)}</span>` : ""}<span class="opt-text">${esc(r.text)}</span>` +
-      `<span class="opt-count">${r.count} 人 · ${share}%</span></span>` +
+      `<span class="opt-count">${esc(fmt(gettext("%(n)s 人"), { n: r.count }))} · ${share}%</span></span>` +
       `<svg class="opt-bar" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true"><rect width="100" height="4" class="track"></rect><rect width="${pct}" height="4" class="fill"></rect></svg></li>`;
   }).join("");
 }
@@ -48,7 +49,7 @@ export function distributionList(rows, answered) {
 // A countdown ring driven by the server clock (client.now() carries the offset).
 export function timerRing(el, client, getState) {
   const r = 45, c = 2 * Math.PI * r;
-  el.innerHTML = `<svg viewBox="0 0 100 100" role="img" aria-label="倒计时"><circle class="ring-track" cx="50" cy="50" r="${r}"></circle>` +
+  el.innerHTML = `<svg viewBox="0 0 100 100" role="img" aria-label="${esc(gettext("倒计时"))}"><circle class="ring-track" cx="50" cy="50" r="${r}"></circle>` +
     `<circle class="ring-left" cx="50" cy="50" r="${r}" stroke-dasharray="${c.toFixed(2)}" stroke-dashoffset="0" transform="rotate(-90 50 50)"></circle>` +
     `<text class="ring-num" x="50" y="50" text-anchor="middle" dominant-baseline="central"></text></svg>`;
   const arc = el.querySelector(".ring-left"), num = el.querySelector(".ring-num");
@@ -87,14 +88,14 @@ export function lineChart(history, width = 640) {
   const y = (v) => T + (H - T - B) * (1 - v / top);
   const grid = [0, 1, 2, 3, 4].map((k) => (top * k) / 4).map((v) => `<line x1="${L}" x2="${W - R}" y1="${y(v)}" y2="${y(v)}" class="grid"></line><text x="${L - 6}" y="${y(v) + 4}" text-anchor="end">${fmtScore(v)}</text>`).join("");
   const every = Math.ceil(qs.length / Math.max(1, Math.floor((W - L - R) / 44)));
-  const xs = qs.map((p, i) => (i % every === 0 || i === qs.length - 1 ? `<text x="${x(i)}" y="${H - B + 20}" text-anchor="middle">第${p}题</text>` : "")).join("");
+  const xs = qs.map((p, i) => (i % every === 0 || i === qs.length - 1 ? `<text x="${x(i)}" y="${H - B + 20}" text-anchor="middle">${esc(fmt(gettext("第%(n)s题"), { n: p }))}</text>` : "")).join("");
   const lines = series.map((s, k) => {
     const color = PALETTE[k % PALETTE.length];
     const wide = 2.5 + (series.length - 1 - k) * 1.5;
     const pts = s.points.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
-    const dots = s.points.map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="${(wide / 2 + 1.5).toFixed(1)}" fill="${color}"><title>${esc(s.name)} 第${qs[i]}题后 ${fmtScore(v)} 分</title></circle>`).join("");
+    const dots = s.points.map((v, i) => `<circle cx="${x(i).toFixed(1)}" cy="${y(v).toFixed(1)}" r="${(wide / 2 + 1.5).toFixed(1)}" fill="${color}"><title>${esc(fmt(gettext("%(name)s 第%(n)s题后 %(score)s 分"), { name: s.name, n: qs[i], score: fmtScore(v) }))}</title></circle>`).join("");
     return `<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="${wide}" stroke-linejoin="round" stroke-linecap="round"></polyline>${dots}`;
   }).join("");
   const legend = series.map((s, k) => `<li><span class="swatch" style="background:${PALETTE[k % PALETTE.length]}"></span>${s.rank}. ${esc(s.name)}${s.organization ? `<small>${esc(s.organization)}</small>` : ""} <strong>${fmtScore(s.points[s.points.length - 1] ?? 0)}</strong></li>`).join("");
-  return `<svg class="line-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="前 ${series.length} 名选手的累计得分走势">${grid}${xs}${lines}</svg><ul class="chart-legend">${legend}</ul>`;
+  return `<svg class="line-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(fmt(gettext("前 %(n)s 名选手的累计得分走势"), { n: series.length }))}">${grid}${xs}${lines}</svg><ul class="chart-legend">${legend}</ul>`;
 }

@@ -2,15 +2,17 @@
 // Reconnects with jittered exponential backoff, tracks broadcast sequence numbers and asks for a
 // snapshot after a reconnect or a gap, keeps the server clock offset, and resends
 // unacknowledged answers with their original id (kept in localStorage across reloads).
+import { gettext } from "../js/i18n.js";
+
 const BROADCAST = new Set(["question_open", "question_closed", "reveal", "leaderboard", "round_state"]);
 // Close codes after which reconnecting cannot help (docs/realtime.md "Close codes").
 const FINAL = new Set([4401, 4403, 4404, 4409, 4410]);
 export const REFUSED = {
-  4401: "登录已失效，请重新登录后刷新本页。",
-  4403: "您没有进入该页面的权限。",
-  4404: "没有这个场次，请检查链接。",
-  4409: "您的准考证已在另一台设备上进入赛场，本设备已断开。",
-  4410: "您已被组织者移出本场比赛。",
+  4401: gettext("登录已失效，请重新登录后刷新本页。"),
+  4403: gettext("您没有进入该页面的权限。"),
+  4404: gettext("没有这个场次，请检查链接。"),
+  4409: gettext("您的准考证已在另一台设备上进入赛场，本设备已断开。"),
+  4410: gettext("您已被组织者移出本场比赛。"),
 };
 
 export class LiveClient {
@@ -179,6 +181,6 @@ export function boardRows(top) {
 // A question's buttons: the server's `choices` (one label each); older messages carry only `options`.
 export function choicesOf(q) {
   if (q.choices && q.choices.length) return q.choices;
-  if (q.qtype === "truefalse") return [{ key: true, label: "", text: "正确" }, { key: false, label: "", text: "错误" }];
+  if (q.qtype === "truefalse") return [{ key: true, label: "", text: gettext("正确") }, { key: false, label: "", text: gettext("错误") }];
   return (q.options || []).map((text, i) => ({ key: LETTERS[i], label: LETTERS[i], text }));
 }

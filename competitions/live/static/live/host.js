@@ -1,14 +1,15 @@
 // Host console: the state and its next step, counts, the question with its options and the key as
 // text, the live distribution, who has not answered yet, and the true board.
+import { fmt, gettext } from "../js/i18n.js";
 import { LiveClient, REFUSED, boardRows, choicesOf, countdown, esc } from "./client.js";
 import { distributionSvg } from "./charts.js";
 
 const $ = (id) => document.getElementById(id);
-const STATES = { lobby: "候场", question: "答题中", closed: "已截止", revealed: "已揭晓", leaderboard: "排行榜", ended: "已结束" };
-const KIND = { single: "单选", multiple: "多选", truefalse: "判断", fill: "填空" };
+const STATES = { lobby: gettext("候场"), question: gettext("答题中"), closed: gettext("已截止"), revealed: gettext("已揭晓"), leaderboard: gettext("排行榜"), ended: gettext("已结束") };
+const KIND = { single: gettext("单选"), multiple: gettext("多选"), truefalse: gettext("判断"), fill: gettext("填空") };
 const RULES = JSON.parse($("host-rules").textContent);
 const state = { phase: null, question: null, closesAt: null, paused: false, frozen: false, remaining: null, reveal: null };
-const client = new LiveClient($("host").dataset.ws, { onMessage, onStatus: (s, code) => { $("status").dataset.status = s; $("status").textContent = s === "open" ? "已连接" : s === "refused" ? REFUSED[code] : "重连中…"; } });
+const client = new LiveClient($("host").dataset.ws, { onMessage, onStatus: (s, code) => { $("status").dataset.status = s; $("status").textContent = s === "open" ? gettext("已连接") : s === "refused" ? REFUSED[code] : gettext("重连中…"); } });
 countdown($("timer"), client, () => state);
 
 // A button with data-confirm (结束本场) asks first in its <dialog>; the command goes only on 确认.
@@ -51,9 +52,9 @@ function roundState(s, frozen, paused) {
 function question(q) {
   state.question = q;
   $("q-kind").hidden = !q;
-  if (!q) { $("q-pos").textContent = ""; $("q-stem").textContent = "（尚未开题）"; $("q-options").innerHTML = ""; return; }
+  if (!q) { $("q-pos").textContent = ""; $("q-stem").textContent = gettext("（尚未开题）"); $("q-options").innerHTML = ""; return; }
   $("q-kind").textContent = q.kind || KIND[q.qtype] || "";
-  $("q-pos").textContent = `第 ${q.position} / ${q.total} 题`;
+  $("q-pos").textContent = fmt(gettext("第 %(n)s / %(total)s 题"), { n: q.position, total: q.total });
   $("q-stem").textContent = q.stem;
   options();
 }
@@ -70,7 +71,7 @@ function reveal(m) {
   state.reveal = m;
   options();
   $("dist").innerHTML = distributionSvg(m.distribution, [].concat(m.answer));
-  $("answer").textContent = `答案：${m.answer_text || ""}　答对 ${m.correct_count} / ${m.answered}`;
+  $("answer").textContent = fmt(gettext("答案：%(key)s　答对 %(right)s / %(answered)s"), { key: m.answer_text || "", right: m.correct_count, answered: m.answered });
 }
 
 function onMessage(m) {
@@ -101,7 +102,7 @@ function onMessage(m) {
     case "progress": progress(m); break;
     case "presence":
       $("connected").textContent = m.connected;
-      $("presence").insertAdjacentHTML("afterbegin", `<li>${esc(m.name)}（${esc(m.ticket)}）${m.online ? "上线" : "离线"}</li>`);
+      $("presence").insertAdjacentHTML("afterbegin", `<li>${esc(m.name)}（${esc(m.ticket)}）${m.online ? gettext("上线") : gettext("离线")}</li>`);
       break;
     case "error": $("error").textContent = m.message; $("error").hidden = false; break;
   }
@@ -113,8 +114,8 @@ function progress(p) {
   if (p.question_id && state.closesAt) $("dist").innerHTML = distributionSvg(p.distribution);
   const waiting = p.waiting || [];
   $("waiting-count").textContent = p.waiting_count ?? waiting.length;
-  $("waiting").innerHTML = waiting.map((w) => `<li class="${w.online ? "" : "offline"}">${esc(w.name)}<small>${esc(w.ticket)}${w.online ? "" : " · 离线"}</small></li>`).join("");
+  $("waiting").innerHTML = waiting.map((w) => `<li class="${w.online ? "" : "offline"}">${esc(w.name)}<small>${esc(w.ticket)}${w.online ? "" : ` · ${gettext("离线")}`}</small></li>`).join("");
   const more = (p.waiting_count || 0) - waiting.length;
   $("waiting-more").hidden = more <= 0;
-  $("waiting-more").textContent = more > 0 ? `另有 ${more} 人未作答` : "";
+  $("waiting-more").textContent = more > 0 ? fmt(gettext("另有 %(n)s 人未作答"), { n: more }) : "";
 }

@@ -1,14 +1,15 @@
 // The contestant's phone: join with the ticket, answer, see after each question whether it was
 // right, the points and the current rank; at the end, the final rank and score and the podium.
+import { fmt, gettext } from "../js/i18n.js";
 import { REFUSED, boardRows, choicesOf, connect, countdown, esc, fmtScore } from "./client.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("play");
-const KIND = { single: "单选", multiple: "多选", truefalse: "判断", fill: "填空" };
+const KIND = { single: gettext("单选"), multiple: gettext("多选"), truefalse: gettext("判断"), fill: gettext("填空") };
 const TEXT = {
-  open: "已连接", closed: "连接中断，正在重连…", connecting: "连接中…", preview: "预览（不计分）",
-  ack: "已提交，答案已保存", wait: "正在提交…", right: "回答正确", wrong: "回答错误", none: "本题未作答",
-  closedQ: "本题已截止，等待揭晓答案",
+  open: gettext("已连接"), closed: gettext("连接中断，正在重连…"), connecting: gettext("连接中…"), preview: gettext("预览（不计分）"),
+  ack: gettext("已提交，答案已保存"), wait: gettext("正在提交…"), right: gettext("回答正确"), wrong: gettext("回答错误"), none: gettext("本题未作答"),
+  closedQ: gettext("本题已截止，等待揭晓答案"),
 };
 const state = { question: null, closesAt: null, paused: false, remaining: null, myAnswer: null, selected: [], reveal: null, ended: false, standing: null, top: [] };
 let client = null;
@@ -23,7 +24,7 @@ function renderQuestion() {
   show("lobby", !q);
   if (!q) return;
   $("q-kind").textContent = q.kind || KIND[q.qtype] || "";
-  $("q-pos").textContent = `第 ${q.position} / ${q.total} 题`;
+  $("q-pos").textContent = fmt(gettext("第 %(n)s / %(total)s 题"), { n: q.position, total: q.total });
   $("q-stem").textContent = q.stem;
   const choices = choicesOf(q);
   const answered = !!state.myAnswer;
@@ -56,7 +57,7 @@ function renderBlanks(q, open) {
     if (open && (!state.fill || state.fill.length !== (q.blanks || 1))) state.fill = Array(q.blanks || 1).fill("");
     const values = open ? state.fill : mine;
     $("q-options").innerHTML = Array.from({ length: q.blanks || 1 }, (_, i) =>
-      `<li><label class="live-blank"><span>第 ${i + 1} 空</span><input type="text" maxlength="200" autocomplete="off" data-i="${i}" value="${esc(values[i] || "")}" ${open ? "" : "disabled"}></label></li>`).join("");
+      `<li><label class="live-blank"><span>${esc(fmt(gettext("第 %(n)s 空"), { n: i + 1 }))}</span><input type="text" maxlength="200" autocomplete="off" data-i="${i}" value="${esc(values[i] || "")}" ${open ? "" : "disabled"}></label></li>`).join("");
     $("q-options").querySelectorAll("input").forEach((input) => input.addEventListener("input", () => {
       state.fill[+input.dataset.i] = input.value;
       $("submit").disabled = !state.fill.some((v) => v.trim());
@@ -64,7 +65,7 @@ function renderBlanks(q, open) {
   }
   show("submit", open);
   $("submit").disabled = !(state.fill || []).some((v) => v.trim());
-  $("q-explain").textContent = state.reveal ? `${state.reveal.answer_text ? `正确答案：${state.reveal.answer_text}　` : ""}${state.reveal.explanation || ""}` : "";
+  $("q-explain").textContent = state.reveal ? `${state.reveal.answer_text ? `${fmt(gettext("正确答案：%(key)s"), { key: state.reveal.answer_text })}　` : ""}${state.reveal.explanation || ""}` : "";
   if (!state.reveal) show("q-result", false);
 }
 
@@ -73,8 +74,8 @@ function renderResult(s) {
   const el = $("q-result");
   const kind = s.last_correct === true ? "right" : state.myAnswer ? "wrong" : "none";
   el.dataset.result = kind;
-  const head = kind === "right" ? `${TEXT.right}　+${fmtScore(s.last_points ?? 0)} 分` : kind === "wrong" ? `${TEXT.wrong}　+0 分` : `${TEXT.none}　+0 分`;
-  el.innerHTML = `${esc(head)}<small>当前第 ${s.rank} 名（共 ${s.total} 人）· 总分 ${fmtScore(s.score)}</small>`;
+  const head = kind === "right" ? `${TEXT.right}　${fmt(gettext("+%(n)s 分"), { n: fmtScore(s.last_points ?? 0) })}` : kind === "wrong" ? `${TEXT.wrong}　${fmt(gettext("+%(n)s 分"), { n: 0 })}` : `${TEXT.none}　${fmt(gettext("+%(n)s 分"), { n: 0 })}`;
+  el.innerHTML = `${esc(head)}<small>${esc(fmt(gettext("当前第 %(rank)s 名（共 %(total)s 人）· 总分 %(score)s"), { rank: s.rank, total: s.total, score: fmtScore(s.score) }))}</small>`;
   show("q-result", true);
   $("q-status").textContent = "";
 }
@@ -85,12 +86,12 @@ function renderEnded() {
   const s = state.standing;
   show("ended-me", !!s);
   if (s) {
-    $("ended-rank").textContent = `第 ${s.rank} 名`;
-    $("ended-total").textContent = `共 ${s.total} 人`;
+    $("ended-rank").textContent = fmt(gettext("第 %(n)s 名"), { n: s.rank });
+    $("ended-total").textContent = fmt(gettext("共 %(n)s 人"), { n: s.total });
     $("ended-score").textContent = fmtScore(s.score);
-    $("ended-correct").textContent = state.question ? `答对 ${s.correct} / ${state.question.total} 题` : `答对 ${s.correct} 题`;
+    $("ended-correct").textContent = state.question ? fmt(gettext("答对 %(n)s / %(total)s 题"), { n: s.correct, total: state.question.total }) : fmt(gettext("答对 %(n)s 题"), { n: s.correct });
   }
-  const medal = ["", "冠军", "亚军", "季军"];
+  const medal = ["", gettext("冠军"), gettext("亚军"), gettext("季军")];
   $("ended-podium").innerHTML = state.top.slice(0, 3).map((r) => `<li><span class="medal">${medal[r.rank]}</span><span>${esc(r.name)}${r.organization ? `<small>${esc(r.organization)}</small>` : ""}</span><strong>${fmtScore(r.score)}</strong></li>`).join("");
 }
 
@@ -178,7 +179,7 @@ function onMessage(m) {
   }
 }
 
-function standing(s) { state.standing = s; show("me", !state.ended); $("my-rank").textContent = `第 ${s.rank} 名（共 ${s.total} 人）`; $("my-score").textContent = `${fmtScore(s.score)} 分`; }
+function standing(s) { state.standing = s; show("me", !state.ended); $("my-rank").textContent = fmt(gettext("第 %(rank)s 名（共 %(total)s 人）"), { rank: s.rank, total: s.total }); $("my-score").textContent = fmt(gettext("%(n)s 分"), { n: fmtScore(s.score) }); }
 function board(b) { state.top = b.top; $("board").innerHTML = boardRows(b.top); $("frozen").hidden = !b.frozen; }
 
 document.addEventListener("visibilitychange", () => {

@@ -1,11 +1,12 @@
 // The hall's big screen (大屏): lobby with how to join, the question with its type and a timer
 // ring, the distribution after the reveal, the animated top 10, and the final podium.
+import { fmt, gettext } from "../js/i18n.js";
 import { REFUSED, choicesOf, connect, esc, flip, fmtScore } from "./client.js";
 import { distributionList, distributionRows, timerRing } from "./charts.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("screen");
-const KIND = { single: "单选", multiple: "多选", truefalse: "判断", fill: "填空" };
+const KIND = { single: gettext("单选"), multiple: gettext("多选"), truefalse: gettext("判断"), fill: gettext("填空") };
 const state = { phase: root.dataset.phase || "lobby", question: null, closesAt: null, seconds: 0, paused: false, remaining: null, top: [] };
 
 const client = connect(root.dataset.ws, {
@@ -13,7 +14,7 @@ const client = connect(root.dataset.ws, {
   onStatus: (s, code) => {
     const el = $("status");
     el.dataset.status = s;
-    el.textContent = s === "refused" ? REFUSED[code] : s === "open" || s === "preview" ? "" : "连接中…";
+    el.textContent = s === "refused" ? REFUSED[code] : s === "open" || s === "preview" ? "" : gettext("连接中…");
   },
 });
 timerRing($("timer-ring"), client, () => state);
@@ -31,8 +32,8 @@ function question(q) {
   state.question = q;
   if (!q) return;
   $("q-kind").textContent = q.kind || KIND[q.qtype] || "";
-  $("q-pos").textContent = `第 ${q.position} / ${q.total} 题`;
-  $("q-points").textContent = `${fmtScore(q.points)} 分`;
+  $("q-pos").textContent = fmt(gettext("第 %(n)s / %(total)s 题"), { n: q.position, total: q.total });
+  $("q-points").textContent = fmt(gettext("%(n)s 分"), { n: fmtScore(q.points) });
   $("q-stem").textContent = q.stem;
   $("q-options").innerHTML = choicesOf(q).map((c) =>
     `<li>${c.label ? `<span class="opt-label">${esc(c.label)}</span>` : ""}<span class="opt-text">${esc(c.text)}</span></li>`).join("");
@@ -46,8 +47,8 @@ function reveal(m) {
   $("dist").innerHTML = distributionList(distributionRows(state.question, m), m.answered);
   $("dist").hidden = false;
   $("q-options").hidden = true;
-  const key = m.answer_text || [].concat(m.answer).map((a) => (a === true ? "正确" : a === false ? "错误" : a)).join("、");
-  $("answer").textContent = `正确答案：${key}　·　答对 ${m.correct_count} / ${m.answered} 人`;
+  const key = m.answer_text || [].concat(m.answer).map((a) => (a === true ? gettext("正确") : a === false ? gettext("错误") : a)).join(gettext("、"));
+  $("answer").textContent = fmt(gettext("正确答案：%(key)s　·　答对 %(right)s / %(answered)s 人"), { key, right: m.correct_count, answered: m.answered });
 }
 
 // The top 10, rows sliding to their new places.
@@ -64,9 +65,9 @@ function board(top, frozen) {
 }
 
 function final(top) {
-  const medal = ["", "冠军", "亚军", "季军"];
+  const medal = ["", gettext("冠军"), gettext("亚军"), gettext("季军")];
   $("podium").innerHTML = top.slice(0, 3).map((r) => `<li class="place-${r.rank}"><span class="medal">${medal[r.rank] || r.rank}</span>` +
-    `<span class="who">${esc(r.name)}</span>${r.organization ? `<small>${esc(r.organization)}</small>` : ""}<span class="pts">${fmtScore(r.score)} 分</span><span class="step">${r.rank}</span></li>`).join("");
+    `<span class="who">${esc(r.name)}</span>${r.organization ? `<small>${esc(r.organization)}</small>` : ""}<span class="pts">${esc(fmt(gettext("%(n)s 分"), { n: fmtScore(r.score) }))}</span><span class="step">${r.rank}</span></li>`).join("");
   $("rest").innerHTML = top.slice(3, 10).map((r) => `<li data-id="${r.participant_id}"><span class="rank">${r.rank}</span>` +
     `<span class="who">${esc(r.name)}${r.organization ? `<small>${esc(r.organization)}</small>` : ""}</span><span class="pts">${fmtScore(r.score)}</span></li>`).join("");
 }
@@ -97,7 +98,7 @@ function onMessage(m) {
       break;
     case "question_closed":
       state.closesAt = null;
-      $("answer").textContent = `本题已截止　·　共 ${m.answered} 人作答`;
+      $("answer").textContent = fmt(gettext("本题已截止　·　共 %(n)s 人作答"), { n: m.answered });
       phase("closed");
       break;
     case "reveal":
