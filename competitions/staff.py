@@ -32,13 +32,13 @@ from competitions.models import (
     EventGroup,
     InvitationStatus,
     JudgeAssignment,
-    Mark,
     StaffInvitation,
     StaffRole,
 )
 from competitions.selectors import (
     can_manage,
     chief_judge_of,
+    judge_removal_problem,
     pending_chief_invitation,
     require_manager,
     token_hash,
@@ -395,8 +395,9 @@ def remove_judge(assignment: JudgeAssignment, *, actor: User) -> None:
     in that group (the marks are part of the record; change them through arbitration). Audited."""
     group = assignment.event_group
     require_manager(actor, group.contest)
-    if Mark.objects.filter(judge_id=assignment.judge_id, item__task__event_group=group).exists():
-        raise ValidationError(_("该裁判已在本赛项评分，不能移除。"))
+    problem = judge_removal_problem(assignment)
+    if problem:
+        raise ValidationError(problem)
     audit(
         actor,
         "contest.staff.remove_judge",

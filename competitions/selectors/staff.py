@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import pii
 from accounts.models import User
@@ -16,6 +17,7 @@ from competitions.models import (
     EventGroup,
     InvitationStatus,
     JudgeAssignment,
+    Mark,
     RegistrationStatus,
     StaffInvitation,
     StaffRole,
@@ -49,6 +51,14 @@ def pending_chief_invitation(group: EventGroup, *, other_than: str = "") -> Staf
     if other_than:
         found = found.exclude(mobile=other_than)
     return found.first()
+
+
+def judge_removal_problem(assignment: JudgeAssignment) -> str:
+    """Why a judge cannot be removed from an event group ('' when they can): once they have
+    marked anyone in that group the marks are part of the record (arbitration changes them)."""
+    if Mark.objects.filter(judge_id=assignment.judge_id, item__task__event_group_id=assignment.event_group_id).exists():
+        return _("该裁判已在本赛项评分，不能移除。")
+    return ""
 
 
 def invitation_state(invitation: StaffInvitation) -> str:
