@@ -520,9 +520,11 @@ class StaffInviteForm(forms.Form):
 
 class InvitationChoiceForm(forms.Form):
     """Which invitation a button is about (撤销 / 重发 on the staff page, 接受 / 谢绝 on one's own
-    list), among `invitations` (the contest's, or the person's open ones)."""
+    list), among `invitations` (the contest's, or the person's open ones). 撤销 first shows a
+    confirmation page; `confirm` (sent by that page) revokes."""
 
     invitation = forms.ModelChoiceField(queryset=StaffInvitation.objects.none(), widget=forms.HiddenInput)
+    confirm = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, invitations: QuerySet[StaffInvitation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -530,7 +532,10 @@ class InvitationChoiceForm(forms.Form):
 
 
 class StaffRemoveForm(forms.Form):
-    """Which co-organizer or judge assignment of the contest a 移除 button is about (one of the two)."""
+    """Which co-organizer or judge assignment of the contest a 移除 button is about (one of the
+    two). The first POST shows a confirmation page; `confirm` (sent by that page) removes."""
+
+    confirm = forms.BooleanField(required=False)
 
     organizer = forms.ModelChoiceField(queryset=User.objects.none(), required=False, widget=forms.HiddenInput)
     assignment = forms.ModelChoiceField(

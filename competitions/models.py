@@ -303,7 +303,13 @@ class JudgeAssignment(models.Model):
     class Meta:
         verbose_name = _("裁判分配")
         verbose_name_plural = _("裁判分配")
-        constraints = [models.UniqueConstraint(fields=["event_group", "judge"], name="judge_once_per_group")]
+        constraints = [
+            models.UniqueConstraint(fields=["event_group", "judge"], name="judge_once_per_group"),
+            # At most one chief judge per event group: the one who reviews and signs the sheet.
+            models.UniqueConstraint(
+                fields=["event_group"], condition=models.Q(is_chief=True), name="one_chief_judge_per_group"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"

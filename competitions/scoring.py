@@ -23,9 +23,13 @@ Tie-breaks. Rank by final, then practical, then theory; identical on all three �
 (1, 1, 3). Teams are ranked as one entrant.
 
 Award quotas. Per event group, among the entrants who took part (teams in a team contest):
-share mode → places = share × entrants, rounded half-up per award; count mode → fixed places.
-Awards go in rank order by cumulative places, so tied entrants at a boundary all receive the
-higher award.
+share mode → places = share × entrants, rounded half-up per award, except that every award with
+a share above 0 gets at least one place while entrants are left to take it (awards in order
+一等奖, 二等奖, 三等奖, 优胜奖; places in total never exceed the entrants, so an award finds none
+left when the ones before it took them all; an award never exceeds its rounded share by more
+than that one minimum place); count mode → fixed places. Awards go in rank order by cumulative
+places, so tied entrants at a boundary all receive the higher award. Example at 10/20/30 %:
+3 entrants → 1/1/1, 1 entrant → one 一等奖, 100 entrants → 10/20/30.
 
 以赛代评. An awardee is recommended for the level a rule of their award names when their
 current level is at most the rule's cap (if any) and below the target.
@@ -191,12 +195,24 @@ class AwardRules(Protocol):
 
 
 def award_counts(rules: AwardRules, contestants: int) -> dict[str, int]:
-    """Places per award: by share (share × contestants rounded half-up) or by fixed counts."""
+    """Places per award, by fixed counts or by share.
+
+    Share rule: in award order (一等奖, 二等奖, 三等奖, 优胜奖) an award with a share above 0
+    gets max(1, share × contestants rounded half-up) places, but no more than the contestants
+    the awards before it left; an award with share 0 gets none. So a small group still has a
+    一等奖 (3 at 10/20/30 % → 1/1/1; 1 → one 一等奖 only), a large one gets its shares exactly
+    (100 → 10/20/30), places never outnumber the contestants, and no award exceeds its rounded
+    share by more than the one minimum place.
+    """
     counts = {}
+    left = max(contestants, 0)
     for award in AWARD_ORDER:
         quota = rules.award_quota(award)
         if rules.award_mode == AwardMode.SHARE:
-            counts[award] = int((quota * contestants).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            share = int((quota * contestants).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+            places = min(max(share, 1), left) if quota > 0 else 0
+            left -= places
+            counts[award] = places
         else:
             counts[award] = int(quota)
     return counts

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.actions import audit
@@ -24,7 +24,7 @@ from competitions.models import (
     SignOff,
 )
 from competitions.scoring import fmt
-from competitions.selectors import can_create_contest, require_manager, rules_for
+from competitions.selectors import can_create_contest, chief_judge_of, require_manager, rules_for
 
 RESERVED_SLUGS = frozenset({"manage", "judge", "board", "invitations"})
 
@@ -135,17 +135,40 @@ def add_event_group(contest: Contest, *, actor: User, name: str, domain: str = "
     return group
 
 
+def refuse_second_chief(event_group: EventGroup, judge_id: int | None) -> None:
+    """Raise ValidationError when the event group already has a chief judge other than
+    `judge_id` (each event group has at most one chief judge)."""
+    chief = chief_judge_of(event_group, other_than=judge_id)
+    if chief is not None:
+        raise ValidationError(
+            _("赛项“%(g)s”已有裁判长 %(p)s。每个赛项只能有一名裁判长；如需更换，请先移除原裁判长。")
+            % {"g": event_group.name, "p": chief.judge.real_name}
+        )
+
+
 @transaction.atomic
 def assign_judge(
     event_group: EventGroup, judge: User, *, actor: User, is_chief: bool = False, is_arbiter: bool = False
 ) -> JudgeAssignment:
-    """Assign a person holding the judge role to an event group (optionally as chief or arbiter)."""
+    """Assign a person holding the judge role to an event group (optionally as chief or arbiter).
+
+    At most one chief judge per event group: making someone chief while another judge of the
+    group is chief is refused (the group row is locked for the check; the database constraint
+    `one_chief_judge_per_group` backs it)."""
     require_manager(actor, event_group.contest)
     if not judge.has_role(Role.JUDGE):
         raise ValidationError(_("%(p)s 不是裁判，不能分配到赛项。") % {"p": judge.real_name})
-    assignment, _created = JudgeAssignment.objects.update_or_create(
-        event_group=event_group, judge=judge, defaults={"is_chief": is_chief, "is_arbiter": is_arbiter}
-    )
+    if is_chief:
+        EventGroup.objects.select_for_update().filter(pk=event_group.pk).first()
+        refuse_second_chief(event_group, judge.pk)
+    try:
+        with transaction.atomic():
+            assignment, _created = JudgeAssignment.objects.update_or_create(
+                event_group=event_group, judge=judge, defaults={"is_chief": is_chief, "is_arbiter": is_arbiter}
+            )
+    except IntegrityError:
+        refuse_second_chief(event_group, judge.pk)
+        raise
     audit(
         actor, "contest.judge.assign", assignment, after={"judge": judge.pk, "chief": is_chief, "arbiter": is_arbiter}
     )

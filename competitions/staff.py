@@ -17,7 +17,7 @@ from secrets import token_urlsafe
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,11 +32,17 @@ from competitions.models import (
     EventGroup,
     InvitationStatus,
     JudgeAssignment,
-    Mark,
     StaffInvitation,
     StaffRole,
 )
-from competitions.selectors import can_manage, require_manager, token_hash
+from competitions.selectors import (
+    can_manage,
+    chief_judge_of,
+    judge_removal_problem,
+    pending_chief_invitation,
+    require_manager,
+    token_hash,
+)
 
 INVITATION_DAYS = 7
 # An organizer may send this many invitation texts an hour, and one number may receive this many a day.
@@ -143,6 +149,8 @@ def invite_staff(
             raise ValidationError({"event_groups": _("请至少选择一个赛项。")})
         if any(group.contest_id != contest.pk for group in groups):
             raise ValidationError({"event_groups": _("所选赛项不属于本竞赛。")})
+    if role == StaffRole.CHIEF_JUDGE:
+        _refuse_chief_invitation(groups, mobile)
     existing = User.objects.filter(mobile=mobile).first()
     if role == StaffRole.CO_ORGANIZER and existing is not None and can_manage(existing, contest):
         raise ValidationError({"mobile": _("%(p)s 已是本竞赛的组织者。") % {"p": existing.real_name}})
@@ -171,6 +179,34 @@ def invite_staff(
         },
     )
     return SentInvitation(invitation, url, sms_error)
+
+
+def _refuse_chief_invitation(groups: list[EventGroup], mobile: str) -> None:
+    """A chief-judge invitation is refused for an event group that has a chief judge, or a
+    pending chief-judge invitation to another number (each group has at most one chief judge)."""
+    for group in groups:
+        chief = chief_judge_of(group)
+        if chief is not None and chief.judge.mobile == mobile:
+            raise ValidationError(
+                {"mobile": _("%(p)s 已是赛项“%(g)s”的裁判长。") % {"p": chief.judge.real_name, "g": group.name}}
+            )
+        if chief is not None:
+            raise ValidationError(
+                {
+                    "role": _("赛项“%(g)s”已有裁判长 %(p)s。每个赛项只能有一名裁判长；如需更换，请先移除原裁判长。")
+                    % {"g": group.name, "p": chief.judge.real_name}
+                }
+            )
+        pending = pending_chief_invitation(group, other_than=mobile)
+        if pending is not None:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "赛项“%(g)s”已向 %(n)s（%(m)s）发出裁判长邀请，对方尚未答复；如需改邀他人，请先撤销该邀请。"
+                    )
+                    % {"g": group.name, "n": pending.real_name, "m": pending.mobile_masked}
+                }
+            )
 
 
 def _lock(invitation: StaffInvitation) -> StaffInvitation:
@@ -207,6 +243,11 @@ def resend_invitation(invitation: StaffInvitation, *, actor: User) -> SentInvita
         .exists()
     ):
         raise ValidationError(_("该手机号已有同一职责的待接受邀请。"))
+    if invitation.role == StaffRole.CHIEF_JUDGE:
+        try:
+            _refuse_chief_invitation(list(invitation.event_groups.all()), invitation.mobile)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
     _throttle(actor, invitation.mobile)
     before = invitation.status
     token = _issue_token(invitation)
@@ -236,6 +277,16 @@ def _check_holder(invitation: StaffInvitation, user: User) -> None:
         )
 
 
+def _refuse_second_chief_on_accept(groups: list[EventGroup], user: User) -> None:
+    for group in groups:
+        chief = chief_judge_of(group, other_than=user.pk)
+        if chief is not None:
+            raise ValidationError(
+                _("赛项“%(g)s”已由 %(p)s 担任裁判长，每个赛项只能有一名裁判长，本邀请不能再接受；请联系组织者。")
+                % {"g": group.name, "p": chief.judge.real_name}
+            )
+
+
 @transaction.atomic
 def accept_invitation(invitation: StaffInvitation, *, user: User) -> StaffInvitation:
     """The holder of the invited number accepts: in one transaction a co-organizer joins
@@ -243,7 +294,10 @@ def accept_invitation(invitation: StaffInvitation, *, user: User) -> StaffInvita
     event group (an existing assignment keeps its flags and gains the invited one).
 
     Refused: a user whose (verified, login) mobile is not the invited one; an invitation that
-    is expired, revoked, or already accepted or declined. No global role is granted. Audited.
+    is expired, revoked, or already accepted or declined; a chief-judge invitation for an event
+    group that got another chief judge meanwhile (each group has at most one: the groups' rows
+    are locked for the check, and the constraint `one_chief_judge_per_group` backs it; nothing
+    is granted then). No global role is granted. Audited.
     """
     invitation = _lock(invitation)
     _check_holder(invitation, user)
@@ -253,12 +307,20 @@ def accept_invitation(invitation: StaffInvitation, *, user: User) -> StaffInvita
         contest.organizers.add(user)
         granted: dict[str, object] = {"organizer": True}
     else:
-        groups = list(invitation.event_groups.filter(contest=contest))
-        for group in groups:
-            assignment, _created = JudgeAssignment.objects.get_or_create(event_group=group, judge=user)
-            assignment.is_chief = assignment.is_chief or invitation.role == StaffRole.CHIEF_JUDGE
-            assignment.is_arbiter = assignment.is_arbiter or invitation.role == StaffRole.ARBITER
-            assignment.save(update_fields=["is_chief", "is_arbiter"])
+        groups = list(invitation.event_groups.filter(contest=contest).select_for_update().order_by("pk"))
+        chief = invitation.role == StaffRole.CHIEF_JUDGE
+        if chief:
+            _refuse_second_chief_on_accept(groups, user)
+        try:
+            with transaction.atomic():
+                for group in groups:
+                    assignment, _created = JudgeAssignment.objects.get_or_create(event_group=group, judge=user)
+                    assignment.is_chief = assignment.is_chief or chief
+                    assignment.is_arbiter = assignment.is_arbiter or invitation.role == StaffRole.ARBITER
+                    assignment.save(update_fields=["is_chief", "is_arbiter"])
+        except IntegrityError:
+            _refuse_second_chief_on_accept(groups, user)
+            raise
         granted = {"groups": [g.pk for g in groups], "role": invitation.role}
     invitation.status, invitation.accepted_by, invitation.decided_at = (
         InvitationStatus.ACCEPTED,
@@ -333,8 +395,9 @@ def remove_judge(assignment: JudgeAssignment, *, actor: User) -> None:
     in that group (the marks are part of the record; change them through arbitration). Audited."""
     group = assignment.event_group
     require_manager(actor, group.contest)
-    if Mark.objects.filter(judge_id=assignment.judge_id, item__task__event_group=group).exists():
-        raise ValidationError(_("该裁判已在本赛项评分，不能移除。"))
+    problem = judge_removal_problem(assignment)
+    if problem:
+        raise ValidationError(problem)
     audit(
         actor,
         "contest.staff.remove_judge",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest, user_or_none
+from accounts.models import User
 from accounts.signals import client_ip
 from accounts.sms import SmsError
 from competitions import actions, selectors
@@ -30,7 +31,7 @@ from competitions.forms import (
     StaffInviteForm,
     StaffRemoveForm,
 )
-from competitions.models import Contest, StaffInvitation, StaffRole
+from competitions.models import Contest, InvitationStatus, JudgeAssignment, StaffInvitation, StaffRole
 from config.bad_input import refusal_text
 
 
@@ -106,6 +107,8 @@ def staff_op(request: AuthenticatedHttpRequest, slug: str, op: str) -> HttpRespo
             if not choice.is_valid():
                 raise ValidationError(_("找不到该邀请，请刷新页面后再试。"))
             invitation = choice.cleaned_data["invitation"]
+            if op == "revoke" and not choice.cleaned_data["confirm"] and invitation.status == InvitationStatus.PENDING:
+                return _confirm(request, contest, "revoke", invitation=invitation)
             if op == "revoke":
                 actions.revoke_invitation(invitation, actor=request.user)
                 messages.success(request, _("邀请已撤销，链接已失效。"))
@@ -115,6 +118,14 @@ def staff_op(request: AuthenticatedHttpRequest, slug: str, op: str) -> HttpRespo
             removal = StaffRemoveForm(request.POST, contest=contest)
             if not removal.is_valid():
                 raise ValidationError(_("找不到该人员，请刷新页面后再试。"))
+            if not removal.cleaned_data["confirm"]:
+                return _confirm(
+                    request,
+                    contest,
+                    "remove",
+                    organizer=removal.cleaned_data["organizer"],
+                    assignment=removal.cleaned_data["assignment"],
+                )
             if removal.cleaned_data["organizer"] is not None:
                 actions.remove_co_organizer(contest, removal.cleaned_data["organizer"], actor=request.user)
             else:
@@ -125,6 +136,30 @@ def staff_op(request: AuthenticatedHttpRequest, slug: str, op: str) -> HttpRespo
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, refusal_text(exc))
     return back
+
+
+def _confirm(
+    request: AuthenticatedHttpRequest,
+    contest: Contest,
+    op: str,
+    *,
+    invitation: StaffInvitation | None = None,
+    organizer: User | None = None,
+    assignment: JudgeAssignment | None = None,
+) -> HttpResponse:
+    """撤销 and 移除 first show what they will do (who, which role and groups, what follows) and
+    act only on a second POST carrying confirm=1 from this page, as 公布成绩 does. Works without
+    JavaScript. A judge who has marked cannot be removed: the page says so and offers no button."""
+    context = {
+        "contest": contest,
+        "op": op,
+        "invitation": invitation,
+        "groups": list(invitation.event_groups.all()) if invitation is not None else [],
+        "organizer": organizer,
+        "assignment": assignment,
+        "problem": selectors.judge_removal_problem(assignment) if assignment is not None else "",
+    }
+    return render(request, "competitions/confirm_staff.html", context)
 
 
 def _landing(invitation: StaffInvitation) -> HttpResponse:

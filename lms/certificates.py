@@ -138,8 +138,14 @@ def verification_url(certificate: Certificate, base: str | None = None) -> str:
     return root + reverse("lms:verify_code", args=[certificate.verify_code])
 
 
+def url_qr_svg(url: str, *, white_background: bool = False) -> str:
+    """An SVG QR code (inline markup, 4-module quiet zone) for `url`. `white_background` paints
+    the quiet zone white, for a dark page such as a hall's big screen."""
+    factory = qrcode.image.svg.SvgPathFillImage if white_background else qrcode.image.svg.SvgPathImage
+    image = qrcode.make(url, image_factory=factory, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
 def qr_svg(certificate: Certificate, base: str | None = None) -> str:
     """An SVG QR code pointing at the certificate's public verification page."""
-    url = verification_url(certificate, base)
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    return image.to_string(encoding="unicode")
+    return url_qr_svg(verification_url(certificate, base))

@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
 from competitions.live import report as round_report
 from competitions.live import selectors
 from competitions.live.models import Participant, RoundState
+from lms.certificates import url_qr_svg
 
 
 @login_required
@@ -37,13 +39,18 @@ def host(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
 
 @login_required
 def screen(request: AuthenticatedHttpRequest, round_id: int) -> HttpResponse:
+    """The hall's big screen. The lobby shows the play page's address as text and as a QR code
+    (the certificates' SVG helper, white quiet zone on the dark screen) for phones to scan."""
     live_round = selectors.access_round_for_host(request.user, round_id)
+    play_url = request.build_absolute_uri(reverse("live:play", args=[live_round.pk]))
     return render(
         request,
         "live/screen.html",
         {
             "round": live_round,
-            "play_url": request.build_absolute_uri(reverse("live:play", args=[live_round.pk])),
+            "play_url": play_url,
+            # Markup generated here from our own URL, not from user input.
+            "play_qr": mark_safe(url_qr_svg(play_url, white_background=True)),  # noqa: S308
             "joined": Participant.objects.filter(round=live_round, kicked=False).count(),
         },
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import pii
 from accounts.models import User
@@ -16,8 +17,10 @@ from competitions.models import (
     EventGroup,
     InvitationStatus,
     JudgeAssignment,
+    Mark,
     RegistrationStatus,
     StaffInvitation,
+    StaffRole,
 )
 from competitions.selectors.judging import is_recused
 
@@ -25,6 +28,37 @@ from competitions.selectors.judging import is_recused
 def token_hash(token: str) -> str:
     """The keyed hash stored for an invitation token (HMAC: the database alone cannot forge one)."""
     return pii.fingerprint("staff-invitation:" + token)
+
+
+def chief_judge_of(group: EventGroup, *, other_than: int | None = None) -> JudgeAssignment | None:
+    """The event group's chief judge assignment (at most one: `one_chief_judge_per_group`), or
+    None; `other_than` (a user id) ignores that person's own assignment."""
+    found = JudgeAssignment.objects.filter(event_group=group, is_chief=True).select_related("judge")
+    if other_than is not None:
+        found = found.exclude(judge_id=other_than)
+    return found.first()
+
+
+def pending_chief_invitation(group: EventGroup, *, other_than: str = "") -> StaffInvitation | None:
+    """A pending, unexpired chief-judge invitation for the event group (to a number other than
+    `other_than`), or None."""
+    found = StaffInvitation.objects.filter(
+        event_groups=group,
+        role=StaffRole.CHIEF_JUDGE,
+        status=InvitationStatus.PENDING,
+        expires_at__gt=timezone.now(),
+    )
+    if other_than:
+        found = found.exclude(mobile=other_than)
+    return found.first()
+
+
+def judge_removal_problem(assignment: JudgeAssignment) -> str:
+    """Why a judge cannot be removed from an event group ('' when they can): once they have
+    marked anyone in that group the marks are part of the record (arbitration changes them)."""
+    if Mark.objects.filter(judge_id=assignment.judge_id, item__task__event_group_id=assignment.event_group_id).exists():
+        return _("该裁判已在本赛项评分，不能移除。")
+    return ""
 
 
 def invitation_state(invitation: StaffInvitation) -> str:

@@ -16,7 +16,12 @@ from tests.competitions.conftest import score_all
 
 
 def publish_four(contestants, judges, scheme, group, organizer, contest):
-    """Marks 40/30/20/10 practical + 0–3 judged, theory 80 each, signed off and published."""
+    """Marks 40/30/20/10 practical + 0–3 judged, theory 80 each, signed off and published.
+
+    The contest awards no 一等奖 (share 0, so no minimum place either): these tests move the line
+    between the second and the third prize, so four entrants get one 二等奖 (20 % → 1) and one
+    三等奖 (30 % → 1), the ladder they were written for."""
+    actions.update_contest(contest, actor=organizer, award_first=Decimal(0))
     score_all(contestants, judges, scheme, [("40", "3"), ("30", "2"), ("20", "1"), ("10", "0")])
     for registration in contestants:
         actions.set_theory_mark(registration, actor=organizer, score="80")

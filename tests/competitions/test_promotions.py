@@ -26,7 +26,7 @@ def test_unknown_levels_are_refused(contest, organizer) -> None:
 def test_publishing_sends_pending_evaluations_to_talent(contestants, judges, scheme, group, organizer, contest) -> None:
     from talent.models import Achievement, AchievementKind, Evaluation, EvaluationStatus
 
-    actions.set_promotion_rule(contest, actor=organizer, award="second", target_level="l3")
+    actions.set_promotion_rule(contest, actor=organizer, award="first", target_level="l3")
     score_all(contestants, judges, scheme, [("40", "3"), ("30", "2"), ("20", "1"), ("10", "0")])
     actions.sign_off(group, actor=judges[0])
     actions.publish_results(contest, actor=organizer)

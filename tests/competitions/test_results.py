@@ -83,13 +83,14 @@ def test_publishing_ranks_awards_and_feeds_the_ledger(signed, contest, organizer
         Decimal("97.00"),
         1,
     )
-    # 4 contestants: 10 % → 0 first prizes (0.4 rounds to 0), 20 % → 1 second, 30 % → 1 third
-    assert [by_reg[r.pk].award for r in signed] == ["second", "third", "", ""]
+    # 4 contestants at 10/20/30 %: 0.4 → 0 first prizes, but an award with a share gets at least
+    # one place while entrants are left → 1 first, 1 second (0.8 → 1), 1 third (1.2 → 1)
+    assert [by_reg[r.pk].award for r in signed] == ["first", "second", "third", ""]
     # one ledger row per contestant: the award for awardees, the result (placement) for the others
     results_rows = Achievement.objects.filter(kind=AchievementKind.CONTEST_RESULT)
-    assert sorted(results_rows.values_list("data__placement", flat=True)) == [3, 4]
+    assert sorted(results_rows.values_list("data__placement", flat=True)) == [4]
     award = Achievement.objects.get(kind=AchievementKind.CONTEST_AWARD, person=signed[0].person)
-    assert award.data["award"] == "second" and award.data["contest_level"] == "province"
+    assert award.data["award"] == "first" and award.data["contest_level"] == "province"
     assert award.data["placement"] == 1
     assert not results_rows.filter(person=signed[0].person).exists()
     assert AuditEvent.objects.filter(action="contest.results.publish").count() == 1
@@ -98,8 +99,8 @@ def test_publishing_ranks_awards_and_feeds_the_ledger(signed, contest, organizer
 def test_awardees_get_an_lms_certificate(signed, contest, organizer) -> None:
     actions.publish_results(contest, actor=organizer)
     certificate = selectors.award_certificate(signed[0])
-    assert certificate is not None and "二等奖" in certificate.title
-    assert selectors.award_certificate(signed[2]) is None
+    assert certificate is not None and "一等奖" in certificate.title
+    assert selectors.award_certificate(signed[3]) is None
 
 
 def test_results_recompute_from_stored_marks_with_no_difference(signed, contest, organizer) -> None:
@@ -145,12 +146,12 @@ def test_one_award_raises_the_talent_index_by_exactly_the_configured_award_weigh
     from talent.index import refresh_person
     from talent.models import Achievement, AchievementKind
 
-    awardee, other = signed[0].person, signed[2].person
+    awardee, other = signed[0].person, signed[3].person
     before = {p.pk: refresh_person(p.pk).index for p in (awardee, other)}
     actions.publish_results(contest, actor=organizer)
     assert Achievement.objects.filter(person=awardee, kind=AchievementKind.CERTIFICATE).count() == 1
     rules = formula()
-    award_weight = rules["contest_level"]["province"] * rules["award"]["second"]
+    award_weight = rules["contest_level"]["province"] * rules["award"]["first"]
     result_weight = rules["contest_level"]["province"] * rules["contest_result_share"]
     after = {p.pk: refresh_person(p.pk).index for p in (awardee, other)}
     assert after[awardee.pk] - before[awardee.pk] == pytest.approx(award_weight)

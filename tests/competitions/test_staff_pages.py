@@ -62,7 +62,7 @@ def test_revoke_and_resend_from_the_staff_page(client, contest, group, organizer
     client.force_login(organizer)
     client.post(op_url(contest, "resend"), {"invitation": sent.invitation.pk})
     assert client.get(link_path(sent)).status_code == 404  # the old link stopped working
-    client.post(op_url(contest, "revoke"), {"invitation": sent.invitation.pk})
+    client.post(op_url(contest, "revoke"), {"invitation": sent.invitation.pk, "confirm": "1"})
     sent.invitation.refresh_from_db()
     assert sent.invitation.status == InvitationStatus.REVOKED
 

@@ -211,3 +211,25 @@ def test_a_preview_page_plays_its_messages_without_a_socket(demo, new_page, shot
         shot(page, f"preview-{name}", full_page=False)
     assert sockets == []
     assert json.loads(json.dumps(messages))  # what was sent is plain JSON
+
+
+@pytest.mark.parametrize(("size", "name"), [(HALL, "1920"), ({"width": 1280, "height": 800}, "1280"), (PHONE, "375")])
+def test_the_lobby_shows_a_qr_code_of_the_play_address_beside_its_text(demo, new_page, shot, size, name) -> None:
+    live_round = LiveRound.objects.get(title="演示场")
+    page = new_page(size)
+    login(page, "13800000004", DEMO_PASSWORD)
+    page.goto(f"/live/{live_round.pk}/screen/")
+    qr = page.locator(".screen-qr-code svg")
+    qr.wait_for()
+    url = page.locator(".screen-url").inner_text()
+    assert url.endswith(f"/live/{live_round.pk}/play/")
+    assert url in page.locator(".screen-qr-code").get_attribute("aria-label")
+    box = qr.bounding_box()
+    assert box is not None and abs(box["width"] - box["height"]) < 2
+    if size == HALL:
+        assert box["width"] >= 450  # scannable from the back of a hall
+    else:
+        assert box["width"] >= 200
+    if size == PHONE:
+        assert_fits(page)
+    shot(page, f"screen-lobby-qr-{name}", full_page=size == PHONE)

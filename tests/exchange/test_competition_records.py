@@ -357,7 +357,7 @@ def test_results_export_lists_published_results_with_awards_scoped_to_the_export
     ]
     by_ticket = {r[3]: r for r in table[1:]}
     winner = by_ticket[ticket(field["regs"][0])]
-    assert winner[2] == 1 and winner[10] == "二等奖"  # 4 contestants: no first prize at 10 %
+    assert winner[2] == 1 and winner[10] == "一等奖"  # 4 contestants at 10 %: the minimum one first prize
     assert str(winner[11]).startswith("SZHJ") and winner[6] is None  # no team in an individual contest
     assert written == 5 and not unmasked  # four in 工业互联网运维, one in 数据分析
 
