@@ -20,3 +20,9 @@ class LmsConfig(AppConfig):
         grant_permissions(Role.EDITOR, MANAGE_PERMISSIONS)
         grant_permissions(Role.MENTOR, ["lms.grade_answer"])
         grant_permissions(Role.JUDGE, ["lms.grade_answer"])
+
+        # Exams closing soon: the worker's reminder job asks this source (accounts/reminders.py).
+        from accounts import reminders
+        from lms.reminders import exams_closing
+
+        reminders.register("lms.exam_closing")(exams_closing)

@@ -11,11 +11,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit
-from accounts.choices import Role, SkillDomain
+from accounts.actions import audit, notify
+from accounts.choices import NoticeKind, NoticeLevel, Role, SkillDomain
 from accounts.models import Organization, Region, User
 from accounts.selectors import people_visible_to, scope_for
 from accounts.validators import check_length
@@ -276,8 +277,24 @@ def approve_evaluation(evaluation: Evaluation, *, actor: User, reason: str = "")
         data=data,
         actor=actor,
     )
+    _notify_evaluation(locked)
     evaluation.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
+
+
+def _notify_evaluation(evaluation: Evaluation) -> None:
+    """Tell the person their evaluation was decided (approved with its certificate, or rejected with the reason)."""
+    values = {"subject": evaluation.subject_display, "no": evaluation.certificate_no, "reason": evaluation.reason}
+    approved = evaluation.status == EvaluationStatus.APPROVED
+    notify(
+        evaluation.person,
+        NoticeKind.EVALUATION,
+        title=(_("认定通过：%(subject)s") if approved else _("认定未通过：%(subject)s")) % values,
+        body=(_("证书编号 %(no)s，可在人才档案中查看和核验。") if approved else _("理由：%(reason)s")) % values,
+        url=reverse("talent:me"),
+        dedupe_key=f"{evaluation.pk}:{evaluation.status}",
+        level=NoticeLevel.SUCCESS if approved else NoticeLevel.WARNING,
+    )
 
 
 @transaction.atomic
@@ -286,6 +303,7 @@ def reject_evaluation(evaluation: Evaluation, *, actor: User, reason: str) -> Ev
     if not reason or not reason.strip():
         raise ValidationError(_("驳回时必须填写理由。"))
     locked = _close(_locked_pending(evaluation, actor), EvaluationStatus.REJECTED, actor, reason, "evaluation.reject")
+    _notify_evaluation(locked)
     evaluation.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
 
@@ -578,6 +596,21 @@ def review_candidate(candidate: Candidate, *, actor: User, approve: bool, reason
     locked.province_reason = reason.strip()
     locked.save(update_fields=["status", "province_reason", "updated_at"])
     audit(actor, "shortlist.review", locked, before={"status": before}, after={"status": locked.status}, reason=reason)
+    values = {"round": locked.round.name, "reason": locked.province_reason}
+    notify(
+        locked.person,
+        NoticeKind.SHORTLIST,
+        title=(
+            _("领军人才遴选：您已通过省级审核（%(round)s）")
+            if approve
+            else _("领军人才遴选：未通过省级审核（%(round)s）")
+        )
+        % values,
+        body=_("名单将进入公示，公示期满后确定。") if approve else (_("理由：%(reason)s") % values),
+        url=reverse("talent:me"),
+        dedupe_key=f"{locked.pk}:{locked.status}",
+        level=NoticeLevel.SUCCESS if approve else NoticeLevel.WARNING,
+    )
     return locked
 
 
@@ -808,6 +841,14 @@ def invite_match(demand: Demand, person: User, *, actor: User) -> Match:
     )
     if created:
         audit(actor, "talent.match_invite", match, after={"score": score})
+        notify(
+            person,
+            NoticeKind.MATCH,
+            title=_("企业邀请：%(org)s · %(title)s") % {"org": demand.organization.name, "title": demand.title},
+            body=_("该企业根据您的人才档案向您发出岗位对接邀请。接受后对方可以看到您的联系方式。"),
+            url=reverse("talent:me"),
+            dedupe_key=f"invite:{match.pk}",
+        )
     return match
 
 
@@ -823,6 +864,22 @@ def answer_match(match: Match, *, person: User, accept: bool) -> Match:
     locked.answered_at = timezone.now()
     locked.save(update_fields=["status", "answered_at"])
     audit(person, "talent.match_answer", locked, after={"status": locked.status})
+    if locked.invited_by is not None:
+        values = {"person": person.real_name, "title": locked.demand.title}
+        notify(
+            locked.invited_by,
+            NoticeKind.MATCH,
+            title=(
+                _("%(person)s 接受了岗位对接邀请：%(title)s")
+                if accept
+                else _("%(person)s 婉拒了岗位对接邀请：%(title)s")
+            )
+            % values,
+            body=_("接受后可在需求详情中查看联系方式。") if accept else "",
+            url=reverse("talent:demand", args=[locked.demand_id]),
+            dedupe_key=f"answer:{locked.pk}",
+            level=NoticeLevel.SUCCESS if accept else NoticeLevel.INFO,
+        )
     return locked
 
 
