@@ -37,10 +37,14 @@ def test_a_notice_is_stored_with_the_action_and_emailed_only_after_commit(
 
 def test_a_rolled_back_action_leaves_no_notice_and_sends_nothing(learner, django_capture_on_commit_callbacks) -> None:
     with_email(learner)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+
+    def failing_action() -> None:
+        with transaction.atomic():
             notify(learner, NoticeKind.SYSTEM, title="不会送达")
             raise RuntimeError("the action failed")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        failing_action()
     assert callbacks == [] and not Notice.objects.exists() and mail.outbox == []
 
 
