@@ -33,7 +33,7 @@ def exactly_one_after_commit(capture: Any, person: User, kind: str, action: Call
     assert [m for m in mail.outbox if person.email in m.to] == [], "emailed before the commit"
     for callback in callbacks:
         callback()
-    sent = [m for m in mail.outbox if person.email in m.to]
-    assert len(sent) == 1 and stored[0].title in sent[0].subject
+    sent = [m for m in mail.outbox if person.email in m.to and stored[0].title in m.subject]
+    assert len(sent) == 1, f"expected one email about {stored[0].title!r}, found {len(sent)}"
     stored[0].refresh_from_db()
     return stored[0]
