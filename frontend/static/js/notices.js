@@ -28,6 +28,7 @@ function connect(attempt) {
     const message = JSON.parse(event.data);
     if (message.type === "hello") {
       welcomed = true;
+      bell.dataset.live = "true"; // connected: counts now change without a reload
       if (typeof message.unread === "number") setCount(message.unread);
     } else if (message.type === "notice") {
       if (typeof message.unread === "number") setCount(message.unread);
@@ -39,6 +40,7 @@ function connect(attempt) {
     }
   };
   ws.onclose = (event) => {
+    delete bell.dataset.live;
     if (event.code === 4401) return; // signed out: nothing to wait for
     const next = welcomed ? 0 : attempt + 1;
     const delay = Math.min(30000, 1000 * 2 ** next) * (0.5 + Math.random());
