@@ -100,3 +100,25 @@ class CourseLevel(models.TextChoices):
     BEGINNER = "beginner", _("入门")
     INTERMEDIATE = "intermediate", _("进阶")
     ADVANCED = "advanced", _("高级")
+
+
+class NoticeKind(models.TextChoices):
+    """What a notice is about; a person chooses email and SMS per kind (站内 always)."""
+
+    REGISTRATION = "registration", _("竞赛报名审核")
+    TICKET = "ticket", _("准考证")
+    GRADING = "grading", _("阅卷结果")
+    WORKLOG = "worklog", _("工学日志审核")
+    EVALUATION = "evaluation", _("技能等级认定")
+    INVITATION = "invitation", _("工作邀请")
+    MATCH = "match", _("企业需求匹配")
+    SHORTLIST = "shortlist", _("领军人才遴选")
+    DEADLINE = "deadline", _("截止提醒")
+    SYSTEM = "system", _("平台通知")
+
+
+class NoticeLevel(models.TextChoices):
+    INFO = "info", _("消息")
+    SUCCESS = "success", _("好消息")
+    WARNING = "warning", _("请注意")
+    ERROR = "error", _("未通过")

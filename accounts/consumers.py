@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from accounts.events import Hello, Notice
@@ -26,7 +27,8 @@ class NotificationConsumer(AsyncWebsocketConsumer):
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.send(text_data=Hello(user_id=user.pk, server_time=time.time()).model_dump_json())
+        unread = await database_sync_to_async(_unread)(user.pk)
+        await self.send(text_data=Hello(user_id=user.pk, server_time=time.time(), unread=unread).model_dump_json())
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
@@ -38,3 +40,9 @@ class NotificationConsumer(AsyncWebsocketConsumer):
 
     async def notify(self, event: dict[str, Any]) -> None:
         await self.send(text_data=Notice.model_validate(event["notice"]).model_dump_json())
+
+
+def _unread(user_id: int) -> int:
+    from accounts.models import Notice
+
+    return Notice.objects.filter(person_id=user_id, read_at__isnull=True).count()

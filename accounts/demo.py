@@ -6,9 +6,10 @@ Called by `manage.py seed_demo`; idempotent (natural keys: region code, credit c
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from accounts import actions
-from accounts.choices import Industry, JobGroup, OrgKind, Role, SizeClass
+from accounts.choices import Industry, JobGroup, NoticeKind, OrgKind, Role, SizeClass
 from accounts.models import Organization, Region, RoleGrant, User
 from accounts.validators import credit_check_char
 
@@ -106,6 +107,18 @@ def seed(command: BaseCommand) -> None:
         if role == Role.PROVINCE_ADMIN and not user.is_superuser:
             user.is_staff = user.is_superuser = True
             user.save(update_fields=["is_staff", "is_superuser"])
+        # Every demo person's inbox starts with a welcome (once: the key); the other apps' seeds add
+        # the notices their actions send (registration approved, ticket issued, ...).
+        actions.notify(
+            user,
+            NoticeKind.SYSTEM,
+            title=str(_("欢迎使用数智英才平台")),
+            body=str(
+                _("报名审核、准考证、阅卷结果、日志审核和截止提醒都会通知您。可在通知设置中选择同时发送邮件或短信。")
+            ),
+            url="/accounts/notices/preferences/",
+            dedupe_key="demo:welcome",
+        )
     command.stdout.write(
         f"accounts: {Region.objects.count()} regions, {len(orgs)} organizations, {len(PEOPLE)} demo people"
     )

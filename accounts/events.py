@@ -12,6 +12,8 @@ class Hello(BaseModel):
     type: Literal["hello"] = "hello"
     user_id: int
     server_time: float
+    # The person's unread notices when the socket opened: the bell is right again after a reconnect.
+    unread: int | None = None
 
 
 class Notice(BaseModel):
@@ -20,3 +22,7 @@ class Notice(BaseModel):
     level: Literal["info", "success", "warning", "error"] = "info"
     text: str
     url: str = ""
+    # Set for a stored notice (accounts.notifications.notify): its id, kind and the new unread count.
+    id: int | None = None
+    kind: str = ""
+    unread: int | None = None

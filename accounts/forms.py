@@ -229,3 +229,28 @@ class MonthForm(forms.Form):
                 _("只能查看 %(first)s 年至 %(last)s 年的日历。") % {"first": FIRST_YEAR, "last": LAST_YEAR}
             )
         return Month(year, month)
+
+
+class NoticePreferencesForm(forms.Form):
+    """Email and SMS per kind of notice (站内 is always on); one checkbox per kind and channel."""
+
+    def __init__(self, *args: Any, initial_channels: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        from accounts.choices import NoticeKind
+
+        super().__init__(*args, **kwargs)
+        self.kinds = list(NoticeKind.choices)
+        for kind, label in self.kinds:
+            chosen = (initial_channels or {}).get(kind)
+            self.fields[f"email_{kind}"] = forms.BooleanField(
+                label=_("%(kind)s：邮件") % {"kind": label},
+                required=False,
+                initial=chosen.email if chosen else True,
+            )
+            self.fields[f"sms_{kind}"] = forms.BooleanField(
+                label=_("%(kind)s：短信") % {"kind": label},
+                required=False,
+                initial=chosen.sms if chosen else False,
+            )
+
+    def rows(self) -> list[tuple[str, str, forms.BoundField, forms.BoundField]]:
+        return [(kind, str(label), self[f"email_{kind}"], self[f"sms_{kind}"]) for kind, label in self.kinds]

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts import pii
-from accounts.choices import Industry, JobGroup, OrgKind, RegionKind, Role, SizeClass
+from accounts.choices import Industry, JobGroup, NoticeKind, NoticeLevel, OrgKind, RegionKind, Role, SizeClass
 from accounts.validators import normalize_mobile, validate_credit_code, validate_mobile
 
 
@@ -345,3 +345,54 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.created_at:%Y-%m-%d}"
+
+
+class Notice(models.Model):
+    """One thing that happened to a person, shown in their inbox (accounts.notifications.notify).
+
+    `dedupe_key` ("<kind>:<subject>") is unique per person, so an action that runs twice (a retry,
+    a re-run of the reminder job) stores and sends the notice once. `emailed_at` / `texted_at` are
+    claimed by one conditional update before sending, so email and SMS go out at most once.
+    """
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("类型"), max_length=20, choices=NoticeKind.choices, default=NoticeKind.SYSTEM)
+    level = models.CharField(_("级别"), max_length=10, choices=NoticeLevel.choices, default=NoticeLevel.INFO)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    texted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        constraints = [models.UniqueConstraint(fields=["person", "dedupe_key"], name="notice_once_per_key")]
+        indexes = [
+            models.Index(fields=["person", "-created_at"], name="notice_inbox"),
+            models.Index(fields=["person", "read_at"], name="notice_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.title}"
+
+
+class NoticePreference(models.Model):
+    """A person's choice of channels for one kind of notice (no row: the defaults in notifications.py)."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notice_preferences")
+    kind = models.CharField(_("类型"), max_length=20, choices=NoticeKind.choices)
+    email = models.BooleanField(_("邮件"), default=True)
+    sms = models.BooleanField(_("短信"), default=False)
+
+    class Meta:
+        verbose_name = _("通知偏好")
+        verbose_name_plural = _("通知偏好")
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="notice_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.kind}"

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 import config.converters  # noqa: F401  (registers <id:...>, the bounded database-id converter)
-from accounts import views
+from accounts import notice_views, views
 
 app_name = "accounts"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("lockouts/", views.lockouts, name="lockouts"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
+    path("notices/", notice_views.inbox, name="notices"),
+    path("notices/read/", notice_views.notices_read_all, name="notices_read_all"),
+    path("notices/preferences/", notice_views.notice_preferences, name="notice_preferences"),
+    path("notices/<id:pk>/", notice_views.notice_open, name="notice_open"),
+    path("notices/<id:pk>/read/", notice_views.notice_read, name="notice_read"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("mobile/", views.mobile_change, name="mobile_change"),
     path("employment/request/", views.employment_request, name="employment_request"),

@@ -15,3 +15,10 @@ class CompetitionsConfig(AppConfig):
         from frontend.context_processors import register_nav_grants
 
         register_nav_grants(staff_nav_entries)
+
+        # Registration and appeal deadlines: the worker's reminder job asks these sources.
+        from accounts import reminders
+        from competitions.reminders import appeal_window_closing, registration_closing
+
+        reminders.register("competitions.registration_closing")(registration_closing)
+        reminders.register("competitions.appeal_closing")(appeal_window_closing)

@@ -7,9 +7,11 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit
+from accounts.actions import audit, notify
+from accounts.choices import NoticeKind, NoticeLevel
 from accounts.models import User
 from competitions.models import (
     CheckIn,
@@ -140,7 +142,7 @@ def review_registration(registration: Registration, *, actor: User, approve: boo
     locked.status = RegistrationStatus.APPROVED if approve else RegistrationStatus.RETURNED
     locked.review_reason = reason.strip()
     locked.save(update_fields=["status", "review_reason"])
-    audit(
+    decision = audit(
         actor,
         "contest.registration.approve" if approve else "contest.registration.return",
         locked,
@@ -148,8 +150,28 @@ def review_registration(registration: Registration, *, actor: User, approve: boo
         after={"status": locked.status},
         reason=reason,
     )
+    contest = locked.contest
     if approve:
+        notify(
+            locked.person,
+            NoticeKind.REGISTRATION,
+            title=_("报名已通过：%(contest)s") % {"contest": contest.title},
+            body=_("您的报名已审核通过。"),
+            url=reverse("competitions:detail", args=[contest.slug]),
+            dedupe_key=f"{locked.pk}:{decision.pk}",
+            level=NoticeLevel.SUCCESS,
+        )
         issue_ticket(locked, actor=actor)
+    else:
+        notify(
+            locked.person,
+            NoticeKind.REGISTRATION,
+            title=_("报名被退回：%(contest)s") % {"contest": contest.title},
+            body=_("退回理由：%(reason)s。修改后可重新提交。") % {"reason": locked.review_reason},
+            url=reverse("competitions:detail", args=[contest.slug]),
+            dedupe_key=f"{locked.pk}:{decision.pk}",
+            level=NoticeLevel.WARNING,
+        )
     registration.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
 
@@ -179,6 +201,15 @@ def issue_ticket(registration: Registration, *, actor: User | None = None) -> Ti
                 return existing
             continue
         audit(actor, "contest.ticket.issue", ticket, after={"number": number, "registration": registration.pk})
+        notify(
+            registration.person,
+            NoticeKind.TICKET,
+            title=_("准考证已生成：%(contest)s") % {"contest": contest.title},
+            body=_("准考证号 %(number)s。请在考前打印或保存准考证，并核对考试时间和地点。") % {"number": number},
+            url=reverse("competitions:ticket", args=[contest.slug]),
+            dedupe_key=str(ticket.pk),
+            level=NoticeLevel.SUCCESS,
+        )
         return ticket
     raise ValidationError(_("准考证号生成冲突，请稍后重试。"))
 

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import pii, sms
-from accounts.actions import audit, register_user, send_sms_code, verify_sms_code
+from accounts.actions import audit, notify, register_user, send_sms_code, verify_sms_code
+from accounts.choices import NoticeKind
 from accounts.models import SmsPurpose, User
 from accounts.ratelimits import count_event
 from accounts.validators import check_length, normalize_mobile, validate_mobile
@@ -178,6 +179,17 @@ def invite_staff(
             "sms": not sms_error,
         },
     )
+    if existing is not None:
+        # Someone with an account also finds it in the inbox (the secret link goes by SMS only).
+        notify(
+            existing,
+            NoticeKind.INVITATION,
+            title=_("竞赛工作邀请：%(contest)s · %(role)s")
+            % {"contest": contest.title, "role": invitation.get_role_display()},
+            body=_("%(by)s 邀请您参与本竞赛的工作，请在 7 天内接受或谢绝。") % {"by": actor.real_name},
+            url=reverse("competitions:invitations"),
+            dedupe_key=str(invitation.pk),
+        )
     return SentInvitation(invitation, url, sms_error)
 
 

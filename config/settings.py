@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "frontend.context_processors.navigation",
+                "accounts.context_processors.notices",
             ],
         },
     },
@@ -367,11 +368,17 @@ EXCHANGE_INLINE_ROWS = env_int("EXCHANGE_INLINE_ROWS", 1000, minimum=1)
 EXCHANGE_KEEP_HOURS = env_int("EXCHANGE_KEEP_HOURS", 24, minimum=1)
 
 TASKS = {
-    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "notices"]},
     # Long imports and exports (the exchange app) are queued in the database and run by
     # `manage.py worker` (db_worker with a heartbeat for /readyz), which `make run` starts beside daphne.
-    "exchange": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "exchange": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "notices"]},
 }
+# Notices (accounts/notifications.py): email and SMS go out from a task on this backend (the
+# worker's queue "notices"); the worker runs the deadline reminders every NOTICE_REMINDER_SECONDS,
+# NOTICE_REMINDER_HOURS before each deadline.
+NOTICE_TASK_BACKEND = env_str("NOTICE_TASK_BACKEND", "exchange")
+NOTICE_REMINDER_SECONDS = env_int("NOTICE_REMINDER_SECONDS", 300, minimum=10, maximum=3600)
+NOTICE_REMINDER_HOURS = env_int("NOTICE_REMINDER_HOURS", 24, minimum=1, maximum=24 * 14)
 
 # --- Request bodies and images (config/limits.py, docs/foundation.md "Request bodies and images") --
 # Every request body has a ceiling, enforced before it is read (inside daphne as it arrives, and

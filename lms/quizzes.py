@@ -22,8 +22,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit
-from accounts.choices import Role
+from accounts.actions import audit, notify
+from accounts.choices import NoticeKind, NoticeLevel, Role
 from accounts.models import User
 from accounts.selectors import people_visible_to
 from accounts.validators import check_length
@@ -582,4 +582,21 @@ def grade_answer(
         attempt.passed = _passes(attempt)
         attempt.save(update_fields=["score", "status", "passed"])
         _after_graded(attempt)
+        _notify_graded(attempt)
     return locked
+
+
+def _notify_graded(attempt: Attempt) -> None:
+    """Tell the learner once the last answer a person marks is scored (one notice per attempt)."""
+    from django.urls import reverse
+
+    values = {"quiz": attempt.quiz.title, "score": attempt.score, "max": attempt.max_score}
+    notify(
+        attempt.learner,
+        NoticeKind.GRADING,
+        title=(_("阅卷完成：%(quiz)s 已通过") if attempt.passed else _("阅卷完成：%(quiz)s 未通过")) % values,
+        body=_("得分 %(score)s / %(max)s。可查看每道题的得分和评语。") % values,
+        url=reverse("lms:attempt_review", args=[attempt.pk]),
+        dedupe_key=f"attempt:{attempt.pk}",
+        level=NoticeLevel.SUCCESS if attempt.passed else NoticeLevel.WARNING,
+    )

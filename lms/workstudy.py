@@ -18,12 +18,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from accounts.actions import audit
-from accounts.choices import Role
+from accounts.actions import audit, notify
+from accounts.choices import NoticeKind, NoticeLevel, Role
 from accounts.models import User
 from accounts.selectors import enterprise_admin_org_ids, mentor_org_ids
 from accounts.validators import check_length
@@ -201,7 +202,7 @@ def review_log(log: WorkLog, *, mentor: User, approve: bool, comment: str = "") 
     locked.reviewed_by = mentor
     locked.reviewed_at = timezone.now()
     locked.save(update_fields=["status", "mentor_comment", "reviewed_by", "reviewed_at"])
-    audit(
+    decision = audit(
         mentor,
         "lms.worklog.review",
         locked,
@@ -210,6 +211,17 @@ def review_log(log: WorkLog, *, mentor: User, approve: bool, comment: str = "") 
         reason=locked.mentor_comment,
     )
     enrollment = locked.enrollment
+    values = {"task": locked.task.title, "date": locked.date.isoformat(), "comment": locked.mentor_comment}
+    notify(
+        enrollment.learner,
+        NoticeKind.WORKLOG,
+        title=(_("工学日志已通过：%(task)s（%(date)s）") if approve else _("工学日志被退回：%(task)s（%(date)s）"))
+        % values,
+        body=(_("导师意见：%(comment)s") % values) if locked.mentor_comment else "",
+        url=reverse("lms:workstudy", args=[enrollment.course_id]),
+        dedupe_key=f"{locked.pk}:{decision.pk}",
+        level=NoticeLevel.SUCCESS if approve else NoticeLevel.WARNING,
+    )
     if approve:
         record_achievement(
             person=enrollment.learner,

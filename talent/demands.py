@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit
-from accounts.choices import Role, SkillDomain
+from accounts.actions import audit, notify
+from accounts.choices import NoticeKind, NoticeLevel, Role, SkillDomain
 from accounts.models import Organization, Region, User
 from accounts.selectors import scope_for
 from talent.matching import explain
@@ -93,6 +94,14 @@ def invite_match(demand: Demand, person: User, *, actor: User) -> Match:
     )
     if created:
         audit(actor, "talent.match_invite", match, after={"score": score})
+        notify(
+            person,
+            NoticeKind.MATCH,
+            title=_("企业邀请：%(org)s · %(title)s") % {"org": demand.organization.name, "title": demand.title},
+            body=_("该企业根据您的人才档案向您发出岗位对接邀请。接受后对方可以看到您的联系方式。"),
+            url=reverse("talent:me"),
+            dedupe_key=f"invite:{match.pk}",
+        )
     return match
 
 
@@ -108,6 +117,22 @@ def answer_match(match: Match, *, person: User, accept: bool) -> Match:
     locked.answered_at = timezone.now()
     locked.save(update_fields=["status", "answered_at"])
     audit(person, "talent.match_answer", locked, after={"status": locked.status})
+    if locked.invited_by is not None:
+        values = {"person": person.real_name, "title": locked.demand.title}
+        notify(
+            locked.invited_by,
+            NoticeKind.MATCH,
+            title=(
+                _("%(person)s 接受了岗位对接邀请：%(title)s")
+                if accept
+                else _("%(person)s 婉拒了岗位对接邀请：%(title)s")
+            )
+            % values,
+            body=_("接受后可在需求详情中查看联系方式。") if accept else "",
+            url=reverse("talent:demand", args=[locked.demand_id]),
+            dedupe_key=f"answer:{locked.pk}",
+            level=NoticeLevel.SUCCESS if accept else NoticeLevel.INFO,
+        )
     return locked
 
 

@@ -9,11 +9,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit
-from accounts.choices import Role, SkillDomain
+from accounts.actions import audit, notify
+from accounts.choices import NoticeKind, NoticeLevel, Role, SkillDomain
 from accounts.models import User
 from accounts.selectors import people_visible_to
 from talent.ledger import record_achievement
@@ -168,8 +169,24 @@ def approve_evaluation(evaluation: Evaluation, *, actor: User, reason: str = "")
         data=data,
         actor=actor,
     )
+    _notify_evaluation(locked)
     evaluation.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
+
+
+def _notify_evaluation(evaluation: Evaluation) -> None:
+    """Tell the person their evaluation was decided (approved with its certificate, or rejected with the reason)."""
+    values = {"subject": evaluation.subject_display, "no": evaluation.certificate_no, "reason": evaluation.reason}
+    approved = evaluation.status == EvaluationStatus.APPROVED
+    notify(
+        evaluation.person,
+        NoticeKind.EVALUATION,
+        title=(_("认定通过：%(subject)s") if approved else _("认定未通过：%(subject)s")) % values,
+        body=(_("证书编号 %(no)s，可在人才档案中查看和核验。") if approved else _("理由：%(reason)s")) % values,
+        url=reverse("talent:me"),
+        dedupe_key=f"{evaluation.pk}:{evaluation.status}",
+        level=NoticeLevel.SUCCESS if approved else NoticeLevel.WARNING,
+    )
 
 
 @transaction.atomic
@@ -178,6 +195,7 @@ def reject_evaluation(evaluation: Evaluation, *, actor: User, reason: str) -> Ev
     if not reason or not reason.strip():
         raise ValidationError(_("驳回时必须填写理由。"))
     locked = _close(_locked_pending(evaluation, actor), EvaluationStatus.REJECTED, actor, reason, "evaluation.reject")
+    _notify_evaluation(locked)
     evaluation.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
 

@@ -28,6 +28,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.SMS_BACKEND = "accounts.sms.FileBackend"
+    # Notices' email and SMS are sent at once (ImmediateBackend), not queued for a worker.
+    settings.NOTICE_TASK_BACKEND = "default"
     settings.SMS_FILE_PATH = settings.VAR_DIR / f"sms-outbox-{os.environ.get('TEST_DB_SUFFIX', 'main')}.jsonl"
 
 

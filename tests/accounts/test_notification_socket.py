@@ -50,7 +50,15 @@ async def test_a_signed_in_person_gets_hello_and_their_notices(ws_headers, learn
         user_group(learner.pk), {"type": "notify", "notice": {"text": "您的日志已通过", "level": "success"}}
     )
     notice = await communicator.receive_json_from()
-    assert notice == {"type": "notice", "level": "success", "text": "您的日志已通过", "url": ""}
+    assert notice == {
+        "type": "notice",
+        "level": "success",
+        "text": "您的日志已通过",
+        "url": "",
+        "id": None,
+        "kind": "",
+        "unread": None,
+    }
     await communicator.disconnect()
 
 

@@ -5,6 +5,8 @@ Every option of `db_worker` is accepted; the defaults differ: `--backend exchang
 A daemon thread writes `Heartbeat(name=<backend>)` every WORKER_HEARTBEAT_SECONDS; a worker
 that is stuck in a task keeps beating (the thread is independent), a worker process that died
 or cannot reach the database stops, and `/readyz` turns "not ready" after READY_WORKER_MAX_AGE.
+A second daemon thread sends the deadline reminders (accounts/reminders.py) every
+NOTICE_REMINDER_SECONDS; several workers may run it at once, as each reminder is sent once.
 """
 
 from __future__ import annotations
@@ -44,6 +46,20 @@ def _beat_forever(name: str, every: float, first: threading.Event, stop: threadi
     connection.close()
 
 
+def _remind_forever(every: float, stop: threading.Event) -> None:
+    from accounts import reminders
+
+    while not stop.wait(every):
+        try:
+            sent = reminders.run()
+            if any(sent.values()):
+                logger.info("deadline reminders sent: %s", sent)
+        except Exception:
+            logger.warning("deadline reminders failed; next run in %ss", every, exc_info=True)
+            close_old_connections()
+    connection.close()
+
+
 class Command(DbWorkerCommand):
     help = "Run the background worker (django_tasks_db) with a heartbeat for /readyz."
 
@@ -65,6 +81,13 @@ class Command(DbWorkerCommand):
             daemon=True,
         )
         heart.start()
+        reminder = threading.Thread(
+            target=_remind_forever,
+            args=(settings.NOTICE_REMINDER_SECONDS, stop),
+            name="worker-reminders",
+            daemon=True,
+        )
+        reminder.start()
         # The worker is seen alive before it takes its first task (or fails to reach the database).
         first.wait(timeout=10)
         try:
@@ -72,3 +95,4 @@ class Command(DbWorkerCommand):
         finally:
             stop.set()
             heart.join(timeout=10)
+            reminder.join(timeout=10)

@@ -1,0 +1,227 @@
+"""Notices: one `notify(person, kind, ...)` for every app, an inbox, and delivery by channel.
+
+`notify` stores a `Notice` in the caller's transaction and, once that transaction commits
+(`transaction.on_commit`), pushes it to the person's open pages over the per-person socket
+(group `accounts.consumers.user_group`, message `accounts.events.Notice`) and queues the email and
+SMS task (`deliver_notice`, on `settings.NOTICE_TASK_BACKEND`, queue "notices": the worker that
+`make run` starts). A rolled-back action sends nothing.
+
+Exactly once: `dedupe_key` names the subject (a registration's review, a deadline); the stored key
+"<kind>:<subject>" is unique per person, so a retried action or a re-run reminder job finds the row
+and sends nothing. Email and SMS are each claimed by one conditional UPDATE of `emailed_at` /
+`texted_at` before sending, so a task that runs twice sends once.
+
+Channels per kind: 站内 (the inbox and the bell) always; email and SMS as the person chose on the
+preferences page, else `DEFAULTS` (email on, SMS off: a text costs money and interrupts).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from accounts import events, sms
+from accounts.choices import NoticeKind, NoticeLevel
+from accounts.models import Notice, NoticePreference, User
+
+logger = logging.getLogger("shuzhi.notices")
+
+TITLE_MAX = 200
+URL_MAX = 300
+
+
+@dataclass(frozen=True)
+class Channels:
+    email: bool
+    sms: bool
+
+
+# What a person gets before they choose: every kind by email (when they gave an address), no SMS.
+DEFAULTS: dict[str, Channels] = {kind: Channels(email=True, sms=False) for kind in NoticeKind.values}
+
+
+def notify(
+    person: User,
+    kind: str,
+    *,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str | None = None,
+    level: str = NoticeLevel.INFO,
+) -> Notice | None:
+    """Store one notice for `person` and deliver it after the surrounding transaction commits.
+
+    `url` is a path on this site ("/competitions/…"), where the person acts on the notice.
+    `dedupe_key` names the subject (e.g. f"registration:{pk}:{decision_id}"); a second call with
+    the same kind and key for the same person returns None and sends nothing. Without a key every
+    call stores a new notice. Safe inside `transaction.atomic` (a savepoint guards the insert).
+    """
+    if kind not in NoticeKind.values:
+        raise ValueError(f"unknown notice kind {kind!r}")
+    if url and not url.startswith("/"):
+        raise ValueError("a notice links to a path on this site")
+    key = f"{kind}:{dedupe_key}"[:200] if dedupe_key is not None else None
+    if key is not None and Notice.objects.filter(person=person, dedupe_key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(
+                person=person,
+                kind=kind,
+                level=level,
+                title=title[:TITLE_MAX],
+                body=body,
+                url=url[:URL_MAX],
+                dedupe_key=key,
+            )
+    except IntegrityError:
+        # A concurrent call with the same key won the insert: it delivers, this one does not.
+        return None
+    transaction.on_commit(lambda: _after_commit(notice.pk))
+    return notice
+
+
+def _after_commit(notice_id: int) -> None:
+    notice = Notice.objects.filter(pk=notice_id).select_related("person").first()
+    if notice is None:
+        return
+    push(notice)
+    try:
+        deliver_notice.using(backend=settings.NOTICE_TASK_BACKEND, queue_name="notices").enqueue(notice_id)
+    except Exception:  # the notice is stored and shown; a failed queue must not fail the action
+        logger.exception("could not queue delivery of notice %s", notice_id)
+
+
+def push(notice: Notice) -> None:
+    """Send the notice and the new unread count to the person's open pages (a hint: the inbox is the truth)."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    message = events.Notice(
+        id=notice.pk,
+        kind=notice.kind,
+        level=notice.level,  # type: ignore[arg-type]
+        text=notice.title,
+        url=notice.url,
+        unread=unread_count(notice.person),
+    )
+    from accounts.consumers import user_group
+
+    try:
+        async_to_sync(layer.group_send)(
+            user_group(notice.person_id), {"type": "notify", "notice": message.model_dump()}
+        )
+    except Exception:  # Redis down: the person sees it on the next page load
+        logger.warning("could not push notice %s", notice.pk, exc_info=True)
+
+
+@task(backend="exchange", queue_name="notices")
+def deliver_notice(notice_id: int) -> None:
+    """Send a notice's email and SMS as its person chose; each at most once, whoever runs this."""
+    deliver(notice_id)
+
+
+def deliver(notice_id: int) -> None:
+    notice = Notice.objects.filter(pk=notice_id).select_related("person").first()
+    if notice is None or not notice.person.is_active:
+        return
+    chosen = channels_for(notice.person, notice.kind)
+    with translation.override(settings.LANGUAGE_CODE):
+        if chosen.email and notice.person.email and _claim(notice, "emailed_at"):
+            try:
+                send_mail(
+                    subject=_("【数智英才】%(title)s") % {"title": notice.title},
+                    message=_email_text(notice),
+                    from_email=None,
+                    recipient_list=[notice.person.email],
+                )
+            except Exception:
+                logger.exception("email for notice %s failed", notice.pk)
+        if chosen.sms and notice.person.mobile and _claim(notice, "texted_at"):
+            try:
+                sms.send(notice.person.mobile, _("【数智英才】%(title)s") % {"title": notice.title})
+            except Exception:
+                logger.exception("SMS for notice %s failed", notice.pk)
+
+
+def _claim(notice: Notice, field: str) -> bool:
+    """True for the one caller that marks `field` sent; everyone else sees it taken."""
+    lookup: dict[str, Any] = {"pk": notice.pk, f"{field}__isnull": True}
+    return Notice.objects.filter(**lookup).update(**{field: timezone.now()}) == 1
+
+
+def _email_text(notice: Notice) -> str:
+    lines = [notice.title]
+    if notice.body:
+        lines += ["", notice.body]
+    if notice.url:
+        lines += ["", _("查看详情：%(url)s") % {"url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + notice.url}]
+    lines += ["", _("您可以在“通知设置”中选择哪些通知发送邮件或短信。")]
+    return "\n".join(lines)
+
+
+# --- Preferences -----------------------------------------------------------------------------
+
+
+def preferences(person: User) -> dict[str, Channels]:
+    """Every kind's channels for `person`: their choices over the defaults (one query)."""
+    chosen = dict(DEFAULTS)
+    for pref in NoticePreference.objects.filter(person=person):
+        chosen[pref.kind] = Channels(email=pref.email, sms=pref.sms)
+    return chosen
+
+
+def channels_for(person: User, kind: str) -> Channels:
+    pref = NoticePreference.objects.filter(person=person, kind=kind).first()
+    if pref is None:
+        return DEFAULTS.get(kind, Channels(email=True, sms=False))
+    return Channels(email=pref.email, sms=pref.sms)
+
+
+@transaction.atomic
+def set_preferences(person: User, choices: dict[str, Channels]) -> None:
+    """Store the person's channels for the given kinds (the person's own choice; no audit)."""
+    for kind, chosen in choices.items():
+        if kind not in NoticeKind.values:
+            raise ValueError(f"unknown notice kind {kind!r}")
+        NoticePreference.objects.update_or_create(
+            person=person, kind=kind, defaults={"email": chosen.email, "sms": chosen.sms}
+        )
+
+
+# --- Inbox ------------------------------------------------------------------------------------
+
+
+def inbox(person: User) -> QuerySet[Notice]:
+    return Notice.objects.filter(person=person).order_by("-created_at", "-id")
+
+
+def unread_count(person: User) -> int:
+    return Notice.objects.filter(person=person, read_at__isnull=True).count()
+
+
+def mark_read(notice: Notice, *, person: User) -> Notice:
+    """Mark one of the person's own notices read (idempotent)."""
+    if notice.person_id != person.pk:
+        raise PermissionError("not this person's notice")
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=notice.read_at)
+    return notice
+
+
+def mark_all_read(person: User) -> int:
+    """Mark every unread notice of the person read; returns how many."""
+    return Notice.objects.filter(person=person, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,0 +1,68 @@
+"""Deadline reminders of competitions (registered with accounts.reminders from CompetitionsConfig.ready()).
+
+Registration closing: a contest's registration closes within the lead time; people whose
+registration was returned (and must be corrected and resubmitted) are reminded once.
+Appeal window closing: results are published and the appeal window ends within the lead time;
+every approved entrant is reminded once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.reminders import Reminder
+from competitions.models import Contest, ContestRules, ContestStatus, Registration, RegistrationStatus
+from competitions.selectors.registration import appeal_deadline
+
+
+def _at(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def registration_closing(now: dt.datetime, lead: dt.timedelta) -> Iterator[Reminder]:
+    contests = Contest.objects.exclude(status=ContestStatus.DRAFT).filter(
+        registration_closes__gt=now, registration_closes__lte=now + lead
+    )
+    for contest in contests:
+        assert contest.registration_closes is not None
+        returned = Registration.objects.filter(contest=contest, status=RegistrationStatus.RETURNED).select_related(
+            "person"
+        )
+        for registration in returned:
+            yield Reminder(
+                person=registration.person,
+                subject=f"registration:{contest.pk}",
+                deadline=contest.registration_closes,
+                title=_("报名即将截止：%(contest)s") % {"contest": contest.title},
+                body=_("您的报名被退回，请在 %(t)s 前修改并重新提交。") % {"t": _at(contest.registration_closes)},
+                url=reverse("competitions:register", args=[contest.slug]),
+            )
+
+
+def appeal_window_closing(now: dt.datetime, lead: dt.timedelta) -> Iterator[Reminder]:
+    # The window is publication + appeal_hours (≤ 720 h); look back that far for publications.
+    published = ContestRules.objects.filter(
+        results_published_at__isnull=False, results_published_at__gt=now - dt.timedelta(hours=720)
+    ).select_related("contest")
+    for rules in published:
+        contest = rules.contest
+        ends = appeal_deadline(contest)
+        if ends is None or not now < ends <= now + lead:
+            continue
+        entrants = Registration.objects.filter(contest=contest, status=RegistrationStatus.APPROVED).select_related(
+            "person"
+        )
+        for registration in entrants:
+            yield Reminder(
+                person=registration.person,
+                subject=f"appeal:{contest.pk}",
+                deadline=ends,
+                title=_("申诉期即将结束：%(contest)s") % {"contest": contest.title},
+                body=_("成绩已公布；如对成绩有异议，请在 %(t)s 前提出申诉。") % {"t": _at(ends)},
+                url=reverse("competitions:results", args=[contest.slug]),
+            )
