@@ -76,6 +76,10 @@ PAGES: dict[str, list[str]] = {
         "/accounts/register/",
     ],
     "learner": [
+        "/me/",
+        "/calendar/",
+        "/accounts/notices/",
+        "/accounts/notices/preferences/",
         "/accounts/profile/",
         "/learn/",
         "/learn/courses/{course}/",
@@ -92,10 +96,12 @@ PAGES: dict[str, list[str]] = {
         "/talent/me/",
     ],
     "mentor": [
+        "/me/",
         "/learn/mentor/",
         "/learn/grading/",
     ],
     "enterprise_admin": [
+        "/me/",
         "/accounts/people/",
         "/accounts/employment/",
         "/learn/cohorts/new/",
@@ -103,6 +109,7 @@ PAGES: dict[str, list[str]] = {
         "/talent/demands/",
     ],
     "organizer": [
+        "/me/",
         "/contests/manage/",
         "/contests/manage/{contest}/",
         "/contests/manage/{contest}/edit/",
@@ -114,21 +121,25 @@ PAGES: dict[str, list[str]] = {
         "/learn/manage/",
     ],
     "judge": [
+        "/me/",
         "/contests/judge/",
         "/contests/judge/{judge_group}/",
     ],
     "editor": [
+        "/me/",
         "/cms-admin/",
         "/cms-admin/pages/{news_parent_id}/",
         "/cms-admin/pages/{news_id}/edit/",
     ],
     "city_admin": [
+        "/me/",
         "/talent/dashboard/",
         "/talent/evaluations/",
         "/talent/deletions/",
         "/accounts/people/",
     ],
     "province_admin": [
+        "/me/",
         "/talent/dashboard/",
         "/talent/shortlist/",
         "/talent/evaluations/",
