@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from lms.authoring import delete_quiz, save_course_settings, save_quiz
 from lms.certificates import issue_certificate, revoke_certificate
+from lms.proctoring import extend_attempt, record_signal
 from lms.progress import (
     assign_mentor,
     complete_lesson,
@@ -40,10 +41,12 @@ __all__ = [
     "create_cohort",
     "delete_quiz",
     "enroll",
+    "extend_attempt",
     "flag_question",
     "grade_answer",
     "issue_certificate",
     "log_session",
+    "record_signal",
     "refresh",
     "report_reading",
     "report_video",

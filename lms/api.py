@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -53,6 +53,8 @@ class SavedOut(Schema):
     saved: bool
     question: int
     server_time: dt.datetime
+    # The attempt's deadline as it stands now: a proctor's extension reaches the page this way.
+    deadline: dt.datetime | None = None
 
 
 def _attempt(request: HttpRequest, attempt_id: int) -> Attempt:
@@ -101,7 +103,7 @@ def save(request: HttpRequest, attempt_id: int, payload: AnswerIn) -> dict[str, 
         raise HttpError(status, "；".join(exc.messages)) from None
     except PermissionDenied as exc:
         raise HttpError(404, str(exc)) from None
-    return {"saved": True, "question": payload.question, "server_time": timezone.now()}
+    return {"saved": True, "question": payload.question, "server_time": timezone.now(), "deadline": attempt.deadline}
 
 
 class FlagIn(Schema):
@@ -165,3 +167,31 @@ def upload(request: HttpRequest, attempt_id: int, question: Form[int], file: Fil
         "url": reverse("lms:answer_file", args=[answer.pk]),
         "server_time": timezone.now(),
     }
+
+
+class SignalIn(Schema):
+    kind: Literal["hidden", "paste", "presence"]
+
+
+class SignalOut(Schema):
+    counted: bool
+    deadline: dt.datetime | None
+    server_time: dt.datetime
+
+
+@router.post("/attempts/{attempt_id}/signals", response=SignalOut, summary="Report a tab-hidden or paste signal")
+def signal(request: HttpRequest, attempt_id: int, payload: SignalIn) -> dict[str, Any]:
+    """Counted per attempt for the proctor (lms.proctoring.record_signal): "hidden" when the
+    exam page went to the background, "paste" when text was pasted, "presence" when the page is
+    open but idle. Answers with the attempt's current deadline (a proctor may have extended it).
+    404 for someone else's attempt, 409 once it is submitted or its time is up."""
+    from django.utils import timezone
+
+    attempt = _attempt(request, attempt_id)
+    try:
+        actions.record_signal(attempt, signed_in_user(request), payload.kind)
+    except ValidationError as exc:
+        raise HttpError(409, "；".join(exc.messages)) from None
+    except PermissionDenied as exc:
+        raise HttpError(404, str(exc)) from None
+    return {"counted": payload.kind != "presence", "deadline": attempt.deadline, "server_time": timezone.now()}

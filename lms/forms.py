@@ -362,3 +362,15 @@ class AnswerSheetForm(forms.Form):
             elif name in self.data:
                 found.append((item, self.cleaned_data[name]))
         return found
+
+
+class ExtendTimeForm(forms.Form):
+    """A proctor gives one examinee more minutes; the bounds and the audit are the action's."""
+
+    minutes = forms.IntegerField(label=_("延长（分钟）"), min_value=1, max_value=120, initial=10)
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=200,
+        help_text=_("例如：考场断电、设备故障。原因会记入审计日志。"),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

@@ -224,6 +224,30 @@ class AttemptAnswer(models.Model):
         return f"{self.attempt_id}/{self.question_id}"
 
 
+class AttemptProctoring(models.Model):
+    """What the proctor sees of one attempt besides its answers: integrity counters, the last
+    time the exam page reported in, and the minutes a proctor added (lms.proctoring).
+
+    One row per attempt, created on the first report; a signal only bumps a counter, so a flood
+    of events changes numbers, never the size of the table.
+    """
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, primary_key=True, related_name="proctoring")
+    hidden_count = models.PositiveIntegerField(_("切出页面次数"), default=0)
+    paste_count = models.PositiveIntegerField(_("粘贴次数"), default=0)
+    first_signal_at = models.DateTimeField(_("首次异常时间"), null=True, blank=True)
+    last_signal_at = models.DateTimeField(_("最近异常时间"), null=True, blank=True)
+    last_seen_at = models.DateTimeField(_("最近在线时间"), null=True, blank=True)
+    extra_minutes = models.PositiveIntegerField(_("延时（分钟）"), default=0)
+
+    class Meta:
+        verbose_name = _("监考记录")
+        verbose_name_plural = _("监考记录")
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.hidden_count}/{self.paste_count}"
+
+
 # --- Certificates ----------------------------------------------------------------------------
 
 

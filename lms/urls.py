@@ -30,6 +30,12 @@ urlpatterns = [
     path("manage/quizzes/new/", views.quiz_edit, name="manage_quiz_new"),
     path("manage/quizzes/<id:quiz_id>/", views.quiz_edit, name="manage_quiz"),
     path("manage/quizzes/<id:quiz_id>/delete/", views.quiz_delete, name="manage_quiz_delete"),
+    path("manage/quizzes/<id:quiz_id>/proctor/", views.proctor, name="proctor"),
+    path(
+        "manage/quizzes/<id:quiz_id>/proctor/attempts/<id:attempt_id>/extend/",
+        views.proctor_extend,
+        name="proctor_extend",
+    ),
     path("manage/courses/<id:course_id>/", views.course_settings, name="manage_course"),
     path("photos/<id:photo_id>/<str:size>.jpg", views.worklog_photo, name="photo"),
     path("verify/", views.verify, name="verify"),

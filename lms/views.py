@@ -22,7 +22,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.ratelimits import certificate_lookups
 from cms.models import CoursePage
 from config.bad_input import form_errors, invalid_input
-from lms import actions, authoring, progress, quizzes, selectors
+from lms import actions, authoring, proctoring, progress, quizzes, selectors
 from lms import certificates as certs
 from lms import workstudy as workstudy_actions
 from lms.forms import (
@@ -32,6 +32,7 @@ from lms.forms import (
     CertificateLookupForm,
     CohortForm,
     CourseRuleForm,
+    ExtendTimeForm,
     GradeForm,
     LessonEvidenceForm,
     ModuleForm,
@@ -699,6 +700,62 @@ def quiz_edit(request: AuthenticatedHttpRequest, quiz_id: int | None = None) -> 
             "bank": bank,
             "candidates": candidates.order_by("-id")[:30],
         },
+    )
+
+
+@login_required
+@require_GET
+def proctor(request: AuthenticatedHttpRequest, quiz_id: int) -> HttpResponse:
+    """The proctor's page for one sitting: every examinee's state, answered count, connection,
+    integrity counters and time left; one query per page of 100 however large the sitting."""
+    quiz = proctoring.access_proctored_quiz(request.user, quiz_id)
+    page = Paginator(proctoring.roster_queryset(quiz), proctoring.ROSTER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "lms/proctor.html",
+        {
+            "quiz": quiz,
+            "page": page,
+            "rows": proctoring.examinees(page.object_list),
+            "counts": proctoring.sitting_counts(quiz),
+            "now": timezone.now(),
+            "online_seconds": int(proctoring.ONLINE_WINDOW.total_seconds()),
+        },
+    )
+
+
+@login_required
+def proctor_extend(request: AuthenticatedHttpRequest, quiz_id: int, attempt_id: int) -> HttpResponse:
+    """More minutes for one examinee, with a reason (audited by the action)."""
+    quiz = proctoring.access_proctored_quiz(request.user, quiz_id)
+    attempt = proctoring.access_proctored_attempt(request.user, quiz, attempt_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        form = ExtendTimeForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.extend_attempt(
+                    actor=request.user,
+                    attempt=attempt,
+                    minutes=form.cleaned_data["minutes"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("已为 %(name)s 延时 %(m)d 分钟。")
+                    % {"name": attempt.learner.get_full_name() or attempt.learner.username, "m": form.cleaned_data["minutes"]},
+                )
+                return redirect("lms:proctor", quiz_id=quiz.pk)
+    else:
+        form = ExtendTimeForm()
+    return render(
+        request,
+        "lms/proctor_extend.html",
+        {"quiz": quiz, "attempt": attempt, "form": form, "errors": errors},
+        status=400 if errors or form.errors else 200,
     )
 
 

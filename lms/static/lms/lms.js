@@ -105,6 +105,15 @@ if (lesson) {
   }
 }
 
+// The countdown's end, moved when the server answers with another deadline (a proctor's
+// extension): the server clock rules, so the offset is taken from its own server_time.
+let examEnds = null;
+const syncDeadline = (data) => {
+  if (!data || !data.deadline || !data.server_time || examEnds === null) return;
+  const left = Date.parse(data.deadline) - Date.parse(data.server_time);
+  if (Number.isFinite(left)) examEnds = Date.now() + left;
+};
+
 // Quiz: autosave each answer as it changes; the countdown is a display of the server deadline.
 const paper = document.querySelector("[data-autosave]");
 if (paper) {
@@ -121,6 +130,29 @@ if (paper) {
   };
   let timers = {};
   const inFlight = new Set();
+  let lastContact = Date.now();
+  // Integrity signals for the proctor (counted per attempt on the server, never scored):
+  // the page going to the background, text pasted into an answer, and a presence report
+  // when the page is open but has not saved for a minute (it also brings a new deadline).
+  const signalUrl = paper.dataset.signalUrl;
+  const signal = async (kind) => {
+    if (!signalUrl) return;
+    try {
+      const { ok, data } = await post(signalUrl, { kind });
+      lastContact = Date.now();
+      if (ok) syncDeadline(data);
+    } catch { /* offline: the next save or report tries again */ }
+  };
+  let lastPaste = 0;
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") signal("hidden"); });
+  paper.addEventListener("paste", () => {
+    if (Date.now() - lastPaste < 2000) return;  // one burst of pastes is one signal
+    lastPaste = Date.now();
+    signal("paste");
+  });
+  setInterval(() => {
+    if (document.visibilityState === "visible" && Date.now() - lastContact >= 55000) signal("presence");
+  }, 5000);
   const saveNow = async (qid) => {
     clearTimeout(timers[qid]);
     delete timers[qid];
@@ -129,6 +161,8 @@ if (paper) {
     inFlight.add(request);
     const { ok, data } = await request;
     inFlight.delete(request);
+    lastContact = Date.now();
+    if (ok) syncDeadline(data);
     if (state) state.textContent = ok ? paper.dataset.msgSaved : (data.detail || paper.dataset.msgFailed);
   };
   // Before leaving the paper (summary, submit, time up) every pending answer is sent.
@@ -259,7 +293,7 @@ if (paper) {
 // the paper posts itself; if the browser is gone, the server submits the attempt anyway.
 const timer = document.querySelector("[data-seconds-left]");
 if (timer) {
-  const ends = Date.now() + Number(timer.dataset.secondsLeft) * 1000;
+  examEnds = Date.now() + Number(timer.dataset.secondsLeft) * 1000;
   const out = timer.querySelector("output");
   const warning = document.querySelector("[data-time-warning]");
   const paperForm = document.querySelector("[data-autosave]");
@@ -271,7 +305,7 @@ if (timer) {
     warning.textContent = text;
   };
   const tick = async () => {
-    const left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+    const left = Math.max(0, Math.round((examEnds - Date.now()) / 1000));
     out.textContent = `${String(Math.floor(left / 60)).padStart(2, "0")}:${String(left % 60).padStart(2, "0")}`;
     if (left <= 300 && left > 60) warn("five", timer.dataset.msgFive);
     if (left <= 60 && left > 0) warn("one", timer.dataset.msgOne);
