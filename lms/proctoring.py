@@ -50,9 +50,7 @@ ROSTER_PAGE = 100
 def _check_reporting(attempt: Attempt, learner: User, now: dt.datetime) -> None:
     if attempt.learner_id != learner.pk:
         raise PermissionDenied(_("这不是您的试卷。"))
-    if attempt.status != AttemptStatus.IN_PROGRESS or (
-        attempt.deadline is not None and now > attempt.deadline + GRACE
-    ):
+    if attempt.status != AttemptStatus.IN_PROGRESS or (attempt.deadline is not None and now > attempt.deadline + GRACE):
         raise ValidationError(_("试卷已提交或作答时间已结束，不再记录。"))
 
 
@@ -175,9 +173,7 @@ def roster_queryset(quiz: Quiz) -> QuerySet[User]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    last_save = (
-        AttemptAnswer.objects.filter(attempt_id=OuterRef("a_id")).order_by("-saved_at").values("saved_at")[:1]
-    )
+    last_save = AttemptAnswer.objects.filter(attempt_id=OuterRef("a_id")).order_by("-saved_at").values("saved_at")[:1]
     proctoring = AttemptProctoring.objects.filter(pk=OuterRef("a_id"))
     who = Q(pk__in=Attempt.objects.filter(quiz=quiz).values("learner_id"))
     if quiz.course_id is not None:
@@ -262,7 +258,9 @@ def sitting_counts(quiz: Quiz) -> dict[str, int]:
         flagged=Count("pk", filter=Q(proctoring__hidden_count__gt=0) | Q(proctoring__paste_count__gt=0)),
     )
     enrolled = (
-        Enrollment.objects.filter(course_id=quiz.course_id).count() if quiz.course_id is not None else figures["started"]
+        Enrollment.objects.filter(course_id=quiz.course_id).count()
+        if quiz.course_id is not None
+        else figures["started"]
     )
     return {"enrolled": max(enrolled, figures["started"]), **figures}
 

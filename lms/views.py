@@ -746,7 +746,10 @@ def proctor_extend(request: AuthenticatedHttpRequest, quiz_id: int, attempt_id: 
                 messages.success(
                     request,
                     _("已为 %(name)s 延时 %(m)d 分钟。")
-                    % {"name": attempt.learner.get_full_name() or attempt.learner.username, "m": form.cleaned_data["minutes"]},
+                    % {
+                        "name": attempt.learner.get_full_name() or attempt.learner.username,
+                        "m": form.cleaned_data["minutes"],
+                    },
                 )
                 return redirect("lms:proctor", quiz_id=quiz.pk)
     else:

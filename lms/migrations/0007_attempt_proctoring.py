@@ -5,26 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('lms', '0006_lesson_evidence_and_flags'),
+        ("lms", "0006_lesson_evidence_and_flags"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AttemptProctoring',
+            name="AttemptProctoring",
             fields=[
-                ('attempt', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='proctoring', serialize=False, to='lms.attempt')),
-                ('hidden_count', models.PositiveIntegerField(default=0, verbose_name='切出页面次数')),
-                ('paste_count', models.PositiveIntegerField(default=0, verbose_name='粘贴次数')),
-                ('first_signal_at', models.DateTimeField(blank=True, null=True, verbose_name='首次异常时间')),
-                ('last_signal_at', models.DateTimeField(blank=True, null=True, verbose_name='最近异常时间')),
-                ('last_seen_at', models.DateTimeField(blank=True, null=True, verbose_name='最近在线时间')),
-                ('extra_minutes', models.PositiveIntegerField(default=0, verbose_name='延时（分钟）')),
+                (
+                    "attempt",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="proctoring",
+                        serialize=False,
+                        to="lms.attempt",
+                    ),
+                ),
+                ("hidden_count", models.PositiveIntegerField(default=0, verbose_name="切出页面次数")),
+                ("paste_count", models.PositiveIntegerField(default=0, verbose_name="粘贴次数")),
+                ("first_signal_at", models.DateTimeField(blank=True, null=True, verbose_name="首次异常时间")),
+                ("last_signal_at", models.DateTimeField(blank=True, null=True, verbose_name="最近异常时间")),
+                ("last_seen_at", models.DateTimeField(blank=True, null=True, verbose_name="最近在线时间")),
+                ("extra_minutes", models.PositiveIntegerField(default=0, verbose_name="延时（分钟）")),
             ],
             options={
-                'verbose_name': '监考记录',
-                'verbose_name_plural': '监考记录',
+                "verbose_name": "监考记录",
+                "verbose_name_plural": "监考记录",
             },
         ),
     ]

@@ -95,7 +95,9 @@ def test_the_page_form_extends_and_the_next_autosave_brings_the_new_deadline(cli
     assert response.status_code == 302 and response["Location"] == reverse("lms:proctor", args=[quiz.pk])
     client.force_login(learner)
     saved = client.post(
-        f"/api/lms/attempts/{attempt.pk}/answers", {"question": question.pk, "response": "true"}, content_type="application/json"
+        f"/api/lms/attempts/{attempt.pk}/answers",
+        {"question": question.pk, "response": "true"},
+        content_type="application/json",
     )
     assert saved.status_code == 200
     sent = dt.datetime.fromisoformat(saved.json()["deadline"])  # JSON keeps milliseconds

@@ -82,5 +82,7 @@ def test_the_api_counts_a_signal_and_answers_404_for_another_persons_attempt(
 def test_the_api_refuses_a_signal_for_a_submitted_attempt_with_409(client, quiz_factory, learner) -> None:
     attempt = submit_attempt(start_attempt(quiz_factory([make_question()]), learner), learner)
     client.force_login(learner)
-    response = client.post(f"/api/lms/attempts/{attempt.pk}/signals", {"kind": "paste"}, content_type="application/json")
+    response = client.post(
+        f"/api/lms/attempts/{attempt.pk}/signals", {"kind": "paste"}, content_type="application/json"
+    )
     assert response.status_code == 409

@@ -43,7 +43,7 @@ def sitting(course, quiz_factory, make_person, acme):
 
 
 def test_the_page_shows_each_examinees_state_answers_and_counters(client, organizer, sitting) -> None:
-    quiz, people = sitting
+    quiz, _people = sitting
     client.force_login(organizer)
     response = client.get(reverse("lms:proctor", args=[quiz.pk]))
     assert response.status_code == 200
@@ -63,7 +63,13 @@ def test_the_page_shows_each_examinees_state_answers_and_counters(client, organi
         assert text in html
     assert reverse("lms:proctor_extend", args=[quiz.pk, writing.attempt_id]) in html
     counts = response.context["counts"]
-    assert (counts["enrolled"], counts["started"], counts["writing"], counts["done"], counts["flagged"]) == (4, 3, 1, 2, 1)
+    assert (counts["enrolled"], counts["started"], counts["writing"], counts["done"], counts["flagged"]) == (
+        4,
+        3,
+        1,
+        2,
+        1,
+    )
 
 
 def test_an_examinee_silent_for_over_a_minute_is_shown_offline(organizer, sitting) -> None:
