@@ -747,7 +747,7 @@ def proctor_extend(request: AuthenticatedHttpRequest, quiz_id: int, attempt_id: 
                     request,
                     _("已为 %(name)s 延时 %(m)d 分钟。")
                     % {
-                        "name": attempt.learner.get_full_name() or attempt.learner.username,
+                        "name": attempt.learner.get_full_name() or str(attempt.learner),
                         "m": form.cleaned_data["minutes"],
                     },
                 )
