@@ -276,7 +276,7 @@ def extend_attempt(*, actor: User, attempt: Attempt, minutes: int, reason: str) 
     time (with grace) has run out, for one without a deadline, and for anyone who may not
     proctor the quiz. Locks the attempt's row; audited with the deadline before and after.
     """
-    locked = Attempt.objects.select_for_update().select_related("quiz__course").get(pk=attempt.pk)
+    locked = Attempt.objects.select_for_update(of=("self",)).select_related("quiz__course").get(pk=attempt.pk)
     if not can_proctor(actor, locked.quiz):
         raise PermissionDenied(_("您没有监考该测验的权限。"))
     if not MIN_EXTENSION <= minutes <= MAX_EXTENSION:
