@@ -119,6 +119,7 @@ PAGES: dict[str, list[str]] = {
         "/live/{round}/host/",
         "/live/{round}/screen/",
         "/learn/manage/",
+        "/learn/manage/quizzes/1/proctor/",
     ],
     "judge": [
         "/me/",

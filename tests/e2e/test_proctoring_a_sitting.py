@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD
 from tests.e2e.conftest import DESKTOP, PHONE, assert_fits, login
+from tests.e2e.test_accessibility import _axe, _failures
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -72,6 +73,7 @@ def test_a_proctor_sees_the_signals_and_extends_one_examinees_time(demo, new_pag
     for name, state in (("孙交卷", "已交卷"), ("周作答", "作答中"), ("吴未考", "未开始")):
         assert state in proctor.locator("tbody tr", has=proctor.get_by_role("rowheader", name=name)).inner_text()
     shot(proctor, "proctor-desktop")
+    assert _failures(_axe(proctor), "/learn/manage/quizzes/1/proctor/") == []
 
     mine.get_by_role("link", name="延时").click()
     proctor.get_by_label("延长（分钟）").fill("10")
@@ -87,6 +89,7 @@ def test_a_proctor_sees_the_signals_and_extends_one_examinees_time(demo, new_pag
     phone.goto("/learn/manage/quizzes/1/proctor/")
     assert_fits(phone)
     shot(phone, "proctor-phone")
+    assert _failures(_axe(phone), "/learn/manage/quizzes/1/proctor/") == []
 
     # The examinee's next autosave brings the new deadline: 15 minutes + 10 on the countdown.
     with exam.expect_response(lambda r: r.url.endswith("/answers") and r.status == 200):
