@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 from django.utils import timezone
@@ -243,26 +243,34 @@ def examinees(rows: Any, now: dt.datetime | None = None) -> list[Examinee]:
 
 
 def sitting_counts(quiz: Quiz) -> dict[str, int]:
-    """Headline numbers for the page: how many are enrolled, started, writing, connected, done."""
-    now = timezone.now()
-    attempts = Attempt.objects.filter(quiz=quiz)
-    figures = attempts.aggregate(
-        started=Count("learner", distinct=True),
-        writing=Count("pk", filter=Q(status=AttemptStatus.IN_PROGRESS)),
-        done=Count("pk", filter=~Q(status=AttemptStatus.IN_PROGRESS)),
-        online=Count(
-            "pk",
-            filter=Q(status=AttemptStatus.IN_PROGRESS)
-            & (Q(proctoring__last_seen_at__gte=now - ONLINE_WINDOW) | Q(started_at__gte=now - ONLINE_WINDOW)),
-        ),
-        flagged=Count("pk", filter=Q(proctoring__hidden_count__gt=0) | Q(proctoring__paste_count__gt=0)),
+    """Headline numbers for the page, counted in people: enrolled, started, writing now,
+    connected now (the roster's rule: started, saved or reported within ONLINE_WINDOW), done,
+    and with at least one integrity signal."""
+    since = timezone.now() - ONLINE_WINDOW
+    writing = Q(status=AttemptStatus.IN_PROGRESS)
+    figures = (
+        Attempt.objects.filter(quiz=quiz)
+        .annotate(recent_save=Exists(AttemptAnswer.objects.filter(attempt=OuterRef("pk"), saved_at__gte=since)))
+        .aggregate(
+            started=Count("learner", distinct=True),
+            writing=Count("learner", distinct=True, filter=writing),
+            online=Count(
+                "learner",
+                distinct=True,
+                filter=writing
+                & (Q(proctoring__last_seen_at__gte=since) | Q(started_at__gte=since) | Q(recent_save=True)),
+            ),
+            flagged=Count(
+                "learner", distinct=True, filter=Q(proctoring__hidden_count__gt=0) | Q(proctoring__paste_count__gt=0)
+            ),
+        )
     )
     enrolled = (
         Enrollment.objects.filter(course_id=quiz.course_id).count()
         if quiz.course_id is not None
         else figures["started"]
     )
-    return {"enrolled": max(enrolled, figures["started"]), **figures}
+    return {"enrolled": max(enrolled, figures["started"]), "done": figures["started"] - figures["writing"], **figures}
 
 
 # --- Time extension (the proctor) -------------------------------------------------------------------
