@@ -5,12 +5,13 @@ for (const button of document.querySelectorAll("[data-print]")) {
   button.addEventListener("click", () => window.print());
 }
 
-async function post(url, body) {
+async function post(url, body, keepalive = false) {
   const response = await fetch(url, {
     method: "POST",
     headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
     body: JSON.stringify(body),
     credentials: "same-origin",
+    keepalive,  // a report sent as the page goes to the background still leaves
   });
   let data = {};
   try { data = await response.json(); } catch { data = {}; }
@@ -138,7 +139,7 @@ if (paper) {
   const signal = async (kind) => {
     if (!signalUrl) return;
     try {
-      const { ok, data } = await post(signalUrl, { kind });
+      const { ok, data } = await post(signalUrl, { kind }, kind === "hidden");
       lastContact = Date.now();
       if (ok) syncDeadline(data);
     } catch { /* offline: the next save or report tries again */ }
