@@ -120,3 +120,21 @@ def test_a_learner_and_an_author_without_rights_on_the_course_are_refused(
 def test_an_unknown_quiz_is_a_404(client, organizer) -> None:
     client.force_login(organizer)
     assert client.get(reverse("lms:proctor", args=[987654])).status_code == 404
+
+
+def test_the_roster_is_paginated(client, organizer, sitting, monkeypatch) -> None:
+    quiz, _people = sitting
+    monkeypatch.setattr(proctoring, "ROSTER_PAGE", 3)
+    client.force_login(organizer)
+    first = client.get(reverse("lms:proctor", args=[quiz.pk]))
+    second = client.get(reverse("lms:proctor", args=[quiz.pk]), {"page": 2})
+    assert len(first.context["rows"]) == 3 and len(second.context["rows"]) == 1
+    assert "第 1 / 2 页" in first.content.decode()
+
+
+def test_a_quiz_without_a_course_lists_those_who_started_it(client, organizer, quiz_factory, learner) -> None:
+    quiz = quiz_factory([make_question()], time_limit_minutes=20)
+    start_attempt(quiz, learner)
+    client.force_login(organizer)
+    rows = client.get(reverse("lms:proctor", args=[quiz.pk])).context["rows"]
+    assert [r.user for r in rows] == [learner]
