@@ -308,6 +308,9 @@ if (timer) {
   const tick = async () => {
     const left = Math.max(0, Math.round((examEnds - Date.now()) / 1000));
     out.textContent = `${String(Math.floor(left / 60)).padStart(2, "0")}:${String(left % 60).padStart(2, "0")}`;
+    // An extension can move the end back past a warning already given: it may be given again.
+    const again = [left > 300 && "five", left > 60 && "one"].filter((key) => key && warned.delete(key));
+    if (again.length && warning) warning.textContent = "";
     if (left <= 300 && left > 60) warn("five", timer.dataset.msgFive);
     if (left <= 60 && left > 0) warn("one", timer.dataset.msgOne);
     if (left > 0) { setTimeout(tick, 1000); return; }
