@@ -1,35 +1,38 @@
-"""Every change of state in accounts: registration, profile, roles, PII reveals, audit.
+"""Every change of state in accounts: registration, profile, roles, ID numbers, PII reveals.
 
 Views, admin, imports and commands call these so that validation, permission checks and audit
-records happen in one place.
+records happen in one place. It is also the facade over the topical modules, re-exported here:
+`auditing` (the audit record), `employment` (who a person works for), `verification` (SMS codes,
+changing the mobile number) and `notifications` (notices).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts import pii
+from accounts.auditing import audit as audit  # every app audits through accounts.actions
 from accounts.choices import SHANDONG_CITIES, RegionKind, Role
+from accounts.employment import decide_employment_request as decide_employment_request
+from accounts.employment import end_employment as end_employment
+from accounts.employment import may_decide_employment as may_decide_employment
+from accounts.employment import request_employment as request_employment
+from accounts.employment import set_employment as set_employment
+from accounts.employment import withdraw_employment_request as withdraw_employment_request
 from accounts.models import (
-    AuditEvent,
     CalendarFeed,
     ConflictStatus,
-    EmploymentRequest,
-    EmploymentStatus,
     IdentityConflict,
     Organization,
     Region,
     RoleGrant,
-    SmsCode,
     User,
     new_feed_token,
 )
@@ -39,7 +42,6 @@ from accounts.notifications import notify as notify  # every app notifies throug
 from accounts.notifications import set_preferences as set_preferences
 from accounts.ratelimits import count_event
 from accounts.roles import groups_for_role
-from accounts.selectors import enterprise_admin_org_ids
 from accounts.validators import (
     normalize_credit_code,
     normalize_id_number,
@@ -48,44 +50,10 @@ from accounts.validators import (
     validate_id_number,
     validate_mobile,
 )
-
-audit_logger = logging.getLogger("shuzhi.audit")
-
-
-def audit(
-    actor: User | None,
-    action: str,
-    target: Any = None,
-    *,
-    before: Any = None,
-    after: Any = None,
-    reason: str = "",
-    ip: str | None = None,
-) -> AuditEvent:
-    """Write one audit record. `target` is a model instance (or None for events about no record).
-
-    Once the record is committed, one `shuzhi.audit` log line names the action, actor and target
-    (docs/operations.md); the before/after values and the reason stay in the database only.
-    """
-    event = AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        action=action,
-        target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "",
-        before=before,
-        after=after,
-        reason=reason,
-        ip=ip,
-    )
-    fields = {
-        "event": "audit",
-        "action": action,
-        "actor_id": event.actor_id,
-        "target_type": event.target_type,
-        "target_id": event.target_id,
-    }
-    transaction.on_commit(lambda: audit_logger.info("audit %s", action, extra=fields))
-    return event
+from accounts.verification import change_mobile as change_mobile
+from accounts.verification import send_sms_code as send_sms_code
+from accounts.verification import sms_code_minutes as sms_code_minutes
+from accounts.verification import verify_sms_code as verify_sms_code
 
 
 def ensure_regions() -> Region:
@@ -420,202 +388,6 @@ def revoke_role(actor: User | None, user: User, role: str, *, reason: str = "") 
     _forget_roles(user)
     if deleted:
         audit(actor, "account.role_revoke", user, before={"role": role}, reason=reason)
-
-
-# --- Employment --------------------------------------------------------------------------------
-# Who a person works for decides recusals, nominations and which enterprise admin sees her, so
-# only an authorised person changes it: the new organization's enterprise admin accepting her
-# request, an administrator in scope (imports, Django admin), or a seed.
-
-
-def may_decide_employment(actor: User, organization: Organization) -> bool:
-    """An enterprise admin of `organization` (by grant), a province admin or a superuser."""
-    return (
-        actor.is_superuser or actor.has_role(Role.PROVINCE_ADMIN) or organization.pk in enterprise_admin_org_ids(actor)
-    )
-
-
-def set_employment(
-    person: User, organization: Organization | None, *, actor: User | None, reason: str = "", ip: str | None = None
-) -> User:
-    """Record who `person` works for, audited with before/after. Callers are authorised paths
-    only: `decide_employment_request`, `end_employment`, seeds (actor=None)."""
-    before = person.organization_id
-    person.organization = organization
-    person.save(update_fields=["organization"])
-    audit(
-        actor,
-        "employment.set",
-        person,
-        before={"organization": before},
-        after={"organization": organization.pk if organization else None},
-        reason=reason,
-        ip=ip,
-    )
-    return person
-
-
-@transaction.atomic
-def request_employment(person: User, organization: Organization, *, ip: str | None = None) -> EmploymentRequest:
-    """`person` asks to join `organization`. An earlier pending request is withdrawn (one at a
-    time). Refused when she already works there. Nothing changes until an admin accepts."""
-    if person.organization_id == organization.pk:
-        raise ValidationError({"organization": _("您已是该单位的人员，无需再次申请。")})
-    EmploymentRequest.objects.filter(person=person, status=EmploymentStatus.PENDING).update(
-        status=EmploymentStatus.WITHDRAWN, decided_at=timezone.now(), decided_by=person
-    )
-    created = EmploymentRequest.objects.create(person=person, organization=organization)
-    audit(person, "employment.request", created, after={"organization": organization.pk}, ip=ip)
-    return created
-
-
-@transaction.atomic
-def withdraw_employment_request(request: EmploymentRequest, *, actor: User) -> EmploymentRequest:
-    """The person withdraws her own pending request."""
-    locked = EmploymentRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.person_id != actor.pk:
-        raise PermissionDenied(_("只能撤回本人的任职申请。"))
-    if locked.status != EmploymentStatus.PENDING:
-        raise ValidationError(_("该申请已处理，不能撤回。"))
-    locked.status = EmploymentStatus.WITHDRAWN
-    locked.decided_by, locked.decided_at = actor, timezone.now()
-    locked.save(update_fields=["status", "decided_by", "decided_at"])
-    audit(actor, "employment.withdraw", locked)
-    return locked
-
-
-@transaction.atomic
-def decide_employment_request(
-    request: EmploymentRequest, *, actor: User, accept: bool, reason: str = "", ip: str | None = None
-) -> EmploymentRequest:
-    """An enterprise admin of the requested organization (or a province admin) accepts or
-    rejects a pending request. Accepting sets the person's organization (`set_employment`,
-    audited before/after); rejecting needs a reason, which the person sees."""
-    locked = EmploymentRequest.objects.select_for_update().select_related("person", "organization").get(pk=request.pk)
-    if not may_decide_employment(actor, locked.organization):
-        raise PermissionDenied(_("只有该单位的企业管理员可以处理加入本单位的申请。"))
-    if locked.status != EmploymentStatus.PENDING:
-        raise ValidationError(_("该申请已处理（%(s)s），无需再次处理。") % {"s": locked.get_status_display()})
-    if not accept and not reason.strip():
-        raise ValidationError({"reason": _("拒绝申请时请填写原因，申请人会看到该原因。")})
-    locked.status = EmploymentStatus.ACCEPTED if accept else EmploymentStatus.REJECTED
-    locked.decided_by, locked.decided_at, locked.reason = actor, timezone.now(), reason.strip()
-    locked.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    audit(actor, f"employment.{locked.status}", locked, after={"organization": locked.organization_id}, reason=reason)
-    if accept:
-        set_employment(locked.person, locked.organization, actor=actor, reason=reason, ip=ip)
-    return locked
-
-
-@transaction.atomic
-def end_employment(person: User, *, actor: User, reason: str, ip: str | None = None) -> User:
-    """An enterprise admin of the person's current organization (or a province admin) records
-    that she no longer works there. A person cannot remove her own employer (a judge would
-    escape his recusals)."""
-    if person.organization is None:
-        raise ValidationError(_("该人员当前没有登记工作单位。"))
-    if not may_decide_employment(actor, person.organization):
-        raise PermissionDenied(_("只有该单位的企业管理员可以登记人员离职。"))
-    if not reason.strip():
-        raise ValidationError({"reason": _("请填写离职原因。")})
-    return set_employment(person, None, actor=actor, reason=reason.strip(), ip=ip)
-
-
-# --- Mobile verification -------------------------------------------------------------------------
-# A mobile number is proved by a one-time code sent to it (accounts.sms): on registration and when
-# a person changes her number. Codes are 6 digits, stored as a keyed hash, expire, allow a few
-# wrong tries, are used once; sending is limited per number and per client address; all audited.
-
-
-def sms_code_minutes() -> int:
-    """How many whole minutes a code stays valid (SMS_CODE_TTL), as the messages state it."""
-    return max(1, settings.SMS_CODE_TTL // 60)
-
-
-def _code_hash(mobile: str, purpose: str, code: str) -> str:
-    return pii.fingerprint(f"sms:{purpose}:{mobile}:{code}")
-
-
-def send_sms_code(mobile: str, purpose: str, *, ip: str | None, actor: User | None = None) -> None:
-    """Send a new code for `purpose` to `mobile` (earlier unused codes for it stop working).
-
-    Raises ValidationError on `mobile` for a malformed number or past the sending limits, and
-    `accounts.sms.SmsError` if the backend fails. Answers the same whether or not the number is
-    registered."""
-    import secrets
-
-    from accounts import sms
-
-    mobile = normalize_mobile(mobile)
-    try:
-        validate_mobile(mobile)
-    except ValidationError as exc:
-        raise ValidationError({"mobile": exc.messages[0]}) from None
-    masked = pii.mask_mobile(mobile)
-    limits = [("number:" + mobile, n, w) for n, w in settings.SMS_CODE_PER_NUMBER]
-    limits += [("ip:" + ip, n, w) for n, w in settings.SMS_CODE_PER_ADDRESS] if ip else []
-    for key, allowed, window in limits:
-        if count_event("accounts.sms_send", pii.fingerprint(key), limit=allowed, seconds=window):
-            audit(actor, "sms.throttled", after={"mobile": masked, "purpose": purpose}, ip=ip)
-            wait = _("1 分钟") if window <= 60 else _("%(n)s 分钟") % {"n": window // 60}
-            raise ValidationError({"mobile": _("验证码发送过于频繁，请 %(w)s后再试。") % {"w": wait}})
-    code = f"{secrets.randbelow(10**6):06d}"
-    now = timezone.now()
-    SmsCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True).update(used_at=now)
-    SmsCode.objects.create(
-        mobile=mobile,
-        purpose=purpose,
-        code_hash=_code_hash(mobile, purpose, code),
-        expires_at=now + dt.timedelta(seconds=settings.SMS_CODE_TTL),
-        ip=ip,
-    )
-    sms.send(
-        mobile,
-        _("【数智英才】您的验证码是 %(c)s，%(m)s 分钟内有效。请勿告诉他人。") % {"c": code, "m": sms_code_minutes()},
-    )
-    audit(actor, "sms.send", after={"mobile": masked, "purpose": purpose}, ip=ip)
-
-
-def verify_sms_code(mobile: str, purpose: str, code: str, *, ip: str | None, actor: User | None = None) -> None:
-    """Use the latest code sent to `mobile` for `purpose`; raise ValidationError on `sms_code` if
-    there is none, it expired, it was tried too often, or `code` is wrong (each wrong try counts,
-    and is kept even if the caller's transaction rolls back: call this before writing)."""
-    import hmac
-
-    mobile = normalize_mobile(mobile)
-    attempts = settings.SMS_CODE_ATTEMPTS
-    now = timezone.now()
-    found = SmsCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True).first()
-    masked = pii.mask_mobile(mobile)
-    if found is None or found.expires_at <= now:
-        audit(actor, "sms.verify_failure", after={"mobile": masked, "purpose": purpose, "why": "expired"}, ip=ip)
-        raise ValidationError({"sms_code": _("验证码已失效或尚未获取，请点击“获取验证码”重新获取。")})
-    if found.attempts >= attempts:
-        raise ValidationError({"sms_code": _("验证码错误次数过多，已失效，请重新获取。")})
-    SmsCode.objects.filter(pk=found.pk).update(attempts=models.F("attempts") + 1)
-    if not hmac.compare_digest(found.code_hash, _code_hash(mobile, purpose, (code or "").strip())):
-        audit(actor, "sms.verify_failure", after={"mobile": masked, "purpose": purpose, "why": "wrong"}, ip=ip)
-        left = attempts - found.attempts - 1
-        if left <= 0:
-            raise ValidationError({"sms_code": _("验证码错误次数过多，已失效，请重新获取。")})
-        raise ValidationError({"sms_code": _("验证码不正确，还可以再试 %(n)s 次。") % {"n": left}})
-    SmsCode.objects.filter(pk=found.pk).update(used_at=now)
-    audit(actor, "sms.verified", after={"mobile": masked, "purpose": purpose}, ip=ip)
-
-
-@transaction.atomic
-def change_mobile(user: User, new_mobile: str, *, ip: str | None = None) -> User:
-    """Give `user` a new login number. The caller has verified the code sent to it
-    (`verify_sms_code(..., SmsPurpose.CHANGE_MOBILE)`). Audited with both numbers masked."""
-    mobile = normalize_mobile(new_mobile)
-    validate_mobile(mobile)
-    if User.objects.filter(mobile=mobile).exclude(pk=user.pk).exists():
-        raise ValidationError({"mobile": _("该手机号已注册为其他账户，请使用其他号码。")})
-    before = user.mobile_masked
-    user.mobile = mobile
-    user.save(update_fields=["mobile"])
-    audit(user, "account.mobile_change", user, before={"mobile": before}, after={"mobile": user.mobile_masked}, ip=ip)
-    return user
 
 
 def reveal_pii(viewer: User, person: User, *, ip: str | None = None) -> dict[str, str]:

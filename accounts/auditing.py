@@ -1,0 +1,53 @@
+"""The audit record: who did what to which record, when, before and after, and why.
+
+Every action that changes something that matters to a person's record calls `audit` (re-exported
+as `accounts.actions.audit`); this module imports only models, so topical action modules use it
+without importing the facade.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import AuditEvent, User
+
+audit_logger = logging.getLogger("shuzhi.audit")
+
+
+def audit(
+    actor: User | None,
+    action: str,
+    target: Any = None,
+    *,
+    before: Any = None,
+    after: Any = None,
+    reason: str = "",
+    ip: str | None = None,
+) -> AuditEvent:
+    """Write one audit record. `target` is a model instance (or None for events about no record).
+
+    Once the record is committed, one `shuzhi.audit` log line names the action, actor and target
+    (docs/operations.md); the before/after values and the reason stay in the database only.
+    """
+    event = AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        before=before,
+        after=after,
+        reason=reason,
+        ip=ip,
+    )
+    fields = {
+        "event": "audit",
+        "action": action,
+        "actor_id": event.actor_id,
+        "target_type": event.target_type,
+        "target_id": event.target_id,
+    }
+    transaction.on_commit(lambda: audit_logger.info("audit %s", action, extra=fields))
+    return event
