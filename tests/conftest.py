@@ -79,6 +79,19 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request with Accept-Language or an English page
+    leaves its language active in the thread after the response (LocaleMiddleware), and the next
+    test's messages would be English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def valid_id_number(seq: int, birth: str = "19900101", area: str = "370102") -> str:
     body = f"{area}{birth}{seq % 1000:03d}"
     return body + id_check_char(body)

@@ -52,9 +52,10 @@ def test_previous_and_next_months_link_each_other_and_stop_at_the_ends(client_in
     assert 'rel="next"' not in last and "?month=2100-11" in last
 
 
-def test_the_header_links_to_the_calendar_when_signed_in(client_in, client) -> None:
-    assert 'href="/calendar/"' in client_in.get("/learn/").content.decode()
-    assert 'href="/calendar/"' not in client.get("/learn/").content.decode()
+def test_the_home_links_to_the_calendar_and_the_header_to_the_home_when_signed_in(client_in, client) -> None:
+    assert 'href="/calendar/"' in client_in.get("/me/").content.decode()
+    assert 'class="nav-user" href="/me/"' in client_in.get("/learn/").content.decode()
+    assert 'href="/me/"' not in client.get("/learn/").content.decode()
 
 
 def test_in_english_the_page_names_months_days_and_controls_in_english(client_in) -> None:

@@ -20,7 +20,8 @@ LEARNER = "13800000001"
 def test_a_learner_reads_her_calendar_and_subscribes(demo, new_page, shot, live_url) -> None:
     page = new_page(DESKTOP)
     login(page, LEARNER, DEMO_PASSWORD)
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="日历").click()
+    page.locator("header .nav-user").click()  # her home links to the calendar
+    page.get_by_role("main").get_by_role("link", name="日历", exact=True).click()
     page.wait_for_url("**/calendar/")
     page.get_by_role("heading", name="我的日历").wait_for()
     grid = page.locator("table.cal-grid")

@@ -44,7 +44,7 @@ def test_an_organizer_lands_on_her_contests_by_stage(demo, new_page, shot, size,
     if size == PHONE:
         assert_fits(page)
         page.get_by_role("button", name="菜单").click()
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的首页").click()
+    page.locator("header .nav-user").click()  # the person's name in the header opens her home
     page.wait_for_load_state("domcontentloaded")
     assert page.url.endswith("/me/")
     main.locator(".home-panel a[href^='/contests/manage/']").first.click()

@@ -200,7 +200,8 @@ def test_a_preview_page_plays_its_messages_without_a_socket(demo, new_page, shot
     for name, size in (("screen", HALL), ("play", PHONE)):
         page = host.context.new_page()
         page.set_viewport_size(size)
-        page.on("websocket", lambda ws: sockets.append(ws.url))
+        # Only live sockets count: the header's notices socket is the person's own, not the round's.
+        page.on("websocket", lambda ws: sockets.append(ws.url) if "/ws/live/" in ws.url else None)
         url = f"/live/{live_round.pk}/{name}/"
         body = html[name]
         page.route(f"**{url}", lambda route, _request, body=body: route.fulfill(body=body, content_type="text/html"))
