@@ -282,23 +282,24 @@ def quiz_start(request: AuthenticatedHttpRequest, quiz_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def attempt_view(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
+    return _open_attempt_page(request, attempt_id, "lms/attempt.html")
+
+
+def _open_attempt_page(request: AuthenticatedHttpRequest, attempt_id: int, template: str) -> HttpResponse:
+    """The paper or its check page: an attempt past its time is closed first and goes to its review."""
     attempt = actions.close_if_expired(selectors.access_attempt(request.user, attempt_id))
     if not attempt.is_open:
         return redirect("lms:attempt_review", attempt_id=attempt.pk)
     seconds_left = None
     if attempt.deadline is not None:
         seconds_left = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
-    return render(
-        request,
-        "lms/attempt.html",
-        {
-            "attempt": attempt,
-            "quiz": attempt.quiz,
-            **selectors.attempt_summary(attempt),
-            "seconds_left": seconds_left,
-            "time_left": _clock(seconds_left),
-        },
-    )
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "seconds_left": seconds_left,
+        "time_left": _clock(seconds_left),
+    }
+    return render(request, template, {**context, **selectors.attempt_summary(attempt)})
 
 
 def _clock(seconds: int | None) -> str:
@@ -312,23 +313,7 @@ def _clock(seconds: int | None) -> str:
 @require_GET
 def attempt_summary(request: AuthenticatedHttpRequest, attempt_id: int) -> HttpResponse:
     """Before 交卷: unanswered and flagged questions with links back into the paper, then submit."""
-    attempt = actions.close_if_expired(selectors.access_attempt(request.user, attempt_id))
-    if not attempt.is_open:
-        return redirect("lms:attempt_review", attempt_id=attempt.pk)
-    seconds_left = None
-    if attempt.deadline is not None:
-        seconds_left = max(0, int((attempt.deadline - timezone.now()).total_seconds()))
-    return render(
-        request,
-        "lms/attempt_summary.html",
-        {
-            "attempt": attempt,
-            "quiz": attempt.quiz,
-            "seconds_left": seconds_left,
-            "time_left": _clock(seconds_left),
-            **selectors.attempt_summary(attempt),
-        },
-    )
+    return _open_attempt_page(request, attempt_id, "lms/attempt_summary.html")
 
 
 @login_required
