@@ -26,7 +26,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
-from icalendar import Calendar, Event
 
 # The UID domain of every VEVENT: fixed, so a UID does not change with the host name a person
 # used to subscribe (RFC 5545 3.8.4.7 asks for global uniqueness, not for a resolvable host).
@@ -204,6 +203,9 @@ def feed_window(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetim
 def to_ical(entries: Iterable[Entry], *, name: str, base_url: str, now: dt.datetime | None = None) -> bytes:
     """The entries as an RFC 5545 VCALENDAR: UTC times, stable UIDs, absolute URLs on `base_url`
     (the scheme and host, no trailing slash). Holds titles, times and links only."""
+    # Imported here: every process loads this module at start-up (the registry), few serve feeds.
+    from icalendar import Calendar, Event
+
     stamp = (now or timezone.now()).astimezone(dt.UTC)
     cal = Calendar()
     cal.add("prodid", "-//Shuzhi Talent//calendar//ZH")
