@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from accounts.routing import websocket_urlpatterns as accounts_ws
 from competitions.live.routing import websocket_urlpatterns as live_ws
+from lms.routing import websocket_urlpatterns as lms_ws
 
-websocket_urlpatterns = [*accounts_ws, *live_ws]
+websocket_urlpatterns = [*accounts_ws, *lms_ws, *live_ws]

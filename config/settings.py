@@ -178,6 +178,12 @@ else:
 # Threads (each with its own connection) for WebSocket sign-in, joins and snapshots
 # (config/db_threads.py): a hall joining at once is served this many at a time per process.
 DB_THREADS = env_int("DB_THREADS", 4, minimum=1)
+# Exams (lms/papers.py): a quiz's question pool is prepared once per process and kept this many
+# seconds, so a sitting opening at the bell reads the bank once, not once per examinee.
+PAPER_CACHE_SECONDS = env_int("PAPER_CACHE_SECONDS", 10, minimum=0)
+# The exam socket's group commit (lms/consumers.py): answers, paper openings and submissions that
+# arrive within this many milliseconds are written in one transaction.
+EXAM_FLUSH_MS = env_int("EXAM_FLUSH_MS", 10, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache -------------------------------------------------------
@@ -378,6 +384,8 @@ TASKS = {
 # NOTICE_REMINDER_HOURS before each deadline.
 NOTICE_TASK_BACKEND = env_str("NOTICE_TASK_BACKEND", "exchange")
 NOTICE_REMINDER_SECONDS = env_int("NOTICE_REMINDER_SECONDS", 300, minimum=10, maximum=3600)
+# The worker runs the jobs people wait on (an exam's stragglers graded at its close) this often.
+HOUSEKEEPING_OFTEN_SECONDS = env_int("HOUSEKEEPING_OFTEN_SECONDS", 5, minimum=1, maximum=300)
 NOTICE_REMINDER_HOURS = env_int("NOTICE_REMINDER_HOURS", 24, minimum=1, maximum=24 * 14)
 
 # --- Request bodies and images (config/limits.py, docs/foundation.md "Request bodies and images") --

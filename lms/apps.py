@@ -25,6 +25,8 @@ class LmsConfig(AppConfig):
         grant_permissions(Role.JUDGE, ["lms.grade_answer"])
         # An attempt past its deadline is submitted by the server even if the browser is gone.
         housekeeping.register("expired_quiz_attempts")(close_expired_attempts)
+        # … within a few seconds of its deadline when the worker runs (an exam's stragglers).
+        housekeeping.register_often("expired_quiz_attempts")(close_expired_attempts)
 
         # Exams closing soon: the worker's reminder job asks this source (accounts/reminders.py).
         from accounts import reminders

@@ -214,6 +214,10 @@ class AttemptAnswer(models.Model):
     )
     graded_at = models.DateTimeField(null=True, blank=True)
     saved_at = models.DateTimeField(auto_now=True)
+    # The exam page numbers every answer it sends (rising per attempt): a resent or late-arriving
+    # older answer never replaces a newer one, and sending the same one twice stores it once.
+    # Empty for answers saved without it (the no-script form, API clients): those always replace.
+    seq = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("答案")

@@ -17,32 +17,32 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit, notify
+from accounts.actions import audit, audit_many, notify
 from accounts.choices import NoticeKind, NoticeLevel, Role
 from accounts.models import User
 from accounts.selectors import people_visible_to
 from accounts.validators import check_length
+from lms import papers
 from lms.grading import OPTION_LETTERS, grade
 from lms.models import (
     Attempt,
     AttemptAnswer,
     AttemptStatus,
-    PaperMode,
     Question,
     QuestionType,
     Quiz,
 )
+from lms.papers import rule_candidates as rule_candidates
 
 # A submission that reaches the server this long after the deadline still counts: it covers
 # the network round trip of a click made in the last second, nothing more.
 GRACE = dt.timedelta(seconds=5)
 MAX_TEXT = 5000
-CHOICE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE)
 
 
 class LateSubmissionError(ValidationError):
@@ -52,70 +52,15 @@ class LateSubmissionError(ValidationError):
 # --- Building a paper ----------------------------------------------------------------------------
 
 
-def rule_candidates(rule: dict[str, Any]) -> set[int]:
-    """Ids of the active bank questions a draw rule may pick from."""
-    qs = Question.objects.filter(is_active=True)
-    for key in ("domain", "level", "knowledge_point", "qtype"):
-        if rule.get(key):
-            qs = qs.filter(**{key: rule[key]})
-    if rule.get("difficulty"):
-        qs = qs.filter(difficulty=int(rule["difficulty"]))
-    if rule.get("tag"):
-        qs = qs.filter(tags__name=rule["tag"])
-    return set(qs.values_list("pk", flat=True))
-
-
-def draw_questions(quiz: Quiz, rng: random.Random) -> list[Question]:
-    """The questions of a new paper: the quiz's fixed list, or a random draw per rule.
-
-    Rules draw in order of their number of candidates (the narrowest first), so a broad rule does
-    not take the questions a narrow one needs; overlapping rules that still collide are drawn again
-    a few times before the paper is refused.
-    """
-    if quiz.mode == PaperMode.FIXED:
-        return [item.question for item in quiz.items.select_related("question").filter(question__is_active=True)]
-    rules = list(quiz.draw_rules or [])
-    pools = [sorted(rule_candidates(rule)) for rule in rules]
-    order = sorted(range(len(rules)), key=lambda i: len(pools[i]))
-    shortfall = (0, 0)
-    for _attempt in range(5):
-        seen: set[int] = set()
-        picked: list[int] = []
-        for i in order:
-            count = int(rules[i].get("count", 0))
-            available = [pk for pk in pools[i] if pk not in seen]
-            if len(available) < count:
-                shortfall = (count, len(available))
-                break
-            chosen = rng.sample(available, count)
-            seen.update(chosen)
-            picked.extend(chosen)
-        else:
-            questions = list(Question.objects.in_bulk(picked).values())
-            rng.shuffle(questions)
-            return questions
-    raise ValidationError(
-        _("题库中符合抽题规则的试题不足（需要 %(n)d 道，现有 %(m)d 道）。") % {"n": shortfall[0], "m": shortfall[1]}
-    )
-
-
 def build_paper(quiz: Quiz, rng: random.Random | None = None) -> list[dict[str, Any]]:
-    rng = rng or random.SystemRandom()
-    questions = draw_questions(quiz, rng)
-    if not questions:
-        raise ValidationError(_("该测验还没有试题，请联系课程管理员。"))
-    paper = []
-    for question in questions:
-        perm = list(range(len(question.options or [])))
-        if quiz.shuffle_options and question.qtype in CHOICE_TYPES:
-            rng.shuffle(perm)
-        # The question's shape ("t" type, "n" blanks) is frozen with the paper, so an autosave
-        # validates a response without reading the question again.
-        entry: dict[str, Any] = {"q": question.pk, "perm": perm, "t": question.qtype}
-        if question.qtype == QuestionType.FILL:
-            entry["n"] = len(question.answer or [])
-        paper.append(entry)
-    return paper
+    """A new paper for `quiz` (lms.papers.draw from the process's prepared pool)."""
+    return papers.draw(papers.pool_for(quiz), rng or new_rng())
+
+
+def new_rng() -> random.Random:
+    """A generator for one paper, seeded from the OS: a draw nobody can predict, without a
+    system call for every choice (random.SystemRandom makes one per number)."""
+    return random.Random(int.from_bytes(os.urandom(16), "big"))
 
 
 # --- Attempts -----------------------------------------------------------------------------------
@@ -134,25 +79,30 @@ def attempts_left(quiz: Quiz, learner: User) -> int | None:
     return max(0, quiz.max_attempts - Attempt.objects.filter(quiz=quiz, learner=learner).count())
 
 
+def window_error(quiz: Quiz, now: dt.datetime) -> str:
+    """Why nobody may start `quiz` now ("" when they may): unpublished, not yet open, or closed."""
+    if not quiz.is_published:
+        return _("该测验尚未发布。")
+    if quiz.opens_at and now < quiz.opens_at:
+        return _("该测验将于 %(t)s 开放。") % {"t": timezone.localtime(quiz.opens_at).strftime("%Y-%m-%d %H:%M")}
+    if quiz.closes_at and now >= quiz.closes_at:
+        return _("该测验已于 %(t)s 截止。") % {"t": timezone.localtime(quiz.closes_at).strftime("%Y-%m-%d %H:%M")}
+    return ""
+
+
 @transaction.atomic
 def start_attempt(quiz: Quiz, learner: User) -> Attempt:
     """Start (or resume) the learner's attempt.
 
     An attempt still open and in time is resumed; one whose time ran out is graded first. The
     attempts limit and the quiz's opening window are enforced here; the unique (quiz, learner,
-    number) constraint settles two starts racing.
+    number) constraint settles two starts racing. (A sitting's socket opens many at once with
+    the same rules: lms.sittings.open_papers.)
     """
     now = timezone.now()
-    if not quiz.is_published:
-        raise ValidationError(_("该测验尚未发布。"))
-    if quiz.opens_at and now < quiz.opens_at:
-        raise ValidationError(
-            _("该测验将于 %(t)s 开放。") % {"t": timezone.localtime(quiz.opens_at).strftime("%Y-%m-%d %H:%M")}
-        )
-    if quiz.closes_at and now >= quiz.closes_at:
-        raise ValidationError(
-            _("该测验已于 %(t)s 截止。") % {"t": timezone.localtime(quiz.closes_at).strftime("%Y-%m-%d %H:%M")}
-        )
+    refused = window_error(quiz, now)
+    if refused:
+        raise ValidationError(refused)
     current = Attempt.objects.filter(quiz=quiz, learner=learner, status=AttemptStatus.IN_PROGRESS).first()
     if current is not None:
         if current.deadline is None or now <= current.deadline:
@@ -240,12 +190,30 @@ def _check_open(attempt: Attempt, learner: User, now: dt.datetime) -> None:
         )
 
 
-def save_answer(attempt: Attempt, learner: User, question_id: Any, response: Any) -> AttemptAnswer:
-    """Autosave one answer (idempotent: saving again replaces it). Refused after the deadline,
-    after submission, for a question not on this paper, or for a response of the wrong shape."""
+def save_answer(
+    attempt: Attempt, learner: User, question_id: Any, response: Any, seq: int | None = None
+) -> AttemptAnswer:
+    """Autosave one answer (idempotent: saving again replaces it; with the page's sequence number
+    an older answer never replaces a newer one). Refused after the deadline, after submission,
+    for a question not on this paper, or for a response of the wrong shape. Stored by the same
+    guarded statement as the exam socket's batches (lms.sittings.store_answers)."""
+    from lms.sittings import PendingAnswer, store_answers
+
     now = timezone.now()
     _check_open(attempt, learner, now)
     entry = _paper_entry(attempt, question_id)
+    stored = to_stored(entry, response)
+    [result] = store_answers([PendingAnswer(attempt.pk, learner.pk, entry["q"], stored, seq)])
+    if result.deadline != attempt.deadline:
+        attempt.deadline = result.deadline  # a proctor's extension: the caller shows the new one
+    if not result.stored:
+        raise LateSubmissionError(result.error) if result.code == "late" else ValidationError(result.error)
+    return AttemptAnswer(attempt=attempt, question_id=entry["q"], response=stored, saved_at=now, seq=seq)
+
+
+def to_stored(entry: dict[str, Any], response: Any) -> Any:
+    """A response to one entry of a paper, in displayed letters, as it is stored (the question's
+    own letters), its shape checked against the type frozen with the paper."""
     if "t" in entry:
         qtype, blanks = entry["t"], int(entry.get("n", 0))
     else:  # a paper started before the shape was stored with it
@@ -254,37 +222,7 @@ def save_answer(attempt: Attempt, learner: User, question_id: Any, response: Any
         blanks = len(question.answer or []) if qtype == QuestionType.FILL else 0
     if qtype == QuestionType.PRACTICAL:
         raise ValidationError(_("实操题请上传文件作答。"))
-    stored = _to_original(qtype, blanks, entry["perm"], response)
-    _upsert_response(attempt.pk, entry["q"], stored, now)
-    return AttemptAnswer(attempt=attempt, question_id=entry["q"], response=stored, saved_at=now)
-
-
-def _upsert_response(attempt_id: int, question_id: int, response: Any, now: dt.datetime) -> None:
-    """One statement, no lock on the attempt and no transaction around it (a single statement
-    in autocommit is atomic; bulk_create(update_conflicts=True) would add BEGIN and COMMIT round
-    trips): INSERT … ON CONFLICT (attempt, question) DO UPDATE, the same SQL on PostgreSQL and
-    SQLite, so two tabs or a retry racing leave exactly one row."""
-    meta = AttemptAnswer._meta
-    conn = connections[router.db_for_write(AttemptAnswer)]
-    qn = conn.ops.quote_name
-    response_field = meta.get_field("response")
-    saved_field = meta.get_field("saved_at")
-    sql = (  # the table name comes from the model; every value is a parameter
-        f"INSERT INTO {qn(meta.db_table)} (attempt_id, question_id, response, upload, needs_grading, comment, saved_at) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (attempt_id, question_id) DO UPDATE SET response = excluded.response, saved_at = excluded.saved_at"
-    )
-    params = [
-        attempt_id,
-        question_id,
-        response_field.get_db_prep_save(response, conn),
-        "",
-        False,
-        "",
-        saved_field.get_db_prep_save(now, conn),
-    ]
-    with conn.cursor() as cursor:
-        cursor.execute(sql, params)
+    return _to_original(qtype, blanks, entry["perm"], response)
 
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -392,45 +330,57 @@ def save_upload(attempt: Attempt, learner: User, question_id: Any, upload: Any) 
 
 
 def _finalize(attempt: Attempt, now: dt.datetime) -> Attempt:
-    """Grade every objective answer and queue the others. Caller holds the attempt's row lock."""
-    questions = Question.objects.in_bulk([e["q"] for e in attempt.paper])
-    answers = {a.question_id: a for a in attempt.answers.all()}
-    total = Decimal(0)
-    score = Decimal(0)
-    pending = False
-    changed: list[AttemptAnswer] = []
-    for entry in attempt.paper:
-        question = questions[entry["q"]]
-        total += question.points
-        answer = answers.get(question.pk)
-        if answer is None:
-            continue
-        if question.is_objective:
-            answer.is_correct = bool(grade(question.qtype, question.answer, answer.response))
-            answer.score = question.points if answer.is_correct else Decimal(0)
-            score += answer.score
-        elif answer.response or answer.upload:
-            answer.needs_grading = True
-            pending = True
-        changed.append(answer)
-    # One UPDATE per distinct outcome (right, wrong, waiting for a person…), not one per answer:
-    # a 50-question exam is graded in two or three statements, cheap to build and to run.
+    """Grade one attempt (see `_finalize_many`). Caller holds the attempt's row lock."""
+    _finalize_many([(attempt, now)])
+    return attempt
+
+
+def _finalize_many(closing: list[tuple[Attempt, dt.datetime]]) -> None:
+    """Grade every objective answer of these attempts and queue the others for a person; each
+    attempt is marked submitted at its time. Caller holds the attempts' row locks (and their
+    `quiz` is loaded). A few statements for the whole batch, however many attempts: one read of
+    their answers, one of their questions' keys, one UPDATE per distinct outcome (right, wrong,
+    waiting for a person…), one UPDATE of the attempts."""
+    if not closing:
+        return
+    attempts = [attempt for attempt, _at in closing]
+    questions = Question.objects.in_bulk({e["q"] for attempt in attempts for e in attempt.paper})
+    answers: dict[int, dict[int, AttemptAnswer]] = {}
+    for answer in AttemptAnswer.objects.filter(attempt__in=attempts):
+        answers.setdefault(answer.attempt_id, {})[answer.question_id] = answer
     outcomes: dict[tuple[Any, Any, bool], list[int]] = {}
-    for answer in changed:
-        outcomes.setdefault((answer.is_correct, answer.score, answer.needs_grading), []).append(answer.pk)
+    for attempt, at in closing:
+        mine = answers.get(attempt.pk, {})
+        total = Decimal(0)
+        score = Decimal(0)
+        pending = False
+        for entry in attempt.paper:
+            question = questions[entry["q"]]
+            total += question.points
+            answer = mine.get(question.pk)
+            if answer is None:
+                continue
+            if question.is_objective:
+                answer.is_correct = bool(grade(question.qtype, question.answer, answer.response))
+                answer.score = question.points if answer.is_correct else Decimal(0)
+                score += answer.score
+            elif answer.response or answer.upload:
+                answer.needs_grading = True
+                pending = True
+            outcomes.setdefault((answer.is_correct, answer.score, answer.needs_grading), []).append(answer.pk)
+        attempt.max_score = total
+        attempt.score = score
+        attempt.submitted_at = at
+        attempt.status = AttemptStatus.GRADING if pending else AttemptStatus.GRADED
+        attempt.passed = None if pending else _passes(attempt)
     for (is_correct, points, needs_grading), ids in outcomes.items():
         AttemptAnswer.objects.filter(pk__in=ids).update(
             is_correct=is_correct, score=points, needs_grading=needs_grading
         )
-    attempt.max_score = total
-    attempt.score = score
-    attempt.submitted_at = now
-    attempt.status = AttemptStatus.GRADING if pending else AttemptStatus.GRADED
-    attempt.passed = None if pending else _passes(attempt)
-    attempt.save(update_fields=["max_score", "score", "submitted_at", "status", "passed"])
-    if attempt.status == AttemptStatus.GRADED:
-        _after_graded(attempt)
-    return attempt
+    Attempt.objects.bulk_update(attempts, ["max_score", "score", "submitted_at", "status", "passed"], batch_size=500)
+    for attempt in attempts:
+        if attempt.status == AttemptStatus.GRADED:
+            _after_graded(attempt)
 
 
 def _passes(attempt: Attempt) -> bool:
@@ -487,23 +437,29 @@ def close_if_expired(attempt: Attempt) -> Attempt:
     return locked
 
 
-def close_expired_attempts(now: dt.datetime | None = None) -> int:
+def close_expired_attempts(now: dt.datetime | None = None, *, batch: int = 500) -> int:
     """Grade every open attempt whose deadline (+ grace) has passed, whether or not the learner's
-    browser is still there. Run periodically (a housekeeping job registered by lms.apps) and on
-    every access to an attempt (close_if_expired). Returns how many it closed."""
+    browser is still there, `batch` at a time (a sitting's stragglers are graded together). Run
+    every few seconds by the worker (lms.apps registers it) and on every access to an attempt
+    (close_if_expired). Returns how many it closed. Attempts another transaction holds (being
+    submitted right now) are skipped, not waited for."""
     now = now or timezone.now()
     closed = 0
-    expired = Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, deadline__lt=now - GRACE).values_list(
-        "pk", flat=True
-    )
-    for pk in list(expired):
+    while True:
         with transaction.atomic():
-            locked = Attempt.objects.select_for_update().select_related("quiz").get(pk=pk)
-            if locked.status == AttemptStatus.IN_PROGRESS and locked.deadline is not None:
-                _finalize(locked, locked.deadline)
-                audit(None, "quiz.timeout_submit", locked, reason="deadline passed; closed by the server")
-                closed += 1
-    return closed
+            locked = list(
+                Attempt.objects.select_for_update(skip_locked=True)
+                .select_related("quiz")
+                .filter(status=AttemptStatus.IN_PROGRESS, deadline__lt=now - GRACE)
+                .order_by("pk")[:batch]
+            )
+            _finalize_many([(attempt, attempt.deadline or now) for attempt in locked])
+            audit_many(
+                "quiz.timeout_submit", [(None, a, None) for a in locked], reason="deadline passed; closed by the server"
+            )
+        closed += len(locked)
+        if len(locked) < batch:
+            return closed
 
 
 def flag_question(attempt: Attempt, learner: User, question_id: Any, flagged: bool) -> list[int]:

@@ -76,7 +76,10 @@ def _fresh_cache() -> None:
     """Each test starts with an empty cache (Redis keeps lock-outs and counters between runs)."""
     from django.core.cache import cache
 
+    from lms import papers
+
     cache.clear()
+    papers.forget()  # the process's prepared exam pools: ids are reused across tests
 
 
 @pytest.fixture(autouse=True)

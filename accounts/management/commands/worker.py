@@ -7,6 +7,8 @@ that is stuck in a task keeps beating (the thread is independent), a worker proc
 or cannot reach the database stops, and `/readyz` turns "not ready" after READY_WORKER_MAX_AGE.
 A second daemon thread sends the deadline reminders (accounts/reminders.py) every
 NOTICE_REMINDER_SECONDS; several workers may run it at once, as each reminder is sent once.
+A third runs the housekeeping jobs registered to run often (accounts/housekeeping.py, such as
+an exam's stragglers submitted and graded at its close) every HOUSEKEEPING_OFTEN_SECONDS.
 """
 
 from __future__ import annotations
@@ -43,6 +45,20 @@ def _beat_forever(name: str, every: float, first: threading.Event, stop: threadi
         first.set()
         if stop.wait(every):
             break
+    connection.close()
+
+
+def _often_forever(every: float, stop: threading.Event) -> None:
+    from accounts import housekeeping
+
+    while not stop.wait(every):
+        try:
+            done = housekeeping.run_often()
+            if any(done.values()):
+                logger.info("frequent housekeeping: %s", done)
+        except Exception:
+            logger.warning("frequent housekeeping failed; next run in %ss", every, exc_info=True)
+            close_old_connections()
     connection.close()
 
 
@@ -88,6 +104,10 @@ class Command(DbWorkerCommand):
             daemon=True,
         )
         reminder.start()
+        often = threading.Thread(
+            target=_often_forever, args=(settings.HOUSEKEEPING_OFTEN_SECONDS, stop), name="worker-often", daemon=True
+        )
+        often.start()
         # The worker is seen alive before it takes its first task (or fails to reach the database).
         first.wait(timeout=10)
         try:
@@ -96,3 +116,4 @@ class Command(DbWorkerCommand):
             stop.set()
             heart.join(timeout=10)
             reminder.join(timeout=10)
+            often.join(timeout=10)
