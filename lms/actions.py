@@ -1,7 +1,7 @@
 """Every change of state in lms: enrollment, progress, attempts, grading, work-study, certificates.
 
-The functions live in topical modules (certificates, progress, quizzes, workstudy) and are
-gathered here, the one place other apps and the views import actions from.
+The functions live in topical modules (certificates, progress, quizzes, sittings, workstudy) and
+are gathered here, the one place other apps and the views import actions from.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from lms.quizzes import (
     start_attempt,
     submit_attempt,
 )
+from lms.sittings import open_papers, store_answers, submit_papers
 from lms.workstudy import log_session, review_log, withdraw_approval
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "grade_answer",
     "issue_certificate",
     "log_session",
+    "open_papers",
     "record_signal",
     "refresh",
     "report_reading",
@@ -57,7 +59,9 @@ __all__ = [
     "save_quiz",
     "save_upload",
     "start_attempt",
+    "store_answers",
     "submit_attempt",
+    "submit_papers",
     "visit_lesson",
     "withdraw_approval",
 ]

@@ -7,12 +7,13 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from accounts.http import signed_in_user
+from config.converters import DB_ID_MAX
 from lms import actions, selectors
 from lms.models import Attempt
 
@@ -47,6 +48,9 @@ class PaperOut(Schema):
 class AnswerIn(Schema):
     question: int
     response: Any = None
+    # The exam page's sequence number (lms/static/lms/exam.js): an older answer arriving late
+    # never replaces a newer one, a resend is stored once. Without one, the answer replaces.
+    seq: int | None = Field(None, ge=1, le=DB_ID_MAX)
 
 
 class SavedOut(Schema):
@@ -95,7 +99,7 @@ def save(request: HttpRequest, attempt_id: int, payload: AnswerIn) -> dict[str, 
 
     attempt = _attempt(request, attempt_id)
     try:
-        actions.save_answer(attempt, signed_in_user(request), payload.question, payload.response)
+        actions.save_answer(attempt, signed_in_user(request), payload.question, payload.response, payload.seq)
     except actions.LateSubmissionError as exc:
         raise HttpError(409, "；".join(exc.messages)) from None
     except ValidationError as exc:

@@ -25,7 +25,7 @@ from pydantic import ValidationError as SchemaError
 
 from config.db_threads import db_call
 from config.group_commit import GroupCommit
-from lms import events, papers, sittings
+from lms import actions, events, papers, sittings
 from lms.models import Attempt, AttemptStatus, Quiz
 from lms.quizzes import to_stored
 
@@ -45,15 +45,15 @@ def _flush() -> float:
 
 OPENS = GroupCommit(
     "exam opens",
-    sittings.open_papers,
+    actions.open_papers,
     lambda _r: sittings.Opened(error=_("暂时无法打开试卷，请稍后重试。")),
     flush_seconds=_flush,
     max_batch=500,
 )
-ANSWERS = GroupCommit("exam answers", sittings.store_answers, sittings.not_stored, flush_seconds=_flush)
+ANSWERS = GroupCommit("exam answers", actions.store_answers, sittings.not_stored, flush_seconds=_flush)
 SUBMITS = GroupCommit(
     "exam submissions",
-    sittings.submit_papers,
+    actions.submit_papers,
     lambda _r: sittings.Submitted(ok=False, error=_("暂时无法交卷，正在重试…")),
     flush_seconds=_flush,
     max_batch=500,

@@ -266,7 +266,7 @@ def paper_html(attempt_id: int, paper: list[dict[str, Any]], pool: Pool, seconds
         nav.append(_nav_html(view.pk, lang).replace(NUMBER_MARK, mark))
         questions.append(_question_html(view, tuple(entry["perm"]), lang).replace(NUMBER_MARK, mark))
     seconds = seconds_left or 0
-    page = "".join((head, *nav, middle, *questions, tail))
+    page = "".join((head, *nav, "<!--/nav-->", middle, *questions, "<!--/questions-->", tail))
     return (
         page.replace(ATTEMPT_MARK, str(attempt_id))
         .replace(SECONDS_MARK, str(seconds))

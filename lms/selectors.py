@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from wagtail import hooks
@@ -91,6 +91,12 @@ def access_attempt(user: User, attempt_id: int | str) -> Attempt:
         return Attempt.objects.select_related("quiz").get(pk=int(attempt_id), learner=user)
     except (Attempt.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def last_answer_seq(attempt: Attempt) -> int:
+    """The highest sequence number among the attempt's stored answers: the exam page numbers its
+    next answers above it (lms/static/lms/exam.js)."""
+    return attempt.answers.aggregate(last=Max("seq"))["last"] or 0
 
 
 def paper_view(attempt: Attempt) -> list[dict[str, Any]]:

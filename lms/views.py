@@ -260,6 +260,8 @@ def quiz_detail(request: AuthenticatedHttpRequest, quiz_id: int) -> HttpResponse
             "quiz": quiz,
             "attempts": attempts,
             "left": quizzes.attempts_left(quiz, request.user),
+            # Before the bell the page counts down by the server's clock and opens the paper itself.
+            "before_bell": bool(quiz.opens_at and timezone.now() < quiz.opens_at),
             "count": sum(int(r.get("count", 0)) for r in quiz.draw_rules)
             if quiz.mode == "random"
             else quiz.items.count(),
@@ -298,8 +300,10 @@ def _open_attempt_page(request: AuthenticatedHttpRequest, attempt_id: int, templ
         "quiz": attempt.quiz,
         "seconds_left": seconds_left,
         "time_left": _clock(seconds_left),
+        "last_seq": selectors.last_answer_seq(attempt),
     }
-    return render(request, template, {**context, **selectors.attempt_summary(attempt)})
+    summary = selectors.attempt_summary(attempt)
+    return render(request, template, {**context, **summary, "paper_total": len(summary["items"])})
 
 
 def _clock(seconds: int | None) -> str:

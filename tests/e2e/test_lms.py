@@ -120,9 +120,8 @@ def test_learner_to_certificate_on_a_phone(demo, newcomer, new_page, shot, tmp_p
     assert page.get_by_text("已自动保存").is_visible()
     assert_fits(page)
     shot(page, "lms-quiz-phone")
-    page.get_by_role("button", name="交卷", exact=True).click()
-    page.wait_for_url("**/summary/")
-    page.get_by_role("button", name="确认交卷").click()
+    page.get_by_role("button", name="交卷", exact=True).click()  # the check opens in place
+    page.get_by_role("dialog").get_by_role("button", name="确认交卷").click()
     page.wait_for_url("**/review/")
     assert page.get_by_text("通过", exact=True).first.is_visible()
     shot(page, "lms-quiz-review-phone")
@@ -224,8 +223,7 @@ def test_organizer_builds_a_quiz_and_a_learner_autosaves_a_practical_file(demo, 
     assert_fits(learner)
     shot(learner, "lms-practical-uploaded-phone")
     learner.get_by_role("button", name="交卷", exact=True).click()
-    learner.wait_for_url("**/summary/")
-    learner.get_by_role("button", name="确认交卷").click()
+    learner.get_by_role("dialog").get_by_role("button", name="确认交卷").click()
     learner.wait_for_url("**/review/")
     assert learner.get_by_text("主观题待阅卷").is_visible()
 
