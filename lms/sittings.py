@@ -224,15 +224,25 @@ def store_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
     if not batch:
         return []
     now = timezone.now()
-    newest: dict[tuple[int, int], PendingAnswer] = {}
+    # Of several answers to one question of one paper, the newest is written. A batch never holds
+    # answers of two senders for one paper, unless someone sends to a paper that is not theirs:
+    # each sender's newest goes in and the join to the attempt keeps only its owner's.
+    newest: dict[tuple[int, int, int], PendingAnswer] = {}
+    senders: dict[tuple[int, int], set[int]] = defaultdict(set)
     for pending in batch:
-        key = (pending.attempt_id, pending.question_id)
+        key = (pending.attempt_id, pending.question_id, pending.learner_id)
+        senders[key[:2]].add(pending.learner_id)
         held = newest.get(key)
         if held is None or _newer(pending, held):
             newest[key] = pending
     written = _upsert(list(newest.values()), now)
+
+    def plainly_written(pending: PendingAnswer) -> bool:
+        key = (pending.attempt_id, pending.question_id)
+        return key in written and len(senders[key]) == 1
+
     states: dict[int, tuple[str, dt.datetime | None, int | None]] = {}
-    if any((p.attempt_id, p.question_id) not in written for p in batch):
+    if not all(plainly_written(p) for p in batch):
         # Some were not written: superseded by a newer answer, or refused (closed, late, not theirs).
         states = {
             pk: (status, deadline, learner_id)
@@ -243,7 +253,7 @@ def store_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
     results = []
     for pending in batch:
         key = (pending.attempt_id, pending.question_id)
-        if key in written:
+        if plainly_written(pending):
             results.append(AnswerResult(stored=True, deadline=written[key]))
             continue
         status, deadline, learner_id = states.get(pending.attempt_id, ("", None, None))

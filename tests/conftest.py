@@ -14,6 +14,7 @@ from accounts import actions
 from accounts.choices import JobGroup, OrgKind, Role
 from accounts.models import Organization, Region, User
 from accounts.validators import credit_check_char, id_check_char
+from tests.daphnes import cluster as cluster  # two daphne processes and a private Redis (fault tests)
 
 PASSWORD = "Test-pass-2026"
 _mobiles = itertools.count(13900000000)

@@ -22,9 +22,12 @@ def _people(demo):
     mentor = User.objects.get(mobile="13800000002")
     return [
         register_user(
-            mobile=f"1370000009{i}", real_name=f"孙考生{i}", password=DEMO_PASSWORD,
-            organization=mentor.organization, job_group="operator",
-        )  # fmt: skip
+            mobile=f"1370000009{i}",
+            real_name=f"孙考生{i}",
+            password=DEMO_PASSWORD,
+            organization=mentor.organization,
+            job_group="operator",
+        )
         for i in range(2)
     ]
 

@@ -84,17 +84,23 @@ async def test_answers_are_acked_once_stored_resends_count_once_and_older_ones_n
     await socket.send_json_to({"type": "open"})
     attempt = await Attempt.objects.aget(pk=(await socket.receive_json_from())["attempt"])
     entry = attempt.paper[0]
-    await socket.send_json_to({"type": "answer", "seq": 2, "question": entry["q"], "response": shown_letter(entry, "C")})
+    await socket.send_json_to(
+        {"type": "answer", "seq": 2, "question": entry["q"], "response": shown_letter(entry, "C")}
+    )
     ack = await socket.receive_json_from()
     assert ack["type"] == "ack" and ack["seq"] == 2 and ack["question"] == entry["q"]
     assert dt.datetime.fromisoformat(ack["deadline"]) == attempt.deadline
     stored = await AttemptAnswer.objects.aget(attempt=attempt, question_id=entry["q"])
     assert (stored.response, stored.seq) == ("C", 2)
     # The same answer again (its ack was lost): acknowledged, stored once.
-    await socket.send_json_to({"type": "answer", "seq": 2, "question": entry["q"], "response": shown_letter(entry, "C")})
+    await socket.send_json_to(
+        {"type": "answer", "seq": 2, "question": entry["q"], "response": shown_letter(entry, "C")}
+    )
     assert (await socket.receive_json_from())["type"] == "ack"
     # An older answer arriving late (resent from before a reconnect) is acknowledged but does not win.
-    await socket.send_json_to({"type": "answer", "seq": 1, "question": entry["q"], "response": shown_letter(entry, "A")})
+    await socket.send_json_to(
+        {"type": "answer", "seq": 1, "question": entry["q"], "response": shown_letter(entry, "A")}
+    )
     assert (await socket.receive_json_from())["type"] == "ack"
     assert await AttemptAnswer.objects.filter(attempt=attempt).acount() == 1
     stored = await AttemptAnswer.objects.aget(attempt=attempt, question_id=entry["q"])
@@ -145,7 +151,9 @@ async def test_submitting_grades_the_paper_and_later_answers_are_closed(ws_heade
     await socket.send_json_to({"type": "submit"})
     assert (await socket.receive_json_from())["type"] == "submitted"
     entry = attempt.paper[0]
-    await socket.send_json_to({"type": "answer", "seq": 9, "question": entry["q"], "response": shown_letter(entry, "A")})
+    await socket.send_json_to(
+        {"type": "answer", "seq": 9, "question": entry["q"], "response": shown_letter(entry, "A")}
+    )
     error = await socket.receive_json_from()
     assert error["code"] == "closed" and error["seq"] == 9
     assert (await AttemptAnswer.objects.aget(attempt=attempt, question_id=entry["q"])).response == "B"

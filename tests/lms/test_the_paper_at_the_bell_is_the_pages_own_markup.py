@@ -19,7 +19,11 @@ from tests.lms.conftest import make_question
 def _inner(html: str) -> str:
     start = html.index("<div data-exam-root")
     start = html.index(">", start) + 1
-    end = html.index("</div>\n\n</main>") if "</div>\n\n</main>" in html else html.rindex("</div>", 0, html.index("</main>"))
+    end = (
+        html.index("</div>\n\n</main>")
+        if "</div>\n\n</main>" in html
+        else html.rindex("</div>", 0, html.index("</main>"))
+    )
     body = html[start:end]
     body = re.sub(r'<input type="hidden" name="csrfmiddlewaretoken"[^>]*>', "", body)
     return re.sub(r"\s+", " ", body).strip()

@@ -10,15 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
 import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,85 +23,8 @@ from competitions.live import actions, setup
 from competitions.live.models import LiveAnswer, LiveRound
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[3]
 ORIGIN = "http://127.0.0.1:8000"
 CONTESTANTS = 8
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port: int, process: subprocess.Popen, timeout: float = 120) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if process.poll() is not None:
-            raise RuntimeError(f"server on port {port} exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"server on port {port} did not start")
-
-
-def server_env(redis_port: int) -> dict[str, str]:
-    """The test database and the private Redis, for a daphne subprocess."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "SQLITE_NAME")}
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-        env["DATABASE_URL"] = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    else:
-        env["SQLITE_NAME"] = str(db["NAME"])
-    env.update(
-        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
-        DJANGO_SETTINGS_MODULE="config.settings",
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-@pytest.fixture
-def cluster():
-    """A private redis-server and two daphne processes; yields their ports and handles."""
-    if shutil.which("redis-server") is None:
-        pytest.fail("redis-server is needed for the multi-process fault test (apt-get install redis-server)")
-    redis_port = free_port()
-    processes: list[subprocess.Popen] = []
-    try:
-        processes.append(
-            subprocess.Popen(
-                ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                stdout=subprocess.DEVNULL,
-            )
-        )
-        wait_port(redis_port, processes[0], 10)
-        connection.close()  # SQLite: let the servers take the write lock
-        env = server_env(redis_port)
-        ports = [free_port(), free_port()]
-        daphne = str(Path(sys.executable).parent / "daphne")
-        servers = [
-            subprocess.Popen(
-                [daphne, "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            for port in ports
-        ]
-        processes.extend(servers)
-        for port, server in zip(ports, servers, strict=True):
-            wait_port(port, server)
-        yield {"ports": ports, "servers": servers}
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.kill()
-            process.wait(10)
 
 
 class Client:
