@@ -60,10 +60,14 @@ SUBMITS = GroupCommit(
 )
 
 
-def _hello(quiz_id: int, learner_id: int) -> Attempt | bool | None:
-    """The learner's open attempt of the quiz (None if there is none; False if no such quiz)."""
-    if not Quiz.objects.filter(pk=quiz_id, is_published=True).exists():
+def _hello(quiz_id: int, learner_id: int, lang: str) -> Attempt | bool | None:
+    """The learner's open attempt of the quiz (None if there is none; False if no such quiz).
+    Before the bell, the quiz's papers are prepared in this process (lms.papers.warm)."""
+    quiz = Quiz.objects.filter(pk=quiz_id, is_published=True).first()
+    if quiz is None:
         return False
+    if quiz.opens_at and timezone.now() < quiz.opens_at:
+        papers.warm(quiz, lang)
     attempt = Attempt.objects.filter(quiz_id=quiz_id, learner_id=learner_id, status=AttemptStatus.IN_PROGRESS).first()
     if attempt is not None:
         attempt.last_seq = sittings._last_seqs([attempt.pk]).get(attempt.pk, 0)  # type: ignore[attr-defined]
@@ -100,7 +104,7 @@ class ExamConsumer(AsyncWebsocketConsumer):
         self.lang = self._language()
         self.entries = {}
         self.tokens, self.refilled, self.violations = RATE_BURST, time.monotonic(), 0
-        found = await db_call(_hello)(self.quiz_id, self.user_id)
+        found = await db_call(_hello)(self.quiz_id, self.user_id, self.lang)
         if found is False:
             await self.close(code=CLOSE_NOT_FOUND)
             return

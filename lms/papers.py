@@ -16,9 +16,12 @@ rules) is read fresh for every batch of papers opened.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import itertools
 import json
 import random
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,6 +32,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from lms.grading import OPTION_LETTERS
@@ -43,6 +48,14 @@ NUMBER_MARK = "\x00n\x00"
 SECONDS_MARK = "\x00s\x00"
 CLOCK_MARK = "\x00c\x00"
 TOTAL_MARK = "\x00t\x00"
+
+
+def option_mark(slot: int) -> str:
+    """Stands in for the text of the option shown in `slot` (A = 0): one fragment per question
+    serves every option order."""
+    return f"\x00o{slot}\x00"
+
+
 MAX_FRAGMENTS = 50_000
 
 
@@ -54,6 +67,7 @@ class QuestionView:
     qtype: str
     stem: str
     options: tuple[str, ...]
+    shown_options: tuple[str, ...]  # each option's text escaped as the template escapes it
     points: Decimal
     blanks: int
     digest: str  # changes when anything shown changes: the key of its rendered fragments
@@ -68,11 +82,12 @@ class Pool:
     fixed: list[int] = field(default_factory=list)
     rules: list[tuple[int, list[int]]] = field(default_factory=list)  # (count, candidate ids), narrowest first
     questions: dict[int, QuestionView] = field(default_factory=dict)
+    warmed: set[str] = field(default_factory=set)
 
 
 _pools: dict[int, Pool] = {}
-_fragments: dict[tuple[Any, ...], str] = {}
-_skeletons: dict[str, tuple[str, str, str]] = {}
+_fragments: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+_skeletons: dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]] = {}
 _lock = threading.Lock()
 
 
@@ -89,6 +104,7 @@ def _view(question: Question) -> QuestionView:
         qtype=question.qtype,
         stem=question.stem,
         options=options,
+        shown_options=tuple(conditional_escape(o) for o in options),
         points=question.points,
         blanks=blanks,
         digest=hashlib.blake2b(shown.encode(), digest_size=8).hexdigest(),
@@ -134,6 +150,19 @@ def pool_for(quiz: Quiz) -> Pool:
     return pool
 
 
+def warm(quiz: Quiz, lang: str) -> None:
+    """Prepare the quiz's pool and render its pieces in `lang` now (the examinees' pages connect
+    in the minutes before the bell), so the bell's first papers do not pay for it."""
+    pool = pool_for(quiz)
+    if lang in pool.warmed:
+        return
+    _skeleton(lang)
+    for view in pool.questions.values():
+        _question_pieces(view, lang)
+        _nav_pieces(view.pk, lang)
+    pool.warmed.add(lang)
+
+
 def forget(quiz_id: int | None = None) -> None:
     """Drop this process's prepared pools (one quiz's, or all): an edit made here shows at once."""
     if quiz_id is None:
@@ -154,14 +183,24 @@ def draw(pool: Pool, rng: random.Random) -> list[dict[str, Any]]:
     paper = []
     for pk in ids:
         view = pool.questions[pk]
-        perm = list(range(len(view.options)))
+        count = len(view.options)
         if pool.shuffle_options and view.qtype in CHOICE_TYPES:
-            rng.shuffle(perm)
+            orders = _orders(count)
+            perm = list(orders[rng.randrange(len(orders))]) if orders else rng.sample(range(count), count)
+        else:
+            perm = list(range(count))
         entry: dict[str, Any] = {"q": pk, "perm": perm, "t": view.qtype}
         if view.qtype == QuestionType.FILL:
             entry["n"] = view.blanks
         paper.append(entry)
     return paper
+
+
+@functools.cache
+def _orders(count: int) -> tuple[tuple[int, ...], ...]:
+    """Every order of `count` options (up to 6: 720 of them), so a paper's option orders cost one
+    random number each; empty for more options (those are shuffled)."""
+    return tuple(itertools.permutations(range(count))) if count <= 6 else ()
 
 
 def _draw_rules(pool: Pool, rng: random.Random) -> list[int]:
@@ -188,19 +227,41 @@ def _draw_rules(pool: Pool, rng: random.Random) -> list[int]:
 # --- The page, joined from pieces ----------------------------------------------------------------
 
 
-def _remember(key: tuple[Any, ...], html: str) -> str:
+# A rendered piece is kept split at its stand-ins: literal text at even positions, and at odd
+# positions what goes there per paper (NUMBER, an option slot 0…, or a skeleton token), so a
+# paper is one join of cached strings, with no search and replace over its text.
+NUMBER = -1
+_MARKS = re.compile("(\x00[^\x00]+\x00|" + ATTEMPT_MARK + "|<!--/nav-->|<!--/questions-->)")
+_TOKENS = {NUMBER_MARK: NUMBER, ATTEMPT_MARK: "attempt", SECONDS_MARK: "seconds", CLOCK_MARK: "clock"}
+_TOKENS |= {TOTAL_MARK: "total", "<!--/nav-->": "nav", "<!--/questions-->": "questions"}
+
+
+def _split(html: str) -> tuple[Any, ...]:
+    pieces: list[Any] = _MARKS.split(html)
+    for i in range(1, len(pieces), 2):
+        mark = pieces[i]
+        pieces[i] = _TOKENS[mark] if mark in _TOKENS else int(mark[2:-1])  # "\x00o3\x00" → slot 3
+    return tuple(pieces)
+
+
+def _remember(key: tuple[Any, ...], html: str) -> tuple[Any, ...]:
+    pieces = _split(html)
     with _lock:
         if len(_fragments) >= MAX_FRAGMENTS:
             _fragments.clear()
-        _fragments[key] = html
-    return html
+        _fragments[key] = pieces
+    return pieces
 
 
-def _question_html(view: QuestionView, perm: tuple[int, ...], lang: str) -> str:
-    key = ("q", view.pk, view.digest, perm, lang)
-    html = _fragments.get(key)
-    if html is not None:
-        return html
+def _question_pieces(view: QuestionView, lang: str) -> tuple[Any, ...]:
+    """The question as `lms/_question.html` renders it, split at its number and option texts:
+    one cached fragment per question and language serves every option order."""
+    key = ("q", view.pk, view.digest, lang)
+    pieces = _fragments.get(key)
+    return pieces if pieces is not None else _render_question(view, key, lang)
+
+
+def _render_question(view: QuestionView, key: tuple[Any, ...], lang: str) -> tuple[Any, ...]:
     item = {
         "id": view.pk,
         "number": NUMBER_MARK,
@@ -208,7 +269,7 @@ def _question_html(view: QuestionView, perm: tuple[int, ...], lang: str) -> str:
         "qtype_label": QuestionType(view.qtype).label,
         "stem": view.stem,
         "points": view.points,
-        "options": [(OPTION_LETTERS[i], view.options[j]) for i, j in enumerate(perm)],
+        "options": [(OPTION_LETTERS[i], mark_safe(option_mark(i))) for i in range(len(view.options))],  # noqa: S308
         "blanks": [""] * max(view.blanks, 1) if view.qtype == QuestionType.FILL else [],
         "response": None,
         "upload": "",
@@ -220,17 +281,19 @@ def _question_html(view: QuestionView, perm: tuple[int, ...], lang: str) -> str:
         return _remember(key, render_to_string("lms/_question.html", {"item": item}))
 
 
-def _nav_html(pk: int, lang: str) -> str:
+def _nav_pieces(pk: int, lang: str) -> tuple[Any, ...]:
     key = ("n", pk, lang)
-    html = _fragments.get(key)
-    if html is not None:
-        return html
+    pieces = _fragments.get(key)
+    if pieces is not None:
+        return pieces
     item = {"id": pk, "number": NUMBER_MARK, "answered": False, "flagged": False}
     with translation.override(lang):
         return _remember(key, render_to_string("lms/_nav_item.html", {"item": item}))
 
 
-def _skeleton(lang: str) -> tuple[str, str, str]:
+def _skeleton(lang: str) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+    """`lms/_paper.html` without questions, split at its stand-ins: with the timer, and without
+    it (a quiz with no time limit)."""
     parts = _skeletons.get(lang)
     if parts is None:
         context = {
@@ -242,34 +305,49 @@ def _skeleton(lang: str) -> tuple[str, str, str]:
             "items": [],
         }
         with translation.override(lang):
-            html = render_to_string("lms/_paper.html", context)
-        head, rest = html.split("<!--/nav-->", 1)
-        middle, tail = rest.split("<!--/questions-->", 1)
-        parts = _skeletons[lang] = (head, middle, tail)
+            timed = render_to_string("lms/_paper.html", context)
+            untimed = render_to_string("lms/_paper.html", {**context, "seconds_left": None})
+        parts = _skeletons[lang] = (_split(timed), _split(untimed))
     return parts
 
 
 def paper_html(attempt_id: int, paper: list[dict[str, Any]], pool: Pool, seconds_left: int | None, lang: str) -> str:
     """The learner's paper as `lms/_paper.html` renders it for a fresh attempt (nothing answered
     or flagged yet), joined from cached pieces: the same markup, at a fraction of the cost."""
-    head, middle, tail = _skeleton(lang)
-    if seconds_left is None:
-        # The skeleton carries the timer; a paper without a time limit has none.
-        head = head[head.index('<div class="exam-layout">') :]
+    timed, untimed = _skeleton(lang)
+    seconds = seconds_left or 0
+    values = {
+        "attempt": str(attempt_id),
+        "seconds": str(seconds),
+        "clock": f"{seconds // 60:02d}:{seconds % 60:02d}",
+        "total": str(len(paper)),
+    }
     nav: list[str] = []
     questions: list[str] = []
     for number, entry in enumerate(paper, start=1):
         view = pool.questions.get(entry["q"])
         if view is None:  # drawn before an edit removed it from the pool: rendered on its own
             view = _view(Question.objects.get(pk=entry["q"]))
-        mark = str(number)
-        nav.append(_nav_html(view.pk, lang).replace(NUMBER_MARK, mark))
-        questions.append(_question_html(view, tuple(entry["perm"]), lang).replace(NUMBER_MARK, mark))
-    seconds = seconds_left or 0
-    page = "".join((head, *nav, "<!--/nav-->", middle, *questions, "<!--/questions-->", tail))
-    return (
-        page.replace(ATTEMPT_MARK, str(attempt_id))
-        .replace(SECONDS_MARK, str(seconds))
-        .replace(CLOCK_MARK, f"{seconds // 60:02d}:{seconds % 60:02d}")
-        .replace(TOTAL_MARK, str(len(paper)))
-    )
+        shown = str(number)
+        pieces = _nav_pieces(view.pk, lang)
+        for i, piece in enumerate(pieces):
+            nav.append(shown if i & 1 else piece)
+        perm, texts = entry["perm"], view.shown_options
+        for i, piece in enumerate(_question_pieces(view, lang)):
+            if not i & 1:
+                questions.append(piece)
+            else:
+                questions.append(shown if piece == NUMBER else texts[perm[piece]])
+    out: list[str] = []
+    for i, piece in enumerate(timed if seconds_left is not None else untimed):
+        if not i & 1:
+            out.append(piece)
+        elif piece == "nav":
+            out.extend(nav)
+            out.append("<!--/nav-->")
+        elif piece == "questions":
+            out.extend(questions)
+            out.append("<!--/questions-->")
+        else:
+            out.append(values[piece])
+    return "".join(out)

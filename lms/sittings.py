@@ -21,9 +21,12 @@ item. The rules are those of lms.quizzes, once per batch instead of once per per
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -168,7 +171,7 @@ def _open_batch(requests: list[OpenRequest]) -> dict[OpenRequest, Opened]:
             created.append(
                 Attempt(quiz=quiz, learner_id=learner_id, number=done + 1, paper=paper, deadline=_deadline(quiz, now))
             )
-        Attempt.objects.bulk_create(created, batch_size=500)
+        _insert_attempts(created, now)
         audit_many("quiz.start", [(a.learner_id, a, {"quiz": quiz.pk, "number": a.number}) for a in created])
         seqs = _last_seqs([a.pk for a in resumed.values()])
         mine = {a.learner_id: a for a in created} | resumed
@@ -187,6 +190,43 @@ def _open_batch(requests: list[OpenRequest]) -> dict[OpenRequest, Opened]:
                 pool=pool,
             )
     return results
+
+
+def _insert_attempts(attempts: list[Attempt], now: dt.datetime) -> None:
+    """INSERT the new attempts and set their ids: on PostgreSQL one statement over arrays with
+    bound values (a batch of 500 papers is 1.5 MB of JSON that Django's bulk_create would quote
+    into the SQL text in Python), elsewhere bulk_create."""
+    if not attempts:
+        return
+    conn = connections[router.db_for_write(Attempt)]
+    if conn.vendor != "postgresql":
+        Attempt.objects.bulk_create(attempts, batch_size=500)
+        return
+    table = conn.ops.quote_name(Attempt._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (quiz_id, learner_id, number, paper, status, started_at, deadline, "  # noqa: S608
+        "score, max_score, flagged) "
+        "SELECT v.quiz, v.learner, v.number, v.paper::jsonb, %s, %s, v.deadline, 0, 0, '[]'::jsonb "
+        "FROM unnest(%s::bigint[], %s::bigint[], %s::int[], %s::text[], %s::timestamptz[]) "
+        "WITH ORDINALITY AS v (quiz, learner, number, paper, deadline, i) ORDER BY v.i RETURNING id"
+    )
+    params = [
+        AttemptStatus.IN_PROGRESS,
+        now,
+        [a.quiz_id for a in attempts],
+        [a.learner_id for a in attempts],
+        [a.number for a in attempts],
+        [json.dumps(a.paper) for a in attempts],
+        [a.deadline for a in attempts],
+    ]
+    with bound_cursor(conn) as cursor:
+        cursor.execute(sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+    for attempt, pk in zip(attempts, ids, strict=True):
+        attempt.pk = attempt.id = pk
+        attempt.started_at = now
+        attempt._state.adding = False
+        attempt._state.db = conn.alias
 
 
 # --- Storing answers -----------------------------------------------------------------------------
@@ -301,42 +341,65 @@ def _upsert(rows: list[PendingAnswer], now: dt.datetime) -> dict[tuple[int, int]
     response_field = AttemptAnswer._meta.get_field("response")
     saved_field = AttemptAnswer._meta.get_field("saved_at")
     deadline_field = Attempt._meta.get_field("deadline")
-    postgres = conn.vendor == "postgresql"
-    if postgres:
-        row = "(%s::bigint, %s::bigint, %s::bigint, %s::jsonb, %s::bigint)"
-        columns = "AS v (a, learner, q, r, s)"
-        a, learner, q, r, s = "v.a", "v.learner", "v.q", "v.r", "v.s"
-        lock = f"FOR SHARE OF {attempts}"
-    else:
-        row = "(%s, %s, %s, %s, %s)"
-        columns = "AS v"
-        a, learner, q, r, s = "v.column1", "v.column2", "v.column3", "v.column4", "v.column5"
-        lock = ""  # SQLite writes one transaction at a time: nothing can slip in between
-    params: list[Any] = [saved_field.get_db_prep_save(now, conn)]
-    for pending in rows:
-        params += [
-            pending.attempt_id,
-            pending.learner_id,
-            pending.question_id,
-            response_field.get_db_prep_save(pending.response, conn),
-            pending.seq,
-        ]
-    params += [AttemptStatus.IN_PROGRESS, deadline_field.get_db_prep_value(now - GRACE, conn)]
     # Table names come from the models; every value is a parameter.
-    sql = (
-        f"INSERT INTO {answers} (attempt_id, question_id, response, upload, needs_grading, comment, saved_at, seq) "  # noqa: S608
-        f"SELECT {a}, {q}, {r}, '', FALSE, '', %s, {s} "
-        f"FROM (VALUES {', '.join([row] * len(rows))}) {columns} "
-        f"JOIN {attempts} ON {attempts}.id = {a} AND {attempts}.learner_id = {learner} "
-        f"WHERE {attempts}.status = %s AND ({attempts}.deadline IS NULL OR {attempts}.deadline >= %s) {lock} "
+    tail = (
+        f"JOIN {attempts} ON {attempts}.id = {{a}} AND {attempts}.learner_id = {{learner}} "  # noqa: S608
+        f"WHERE {attempts}.status = %s AND ({attempts}.deadline IS NULL OR {attempts}.deadline >= %s) {{lock}} "
         "ON CONFLICT (attempt_id, question_id) DO UPDATE SET "
         "response = excluded.response, saved_at = excluded.saved_at, seq = excluded.seq "
         f"WHERE {answers}.seq IS NULL OR excluded.seq IS NULL OR {answers}.seq < excluded.seq "
         f"RETURNING attempt_id, question_id, (SELECT deadline FROM {attempts} WHERE {attempts}.id = attempt_id)"
     )
+    head = f"INSERT INTO {answers} (attempt_id, question_id, response, upload, needs_grading, comment, saved_at, seq) "
+    guard = [AttemptStatus.IN_PROGRESS, now - GRACE]
+    if conn.vendor == "postgresql":
+        # Five arrays, not five values per answer: the statement and its parameters stay the same
+        # size however large the batch, and the values travel bound, never quoted into the text.
+        sql = (
+            head + "SELECT v.a, v.q, v.r::jsonb, '', FALSE, '', %s, v.s "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[]) AS v (a, learner, q, r, s) "
+            + tail.format(a="v.a", learner="v.learner", lock=f"FOR SHARE OF {attempts}")
+        )
+        params: list[Any] = [
+            now,
+            [p.attempt_id for p in rows],
+            [p.learner_id for p in rows],
+            [p.question_id for p in rows],
+            [None if p.response is None else json.dumps(p.response, ensure_ascii=False) for p in rows],
+            [p.seq for p in rows],
+            *guard,
+        ]
+        with bound_cursor(conn) as cursor:
+            cursor.execute(sql, params)
+            return {(row[0], row[1]): row[2] for row in cursor.fetchall()}
+    # SQLite writes one transaction at a time: nothing can slip in between, no lock to take.
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+    sql = (
+        head  # noqa: S608
+        + f"SELECT v.column1, v.column3, v.column4, '', FALSE, '', %s, v.column5 FROM (VALUES {values}) AS v "  # noqa: S608
+        + tail.format(a="v.column1", learner="v.column2", lock="")
+    )
+    params = [saved_field.get_db_prep_save(now, conn)]
+    for pending in rows:
+        response = response_field.get_db_prep_save(pending.response, conn)
+        params += [pending.attempt_id, pending.learner_id, pending.question_id, response, pending.seq]
+    params += [guard[0], deadline_field.get_db_prep_value(guard[1], conn)]
     with conn.cursor() as cursor:
         cursor.execute(sql, params)
         return {(row[0], row[1]): _as_datetime(row[2]) for row in cursor.fetchall()}
+
+
+@contextlib.contextmanager
+def bound_cursor(conn: Any) -> Iterator[Any]:
+    """A PostgreSQL cursor that sends its values apart from the statement (server-side binding),
+    wrapped as Django wraps its own (query logging, execute wrappers). Django's default cursor
+    binds on the client, quoting every value into the SQL text in Python: for a batch of
+    thousands of values that quoting cost more than the database's work."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    conn.ensure_connection()
+    with conn._prepare_cursor(ServerBindingCursor(conn.connection)) as cursor:
+        yield cursor
 
 
 def _as_datetime(value: Any) -> dt.datetime | None:

@@ -34,7 +34,7 @@ def _inner(html: str) -> str:
 @pytest.mark.parametrize("limit", [0, 45])
 def test_the_joined_paper_equals_the_rendered_page(learner, quiz_factory, language, limit) -> None:
     questions = [
-        make_question(stem="<b>粗体</b> 与 & 符号"),
+        make_question(stem="<b>粗体</b> 与 & 符号", options=["<i>甲</i>", "乙 & 丙", "丁", "戊"]),
         make_question(QuestionType.MULTIPLE),
         make_question(QuestionType.TRUE_FALSE),
         make_question(QuestionType.FILL),
@@ -58,4 +58,5 @@ def test_the_joined_paper_equals_the_rendered_page(learner, quiz_factory, langua
         print("JOIN:", repr(theirs[i - 80 : i + 120]))
     assert mine == theirs
     assert "&lt;b&gt;粗体&lt;/b&gt; 与 &amp; 符号" in joined  # escaped like the page
+    assert "&lt;i&gt;甲&lt;/i&gt;" in joined and "乙 &amp; 丙" in joined
     assert "可编程逻辑控制器" not in joined and "说出两点" not in joined  # keys and rubrics stay home
