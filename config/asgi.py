@@ -19,9 +19,9 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from competitions.live import pacing, transport  # noqa: E402
+from competitions.live import transport  # noqa: E402
 from competitions.live.transport import PreparedFrames  # noqa: E402
-from config import daphne_limits  # noqa: E402
+from config import daphne_limits, pacing  # noqa: E402
 from config.limits import RequestBodyLimit  # noqa: E402
 from config.observability import SocketLog  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
@@ -42,5 +42,5 @@ application = ProtocolTypeRouter(
 )
 
 # Everything imported so far lives as long as the process: later full garbage collections skip
-# it (competitions/live/pacing.py).
+# it (config/pacing.py).
 pacing.freeze_startup()

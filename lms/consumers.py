@@ -25,6 +25,7 @@ from pydantic import ValidationError as SchemaError
 
 from config.db_threads import db_call
 from config.group_commit import GroupCommit
+from config.pacing import pacer
 from lms import actions, events, papers, sittings
 from lms.models import Attempt, AttemptStatus, Quiz
 from lms.quizzes import to_stored
@@ -100,6 +101,8 @@ class ExamConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_ANONYMOUS)
             return
         self.user_id = user.pk
+        # Full garbage collections wait while this process has exam sockets (config/pacing.py).
+        pacer.hold(self)
         self.quiz_id = int(self.scope["url_route"]["kwargs"]["quiz_id"])
         self.lang = self._language()
         self.entries = {}
@@ -113,6 +116,9 @@ class ExamConsumer(AsyncWebsocketConsumer):
             self._hold(found.pk, found.paper)
             hello.attempt, hello.deadline, hello.last_seq = found.pk, found.deadline, found.last_seq  # type: ignore[attr-defined]
         await self.send(text_data=hello.model_dump_json())
+
+    async def disconnect(self, code: int) -> None:
+        pacer.release(self)
 
     def _language(self) -> str:
         wanted = (self.scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME, "")
@@ -179,6 +185,7 @@ class ExamConsumer(AsyncWebsocketConsumer):
             html=html,
         )
         await self.send(text_data=paper.model_dump_json())
+        pacer.touch()  # papers going out: not the moment for a full collection
 
     async def _answer(self, message: events.AnswerIn) -> None:
         if self.attempt_id is None:

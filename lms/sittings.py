@@ -207,7 +207,7 @@ def _insert_attempts(attempts: list[Attempt], now: dt.datetime) -> None:
         f"INSERT INTO {table} (quiz_id, learner_id, number, paper, status, started_at, deadline, "  # noqa: S608
         "score, max_score, flagged) "
         "SELECT v.quiz, v.learner, v.number, v.paper::jsonb, %s, %s, v.deadline, 0, 0, '[]'::jsonb "
-        "FROM unnest(%s::bigint[], %s::bigint[], %s::int[], %s::text[], %s::timestamptz[]) "
+        "FROM unnest(%b::bigint[], %b::bigint[], %b::int[], %b::text[], %b::timestamptz[]) "
         "WITH ORDINALITY AS v (quiz, learner, number, paper, deadline, i) ORDER BY v.i RETURNING id"
     )
     params = [
@@ -354,10 +354,11 @@ def _upsert(rows: list[PendingAnswer], now: dt.datetime) -> dict[tuple[int, int]
     guard = [AttemptStatus.IN_PROGRESS, now - GRACE]
     if conn.vendor == "postgresql":
         # Five arrays, not five values per answer: the statement and its parameters stay the same
-        # size however large the batch, and the values travel bound, never quoted into the text.
+        # size however large the batch, and the values travel bound, never quoted into the text;
+        # %b sends each array in binary (psycopg's text form escapes every element in Python).
         sql = (
             head + "SELECT v.a, v.q, v.r::jsonb, '', FALSE, '', %s, v.s "
-            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::bigint[]) AS v (a, learner, q, r, s) "
+            "FROM unnest(%b::bigint[], %b::bigint[], %b::bigint[], %b::text[], %b::bigint[]) AS v (a, learner, q, r, s) "
             + tail.format(a="v.a", learner="v.learner", lock=f"FOR SHARE OF {attempts}")
         )
         params: list[Any] = [

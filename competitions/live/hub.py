@@ -27,9 +27,9 @@ from channels.layers import get_channel_layer
 
 from competitions.live import actions, events, selectors, transport
 from competitions.live.models import LiveRound
-from competitions.live.pacing import pacer
 from config import metrics
 from config.db_threads import db_call
+from config.pacing import pacer
 
 if TYPE_CHECKING:
     from competitions.live.consumers import LiveConsumer

@@ -1,5 +1,5 @@
 """Full garbage collections wait for quiet moments while a live round has sockets on the process
-(live/pacing.py): deferred while held, run once nothing was broadcast for a while, never more
+(config/pacing.py): deferred while held, run once nothing was broadcast for a while, never more
 than their share of the time, and the interpreter's thresholds come back when the round empties."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from competitions.live import pacing
-from competitions.live.pacing import Pacer
+from config import pacing
+from config.pacing import Pacer
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_nothing_is_collected_by_a_pacer_nobody_holds(thresholds, full_collectio
 
 async def test_a_hub_holds_the_pacer_while_it_has_sockets(flush_layer, thresholds) -> None:
     from competitions.live.hub import Hub
-    from competitions.live.pacing import pacer
+    from config.pacing import pacer
 
     class Sock:
         def __init__(self, name: str) -> None:
@@ -160,7 +160,7 @@ async def test_a_hub_holds_the_pacer_while_it_has_sockets(flush_layer, threshold
 
 async def test_a_broadcast_puts_off_the_next_full_collection(flush_layer) -> None:
     from competitions.live.hub import Hub
-    from competitions.live.pacing import pacer
+    from config.pacing import pacer
 
     before = pacer.last_broadcast
     hub = Hub(round_id=999_997)

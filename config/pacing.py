@@ -1,13 +1,15 @@
-"""Full garbage collections kept out of the way of live broadcasts.
+"""Full garbage collections kept out of the way of live broadcasts and exam sittings.
 
 CPython's cyclic collector stops the whole process for a full (oldest-generation) collection.
 With a thousand live sockets a daphne process tracks some 250,000 objects besides its modules,
 and a full collection takes 0.2–0.4 s on these machines: a question that happens to be
 broadcast then reaches every contestant that much later (measured: fan-out 3–7x the plain
 server in the runs where it hit). The interpreter starts one whenever enough objects have
-survived two young collections, which during a round is any time answers arrive.
+survived two young collections, which during a round is any time answers arrive (and at an
+exam's bell, when two thousand papers are drawn and sent in a second, several times over).
 
-So, while any round has a socket on this process (`hold`/`release`, from the hub), automatic
+So, while any live round or exam sitting has a socket on this process (`hold`/`release`, from
+the live hub and the exam socket, lms/consumers.py), automatic
 full collections are deferred (the oldest generation's threshold is raised) and `Pacer` runs
 one itself once nothing has been broadcast for `IDLE_SECONDS`: during a question (a broadcast
 opens it, the next one closes it) or between questions, not right after a host's command.
