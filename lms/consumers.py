@@ -216,7 +216,7 @@ class ExamConsumer(AsyncWebsocketConsumer):
         if self.attempt_id is None:
             await self._error("no_paper", _("请先打开试卷。"))
             return
-        done = await SUBMITS.commit(sittings.SubmitRequest(self.attempt_id, self.user_id))
+        done = await SUBMITS.commit(sittings.SubmitRequest(self.attempt_id, self.user_id, timezone.now()))
         if not done.ok:
             await self._error("not_stored", done.error or _("暂时无法交卷，正在重试…"))
             return

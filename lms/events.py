@@ -1,4 +1,4 @@
-"""Every message of the exam socket (/ws/lms/quizzes/<quiz id>/), both directions (docs/realtime.md).
+"""Every message of the exam socket (/ws/lms/quizzes/<quiz id>/), both directions (docs/lms.md).
 
 Client → server: `open` (start or resume one's paper at the bell), `answer` (one answer with the
 page's sequence number, acknowledged only after it is committed), `submit`.

@@ -345,9 +345,12 @@ def _finalize_many(closing: list[tuple[Attempt, dt.datetime]]) -> None:
         return
     attempts = [attempt for attempt, _at in closing]
     questions = Question.objects.in_bulk({e["q"] for attempt in attempts for e in attempt.paper})
-    answers: dict[int, dict[int, AttemptAnswer]] = {}
-    for answer in AttemptAnswer.objects.filter(attempt__in=attempts):
-        answers.setdefault(answer.attempt_id, {})[answer.question_id] = answer
+    # Tuples, not model instances: a batch of 500 papers holds 25,000 answers.
+    answers: dict[int, dict[int, tuple[int, Any, str]]] = {}
+    for pk, attempt_id, question_id, response, upload in AttemptAnswer.objects.filter(attempt__in=attempts).values_list(
+        "pk", "attempt_id", "question_id", "response", "upload"
+    ):
+        answers.setdefault(attempt_id, {})[question_id] = (pk, response, upload)
     outcomes: dict[tuple[Any, Any, bool], list[int]] = {}
     for attempt, at in closing:
         mine = answers.get(attempt.pk, {})
@@ -360,14 +363,17 @@ def _finalize_many(closing: list[tuple[Attempt, dt.datetime]]) -> None:
             answer = mine.get(question.pk)
             if answer is None:
                 continue
+            pk, response, upload = answer
             if question.is_objective:
-                answer.is_correct = bool(grade(question.qtype, question.answer, answer.response))
-                answer.score = question.points if answer.is_correct else Decimal(0)
-                score += answer.score
-            elif answer.response or answer.upload:
-                answer.needs_grading = True
+                right = bool(grade(question.qtype, question.answer, response))
+                points = question.points if right else Decimal(0)
+                score += points
+                outcomes.setdefault((right, points, False), []).append(pk)
+            elif response or upload:
                 pending = True
-            outcomes.setdefault((answer.is_correct, answer.score, answer.needs_grading), []).append(answer.pk)
+                outcomes.setdefault((None, None, True), []).append(pk)
+            else:
+                outcomes.setdefault((None, None, False), []).append(pk)
         attempt.max_score = total
         attempt.score = score
         attempt.submitted_at = at
@@ -378,9 +384,7 @@ def _finalize_many(closing: list[tuple[Attempt, dt.datetime]]) -> None:
             is_correct=is_correct, score=points, needs_grading=needs_grading
         )
     Attempt.objects.bulk_update(attempts, ["max_score", "score", "submitted_at", "status", "passed"], batch_size=500)
-    for attempt in attempts:
-        if attempt.status == AttemptStatus.GRADED:
-            _after_graded(attempt)
+    _after_graded_many([a for a in attempts if a.status == AttemptStatus.GRADED])
 
 
 def _passes(attempt: Attempt) -> bool:
@@ -389,10 +393,24 @@ def _passes(attempt: Attempt) -> bool:
 
 def _after_graded(attempt: Attempt) -> None:
     """A passed quiz can complete a course; the course rules live in lms.progress."""
-    if attempt.passed:
-        from lms import progress
+    _after_graded_many([attempt])
 
-        progress.on_quiz_passed(attempt)
+
+def _after_graded_many(attempts: list[Attempt]) -> None:
+    """`progress.on_quiz_passed` for each passed attempt whose learner is enrolled in a course
+    (one query finds them: a sitting of examinees with no course costs nothing more)."""
+    passed = [a for a in attempts if a.passed]
+    if not passed:
+        return
+    from lms import progress
+    from lms.models import Enrollment
+
+    enrolled = set(
+        Enrollment.objects.filter(learner_id__in={a.learner_id for a in passed}).values_list("learner_id", flat=True)
+    )
+    for attempt in passed:
+        if attempt.learner_id in enrolled:
+            progress.on_quiz_passed(attempt)
 
 
 def submit_attempt(attempt: Attempt, learner: User) -> Attempt:

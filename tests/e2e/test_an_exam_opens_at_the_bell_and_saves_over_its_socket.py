@@ -110,3 +110,30 @@ def test_the_paper_opens_at_the_bell_and_answers_travel_over_the_socket(demo, ne
     attempt.refresh_from_db()
     assert attempt.status == "graded" and attempt.submitted_at is not None
     assert autosaves == []
+
+
+def test_without_its_socket_the_exam_works_over_http(demo, new_page) -> None:
+    """A browser whose socket cannot connect (a proxy that drops WebSockets): the paper opens by the
+    form, answers are saved over HTTP with their sequence numbers, 交卷 goes through the check page."""
+    from lms.models import Attempt, AttemptAnswer
+
+    person, _other = _people(demo)
+    quiz = _exam(opens_in=-60)
+    page = new_page(PHONE)
+    page.route_web_socket("**/ws/lms/**", lambda ws: ws.close())
+    login(page, person.mobile, DEMO_PASSWORD)
+    page.goto(f"/learn/quizzes/{quiz.pk}/")
+    page.get_by_role("button", name="开始作答").click()
+    page.wait_for_url("**/learn/attempts/**")
+    attempt = Attempt.objects.get(quiz=quiz, learner=person)
+    with page.expect_response(lambda r: r.url.endswith("/answers") and r.status == 200):
+        page.locator(".question").first.locator("label.option").first.click()
+    page.get_by_text("已自动保存").wait_for()
+    saved = AttemptAnswer.objects.get(attempt=attempt, question_id=attempt.paper[0]["q"])
+    assert saved.seq and saved.response == "ABCD"[attempt.paper[0]["perm"][0]]
+    page.get_by_role("button", name="交卷", exact=True).click()
+    page.wait_for_url("**/summary/")
+    page.get_by_role("button", name="确认交卷").click()
+    page.wait_for_url("**/review/")
+    attempt.refresh_from_db()
+    assert attempt.status == "graded"

@@ -192,3 +192,52 @@ async def test_a_socket_without_a_session_is_closed_as_anonymous(drawn_exam) -> 
     connected, _ = await communicator.connect()
     assert connected
     assert (await communicator.receive_output())["code"] == 4401
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_http_autosave_keeps_the_same_order_by_sequence_number(client, learner, drawn_exam) -> None:
+    """The page's fallback when its socket is down: the same numbers, the same rule."""
+    from lms.actions import start_attempt
+
+    attempt = start_attempt(drawn_exam, learner)
+    entry = attempt.paper[0]
+    client.force_login(learner)
+    url = f"/api/lms/attempts/{attempt.pk}/answers"
+
+    def post(seq: int, original: str) -> int:
+        body = {"question": entry["q"], "response": shown_letter(entry, original), "seq": seq}
+        return client.post(url, body, content_type="application/json").status_code
+
+    assert post(5, "C") == 200
+    assert post(4, "A") == 200  # older, arriving late: acknowledged, not stored over the newer one
+    assert AttemptAnswer.objects.get(attempt=attempt).response == "C"
+    assert post(6, "D") == 200
+    assert AttemptAnswer.objects.get(attempt=attempt).response == "D"
+    assert (
+        client.post(
+            url, {"question": entry["q"], "response": "A", "seq": 0}, content_type="application/json"
+        ).status_code
+        == 422
+    )
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_submission_received_in_time_is_in_time_however_long_its_batch_waited(learner, drawn_exam) -> None:
+    from lms import sittings
+    from lms.actions import start_attempt
+
+    attempt = start_attempt(drawn_exam, learner)
+    received = timezone.now()
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=received - dt.timedelta(seconds=3))
+    # The batch runs 30 s later (a rush of submissions): received within the grace, so not late.
+    [done] = sittings.submit_papers([sittings.SubmitRequest(attempt.pk, learner.pk, received)])
+    assert done.ok and not done.late
+    attempt.refresh_from_db()
+    assert attempt.submitted_at == received and attempt.status == AttemptStatus.GRADED
+    # One received after the deadline and its grace is late, graded from what was saved in time.
+    second = start_attempt(drawn_exam, learner)
+    Attempt.objects.filter(pk=second.pk).update(deadline=received - dt.timedelta(seconds=10))
+    [done] = sittings.submit_papers([sittings.SubmitRequest(second.pk, learner.pk, received)])
+    assert done.ok and done.late
+    second.refresh_from_db()
+    assert second.submitted_at == received - dt.timedelta(seconds=10)
