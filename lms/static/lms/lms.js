@@ -1,21 +1,8 @@
-// LMS page behaviour: print button, lesson evidence reports, quiz autosave, flags, navigator and countdown.
+// LMS page behaviour: print button, lesson evidence reports; the exam pages load lms/exam.js.
 const csrf = () => document.cookie.split("; ").find((c) => c.startsWith("csrftoken="))?.split("=")[1] ?? "";
 
 for (const button of document.querySelectorAll("[data-print]")) {
   button.addEventListener("click", () => window.print());
-}
-
-async function post(url, body, keepalive = false) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-    body: JSON.stringify(body),
-    credentials: "same-origin",
-    keepalive,  // a report sent as the page goes to the background still leaves
-  });
-  let data = {};
-  try { data = await response.json(); } catch { data = {}; }
-  return { ok: response.ok, data };
 }
 
 // Lesson: the page reports evidence and the server decides when the lesson is done
