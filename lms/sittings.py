@@ -270,11 +270,11 @@ def store_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
     newest: dict[tuple[int, int, int], PendingAnswer] = {}
     senders: dict[tuple[int, int], set[int]] = defaultdict(set)
     for pending in batch:
-        key = (pending.attempt_id, pending.question_id, pending.learner_id)
-        senders[key[:2]].add(pending.learner_id)
-        held = newest.get(key)
+        mine = (pending.attempt_id, pending.question_id, pending.learner_id)
+        senders[mine[:2]].add(pending.learner_id)
+        held = newest.get(mine)
         if held is None or _newer(pending, held):
-            newest[key] = pending
+            newest[mine] = pending
     written = _upsert(list(newest.values()), now)
 
     def plainly_written(pending: PendingAnswer) -> bool:
@@ -292,9 +292,8 @@ def store_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
         }
     results = []
     for pending in batch:
-        key = (pending.attempt_id, pending.question_id)
         if plainly_written(pending):
-            results.append(AnswerResult(stored=True, deadline=written[key]))
+            results.append(AnswerResult(stored=True, deadline=written[(pending.attempt_id, pending.question_id)]))
             continue
         status, deadline, learner_id = states.get(pending.attempt_id, ("", None, None))
         if (
@@ -396,7 +395,7 @@ def bound_cursor(conn: Any) -> Iterator[Any]:
     wrapped as Django wraps its own (query logging, execute wrappers). Django's default cursor
     binds on the client, quoting every value into the SQL text in Python: for a batch of
     thousands of values that quoting cost more than the database's work."""
-    from django.db.backends.postgresql.base import ServerBindingCursor
+    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
 
     conn.ensure_connection()
     with conn._prepare_cursor(ServerBindingCursor(conn.connection)) as cursor:
