@@ -43,17 +43,7 @@ def register_often(name: str) -> Callable[[Job], Job]:
 
 def run_often(now: dt.datetime | None = None) -> dict[str, int]:
     """Run the jobs registered with `register_often` once; a failing job raises after the rest ran."""
-    now = now or timezone.now()
-    done: dict[str, int] = {}
-    failures: list[BaseException] = []
-    for name, job in _often.items():
-        try:
-            done[name] = job(now)
-        except Exception as exc:
-            failures.append(exc)
-    if failures:
-        raise failures[0]
-    return done
+    return _run_all(_often, now)
 
 
 def jobs() -> dict[str, Job]:
@@ -62,10 +52,14 @@ def jobs() -> dict[str, Job]:
 
 def run(now: dt.datetime | None = None) -> dict[str, int]:
     """Run every registered job once, in registration order; a failing job raises after the rest ran."""
+    return _run_all(_jobs, now)
+
+
+def _run_all(registered: dict[str, Job], now: dt.datetime | None) -> dict[str, int]:
     now = now or timezone.now()
     done: dict[str, int] = {}
     failures: list[BaseException] = []
-    for name, job in _jobs.items():
+    for name, job in registered.items():
         try:
             done[name] = job(now)
         except Exception as exc:  # one broken job must not keep the others from running

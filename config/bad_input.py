@@ -152,3 +152,11 @@ class NulCharacterMiddleware:
         if request.method == "POST" and not getattr(view_func, "csrf_exempt", False) and has_nul(request.POST):
             return bad_request(request, ValueError("NUL in the form"))
         return None
+
+
+def refuse_nul(value: str) -> str:
+    """A pydantic validator (AfterValidator) for message strings: ValueError on a NUL character
+    (PostgreSQL refuses them in text and jsonb)."""
+    if has_nul(value):
+        raise ValueError("NUL character")
+    return value

@@ -13,21 +13,15 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
-from config.bad_input import has_nul
+from config.bad_input import refuse_nul
 from config.converters import DB_ID_MAX
 
 MAX_TEXT = 5000  # a short answer (lms.quizzes.MAX_TEXT); the message limit bounds the rest
 MAX_BLANKS = 20
 
 
-def _no_nul(value: str) -> str:
-    if has_nul(value):
-        raise ValueError("NUL character")
-    return value
-
-
 RowId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
-Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_no_nul)]
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(refuse_nul)]
 # single: "B"; multiple: ["A","C"]; true/false: true/false; fill: ["…", "…"]; short: "…"; null clears.
 Response = bool | Text | Annotated[list[Text], Field(max_length=MAX_BLANKS)] | None
 

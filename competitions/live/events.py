@@ -15,7 +15,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
-from config.bad_input import has_nul
+from config.bad_input import refuse_nul
 from config.converters import DB_ID_MAX
 from lms.grading import OPTION_LETTERS
 
@@ -53,16 +53,10 @@ MAX_TEXT = 200  # one fill-in blank; the 4 KB message limit bounds the rest
 MAX_BLANKS = 20
 
 
-def _no_nul(value: str) -> str:
-    if has_nul(value):
-        raise ValueError("NUL character")
-    return value
-
-
 RowId = Annotated[int, Field(ge=1, le=DB_BIGINT_MAX)]
-Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_no_nul)]
-TicketText = Annotated[str, Field(max_length=20), AfterValidator(_no_nul)]
-CodeText = Annotated[str, Field(max_length=12), AfterValidator(_no_nul)]
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(refuse_nul)]
+TicketText = Annotated[str, Field(max_length=20), AfterValidator(refuse_nul)]
+CodeText = Annotated[str, Field(max_length=12), AfterValidator(refuse_nul)]
 # A host command's own id, echoed in its reply (`command_ok` or `error`): 1–64 of A–Z a–z 0–9 _ -.
 REQUEST_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 RequestId = Annotated[str, Field(pattern=REQUEST_ID_PATTERN)]

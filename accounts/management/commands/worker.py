@@ -17,6 +17,7 @@ import logging
 import os
 import threading
 from argparse import ArgumentParser
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -48,32 +49,29 @@ def _beat_forever(name: str, every: float, first: threading.Event, stop: threadi
     connection.close()
 
 
+def _repeat(every: float, stop: threading.Event, run: Callable[[], dict[str, int]], what: str) -> None:
+    """Run `run` every `every` seconds until `stop`; a failure is logged and retried next time."""
+    while not stop.wait(every):
+        try:
+            done = run()
+            if any(done.values()):
+                logger.info("%s: %s", what, done)
+        except Exception:
+            logger.warning("%s failed; next run in %ss", what, every, exc_info=True)
+            close_old_connections()
+    connection.close()
+
+
 def _often_forever(every: float, stop: threading.Event) -> None:
     from accounts import housekeeping
 
-    while not stop.wait(every):
-        try:
-            done = housekeeping.run_often()
-            if any(done.values()):
-                logger.info("frequent housekeeping: %s", done)
-        except Exception:
-            logger.warning("frequent housekeeping failed; next run in %ss", every, exc_info=True)
-            close_old_connections()
-    connection.close()
+    _repeat(every, stop, housekeeping.run_often, "frequent housekeeping")
 
 
 def _remind_forever(every: float, stop: threading.Event) -> None:
     from accounts import reminders
 
-    while not stop.wait(every):
-        try:
-            sent = reminders.run()
-            if any(sent.values()):
-                logger.info("deadline reminders sent: %s", sent)
-        except Exception:
-            logger.warning("deadline reminders failed; next run in %ss", every, exc_info=True)
-            close_old_connections()
-    connection.close()
+    _repeat(every, stop, reminders.run, "deadline reminders")
 
 
 class Command(DbWorkerCommand):
