@@ -189,6 +189,7 @@ export function startLobby(lobby) {
     open();
   });
   if (opensAt === null) return;
+  if (button) button.disabled = true;  // before the bell the server would refuse it; it opens by itself
   const jitter = Math.random() * 1000;
   const tick = () => {
     const left = opensAt - (Date.now() + offset);
