@@ -56,3 +56,37 @@ def test_opening_an_expired_paper_shows_the_graded_review(client, learner, timed
     assert response.status_code == 302 and response["Location"].endswith("/review/")
     timed.refresh_from_db()
     assert timed.status == AttemptStatus.GRADED
+
+
+def test_the_worker_grades_expired_attempts_within_seconds(timed, monkeypatch) -> None:
+    """The worker's frequent pass (every HOUSEKEEPING_OFTEN_SECONDS) closes a sitting's stragglers."""
+    import threading
+
+    from accounts.management.commands import worker
+
+    _expire(timed, seconds=10)
+    stop = threading.Event()
+    real = housekeeping.run_often
+    done: list[dict[str, int]] = []
+
+    def once() -> dict[str, int]:
+        stop.set()
+        done.append(real())
+        return done[-1]
+
+    monkeypatch.setattr(housekeeping, "run_often", once)
+    monkeypatch.setattr(worker.connection, "close", lambda: None)  # the test's own connection stays
+    worker._often_forever(0.01, stop)
+    assert done == [{"expired_quiz_attempts": 1}]
+    timed.refresh_from_db()
+    assert timed.status == AttemptStatus.GRADED
+
+
+def test_many_expired_attempts_are_graded_in_batches(quiz_factory, make_person) -> None:
+    quiz = quiz_factory([make_question(), make_question()], time_limit_minutes=10)
+    attempts = [start_attempt(quiz, make_person()) for _ in range(5)]
+    for attempt in attempts:
+        _expire(attempt)
+    assert close_expired_attempts(batch=2) == 5
+    assert Attempt.objects.filter(quiz=quiz, status=AttemptStatus.GRADED).count() == 5
+    assert AuditEvent.objects.filter(action="quiz.timeout_submit").count() == 5
