@@ -148,7 +148,9 @@ export function startLobby(lobby) {
   socket.listeners.add((message) => {
     if (message.type === "hello") {
       offset = Date.parse(message.server_time) - Date.now();
-      if (message.attempt && !opening) { location.assign(`/learn/attempts/${message.attempt}/`); }
+      // In a waiting room whose paper is already open (another tab, a reload): go to the paper.
+      // A quiz page without a bell stays as it is (its table links to the open attempt).
+      if (message.attempt && !opening && opensAt !== null) location.assign(`/learn/attempts/${message.attempt}/`);
     }
   });
   const open = async () => {
