@@ -441,7 +441,6 @@ function checkDialog(root, paper, nav, submitBySocket) {
   if (!nav || typeof HTMLDialogElement === "undefined") return null;
   const dialog = document.createElement("dialog");
   dialog.className = "exam-check";
-  dialog.setAttribute("aria-labelledby", "exam-check-title");
   root.append(dialog);
   const numbers = (selector) => [...nav.querySelectorAll(selector)].map((b) => ({ n: b.textContent.trim(), id: b.dataset.jump }));
   return () => {
@@ -452,6 +451,7 @@ function checkDialog(root, paper, nav, submitBySocket) {
     title.id = "exam-check-title";
     title.textContent = paper.dataset.msgCheckTitle;
     dialog.append(title);
+    dialog.setAttribute("aria-labelledby", title.id);  // named by its title once it has one
     const list = (label, items, none) => {
       const p = document.createElement("p");
       p.append(`${label}：`);
