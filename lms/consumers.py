@@ -26,7 +26,7 @@ from pydantic import ValidationError as SchemaError
 from config.db_threads import db_call
 from config.group_commit import GroupCommit
 from config.pacing import pacer
-from lms import actions, events, papers, sittings
+from lms import actions, events, papers, selectors, sittings
 from lms.models import Attempt, AttemptStatus, Quiz
 from lms.quizzes import to_stored
 
@@ -69,10 +69,7 @@ def _hello(quiz_id: int, learner_id: int, lang: str) -> Attempt | bool | None:
         return False
     if quiz.opens_at and timezone.now() < quiz.opens_at:
         papers.warm(quiz, lang)
-    attempt = Attempt.objects.filter(quiz_id=quiz_id, learner_id=learner_id, status=AttemptStatus.IN_PROGRESS).first()
-    if attempt is not None:
-        attempt.last_seq = sittings._last_seqs([attempt.pk]).get(attempt.pk, 0)  # type: ignore[attr-defined]
-    return attempt
+    return Attempt.objects.filter(quiz_id=quiz_id, learner_id=learner_id, status=AttemptStatus.IN_PROGRESS).first()
 
 
 class ExamConsumer(AsyncWebsocketConsumer):
@@ -114,7 +111,8 @@ class ExamConsumer(AsyncWebsocketConsumer):
         hello = events.Hello(server_time=timezone.now())
         if isinstance(found, Attempt):
             self._hold(found.pk, found.paper)
-            hello.attempt, hello.deadline, hello.last_seq = found.pk, found.deadline, found.last_seq  # type: ignore[attr-defined]
+            hello.attempt, hello.deadline = found.pk, found.deadline
+            hello.last_seq = await db_call(selectors.last_answer_seq)(found)
         await self.send(text_data=hello.model_dump_json())
 
     async def disconnect(self, code: int) -> None:

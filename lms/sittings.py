@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from accounts.actions import audit_many
 from accounts.models import User
-from lms import papers
+from lms import papers, selectors
 from lms.models import Attempt, AttemptAnswer, AttemptStatus, Quiz
 from lms.quizzes import GRACE, _deadline, _finalize_many, new_rng, start_attempt, window_error
 
@@ -101,7 +101,7 @@ def _open_alone(request: OpenRequest) -> Opened:
         paper=attempt.paper,
         deadline=attempt.deadline,
         resumed=attempt.answers.exists(),
-        last_seq=_last_seqs([attempt.pk]).get(attempt.pk, 0),
+        last_seq=selectors.last_answer_seq(attempt),
         pool=pool,
     )
 
