@@ -1,7 +1,7 @@
 """ASGI entry point served by daphne: HTTP through Django, WebSockets through Channels.
 
 WebSockets pass origin validation (ALLOWED_HOSTS) and session authentication (config/ws_auth.py,
-one database call on the pool of config/db_threads.py) before routing.
+handshakes signed in a batch at a time on the pool of config/db_threads.py) before routing.
 HTTP request bodies are bounded per route before they are read: inside daphne as they arrive
 (config/daphne_limits.py) and by the outermost ASGI middleware under any server (config/limits.py).
 """

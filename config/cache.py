@@ -6,7 +6,9 @@ database call runs in a fresh context, so the stock backend opened a new TCP con
 Redis for each one (a thousand phones joining at once meant a thousand connects, each a round
 trip before the session could be read). Here the pools live at module level, one per server
 URL and options, each with one client: connections are reused across requests, threads and
-contexts (redis-py's pools and clients are thread-safe).
+contexts (redis-py's pools and clients are thread-safe). The cache client object itself is shared
+too: building one per context imports `redis` under the import lock, and a hall's handshakes,
+signing in side by side on the pool's threads, queued on that lock.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.utils.functional import cached_property
 
 _pools: dict[tuple[str, str], Any] = {}
 _lock = threading.Lock()
@@ -54,7 +57,26 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
         return pool
 
 
+_cache_clients: dict[tuple[tuple[str, ...], str], SharedPoolRedisCacheClient] = {}
+
+
 class RedisCache(DjangoRedisCache):
+    # Set by Django's RedisCache (private, so not in django-stubs).
+    _servers: list[str]
+    _options: dict[str, Any]
+
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = SharedPoolRedisCacheClient
+
+    @cached_property
+    def _cache(self) -> SharedPoolRedisCacheClient:
+        """One client per servers and options for the process (it holds no per-context state)."""
+        key = (tuple(self._servers), repr(sorted(self._options.items(), key=lambda item: item[0])))
+        client = _cache_clients.get(key)
+        if client is None:
+            with _lock:
+                client = _cache_clients.get(key)
+                if client is None:
+                    client = _cache_clients[key] = self._class(self._servers, **self._options)
+        return client

@@ -184,6 +184,9 @@ PAPER_CACHE_SECONDS = env_int("PAPER_CACHE_SECONDS", 10, minimum=0)
 # The exam socket's group commit (lms/consumers.py): answers, paper openings and submissions that
 # arrive within this many milliseconds are written in one transaction.
 EXAM_FLUSH_MS = env_int("EXAM_FLUSH_MS", 10, minimum=0)
+# WebSocket sign-ins (config/ws_auth.py) and live-round joins (competitions/live/consumers.py)
+# that arrive within this many milliseconds are read and written together.
+SOCKET_JOIN_FLUSH_MS = env_int("SOCKET_JOIN_FLUSH_MS", 5, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer and cache -------------------------------------------------------
@@ -196,11 +199,24 @@ REDIS_PREFIX = env_str("REDIS_PREFIX", "shuzhi")
 REDIS_MAX_CONNECTIONS = env_int("REDIS_MAX_CONNECTIONS", 2000, minimum=10)
 CHANNEL_CAPACITY = env_int("CHANNEL_CAPACITY", 5000, minimum=100)
 if REDIS_URL:
+    import redis
+    from redis.driver_info import DriverInfo
+
+    # Named once for every connection: without it redis-py reads its own version from the
+    # installed packages' metadata on disk for each new connection (a hall's handshakes open
+    # many at once, on the event loop's thread).
+    REDIS_DRIVER_INFO = DriverInfo(name="redis-py", lib_version=redis.__version__)
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": REDIS_MAX_CONNECTIONS}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": REDIS_MAX_CONNECTIONS,
+                        "driver_info": REDIS_DRIVER_INFO,
+                    }
+                ],
                 "capacity": CHANNEL_CAPACITY,
                 "expiry": 60,
                 "prefix": REDIS_PREFIX + ":asgi",
@@ -212,6 +228,7 @@ if REDIS_URL:
             "BACKEND": "config.cache.RedisCache",  # process-wide connection pools (config/cache.py)
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
+            "OPTIONS": {"driver_info": REDIS_DRIVER_INFO},
         }
     }
     # Sessions read from Redis, written through to the database: signed-in API reads skip a query.

@@ -24,10 +24,11 @@ from __future__ import annotations
 import hmac
 import logging
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
@@ -346,15 +347,9 @@ def join(live_round: LiveRound, user: User, ticket_number: str, access_code: str
         .order_by()
         .first()
     )
-    if ticket is None or not hmac.compare_digest(ticket.access_code, access_code.strip()):
-        raise LiveError("bad_ticket", _("准考证号或访问码不正确，请核对准考证。"))
+    _seat_check(live_round, user, ticket, access_code)
+    assert ticket is not None
     registration = ticket.registration
-    if registration.status != RegistrationStatus.APPROVED:
-        raise LiveError("bad_ticket", _("该报名尚未通过审核，不能进入赛场。"))
-    if live_round.event_group_id is not None and registration.event_group_id != live_round.event_group_id:
-        raise LiveError("bad_ticket", _("这张准考证所属赛项不在本场次，请进入本赛项的场次。"))
-    if registration.person_id != user.pk:
-        raise LiveError("wrong_person", _("这张准考证不属于当前登录的账号，请用本人账号登录。"))
     # The first join of a seat is one insert (a hall joining at once is mostly first joins);
     # a seat that exists is locked, checked and updated.
     try:
@@ -380,6 +375,145 @@ def join(live_round: LiveRound, user: User, ticket_number: str, access_code: str
         participant.connected = True
         participant.save(update_fields=["channel_name", "connected"])
     return JoinResult(participant=participant, ticket=ticket, replaced_channel=replaced)
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    live_round: LiveRound
+    user: User
+    ticket: str
+    access_code: str
+    channel_name: str
+
+
+def _seat_check(live_round: LiveRound, user: User, ticket: Ticket | None, access_code: str) -> None:
+    """`join`'s rules for the ticket (raises LiveError)."""
+    if ticket is None or not hmac.compare_digest(ticket.access_code, access_code.strip()):
+        raise LiveError("bad_ticket", _("准考证号或访问码不正确，请核对准考证。"))
+    registration = ticket.registration
+    if registration.status != RegistrationStatus.APPROVED:
+        raise LiveError("bad_ticket", _("该报名尚未通过审核，不能进入赛场。"))
+    if live_round.event_group_id is not None and registration.event_group_id != live_round.event_group_id:
+        raise LiveError("bad_ticket", _("这张准考证所属赛项不在本场次，请进入本赛项的场次。"))
+    if registration.person_id != user.pk:
+        raise LiveError("wrong_person", _("这张准考证不属于当前登录的账号，请用本人账号登录。"))
+
+
+def join_many(requests: list[JoinRequest]) -> list[JoinResult | LiveError]:
+    """`join` for a batch of sockets (a hall joining at once), by the same rules and with the
+    same outcome as joining one after another: the tickets read in one query, the new seats
+    written in one INSERT and the seats that exist (rejoins) locked and updated together, all in
+    one transaction. A seat asked for twice in one batch, or taken meanwhile by another process,
+    is then joined on its own (`join`), as is every request if the batch fails."""
+    results: list[JoinResult | LiveError | None] = [None] * len(requests)
+    try:
+        later = _join_batch(requests, results)
+    except Exception:
+        log.exception("live joins: a batch of %d failed, joining one by one", len(requests))
+        later = list(range(len(requests)))
+    for i in later:
+        request = requests[i]
+        try:
+            results[i] = join(
+                request.live_round, request.user, request.ticket, request.access_code, request.channel_name
+            )
+        except LiveError as exc:
+            results[i] = exc
+    return cast(list[JoinResult | LiveError], results)
+
+
+def _seats(keys: Iterable[tuple[int, int]]) -> Q:
+    """The seats of these (round, registration) pairs, one IN list per round."""
+    by_round: dict[int, list[int]] = {}
+    for round_id, registration_id in keys:
+        by_round.setdefault(round_id, []).append(registration_id)
+    condition = Q(pk__in=[])
+    for round_id, registration_ids in by_round.items():
+        condition |= Q(round_id=round_id, registration_id__in=registration_ids)
+    return condition
+
+
+def _join_batch(requests: list[JoinRequest], results: list[JoinResult | LiveError | None]) -> list[int]:
+    """Fill `results` for what the batch settles; return the indexes left to `join`."""
+    numbers = {request.ticket.strip() for request in requests}
+    tickets = {
+        ticket.number: ticket
+        for ticket in Ticket.objects.select_related("registration").filter(number__in=numbers).order_by()
+    }
+    later: list[int] = []
+    seating: dict[tuple[int, int], int] = {}  # (round, registration) -> index of its request
+    for i, request in enumerate(requests):
+        ticket = tickets.get(request.ticket.strip())
+        if ticket is not None and ticket.registration.contest_id != request.live_round.contest_id:
+            ticket = None
+        try:
+            _seat_check(request.live_round, request.user, ticket, request.access_code)
+        except LiveError as exc:
+            results[i] = exc
+            continue
+        assert ticket is not None
+        key = (request.live_round.pk, ticket.registration_id)
+        if key in seating:
+            later.append(i)  # the same seat twice in a batch: the later replaces the earlier, in order
+        else:
+            seating[key] = i
+    if not seating:
+        return later
+    with transaction.atomic():
+        existing = {
+            (seat.round_id, seat.registration_id): seat
+            for seat in Participant.objects.select_for_update().filter(_seats(seating)).order_by("pk")
+        }
+        new = [key for key in seating if key not in existing]
+        if new:
+            Participant.objects.bulk_create(
+                [
+                    Participant(
+                        round_id=round_id,
+                        registration_id=registration_id,
+                        channel_name=requests[seating[(round_id, registration_id)]].channel_name,
+                        connected=True,
+                    )
+                    for round_id, registration_id in new
+                ],
+                ignore_conflicts=True,  # a seat taken meanwhile by another process: joined on its own below
+            )
+            for seat in Participant.objects.filter(_seats(new)):
+                key = (seat.round_id, seat.registration_id)
+                request = requests[seating[key]]
+                if seat.channel_name == request.channel_name and seat.connected:
+                    seat.round = request.live_round
+                    results[seating[key]] = JoinResult(participant=seat, ticket=tickets[request.ticket.strip()])
+                else:
+                    later.append(seating[key])
+        changed, signals = [], []
+        for key, seat in existing.items():
+            i = seating[key]
+            request = requests[i]
+            if seat.kicked:
+                results[i] = LiveError("kicked", _("您已被组织者移出本场比赛，如有疑问请联系现场工作人员。"))
+                continue
+            replaced = seat.channel_name if seat.connected and seat.channel_name != request.channel_name else ""
+            if replaced:
+                signals.append(
+                    SuspiciousSignal(
+                        round_id=seat.round_id,
+                        participant=seat,
+                        kind=SignalKind.TWO_DEVICES,
+                        detail={"replaced": True},
+                    )
+                )
+            seat.channel_name = request.channel_name
+            seat.connected = True
+            seat.round = request.live_round
+            changed.append(seat)
+            results[i] = JoinResult(participant=seat, ticket=tickets[request.ticket.strip()], replaced_channel=replaced)
+        if signals:
+            SuspiciousSignal.objects.bulk_create(signals)
+        if changed:
+            Participant.objects.bulk_update(changed, ["channel_name", "connected"])
+    later.sort()
+    return later
 
 
 def leave(participant_id: int, channel_name: str) -> bool:

@@ -16,6 +16,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
+from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from pydantic import ValidationError
 from competitions.live import actions, events, selectors, transport
 from competitions.live.hub import Batcher, Hub, layer_failed, resilient
 from config.db_threads import db_call
+from config.group_commit import GroupCommit
 
 MAX_MESSAGE_BYTES = 4096
 RATE_PER_SECOND = 10.0
@@ -74,12 +76,36 @@ async def _round(round_id: int) -> Any:
     return live_round
 
 
-def _join_and_snapshot(
-    live_round: Any, user: Any, ticket: str, access_code: str, channel_name: str
-) -> tuple[actions.JoinResult, events.Snapshot]:
-    """The seat and the contestant's snapshot in one database call (one thread hop, not two)."""
-    result = actions.join(live_round, user, ticket, access_code, channel_name)
-    return result, selectors.snapshot(live_round, role="contestant", participant=result.participant, joining=True)
+def _joins_and_snapshots(
+    requests: list[actions.JoinRequest],
+) -> list[tuple[actions.JoinResult, events.Snapshot] | actions.LiveError | Exception]:
+    """The seats and the contestants' snapshots of a batch of joins, in one database call (a
+    hall joining at once is a few batches: actions.join_many)."""
+    out: list[tuple[actions.JoinResult, events.Snapshot] | actions.LiveError | Exception] = []
+    for request, result in zip(requests, actions.join_many(requests), strict=True):
+        if isinstance(result, actions.LiveError):
+            out.append(result)
+            continue
+        try:
+            snap = selectors.snapshot(
+                request.live_round, role="contestant", participant=result.participant, joining=True
+            )
+        except Exception as exc:  # this socket fails as a failed read would; the batch goes on
+            out.append(exc)
+            continue
+        out.append((result, snap))
+    return out
+
+
+def _join_flush() -> float:
+    return settings.SOCKET_JOIN_FLUSH_MS / 1000
+
+
+def _join_failed(_request: actions.JoinRequest) -> Exception:
+    return RuntimeError("the join batch failed")
+
+
+JOINS = GroupCommit("live joins", _joins_and_snapshots, _join_failed, flush_seconds=_join_flush, max_batch=500)
 
 
 class LiveConsumer(AsyncWebsocketConsumer):
@@ -268,13 +294,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if self.role != "contestant":
             await self.error("forbidden", _("主持台和大屏无需准考证。"))
             return
-        try:
-            result, snap = await db_call(_join_and_snapshot)(
-                self.round, self.user, message.ticket, message.access_code, self.channel_name
-            )
-        except actions.LiveError as exc:
-            await self.error(exc.code, exc.message)
+        outcome = await JOINS.commit(
+            actions.JoinRequest(self.round, self.user, message.ticket, message.access_code, self.channel_name)
+        )
+        if isinstance(outcome, actions.LiveError):
+            await self.error(outcome.code, outcome.message)
             return
+        if isinstance(outcome, Exception):
+            raise outcome
+        result, snap = outcome
         if result.replaced_channel:
             await resilient(
                 self.channel_layer.send, result.replaced_channel, {"type": "live.bye", "reason": "replaced"}
@@ -354,6 +382,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
             db_call(lambda: self.round.participants.filter(connected=True).count())(),
             (1 if online else -1) if change is None else change,
         )
-        await self.hub.to_hosts(
+        self.hub.presence_soon(
             events.Presence(ticket=self._ticket, name=self._name, online=online, connected=connected)
         )

@@ -132,6 +132,8 @@ class Hub:
         self._membership: asyncio.Task[None] | None = None
         self._troubled = False
         self._connected: tuple[float, int] | None = None
+        self._presence: list[dict[str, Any]] = []
+        self._presence_task: asyncio.Task[None] | None = None
         self._joined = asyncio.Event()
         self._rejoin = asyncio.Event()
         # Broadcasts this hub published: delivered to its own sockets at once, so the copy that
@@ -276,10 +278,10 @@ class Hub:
             del self._local[origin]  # already delivered here when it was published
             return
         if message.get("type") == "live.host":
-            payload = message["payload"]
-            model = HOST_MESSAGES[payload["type"]].model_validate(payload)
-            for consumer in list(self.hosts.values()):
-                await consumer.send_model(model)
+            for payload in message.get("payloads") or [message["payload"]]:
+                model = HOST_MESSAGES[payload["type"]].model_validate(payload)
+                for consumer in list(self.hosts.values()):
+                    await consumer.send_model(model)
             return
         if message.get("type") != "live.frame":
             return
@@ -373,6 +375,22 @@ class Hub:
             await resilient(self.layer.group_send, self.group, message)
         for channel, reason in outcome.close_channels:
             await resilient(self.layer.send, channel, {"type": "live.bye", "reason": reason})
+
+    def presence_soon(self, message: events.Presence) -> None:
+        """A seat of this process came online or left: the round's hosts (on any process) hear
+        it within PROGRESS_SECONDS, and what this process gathers meanwhile crosses the channel
+        layer as one message (a hall joining at once is a few messages, not one per phone)."""
+        self._presence.append(message.model_dump(mode="json"))
+        if self._presence_task is not None and not self._presence_task.done():
+            return
+
+        async def later() -> None:
+            while self._presence:  # what arrives while a message is on its way goes in the next one
+                await asyncio.sleep(PROGRESS_SECONDS)
+                payloads, self._presence = self._presence, []
+                await resilient(self.layer.group_send, self.group, {"type": "live.host", "payloads": payloads})
+
+        self._presence_task = asyncio.get_running_loop().create_task(later())
 
     async def to_hosts(self, message: events.ServerMessage) -> None:
         await resilient(
