@@ -4,16 +4,19 @@ the same clients against a plain `websockets` broadcast server (the peer).
     python -m benchmarks.contest_load --contestants 100 --questions 3
     python -m benchmarks.contest_load --contestants 5000 --procs 2   # needs REDIS_URL
 
-Figures: fan-out (host's command sent → last contestant has the question) p50/p99 over the
-questions; full round (question sent → every answer acknowledged → leaderboard delivered to
-everyone); answers acknowledged vs stored; ratios to the peer. Loopback only. The last line of
-output is one JSON object.
+Figures: the join phase (every phone connects and joins at once); fan-out (host's command sent →
+last contestant has the question) p50/p99 over the questions; full round (question sent → every
+answer acknowledged → leaderboard delivered to everyone, less the reading time `--think` every
+contestant spends before answering); answers acknowledged vs stored; ratios to the peer. Both
+sides get the same question frame and the same clients. Loopback only. The last line of output
+is one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import socket
@@ -155,10 +158,20 @@ async def peer_server(port: int) -> None:
 class Bot:
     KINDS = frozenset({"question_open", "ack", "leaderboard", "snapshot", "joined"})
 
-    def __init__(self, ws, plain: bool) -> None:
-        self.ws, self.plain = ws, plain
+    def __init__(self, ws, plain: bool, think: float) -> None:
+        self.ws, self.plain, self.think = ws, plain, think
         self.got: dict[str, float] = {}
         self.acks = 0
+        self.answering: asyncio.Task[None] | None = None
+
+    async def answer(self, qid: int) -> None:
+        # The contestant reads the question first (THINK_SECONDS; the server flags answers
+        # faster than 0.8 s as too fast to have been read).
+        if self.think:
+            await asyncio.sleep(self.think)
+        await self.ws.send(
+            json.dumps({"type": "answer", "answer_id": str(uuid.uuid4()), "question_id": qid, "response": "A"})
+        )
 
     async def run(self, counters: dict[str, int], waiters: dict[str, asyncio.Event], n: int) -> None:
         async for raw in self.ws:
@@ -171,17 +184,15 @@ class Bot:
             self.got[kind] = now
             counters[kind] = counters.get(kind, 0) + 1
             if kind == "question_open":
-                qid = json.loads(raw)["question"]["id"] if not self.plain else 0
-                await self.ws.send(
-                    json.dumps({"type": "answer", "answer_id": str(uuid.uuid4()), "question_id": qid, "response": "A"})
-                )
+                qid = json.loads(raw)["question"]["id"]
+                self.answering = asyncio.get_running_loop().create_task(self.answer(qid))
             elif kind == "ack":
                 self.acks += 1
             if counters[kind] >= n and kind in waiters:
                 waiters[kind].set()
 
 
-async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain: bool) -> dict:
+async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain: bool, think: float = 0.0) -> dict:
     import websockets
 
     n = len(seats)
@@ -220,7 +231,7 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
                 await asyncio.sleep(0.2 * (attempt + 1))
         else:
             raise RuntimeError(f"could not connect: {last_error!r}")
-        bot = Bot(ws, plain)
+        bot = Bot(ws, plain, think)
         bot.got["open"] = time.perf_counter()
         bots.append(bot)
         if not plain:
@@ -242,6 +253,12 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
     # The host opens the first question a moment after the last phone is in, as in a hall (the
     # questions' fan-out is then not timed against the tail of the join burst).
     await asyncio.sleep(SETTLE_SECONDS)
+    # The load generator is a thousand phones in one process: its own garbage collections (a
+    # full one over a thousand sockets stops it for a quarter of a second) are not something a
+    # hall sees, so they are kept out of the timed questions (both sides alike).
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     opens = [b.got["open"] - t_join for b in bots]
 
     host = await websockets.connect(
@@ -286,24 +303,50 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
         t0 = time.perf_counter()
         await command(
             "open_next",
-            {"type": "question_open", "question": {"id": q, "stem": "压测题", "options": ["1", "2"]}, "closes_at": 0},
+            # The live server's question frame, field for field (every client parses it).
+            {
+                "seq": 2 * q + 1,
+                "server_time": time.time(),
+                "type": "question_open",
+                "question": {
+                    "id": q,
+                    "position": q + 1,
+                    "total": k,
+                    "qtype": "single",
+                    "stem": f"压测题 {q + 1}：2 + {q} = ？",
+                    "options": [str(q + 2), str(q + 3)],
+                    "points": 10.0,
+                    "seconds": 60,
+                    "kind": "单选",
+                    "choices": [
+                        {"key": "A", "label": "A", "text": str(q + 2)},
+                        {"key": "B", "label": "B", "text": str(q + 3)},
+                    ],
+                    "blanks": 0,
+                },
+                "opens_at": time.time(),
+                "closes_at": time.time() + 60,
+            },
         )
         await asyncio.wait_for(waiters["question_open"].wait(), 60)
         fanouts.append(max(b.got["question_open"] for b in bots) - t0)
         await asyncio.wait_for(waiters["ack"].wait(), 60)
-        phase = {"acked": time.perf_counter() - t0}
+        # Phases and the round are timed less the reading time every contestant spends.
+        phase = {"acked": time.perf_counter() - t0 - think}
         if not plain:
             await command("close")
             await host_wait("question_closed")
-            phase["closed"] = time.perf_counter() - t0
+            phase["closed"] = time.perf_counter() - t0 - think
             await command("reveal")
             await host_wait("reveal")
-            phase["revealed"] = time.perf_counter() - t0
+            phase["revealed"] = time.perf_counter() - t0 - think
         await command("leaderboard", board)
         await asyncio.wait_for(waiters["leaderboard"].wait(), 60)
-        rounds.append(max(b.got["leaderboard"] for b in bots) - t0)
+        rounds.append(max(b.got["leaderboard"] for b in bots) - t0 - think)
         phase["board"] = rounds[-1]
         phases.append({key: round(value * 1000) for key, value in phase.items()})
+    gc.enable()
+    gc.unfreeze()
     acked = sum(b.acks for b in bots)
     await host.close()
     for bot in bots:
@@ -317,6 +360,7 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
         "handshake_failures": failures,
         "fanout_p50_ms": round(pct(fanouts, 50) * 1000, 1),
         "fanout_p99_ms": round(pct(fanouts, 99) * 1000, 1),
+        "fanouts_ms": [round(f * 1000, 1) for f in fanouts],
         "round_p50_ms": round(statistics.median(rounds) * 1000, 1),
         "round_max_ms": round(max(rounds) * 1000, 1),
         "acked": acked,
@@ -326,6 +370,10 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
 
 HOST_COOKIE: list[str] = [""]
 SETTLE_SECONDS = 2.0
+# A contestant reads a question before answering: a hall's answers arrive a second or more after
+# the question, not while the broadcast is still reaching the last phones (with --think 0 every
+# answer lands on the same two cores as the broadcast, and is flagged too fast to have been read).
+THINK_SECONDS = 1.0
 
 
 def main() -> None:
@@ -333,6 +381,12 @@ def main() -> None:
     parser.add_argument("--contestants", type=int, default=100)
     parser.add_argument("--questions", type=int, default=3)
     parser.add_argument("--procs", type=int, default=1, help="daphne processes (2+ need REDIS_URL)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=THINK_SECONDS,
+        help="seconds each contestant reads a question before answering (0: answer at once)",
+    )
     parser.add_argument("--peer-server", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.peer_server:
@@ -385,7 +439,7 @@ def main() -> None:
             wait_port(port)
         urls = [f"ws://127.0.0.1:{p}/ws/live/{data['round']}/play/" for p in ports]
         host_url = f"ws://127.0.0.1:{ports[0]}/ws/live/{data['round']}/host/"
-        live = asyncio.run(run_clients(urls, host_url, data["seats"], args.questions, plain=False))
+        live = asyncio.run(run_clients(urls, host_url, data["seats"], args.questions, plain=False, think=args.think))
         stored = stored_answers(data["round"])
     finally:
         for server in servers:
@@ -401,7 +455,7 @@ def main() -> None:
     try:
         wait_port(peer_port)
         url = f"ws://127.0.0.1:{peer_port}/"
-        plain = asyncio.run(run_clients([url], url, data["seats"], args.questions, plain=True))
+        plain = asyncio.run(run_clients([url], url, data["seats"], args.questions, plain=True, think=args.think))
     finally:
         peer.terminate()
         peer.wait(10)
@@ -412,6 +466,7 @@ def main() -> None:
         "contestants": args.contestants,
         "questions": args.questions,
         "daphne_processes": args.procs,
+        "think_seconds": args.think,
         "database": "postgresql" if os.environ.get("DATABASE_URL") else "sqlite",
         "load_average_1m": [round(load_before[0], 1), round(load_after[0], 1)],
         "live": {

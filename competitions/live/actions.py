@@ -92,7 +92,9 @@ def _now_ts() -> float:
 
 
 def _locked(round_id: int) -> LiveRound:
-    return LiveRound.objects.select_for_update().select_related("contest").get(pk=round_id)
+    """The round row, locked, with its contest and open question (read in the same statement:
+    every host action looks at both)."""
+    return LiveRound.objects.select_for_update(of=("self",)).select_related("contest", "current").get(pk=round_id)
 
 
 def _next_seq(live_round: LiveRound) -> int:
