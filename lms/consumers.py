@@ -9,7 +9,6 @@ answer and resends it with its sequence number after a reconnect (to this or ano
 from __future__ import annotations
 
 import contextlib
-import time
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -26,6 +25,7 @@ from pydantic import ValidationError as SchemaError
 from config.db_threads import db_call
 from config.group_commit import GroupCommit
 from config.pacing import pacer
+from config.rate import TokenBucket
 from lms import actions, events, papers, selectors, sittings
 from lms.models import Attempt, AttemptStatus, Quiz
 from lms.quizzes import to_stored
@@ -103,7 +103,7 @@ class ExamConsumer(AsyncWebsocketConsumer):
         self.quiz_id = int(self.scope["url_route"]["kwargs"]["quiz_id"])
         self.lang = self._language()
         self.entries = {}
-        self.tokens, self.refilled, self.violations = RATE_BURST, time.monotonic(), 0
+        self.bucket, self.violations = TokenBucket(RATE_PER_SECOND, RATE_BURST), 0
         found = await db_call(_hello)(self.quiz_id, self.user_id, self.lang)
         if found is False:
             await self.close(code=CLOSE_NOT_FOUND)
@@ -131,13 +131,7 @@ class ExamConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=events.Error(code=code, message=message, **fields).model_dump_json())
 
     def _allowed(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(RATE_BURST, self.tokens + (now - self.refilled) * RATE_PER_SECOND)
-        self.refilled = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
+        return self.bucket.take()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         with translation.override(self.lang):

@@ -26,6 +26,7 @@ from competitions.live import actions, events, selectors, transport
 from competitions.live.hub import Batcher, Hub, layer_failed, resilient
 from config.db_threads import db_call
 from config.group_commit import GroupCommit
+from config.rate import TokenBucket
 
 MAX_MESSAGE_BYTES = 4096
 RATE_PER_SECOND = 10.0
@@ -173,7 +174,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.round_id = int(kwargs["round_id"])
         self.user = user
         self.last_seq = 0
-        self.tokens, self.stamp, self.violations = RATE_BURST, time.monotonic(), 0
+        self.bucket, self.violations = TokenBucket(RATE_PER_SECOND, RATE_BURST), 0
         if self.round_id > events.DB_BIGINT_MAX:
             await self.refuse(CLOSE_NOT_FOUND)  # no such row can exist (and the database cannot take the number)
             return
@@ -223,13 +224,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- receiving ----------------------------------------------------------------------
 
     def _allowed(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(RATE_BURST, self.tokens + (now - self.stamp) * RATE_PER_SECOND)
-        self.stamp = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
+        return self.bucket.take()
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.refused:

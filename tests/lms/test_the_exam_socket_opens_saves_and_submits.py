@@ -5,6 +5,7 @@ ones, submission graded, and refusals that say why."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -241,3 +242,19 @@ def test_a_submission_received_in_time_is_in_time_however_long_its_batch_waited(
     assert done.ok and done.late
     second.refresh_from_db()
     assert second.submitted_at == received - dt.timedelta(seconds=10)
+
+
+async def test_a_flooding_socket_is_told_to_slow_down_then_closed(ws_headers, learner, drawn_exam) -> None:
+    """30 messages at once pass (then 10 a second); past that each is refused as rate_limited,
+    and a socket that keeps on is closed with 4429 (its client does not reconnect on that)."""
+    socket = await connect(ws_headers, learner, drawn_exam)
+    for _ in range(100):
+        await socket.send_json_to({"type": "answer", "seq": 1, "question": 1, "response": "A"})
+    codes = []
+    output = await socket.receive_output(timeout=3)
+    while output["type"] != "websocket.close":
+        codes.append(json.loads(output["text"])["code"])
+        output = await socket.receive_output(timeout=3)
+    assert output["code"] == 4429
+    assert codes.count("no_paper") >= 30 and "rate_limited" in codes
+    assert codes.index("rate_limited") >= 30  # the burst passed first
