@@ -1,12 +1,13 @@
 """Group commit for sockets: what many sockets of a process send within a few milliseconds is
 written in one database call, and each sender waits for its own result.
 
-`GroupCommit(run, on_failure, flush_seconds)` is created once at import; awaiting
+`GroupCommit(run, on_failure, flush_setting)` is created once at import; awaiting
 `commit(item)` queues the item and returns its result once the batch holding it has run. Per
 event loop one batch runs at a time, on a thread of config.db_threads: while it commits, the next
 batch gathers, so under load the batches grow and the database sees a few large statements
 instead of thousands of small ones; when the process is idle an item waits about
-`flush_seconds`. `run(items)` returns one result per item, in order; if it raises, every item of
+the milliseconds the setting named `flush_setting` gives (read at each batch, so tests may
+change it). `run(items)` returns one result per item, in order; if it raises, every item of
 the batch gets `on_failure(item)` (its sender is told it was not stored and resends).
 """
 
@@ -17,6 +18,8 @@ import logging
 import weakref
 from collections.abc import Callable
 from typing import Generic, TypeVar
+
+from django.conf import settings
 
 from config.db_threads import db_call
 
@@ -63,19 +66,19 @@ class GroupCommit(Generic[T, R]):
         run: Callable[[list[T]], list[R]],
         on_failure: Callable[[T], R],
         *,
-        flush_seconds: Callable[[], float],
+        flush_setting: str,
         max_batch: int = 1000,
     ) -> None:
         self.name = name
         self.run = run
         self.on_failure = on_failure
-        self._flush = flush_seconds
+        self.flush_setting = flush_setting
         self.max_batch = max_batch
         self._runners: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Runner[T, R]] = weakref.WeakKeyDictionary()
 
     @property
     def flush_seconds(self) -> float:
-        return self._flush()
+        return float(getattr(settings, self.flush_setting)) / 1000
 
     async def commit(self, item: T) -> R:
         loop = asyncio.get_running_loop()

@@ -85,15 +85,13 @@ def sign_in_many(sessions: list[Any]) -> list[Any]:
     return results
 
 
-def _flush() -> float:
-    return settings.SOCKET_JOIN_FLUSH_MS / 1000
-
-
 def _batch_failed(_session: Any) -> Exception:
     return RuntimeError("the sign-in batch failed")
 
 
-SIGN_INS = GroupCommit("socket sign-ins", sign_in_many, _batch_failed, flush_seconds=_flush, max_batch=500)
+SIGN_INS = GroupCommit(
+    "socket sign-ins", sign_in_many, _batch_failed, flush_setting="SOCKET_JOIN_FLUSH_MS", max_batch=500
+)
 
 
 class SessionUserMiddleware(BaseMiddleware):

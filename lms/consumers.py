@@ -40,23 +40,19 @@ CLOSE_ABUSE = 4429
 MAX_VIOLATIONS = 30
 
 
-def _flush() -> float:
-    return settings.EXAM_FLUSH_MS / 1000
-
-
 OPENS = GroupCommit(
     "exam opens",
     actions.open_papers,
     lambda _r: sittings.Opened(error=_("暂时无法打开试卷，请稍后重试。")),
-    flush_seconds=_flush,
+    flush_setting="EXAM_FLUSH_MS",
     max_batch=500,
 )
-ANSWERS = GroupCommit("exam answers", actions.store_answers, sittings.not_stored, flush_seconds=_flush)
+ANSWERS = GroupCommit("exam answers", actions.store_answers, sittings.not_stored, flush_setting="EXAM_FLUSH_MS")
 SUBMITS = GroupCommit(
     "exam submissions",
     actions.submit_papers,
     lambda _r: sittings.Submitted(ok=False, error=_("暂时无法交卷，正在重试…")),
-    flush_seconds=_flush,
+    flush_setting="EXAM_FLUSH_MS",
     max_batch=500,
 )
 

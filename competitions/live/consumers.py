@@ -16,7 +16,6 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
-from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -98,15 +97,13 @@ def _joins_and_snapshots(
     return out
 
 
-def _join_flush() -> float:
-    return settings.SOCKET_JOIN_FLUSH_MS / 1000
-
-
 def _join_failed(_request: actions.JoinRequest) -> Exception:
     return RuntimeError("the join batch failed")
 
 
-JOINS = GroupCommit("live joins", _joins_and_snapshots, _join_failed, flush_seconds=_join_flush, max_batch=500)
+JOINS = GroupCommit(
+    "live joins", _joins_and_snapshots, _join_failed, flush_setting="SOCKET_JOIN_FLUSH_MS", max_batch=500
+)
 
 
 class LiveConsumer(AsyncWebsocketConsumer):

@@ -96,3 +96,33 @@ def test_a_hall_joins_in_a_constant_number_of_queries(
         results = actions.join_many(batch)
     assert all(isinstance(r, actions.JoinResult) for r in results)
     assert Participant.objects.filter(round=arena.round, connected=True).count() == 12
+
+
+def test_a_seat_taken_by_another_process_meanwhile_is_joined_on_its_own(arena, monkeypatch):
+    """Between the batch's read of the seats and its INSERT another daphne seats the same
+    ticket: the INSERT skips it, and this request then joins as a rejoin would (replacing the
+    other connection, recorded as two devices) instead of failing the batch."""
+    real_bulk_create = Participant.objects.bulk_create
+
+    def another_process_first(objs, **kwargs):
+        Participant.objects.create(
+            round=arena.round, registration=arena.tickets[0].registration, channel_name="other.daphne", connected=True
+        )
+        return real_bulk_create(objs, **kwargs)
+
+    monkeypatch.setattr(Participant.objects, "bulk_create", another_process_first)
+    alone = []
+    real_join = actions.join
+
+    def counted_join(live_round, user, *args):
+        alone.append(user.pk)
+        return real_join(live_round, user, *args)
+
+    monkeypatch.setattr(actions, "join", counted_join)
+    first, second = actions.join_many([request(arena, 0, "mine.0"), request(arena, 1, "mine.1")])
+    assert alone == [arena.people[0].pk]  # only the contested seat, not the whole batch again
+    assert isinstance(first, actions.JoinResult) and first.replaced_channel == "other.daphne"
+    assert isinstance(second, actions.JoinResult) and second.replaced_channel == ""
+    seat = Participant.objects.get(round=arena.round, registration=arena.tickets[0].registration)
+    assert seat.channel_name == "mine.0"
+    assert SuspiciousSignal.objects.filter(participant=seat, kind=SignalKind.TWO_DEVICES).count() == 1
