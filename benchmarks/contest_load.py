@@ -294,7 +294,7 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
         else:
             await host.send(json.dumps({"type": "command", "action": action}))
 
-    fanouts, rounds, phases = [], [], []
+    fanouts, firsts, rounds, phases = [], [], [], []
     board = {"type": "leaderboard", "top": [{"rank": i, "name": f"选手{i}", "score": 10} for i in range(1, 11)]}
     for q in range(k):
         for key in ("question_open", "ack", "leaderboard"):
@@ -330,6 +330,7 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
         )
         await asyncio.wait_for(waiters["question_open"].wait(), 60)
         fanouts.append(max(b.got["question_open"] for b in bots) - t0)
+        firsts.append(min(b.got["question_open"] for b in bots) - t0)
         await asyncio.wait_for(waiters["ack"].wait(), 60)
         # Phases and the round are timed less the reading time every contestant spends.
         phase = {"acked": time.perf_counter() - t0 - think}
@@ -345,6 +346,10 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
         rounds.append(max(b.got["leaderboard"] for b in bots) - t0 - think)
         phase["board"] = rounds[-1]
         phases.append({key: round(value * 1000) for key, value in phase.items()})
+        # The hall looks at the board before the host opens the next question (BOARD_SECONDS):
+        # the next fan-out is timed from a command a person could send, not from one that
+        # lands while the server still writes each contestant their own rank after the board.
+        await asyncio.sleep(BOARD_SECONDS)
     gc.enable()
     gc.unfreeze()
     acked = sum(b.acks for b in bots)
@@ -361,6 +366,9 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
         "fanout_p50_ms": round(pct(fanouts, 50) * 1000, 1),
         "fanout_p99_ms": round(pct(fanouts, 99) * 1000, 1),
         "fanouts_ms": [round(f * 1000, 1) for f in fanouts],
+        # When the first phone had the question: the server's own delay before it sends (the
+        # rest of the fan-out is writing to and reading on a thousand sockets).
+        "first_ms": [round(f * 1000, 1) for f in firsts],
         "round_p50_ms": round(statistics.median(rounds) * 1000, 1),
         "round_max_ms": round(max(rounds) * 1000, 1),
         "acked": acked,
@@ -370,6 +378,7 @@ async def run_clients(urls: list[str], host_url: str, seats: list, k: int, plain
 
 HOST_COOKIE: list[str] = [""]
 SETTLE_SECONDS = 2.0
+BOARD_SECONDS = 0.5
 # A contestant reads a question before answering: a hall's answers arrive a second or more after
 # the question, not while the broadcast is still reaching the last phones (with --think 0 every
 # answer lands on the same two cores as the broadcast, and is flagged too fast to have been read).

@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -31,11 +33,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit
+from accounts.actions import audit, audit_with
 from accounts.models import AuditEvent, User
 from competitions.live import events, selectors
 from competitions.live.models import (
@@ -49,6 +51,7 @@ from competitions.live.models import (
     SuspiciousSignal,
 )
 from competitions.models import RegistrationStatus, Ticket
+from config.statements import Statements
 from lms.grading import grade
 
 log = logging.getLogger(__name__)
@@ -545,41 +548,86 @@ def record_page_hidden(participant: Participant, question_id: int | None) -> boo
 # --- host actions -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class PlannedQuestion:
+    pk: int
+    position: int
+    seconds: int
+    view: events.QuestionView
+
+
+# A started round's questions, per process: they cannot change until a reset brings the round
+# back to the lobby (authoring.is_editable), and a reset clears `started_at`, so a run is known
+# by (round, started_at). Opening a question then reads only the locked round row.
+_plans: OrderedDict[tuple[int, datetime], list[PlannedQuestion]] = OrderedDict()
+_plans_lock = threading.Lock()
+PLANS_KEPT = 64
+
+
+def _plan(live_round: LiveRound) -> list[PlannedQuestion]:
+    """The round's questions in order with what contestants see of each (read once per run and
+    process; the question's text is the one shown when the run started)."""
+    key = (live_round.pk, live_round.started_at) if live_round.started_at else None
+    with _plans_lock:
+        plan = _plans.get(key) if key else None
+    if plan is not None:
+        return plan
+    rows = list(live_round.questions.select_related("question").order_by("position"))
+    plan = [
+        PlannedQuestion(lq.pk, lq.position, lq.seconds, selectors.question_view(lq, total=len(rows))) for lq in rows
+    ]
+    if key is not None:  # in the lobby the run starts with the caller's transaction: it keeps it
+        _keep_plan(key, plan)
+    return plan
+
+
+def _keep_plan(key: tuple[int, datetime], plan: list[PlannedQuestion]) -> None:
+    with _plans_lock:
+        _plans[key] = plan
+        _plans.move_to_end(key)
+        while len(_plans) > PLANS_KEPT:
+            _plans.popitem(last=False)
+
+
 @transaction.atomic
 def open_next(actor: User, round_id: int) -> Outcome:
     """Open the next question: server-set opens_at = now, closes_at = now + its seconds.
     Allowed from the lobby or after the previous question closed. Opening the round's
     `freeze_at` position (or the first past it) also freezes the board, as `set_frozen` does;
-    its state frame follows the question's."""
+    its state frame follows the question's.
+
+    Every phone waits for this commit: the round's questions come from its plan (`_plan`, no
+    query per question) and the writes go in one round trip (config.statements)."""
     live_round = _locked(round_id)
     _require_host(actor, live_round)
     if live_round.state in (RoundState.QUESTION, RoundState.ENDED) or live_round.paused_at:
         raise LiveError("bad_state", _("当前题目尚未截止或比赛已结束，不能开启下一题。"))
     position = live_round.current.position if live_round.current else 0
-    # The round's question count comes with the next question (one query, not two).
-    total = LiveQuestion.objects.filter(round_id=OuterRef("round_id")).values("round_id").annotate(n=Count("id"))
-    nxt = (
-        live_round.questions.filter(position__gt=position)
-        .select_related("question")
-        .annotate(round_total=Subquery(total.values("n")))
-        .order_by("position")
-        .first()
-    )
-    if nxt is None:
+    starts = live_round.started_at is None
+    plan = _plan(live_round)
+    item = next((i for i in plan if i.position > position), None)
+    if item is None:
         raise LiveError("bad_state", _("题目已全部出完，请展示排行榜或结束本场。"))
     now = timezone.now()
+    nxt = LiveQuestion(pk=item.pk, round_id=live_round.pk, position=item.position, seconds=item.seconds)
     nxt.opens_at, nxt.closes_at = now, now + timedelta(seconds=nxt.seconds)
-    nxt.save(update_fields=["opens_at", "closes_at"])
     before = live_round.state
     live_round.state, live_round.current = RoundState.QUESTION, nxt
     live_round.started_at = live_round.started_at or now
     seq = _next_seq(live_round)
-    live_round.save(update_fields=["state", "current", "started_at", "seq"])
-    audit(actor, "live.open_question", live_round, before={"state": before}, after={"question": nxt.pk})
+    writes = Statements()  # sent together below
+    writes.update(LiveQuestion, nxt.pk, opens_at=nxt.opens_at, closes_at=nxt.closes_at)
+    writes.update(
+        LiveRound, live_round.pk, state=live_round.state, current=nxt, started_at=live_round.started_at, seq=seq
+    )
+    audit_with(writes, actor, "live.open_question", live_round, before={"state": before}, after={"question": nxt.pk})
+    if starts:
+        key = (live_round.pk, now)
+        transaction.on_commit(lambda: _keep_plan(key, plan))
     msg = events.QuestionOpen(
         seq=seq,
         server_time=now.timestamp(),
-        question=selectors.question_view(nxt, total=nxt.round_total),
+        question=item.view,
         opens_at=now.timestamp(),
         closes_at=nxt.closes_at.timestamp(),
     )
@@ -589,9 +637,11 @@ def open_next(actor: User, round_id: int) -> Outcome:
         # The freeze point is crossed once: a host who unfreezes afterwards stays unfrozen.
         live_round.frozen = True
         freeze_seq = _next_seq(live_round)
-        live_round.save(update_fields=["frozen", "seq"])
-        audit(actor, "live.freeze", live_round, after={"frozen": True, "at": nxt.position}, reason="freeze_at")
+        writes.update(LiveRound, live_round.pk, frozen=True, seq=freeze_seq)
+        after = {"frozen": True, "at": nxt.position}
+        audit_with(writes, actor, "live.freeze", live_round, after=after, reason="freeze_at")
         out.broadcasts.append(Broadcast(_state_msg(live_round, freeze_seq).model_dump_json(), freeze_seq))
+    writes.execute()
     return out
 
 

@@ -16,6 +16,7 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
+from django.db import DatabaseError
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -340,9 +341,16 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.error("forbidden", _("只有主持台可以发出指令。"), request_id=request_id)
             return
         try:
-            outcome = await database_sync_to_async(actions.run_command)(self.user, self.round_id, message)
+            # On the pool, not channels' one thread where the answer batches queue: the round's
+            # row lock orders commands (as it does across processes), and the pool skips the
+            # per-call health check (every phone waits for this commit to see the question).
+            outcome = await db_call(actions.run_command)(self.user, self.round_id, message)
         except actions.LiveError as exc:
             await self.error(exc.code, exc.message, request_id=request_id)
+            return
+        except DatabaseError:
+            log.warning("live host command %s failed", message.action, exc_info=True)
+            await self.error("not_stored", _("数据库暂时不可用，指令没有执行，请稍后重试。"), request_id=request_id)
             return
         assert self.hub is not None
         await self.hub.publish(outcome)

@@ -312,21 +312,8 @@ class Hub:
             total, now = len(standings), time.time()
             for consumer in consumers:
                 row = standings.get(str(consumer.participant_id)) if consumer.participant_id is not None else None
-                if row is None:
-                    continue
-                rank, score, correct, last_correct, last_points = row
-                standing = events.Standing.model_construct(
-                    seq=consumer.last_seq,
-                    server_time=now,
-                    type="standing",
-                    rank=rank,
-                    score=score,
-                    correct=correct,
-                    total=total,
-                    last_correct=last_correct,
-                    last_points=last_points,
-                )
-                await self._deliver(consumer, Frame(standing.model_dump_json()))
+                if row is not None:
+                    await self._deliver(consumer, Frame(events.standing_json(consumer.last_seq, now, total, row)))
         if message.get("question_id") is not None:
             self._cancel_timer()
             if message.get("closes_at") is not None:

@@ -59,3 +59,32 @@ async def test_without_a_request_id_success_is_silent_and_errors_carry_none(aren
     await host.send(type="command", action="reveal")
     error = await host.expect("error")
     assert error["code"] == "bad_state" and error["request_id"] is None
+
+
+async def test_a_command_the_database_could_not_run_is_an_error_and_the_console_stays(
+    arena, sockets, monkeypatch
+) -> None:
+    """A database that is down (or a dropped connection) fails the command, not the host's socket:
+    the console is told "not stored, retry" with its request id and its next command runs."""
+    from django.db import OperationalError
+
+    from competitions.live import actions
+
+    real = actions.run_command
+    calls = {"n": 0}
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(actions, "run_command", flaky)
+    host = await sockets.host()
+    await host.send(type="command", action="open_next", request_id="try-1")
+    error = await host.expect("error")
+    assert (error["code"], error["request_id"]) == ("not_stored", "try-1")
+    assert "重试" in error["message"]
+    await host.send(type="command", action="open_next", request_id="try-2")
+    assert (await host.expect("question_open"))["question"]["position"] == 1
+    assert (await host.expect("command_ok"))["request_id"] == "try-2"
