@@ -884,14 +884,16 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
         .select_related("question", "round")
     }
     seat_ids = {p.participant_id for p in batch}
+    # Only the columns the checks read (no model, no response decoded): a thousand answers a
+    # second pass through here.
     existing = list(
-        LiveAnswer.objects.filter(participant_id__in=seat_ids).filter(
-            Q(client_id__in=[p.answer_id for p in batch]) | Q(live_question_id__in=question_ids)
-        )
+        LiveAnswer.objects.filter(participant_id__in=seat_ids)
+        .filter(Q(client_id__in=[p.answer_id for p in batch]) | Q(live_question_id__in=question_ids))
+        .values_list("participant_id", "client_id", "live_question_id", "received_at")
     )
     streaks = dict(Participant.objects.filter(pk__in=seat_ids).values_list("id", "streak"))
-    by_id = {(a.participant_id, a.client_id): a for a in existing}
-    by_seat = {(a.participant_id, a.live_question_id): a for a in existing}
+    by_id = {(seat, client): (question, received) for seat, client, question, received in existing}
+    by_seat = {(seat, question) for seat, _client, question, _received in existing}
     results: list[AnswerResult | None] = [None] * len(batch)
     to_insert: dict[tuple[int, int], tuple[int, LiveAnswer]] = {}
     # (seat, answer id) → question of an answer queued in this batch, and the batch's resends of
@@ -900,16 +902,13 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
     resent: list[tuple[int, tuple[int, int]]] = []
     for i, p in enumerate(batch):
         prior = by_id.get((p.participant_id, p.answer_id))
-        if prior is not None and prior.live_question_id != p.question_id:
+        if prior is not None and prior[0] != p.question_id:
             results[i] = _reused(p.answer_id)
             continue
         if prior is not None:
             results[i] = AnswerResult(
                 ack=events.Ack(
-                    answer_id=p.answer_id,
-                    question_id=prior.live_question_id,
-                    received_at=prior.received_at.timestamp(),
-                    duplicate=True,
+                    answer_id=p.answer_id, question_id=prior[0], received_at=prior[1].timestamp(), duplicate=True
                 )
             )
             continue
@@ -962,21 +961,21 @@ def submit_answers(batch: list[PendingAnswer]) -> list[AnswerResult]:
     LiveAnswer.objects.bulk_create(rows, ignore_conflicts=True)
     # Read back what is stored: with ignore_conflicts a row that lost a race was not inserted.
     stored = {
-        (a.participant_id, a.live_question_id): a
-        for a in LiveAnswer.objects.filter(
+        (seat, question): (client, received)
+        for seat, question, client, received in LiveAnswer.objects.filter(
             participant_id__in={k[0] for k in to_insert}, live_question_id__in={k[1] for k in to_insert}
-        )
+        ).values_list("participant_id", "live_question_id", "client_id", "received_at")
     }
     late_rounds: dict[int, set[int]] = {}
     signals = []
     for key, (i, answer) in to_insert.items():
         row = stored.get(key)
         p = batch[i]
-        if row is None or row.client_id != answer.client_id:
+        if row is None or row[0] != answer.client_id:
             results[i] = _err("already_answered", _("本题您已作答，每题只能提交一次。"), p.answer_id)
             continue
         results[i] = AnswerResult(
-            ack=events.Ack(answer_id=p.answer_id, question_id=key[1], received_at=row.received_at.timestamp())
+            ack=events.Ack(answer_id=p.answer_id, question_id=key[1], received_at=row[1].timestamp())
         )
         lq = questions[key[1]]
         if lq.tallied:

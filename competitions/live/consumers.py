@@ -208,7 +208,13 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def send_model(self, message: events.ServerMessage) -> None:
         message.seq = self.last_seq
         message.server_time = time.time()
-        await self.send(text_data=message.model_dump_json())
+        text = message.model_dump_json()
+        # Under daphne straight to the socket, as broadcasts are (transport.py: both paths write
+        # synchronously, so the socket's frames keep their order); an ack per answer, a thousand
+        # in a second, skips the ASGI reply path. Elsewhere, or once closing, the ASGI send.
+        if self.writer is not None and self.writer(transport.prepare(text)):
+            return
+        await self.send(text_data=text)
 
     async def error(self, code: events.ErrorCode, message: str, **extra: Any) -> None:
         await self.send_model(events.Error(code=code, message=message, **extra))
