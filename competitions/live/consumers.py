@@ -320,7 +320,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         else:
             self.last_seq = max(self.last_seq, snap.seq)
             await self.send(text_data=snap.model_dump_json())
-        await self._presence(online=True, change=0 if result.replaced_channel else 1)
+        await self._presence(online=True)
 
     async def on_answer(self, message: events.AnswerIn, received_at: Any) -> None:
         if self.participant_id is None:
@@ -379,15 +379,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self.participant_id = None
         await self.close(code=CLOSE_REPLACED if reason == "replaced" else CLOSE_KICKED)
 
-    async def _presence(self, *, online: bool, change: int | None = None) -> None:
-        """Tell hosts a seat came online or left; `change`: how the online count moved (0 for a
-        seat that replaced its own earlier connection)."""
-        if self.hub is None:
-            return
-        connected = await self.hub.connected_count(
-            db_call(lambda: self.round.participants.filter(connected=True).count())(),
-            (1 if online else -1) if change is None else change,
-        )
-        self.hub.presence_soon(
-            events.Presence(ticket=self._ticket, name=self._name, online=online, connected=connected)
-        )
+    async def _presence(self, *, online: bool) -> None:
+        """Tell hosts a seat came online or left (gathered per process, counted when sent)."""
+        if self.hub is not None:
+            self.hub.presence_soon(ticket=self._ticket, name=self._name, online=online)

@@ -371,13 +371,14 @@ class Progress(ServerMessage):
 
 
 class Presence(ServerMessage):
-    """Host only: a contestant connected or left."""
+    """Host only: a contestant connected or left. `connected`: seats online in the whole round,
+    counted when the note was sent (null if the database could not be asked)."""
 
     type: Literal["presence"] = "presence"
     ticket: str
     name: str
     online: bool
-    connected: int
+    connected: int | None = None
 
 
 class Snapshot(ServerMessage):

@@ -26,7 +26,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from competitions.live import actions, events, selectors, transport
-from competitions.live.models import LiveRound
+from competitions.live.models import LiveRound, Participant
 from config import metrics
 from config.db_threads import db_call
 from config.pacing import pacer
@@ -131,7 +131,6 @@ class Hub:
         self._task: asyncio.Task[None] | None = None
         self._membership: asyncio.Task[None] | None = None
         self._troubled = False
-        self._connected: tuple[float, int] | None = None
         self._presence: list[dict[str, Any]] = []
         self._presence_task: asyncio.Task[None] | None = None
         self._joined = asyncio.Event()
@@ -188,22 +187,6 @@ class Hub:
         if self.sockets.pop(consumer.channel_name, None) is not None and not self.sockets:
             pacer.release(self)
         self.hosts.pop(consumer.channel_name, None)
-
-    async def connected_count(self, count: Any, change: int) -> int:
-        """How many seats are online, for presence notes to hosts, after a seat of this process
-        came online (`change` +1) or left (-1). Counted in the database at most every
-        PROGRESS_SECONDS (a hall joining at once needs one count, not one per phone); in between,
-        the last count moved by this process's own changes. `count` is the awaitable that counts,
-        closed unused when the last figure is fresh enough."""
-        now = time.monotonic()
-        if self._connected is not None and now - self._connected[0] < PROGRESS_SECONDS:
-            count.close()
-            figure = max(0, self._connected[1] + change)
-            self._connected = (self._connected[0], figure)
-            return figure
-        figure = await count
-        self._connected = (time.monotonic(), figure)
-        return figure
 
     def trouble(self) -> None:
         """The channel layer failed: rejoin the group now and resync once back in."""
@@ -371,21 +354,31 @@ class Hub:
         for channel, reason in outcome.close_channels:
             await resilient(self.layer.send, channel, {"type": "live.bye", "reason": reason})
 
-    def presence_soon(self, message: events.Presence) -> None:
+    def presence_soon(self, *, ticket: str, name: str, online: bool) -> None:
         """A seat of this process came online or left: the round's hosts (on any process) hear
         it within PROGRESS_SECONDS, and what this process gathers meanwhile crosses the channel
-        layer as one message (a hall joining at once is a few messages, not one per phone)."""
-        self._presence.append(message.model_dump(mode="json"))
+        layer as one message, with the number of seats online counted once, when it is sent (a
+        hall joining at once is a few messages and a few counts, not one of each per phone)."""
+        self._presence.append({"ticket": ticket, "name": name, "online": online})
         if self._presence_task is not None and not self._presence_task.done():
             return
 
         async def later() -> None:
             while self._presence:  # what arrives while a message is on its way goes in the next one
                 await asyncio.sleep(PROGRESS_SECONDS)
-                payloads, self._presence = self._presence, []
+                gathered, self._presence = self._presence, []
+                try:
+                    connected = await db_call(self._online_count)()
+                except Exception:  # the database is away: the notes go without a fresh count
+                    log.debug("live hub %s: online count failed", self.round_id, exc_info=True)
+                    connected = None
+                payloads = [events.Presence(**note, connected=connected).model_dump(mode="json") for note in gathered]
                 await resilient(self.layer.group_send, self.group, {"type": "live.host", "payloads": payloads})
 
         self._presence_task = asyncio.get_running_loop().create_task(later())
+
+    def _online_count(self) -> int:
+        return Participant.objects.filter(round_id=self.round_id, connected=True).count()
 
     async def to_hosts(self, message: events.ServerMessage) -> None:
         await resilient(

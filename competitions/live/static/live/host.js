@@ -101,7 +101,7 @@ function onMessage(m) {
       break;
     case "progress": progress(m); break;
     case "presence":
-      $("connected").textContent = m.connected;
+      if (m.connected !== null) $("connected").textContent = m.connected;
       $("presence").insertAdjacentHTML("afterbegin", `<li>${esc(m.name)}（${esc(m.ticket)}）${m.online ? gettext("上线") : gettext("离线")}</li>`);
       break;
     case "error": $("error").textContent = m.message; $("error").hidden = false; break;
