@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connections, models
+from django.db.models import Q
 from django.db.models.sql import InsertQuery, UpdateQuery
 
 
@@ -27,7 +28,7 @@ class Statements:
         """`model.objects.filter(pk=pk).update(**values)`, its row count not read."""
         query = UpdateQuery(model)
         query.add_update_values(values)
-        query.add_filter("pk", pk)
+        query.add_q(Q(pk=pk))
         sql, params = query.get_compiler(self.using).as_sql()
         self._statements.append((sql, tuple(params)))
         return self
