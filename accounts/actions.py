@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _lazy
 from accounts import pii
 from accounts.auditing import audit as audit  # every app audits through accounts.actions
 from accounts.auditing import audit_many as audit_many
-from accounts.auditing import audit_with as audit_with
 from accounts.choices import SHANDONG_CITIES, RegionKind, Role
 from accounts.employment import decide_employment_request as decide_employment_request
 from accounts.employment import end_employment as end_employment

@@ -27,33 +27,22 @@ def audit(
     after: Any = None,
     reason: str = "",
     ip: str | None = None,
+    statements: Statements | None = None,
 ) -> AuditEvent:
     """Write one audit record. `target` is a model instance (or None for events about no record).
 
     Once the record is committed, one `shuzhi.audit` log line names the action, actor and target
     (docs/operations.md); the before/after values and the reason stay in the database only.
+    With `statements` (config.statements) the INSERT is sent with the caller's other writes, one
+    round trip fewer; the record is then returned without its key.
     """
     event = _event(actor, action, target, before=before, after=after, reason=reason, ip=ip)
-    event.save(force_insert=True)
+    if statements is None:
+        event.save(force_insert=True)
+    else:
+        statements.insert(event)
     _log_on_commit(event)
     return event
-
-
-def audit_with(
-    statements: Statements,
-    actor: User | None,
-    action: str,
-    target: Any = None,
-    *,
-    before: Any = None,
-    after: Any = None,
-    reason: str = "",
-) -> None:
-    """`audit`, its INSERT sent with the caller's other writes (config.statements): the same
-    record and log line, one round trip fewer."""
-    event = _event(actor, action, target, before=before, after=after, reason=reason, ip=None)
-    statements.insert(event)
-    _log_on_commit(event)
 
 
 def _event(

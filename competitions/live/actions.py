@@ -37,7 +37,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit, audit_with
+from accounts.actions import audit
 from accounts.models import AuditEvent, User
 from competitions.live import events, selectors
 from competitions.live.models import (
@@ -620,7 +620,8 @@ def open_next(actor: User, round_id: int) -> Outcome:
     writes.update(
         LiveRound, live_round.pk, state=live_round.state, current=nxt, started_at=live_round.started_at, seq=seq
     )
-    audit_with(writes, actor, "live.open_question", live_round, before={"state": before}, after={"question": nxt.pk})
+    after = {"question": nxt.pk}
+    audit(actor, "live.open_question", live_round, before={"state": before}, after=after, statements=writes)
     if starts:
         key = (live_round.pk, now)
         transaction.on_commit(lambda: _keep_plan(key, plan))
@@ -639,7 +640,7 @@ def open_next(actor: User, round_id: int) -> Outcome:
         freeze_seq = _next_seq(live_round)
         writes.update(LiveRound, live_round.pk, frozen=True, seq=freeze_seq)
         after = {"frozen": True, "at": nxt.position}
-        audit_with(writes, actor, "live.freeze", live_round, after=after, reason="freeze_at")
+        audit(actor, "live.freeze", live_round, after=after, reason="freeze_at", statements=writes)
         out.broadcasts.append(Broadcast(_state_msg(live_round, freeze_seq).model_dump_json(), freeze_seq))
     writes.execute()
     return out

@@ -300,3 +300,29 @@ async def test_under_daphnes_own_application_call_the_live_consumer_gets_the_wri
     wire.clear()
     assert consumer.writer(transport.prepare("大屏")) is True
     assert wire.value() == transport.prepare("大屏").payloadHybi
+
+
+def test_a_sockets_own_replies_go_through_the_writer_and_fall_back_when_it_refuses() -> None:
+    """Acks, errors and command replies (LiveConsumer.send_model) are written straight to the
+    socket like broadcasts when daphne's writer is there; a writer that refuses (the socket is
+    closing) leaves the message to the ASGI send."""
+    from competitions.live import events
+    from competitions.live.consumers import LiveConsumer
+
+    written: list[bytes] = []
+    asgi: list[str] = []
+    consumer = LiveConsumer.__new__(LiveConsumer)
+    consumer.last_seq = 7
+
+    async def send(text_data: str | None = None, **_: Any) -> None:
+        asgi.append(text_data or "")
+
+    consumer.send = send  # type: ignore[method-assign]
+    consumer.writer = lambda prepared: written.append(prepared.payloadHybi) or True
+    asyncio.run(consumer.send_model(events.Error(code="bad_state", message="不行")))
+    assert len(written) == 1 and not asgi
+    assert b'"code":"bad_state"' in written[0] and b'"seq":7' in written[0]
+
+    consumer.writer = lambda prepared: False
+    asyncio.run(consumer.send_model(events.Error(code="closed", message="晚了")))
+    assert len(asgi) == 1 and '"code":"closed"' in asgi[0]
