@@ -33,10 +33,14 @@ transport.lazy_handshake_logging()
 application = ProtocolTypeRouter(
     {
         "http": RequestBodyLimit(django_asgi_app),
+        # PacedSockets: full garbage collections wait for quiet moments while live-round and exam
+        # sockets are here, from their handshake on (config/pacing.py).
         # PreparedFrames: under daphne, broadcasts are framed once for all sockets (live/transport.py).
         # SocketLog: one log line per socket accepted and per socket ended (config/observability.py).
-        "websocket": PreparedFrames(
-            AllowedHostsOriginValidator(SessionUserMiddlewareStack(SocketLog(URLRouter(websocket_urlpatterns))))
+        "websocket": pacing.PacedSockets(
+            PreparedFrames(
+                AllowedHostsOriginValidator(SessionUserMiddlewareStack(SocketLog(URLRouter(websocket_urlpatterns))))
+            )
         ),
     }
 )

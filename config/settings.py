@@ -184,6 +184,9 @@ PAPER_CACHE_SECONDS = env_int("PAPER_CACHE_SECONDS", 10, minimum=0)
 # The exam socket's group commit (lms/consumers.py): answers, paper openings and submissions that
 # arrive within this many milliseconds are written in one transaction.
 EXAM_FLUSH_MS = env_int("EXAM_FLUSH_MS", 10, minimum=0)
+# The live round's answers (competitions/live/consumers.py): what a process's sockets send within
+# this many milliseconds is committed in one transaction, each acknowledged after the commit.
+LIVE_FLUSH_MS = env_int("LIVE_FLUSH_MS", 15, minimum=0)
 # WebSocket sign-ins (config/ws_auth.py) and live-round joins (competitions/live/consumers.py)
 # that arrive within this many milliseconds are read and written together.
 SOCKET_JOIN_FLUSH_MS = env_int("SOCKET_JOIN_FLUSH_MS", 5, minimum=0)

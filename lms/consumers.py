@@ -94,8 +94,6 @@ class ExamConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_ANONYMOUS)
             return
         self.user_id = user.pk
-        # Full garbage collections wait while this process has exam sockets (config/pacing.py).
-        pacer.hold(self)
         self.quiz_id = int(self.scope["url_route"]["kwargs"]["quiz_id"])
         self.lang = self._language()
         self.entries = {}
@@ -110,9 +108,6 @@ class ExamConsumer(AsyncWebsocketConsumer):
             hello.attempt, hello.deadline = found.pk, found.deadline
             hello.last_seq = await db_call(selectors.last_answer_seq)(found)
         await self.send(text_data=hello.model_dump_json())
-
-    async def disconnect(self, code: int) -> None:
-        pacer.release(self)
 
     def _language(self) -> str:
         wanted = (self.scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME, "")

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
 from competitions.live import actions, events, selectors, transport
-from competitions.live.hub import Batcher, Hub, layer_failed, resilient
+from competitions.live.hub import Hub, layer_failed, resilient
+from config import metrics
 from config.db_threads import db_call
 from config.group_commit import GroupCommit
 from config.rate import TokenBucket
@@ -104,6 +105,13 @@ def _join_failed(_request: actions.JoinRequest) -> Exception:
 
 JOINS = GroupCommit(
     "live joins", _joins_and_snapshots, _join_failed, flush_setting="SOCKET_JOIN_FLUSH_MS", max_batch=500
+)
+# Answers: one transaction per LIVE_FLUSH_MS of a process's sockets, on the pool (channels' one
+# thread stays free for the rest); one answer that cannot be stored fails only itself
+# (actions.submit_answers_isolated); with no database at all every answer is told "not stored"
+# and its socket stays open to resend it.
+ANSWERS = GroupCommit(
+    "live answers", actions.submit_answers_isolated, actions.not_stored, flush_setting="LIVE_FLUSH_MS"
 )
 
 
@@ -334,7 +342,15 @@ class LiveConsumer(AsyncWebsocketConsumer):
             response=message.response,
             received_at=received_at,
         )
-        result = await Batcher.get().submit(pending)
+        result = await ANSWERS.commit(pending)
+        if result.ack is not None:
+            metrics.LIVE_ACKED.inc()
+        elif result.error is not None and result.error.code == "not_stored":
+            metrics.LIVE_NOT_STORED.inc()
+        else:
+            metrics.LIVE_REFUSED.inc()
+        if self.hub is not None:
+            self.hub.progress_soon()
         await self.send_model(result.ack if result.ack is not None else result.error)  # type: ignore[arg-type]
 
     async def on_signal(self, message: events.SignalIn, received_at: Any) -> None:
@@ -347,9 +363,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.error("forbidden", _("只有主持台可以发出指令。"), request_id=request_id)
             return
         try:
-            # On the pool, not channels' one thread where the answer batches queue: the round's
-            # row lock orders commands (as it does across processes), and the pool skips the
-            # per-call health check (every phone waits for this commit to see the question).
+            # On the pool, beside the answer batches: the round's row lock orders commands (as it
+            # does across processes) and the question rows order a close against a batch; the pool
+            # skips the per-call health check (every phone waits for this commit to see the question).
             outcome = await db_call(actions.run_command)(self.user, self.round_id, message)
         except actions.LiveError as exc:
             await self.error(exc.code, exc.message, request_id=request_id)

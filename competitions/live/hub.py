@@ -5,8 +5,8 @@ broadcast crosses Redis once per process, and writes the already-encoded frame t
 socket (encode once, not once per socket; no `group_send` per consumer). It also runs the
 question timer: every process schedules the close, the first to lock the round wins.
 
-`Batcher`: one per process. Answers are queued and committed together every few milliseconds
-in one transaction; each is acknowledged only after that commit.
+Answers are committed by a group commit of the consumers (`consumers.ANSWERS`): what a
+process's sockets send within LIVE_FLUSH_MS is one transaction, each acknowledged after it.
 """
 
 from __future__ import annotations
@@ -36,14 +36,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FLUSH_SECONDS = 0.015
 PROGRESS_SECONDS = 0.25
 REJOIN_SECONDS = 30.0
 LOCAL_ORIGINS_KEPT = 1000
 HOST_MESSAGES: dict[str, type[events.ServerMessage]] = {"progress": events.Progress, "presence": events.Presence}
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, Hub]] = weakref.WeakKeyDictionary()
-_batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Batcher] = weakref.WeakKeyDictionary()
 
 
 def _cancelling() -> bool:
@@ -177,15 +175,13 @@ class Hub:
         return None
 
     def add(self, consumer: LiveConsumer) -> None:
-        if not self.sockets:
-            pacer.hold(self)  # full garbage collections wait for quiet moments while sockets are here
+        """A socket that gets the round's broadcasts (a joined contestant, a host, a screen)."""
         self.sockets[consumer.channel_name] = consumer
         if consumer.role == "host":
             self.hosts[consumer.channel_name] = consumer
 
     def remove(self, consumer: LiveConsumer) -> None:
-        if self.sockets.pop(consumer.channel_name, None) is not None and not self.sockets:
-            pacer.release(self)
+        self.sockets.pop(consumer.channel_name, None)
         self.hosts.pop(consumer.channel_name, None)
 
     def trouble(self) -> None:
@@ -403,55 +399,3 @@ class Hub:
                 log.warning("live hub %s: progress not sent", self.round_id, exc_info=True)
 
         asyncio.get_running_loop().create_task(later())
-
-
-class Batcher:
-    def __init__(self) -> None:
-        self.queue: list[tuple[actions.PendingAnswer, asyncio.Future[actions.AnswerResult]]] = []
-        self.wake = asyncio.Event()
-        self.task = asyncio.get_running_loop().create_task(self._run())
-
-    @classmethod
-    def get(cls) -> Batcher:
-        loop = asyncio.get_running_loop()
-        batcher = _batchers.get(loop)
-        if batcher is None:
-            batcher = _batchers[loop] = cls()
-        return batcher
-
-    def submit(self, pending: actions.PendingAnswer) -> asyncio.Future[actions.AnswerResult]:
-        future: asyncio.Future[actions.AnswerResult] = asyncio.get_running_loop().create_future()
-        self.queue.append((pending, future))
-        self.wake.set()
-        return future
-
-    async def _run(self) -> None:
-        while True:
-            await self.wake.wait()
-            await asyncio.sleep(FLUSH_SECONDS)
-            self.wake.clear()
-            items, self.queue = self.queue, []
-            if not items:
-                continue
-            batch = [p for p, _f in items]
-            try:
-                # One answer that cannot be stored fails only itself (actions.submit_answers_isolated).
-                results = await database_sync_to_async(actions.submit_answers_isolated)(batch)
-            except Exception:
-                # Not even the isolated retries ran (no database at all): every answer is told it was
-                # not stored, and its socket stays open to resend it.
-                log.exception("live: answer batch failed")
-                results = [actions.not_stored(p) for p in batch]
-            for (_p, future), result in zip(items, results, strict=True):
-                if result.ack is not None:
-                    metrics.LIVE_ACKED.inc()
-                elif result.error is not None and result.error.code == "not_stored":
-                    metrics.LIVE_NOT_STORED.inc()
-                else:
-                    metrics.LIVE_REFUSED.inc()
-                if not future.done():
-                    future.set_result(result)
-            for round_id in {p.round_id for p, _f in items}:
-                hub = _hubs.get(asyncio.get_running_loop(), {}).get(round_id)
-                if hub is not None:
-                    hub.progress_soon()

@@ -15,7 +15,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import DataError
 
-from competitions.live import hub
 from competitions.live.models import LiveAnswer, Participant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,9 +23,9 @@ HONEST = "A"
 
 
 @pytest.fixture
-def one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+def one_batch(settings) -> None:
     """A wide group-commit window, so the three answers below are committed as one batch."""
-    monkeypatch.setattr(hub, "FLUSH_SECONDS", 0.3)
+    settings.LIVE_FLUSH_MS = 300
 
 
 async def open_question(sockets) -> tuple[Any, list[Any], int]:

@@ -134,28 +134,56 @@ def test_nothing_is_collected_by_a_pacer_nobody_holds(thresholds, full_collectio
     assert full_collections == []
 
 
-async def test_a_hub_holds_the_pacer_while_it_has_sockets(flush_layer, thresholds) -> None:
-    from competitions.live.hub import Hub
-    from config.pacing import pacer
+async def test_live_and_exam_sockets_hold_the_pacer_from_their_handshake_until_they_end(thresholds) -> None:
+    import asyncio
 
-    class Sock:
-        def __init__(self, name: str) -> None:
-            self.channel_name, self.role = name, "contestant"
+    from config.pacing import PacedSockets, pacer
 
+    ends: dict[str, asyncio.Event] = {}
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await ends[scope["path"]].wait()
+
+    paced = PacedSockets(app)
     holders = pacer.holders
-    hub = Hub(round_id=999_998)
-    a, b = Sock("a"), Sock("b")
-    hub.add(a)  # type: ignore[arg-type]
-    hub.add(b)  # type: ignore[arg-type]
-    assert pacer.holders == holders + 1
+    before = pacer.last_broadcast
+    paths = ["/ws/live/7/play/", "/ws/live/7/host/", "/ws/lms/quizzes/3/", "/ws/notifications/"]
+    tasks = []
+    for path in paths:
+        ends[path] = asyncio.Event()
+        tasks.append(asyncio.create_task(paced({"type": "websocket", "path": path}, None, None)))
+    await asyncio.sleep(0)
+    assert pacer.holders == holders + 1  # one holder for the process's sockets, however many
     assert gc.get_threshold()[2] == pacing.DEFERRED
-    hub.remove(a)  # type: ignore[arg-type]
-    hub.remove(a)  # type: ignore[arg-type]
-    assert pacer.holders == holders + 1
-    hub.remove(b)  # type: ignore[arg-type]
+    assert pacer.last_broadcast > before  # a socket arriving is not a quiet moment
+    for path in paths[:2]:
+        ends[path].set()
+    await asyncio.sleep(0)
+    assert pacer.holders == holders + 1  # the exam socket is still here
+    ends[paths[3]].set()
+    await asyncio.sleep(0)
+    assert pacer.holders == holders + 1  # notification sockets never held it
+    ends[paths[2]].set()
+    await asyncio.gather(*tasks)
     assert pacer.holders == holders
     if holders == 0:
         assert gc.get_threshold() == thresholds
+
+
+async def test_a_phone_that_has_not_joined_yet_already_holds_the_pacer(sockets, arena, thresholds) -> None:
+    """A hall connecting at once: thousands of handshakes come before the first seat is taken,
+    and the full collections they would set off must wait too."""
+    from config.pacing import pacer
+
+    holders = pacer.holders
+    sock, connected, _code = await sockets.raw(arena.people[0])
+    assert connected
+    await sock.expect("welcome")
+    assert pacer.holders == holders + 1
+    assert gc.get_threshold()[2] == pacing.DEFERRED
+    await sock.close()
+    assert pacer.holders == holders
+    assert gc.get_threshold() == thresholds
 
 
 async def test_a_broadcast_puts_off_the_next_full_collection(flush_layer) -> None:
