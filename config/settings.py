@@ -304,6 +304,13 @@ if PRODUCTION:
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         "django.contrib.auth.hashers.ScryptPasswordHasher",
     ]
+# Tests only: the test run sets it for itself and every server it starts (tests/conftest.py), so
+# the thousands of people the tests make and sign in are not hashed with a million PBKDF2 rounds
+# each (a quarter of a second apiece here; Django's advice for tests is a fast hasher).
+if env_bool("TEST_FAST_PASSWORD_HASHER", False):
+    if PRODUCTION:
+        raise ImproperlyConfigured("TEST_FAST_PASSWORD_HASHER is for the test suite, never for DJANGO_ENV=production.")
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -32,6 +32,14 @@ def pytest_configure(config: pytest.Config) -> None:
     # Notices' email and SMS are sent at once (ImmediateBackend), not queued for a worker.
     settings.NOTICE_TASK_BACKEND = "default"
     settings.SMS_FILE_PATH = settings.VAR_DIR / f"sms-outbox-{os.environ.get('TEST_DB_SUFFIX', 'main')}.jsonl"
+    # A fast password hasher (config/settings.py), here and in every server the tests start (the
+    # forked ones share these settings, the others read the variable).
+    os.environ["TEST_FAST_PASSWORD_HASHER"] = "1"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    from django.contrib.auth import hashers
+
+    hashers.get_hashers.cache_clear()
+    hashers.get_hashers_by_algorithm.cache_clear()
 
 
 @pytest.hookimpl(trylast=True)

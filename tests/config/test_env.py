@@ -45,7 +45,15 @@ def run_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k
+        not in (
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_ENV",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "TEST_FAST_PASSWORD_HASHER",
+        )
     }
     return subprocess.run(
         [sys.executable, "manage.py", "check", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
@@ -62,6 +70,38 @@ def test_production_refuses_to_start_without_allowed_hosts() -> None:
     result = run_check({"DJANGO_ENV": "production", "SECRET_KEY": "k" * 30 + "abcdefghij" * 3})
     assert result.returncode != 0
     assert "ALLOWED_HOSTS is required" in result.stderr
+
+
+def test_production_refuses_the_test_runs_fast_password_hasher() -> None:
+    result = run_check(
+        {
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": "p9-Xq" * 12,
+            "ALLOWED_HOSTS": "shuzhi.example.cn",
+            "TEST_FAST_PASSWORD_HASHER": "1",
+        }
+    )
+    assert result.returncode != 0
+    assert "TEST_FAST_PASSWORD_HASHER is for the test suite" in result.stderr
+
+
+def test_the_test_run_hashes_passwords_fast_and_production_keeps_pbkdf2() -> None:
+    from django.conf import settings
+
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    result = subprocess.run(
+        [sys.executable, "-c", "from config import settings; print(settings.PASSWORD_HASHERS[0])"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "TEST_FAST_PASSWORD_HASHER"},
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": "p9-Xq" * 12,
+            "ALLOWED_HOSTS": "shuzhi.example.cn",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.strip() == "django.contrib.auth.hashers.PBKDF2PasswordHasher", result.stderr
 
 
 def test_production_passes_the_deploy_check_with_no_warnings() -> None:

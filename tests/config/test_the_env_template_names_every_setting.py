@@ -10,8 +10,9 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 
-# Development only (the embedded SQLite database), and the units' own variable.
-NOT_FOR_PRODUCTION = {"SQLITE_NAME", "TEST_DB_SUFFIX"}
+# Development and tests only (the embedded SQLite database, the test run's fast hasher), and the
+# units' own variable.
+NOT_FOR_PRODUCTION = {"SQLITE_NAME", "TEST_DB_SUFFIX", "TEST_FAST_PASSWORD_HASHER"}
 FOR_THE_UNITS = {"SHUZHI_DAPHNE_PORTS"}
 
 
