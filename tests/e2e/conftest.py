@@ -78,10 +78,11 @@ def shot() -> Callable[[object, str], Path]:
 
 @pytest.fixture
 def demo(transactional_db: None) -> None:
-    """The demo data every browser test starts from (cities, organizations, one person per role)."""
-    from django.core.management import call_command
+    """The demo data every browser test starts from (cities, organizations, one person per role):
+    seeded by the run's first browser test, copied back for the others (tests/snapshots.py)."""
+    from tests import snapshots
 
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    snapshots.demo()
 
 
 def login(page, mobile: str, password: str) -> None:
