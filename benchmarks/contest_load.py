@@ -428,6 +428,10 @@ def main() -> None:
                     subprocess.Popen(
                         [
                             str(ROOT / ".venv/bin/daphne"),
+                            # As deployed: no access log of daphne's own (the application logs
+                            # each socket; deploy/systemd/shuzhi-daphne@.service).
+                            "-v",
+                            "0",
                             "-b",
                             "127.0.0.1",
                             "-p",
