@@ -242,7 +242,19 @@ def start_servers(procs: int, pool: int) -> tuple[list[subprocess.Popen], list[i
         with log_path.open("w") as log_file:
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"],
+                    # As deployed: no access log of daphne's own (deploy/systemd/shuzhi-daphne@.service).
+                    [
+                        sys.executable,
+                        "-m",
+                        "daphne",
+                        "-v",
+                        "0",
+                        "-b",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "config.asgi:application",
+                    ],
                     cwd=ROOT,
                     env=env,
                     # daphne logs to stderr, the application to stdout: keep both.
