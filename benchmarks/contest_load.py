@@ -28,6 +28,8 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+from benchmarks.servers import daphne_command
+
 ROOT = Path(__file__).resolve().parents[1]
 ORIGIN = "http://127.0.0.1:8000"
 
@@ -426,20 +428,7 @@ def main() -> None:
             with log_path.open("w") as log_file:
                 servers.append(
                     subprocess.Popen(
-                        [
-                            str(ROOT / ".venv/bin/daphne"),
-                            # As deployed: no access log of daphne's own (the application logs
-                            # each socket; deploy/systemd/shuzhi-daphne@.service).
-                            "-v",
-                            "0",
-                            "-b",
-                            "127.0.0.1",
-                            "-p",
-                            str(port),
-                            # As deployed (deploy/systemd/shuzhi-daphne@.service): daphne's default
-                            # 5 s handshake timeout, so a slow join phase shows as failures.
-                            "config.asgi:application",
-                        ],
+                        daphne_command(port),
                         cwd=ROOT,
                         env=server_env,
                         # The application logs JSON lines to stdout, daphne to stderr: keep both.

@@ -67,6 +67,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from benchmarks.servers import daphne_command
+
 ROOT = Path(__file__).resolve().parents[1]
 CLOSE_IN_SECONDS = 15.0
 RUSH_SECONDS = 10.0
@@ -242,19 +244,7 @@ def start_servers(procs: int, pool: int) -> tuple[list[subprocess.Popen], list[i
         with log_path.open("w") as log_file:
             processes.append(
                 subprocess.Popen(
-                    # As deployed: no access log of daphne's own (deploy/systemd/shuzhi-daphne@.service).
-                    [
-                        sys.executable,
-                        "-m",
-                        "daphne",
-                        "-v",
-                        "0",
-                        "-b",
-                        "127.0.0.1",
-                        "-p",
-                        str(port),
-                        "config.asgi:application",
-                    ],
+                    daphne_command(port),
                     cwd=ROOT,
                     env=env,
                     # daphne logs to stderr, the application to stdout: keep both.
