@@ -17,8 +17,8 @@ one itself once nothing has been broadcast for `IDLE_SECONDS`: during a question
 opens it, the next one closes it) or between questions, not right after a host's command.
 Young collections (a few milliseconds) are left to the interpreter, so short-lived cycles are
 still freed at once; only the full pass waits, and never longer than `IDLE_SECONDS` after the
-last broadcast or new socket (a hall still coming in is not a quiet moment either) plus one `CHECK_SECONDS` once as many young collections ran as would have started
-one by default; and never more than `MAX_SHARE` of the time (many sockets joining at once keep
+last broadcast or new socket (a hall still coming in is not a quiet moment either) plus one
+`CHECK_SECONDS` once as many young collections ran as would have started one by default; and never more than `MAX_SHARE` of the time (many sockets joining at once keep
 the young collections busy: a full pass each second would be a fifth of the process's time).
 With no live socket on the process the interpreter's own thresholds are back.
 

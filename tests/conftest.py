@@ -34,12 +34,11 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.SMS_FILE_PATH = settings.VAR_DIR / f"sms-outbox-{os.environ.get('TEST_DB_SUFFIX', 'main')}.jsonl"
     # A fast password hasher (config/settings.py), here and in every server the tests start (the
     # forked ones share these settings, the others read the variable).
-    os.environ["TEST_FAST_PASSWORD_HASHER"] = "1"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from django.contrib.auth import hashers
+    # override_settings, not an assignment: its setting_changed signal empties Django's hasher caches.
+    from django.test.utils import override_settings
 
-    hashers.get_hashers.cache_clear()
-    hashers.get_hashers_by_algorithm.cache_clear()
+    os.environ["TEST_FAST_PASSWORD_HASHER"] = "1"
+    override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]).enable()
 
 
 @pytest.hookimpl(trylast=True)

@@ -41,23 +41,25 @@ def test_urls_must_use_an_expected_scheme() -> None:
         env_url("D", ("postgres",), environ={"D": "mysql://u@h/db"})
 
 
+# What the test run sets for itself (tests/conftest.py) and a production start must not inherit.
+NOT_INHERITED = (
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DJANGO_ENV",
+    "DEBUG",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "TEST_FAST_PASSWORD_HASHER",
+)
+
+
+def run_python(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The project's Python in a fresh process with this run's environment, less NOT_INHERITED, plus `env`."""
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True)
+
+
 def run_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in (
-            "SECRET_KEY",
-            "ALLOWED_HOSTS",
-            "DJANGO_ENV",
-            "DEBUG",
-            "DJANGO_ALLOW_ASYNC_UNSAFE",
-            "TEST_FAST_PASSWORD_HASHER",
-        )
-    }
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
-    )
+    return run_python(env, "manage.py", "check", *args)
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
@@ -89,17 +91,10 @@ def test_the_test_run_hashes_passwords_fast_and_production_keeps_pbkdf2() -> Non
     from django.conf import settings
 
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    result = subprocess.run(
-        [sys.executable, "-c", "from config import settings; print(settings.PASSWORD_HASHERS[0])"],
-        cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if k != "TEST_FAST_PASSWORD_HASHER"},
-            "DJANGO_ENV": "production",
-            "SECRET_KEY": "p9-Xq" * 12,
-            "ALLOWED_HOSTS": "shuzhi.example.cn",
-        },
-        capture_output=True,
-        text=True,
+    result = run_python(
+        {"DJANGO_ENV": "production", "SECRET_KEY": "p9-Xq" * 12, "ALLOWED_HOSTS": "shuzhi.example.cn"},
+        "-c",
+        "from config import settings; print(settings.PASSWORD_HASHERS[0])",
     )
     assert result.stdout.strip() == "django.contrib.auth.hashers.PBKDF2PasswordHasher", result.stderr
 
