@@ -60,7 +60,7 @@ def test_the_paper_opens_at_the_bell_and_answers_travel_over_the_socket(demo, ne
         login(page, person.mobile, DEMO_PASSWORD)
         page.goto(f"/learn/quizzes/{quiz.pk}/")
         page.get_by_text("距开考").wait_for()
-        page.wait_for_function("document.querySelector('[data-bell-countdown]').textContent !== '--:--'")
+        page.wait_for_function("() => document.querySelector('[data-bell-countdown]').textContent !== '--:--'")
         pages.append(page)
     shot(pages[0], "exam-waiting-room-desktop")
     assert_fits(pages[1])

@@ -49,7 +49,7 @@ def test_public_pages_and_a_lesson_break_no_rule(demo, new_page) -> None:
     page.evaluate(
         "document.body.append(Object.assign(document.createElement('script'), {textContent: 'window.__ran = 1'}))"
     )
-    page.wait_for_function("window.__cspViolations.length > 0")
+    page.wait_for_function("() => window.__cspViolations.length > 0")
     assert page.evaluate("window.__ran") is None
 
 

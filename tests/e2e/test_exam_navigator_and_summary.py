@@ -89,7 +89,7 @@ def test_navigator_flags_and_summary_from_the_keyboard(candidate, new_page, shot
     shot(page, "exam-summary-desktop")
     flagged.get_by_role("link", name="第 3 题").click()
     page.wait_for_url(f"**#{third}")
-    page.wait_for_function(f"document.activeElement && document.activeElement.id === '{third}'")
+    page.wait_for_function(f"() => document.activeElement && document.activeElement.id === '{third}'")
 
     phone = new_page(PHONE)
     login(phone, candidate.mobile, DEMO_PASSWORD)

@@ -48,7 +48,7 @@ def test_the_bell_counts_up_live_when_an_organizer_approves_her_registration(dem
     # No reload: the approval and the ticket arrive over the socket.
     count = bell.locator("[data-notice-count]")
     count.wait_for(state="visible")
-    learner.wait_for_function("document.querySelector('[data-notice-count]').textContent === '2'")
+    learner.wait_for_function("() => document.querySelector('[data-notice-count]').textContent === '2'")
     assert bell.get_attribute("data-unread") == "2"
     assert "2" in bell.locator("[data-notice-label]").inner_text()
     shot(learner, "notices-bell-live-desktop", full_page=False)
