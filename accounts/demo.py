@@ -109,16 +109,19 @@ def seed(command: BaseCommand) -> None:
             user.save(update_fields=["is_staff", "is_superuser"])
         # Every demo person's inbox starts with a welcome (once: the key); the other apps' seeds add
         # the notices their actions send (registration approved, ticket issued, ...).
-        actions.notify(
-            user,
-            NoticeKind.SYSTEM,
-            title=str(_("欢迎使用数智英才平台")),
-            body=str(
-                _("报名审核、准考证、阅卷结果、日志审核和截止提醒都会通知您。可在通知设置中选择同时发送邮件或短信。")
-            ),
-            url="/accounts/notices/preferences/",
-            dedupe_key="demo:welcome",
-        )
+        with actions.in_language_of(user):
+            actions.notify(
+                user,
+                NoticeKind.SYSTEM,
+                title=str(_("欢迎使用数智英才平台")),
+                body=str(
+                    _(
+                        "报名审核、准考证、阅卷结果、日志审核和截止提醒都会通知您。可在通知设置中选择同时发送邮件或短信。"
+                    )
+                ),
+                url="/accounts/notices/preferences/",
+                dedupe_key="demo:welcome",
+            )
     command.stdout.write(
         f"accounts: {Region.objects.count()} regions, {len(orgs)} organizations, {len(PEOPLE)} demo people"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -113,6 +114,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("后台权限"), default=False)
     is_active = models.BooleanField(_("有效"), default=True)
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    # The language the person last chose (the switch in the page header, or on this device before
+    # signing in): their notices, emails and texts are written in it. Blank: the platform's.
+    language = models.CharField(_("语言"), max_length=10, choices=settings.LANGUAGES, blank=True)
 
     objects = UserManager()
 

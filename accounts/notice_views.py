@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -76,4 +77,5 @@ def notice_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         messages.success(request, _("通知设置已保存。"))
         return redirect("accounts:notice_preferences")
-    return render(request, "accounts/notice_preferences.html", {"form": form})
+    language = dict(settings.LANGUAGES)[notifications.language_of(request.user)]
+    return render(request, "accounts/notice_preferences.html", {"form": form, "notice_language": language})

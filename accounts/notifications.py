@@ -11,6 +11,11 @@ Exactly once: `dedupe_key` names the subject (a registration's review, a deadlin
 and sends nothing. Email and SMS are each claimed by one conditional UPDATE of `emailed_at` /
 `texted_at` before sending, so a task that runs twice sends once.
 
+Language: a notice is written once, when it is sent, so its text is built in the language of the
+person it is for, not of whoever's action sent it: every caller builds title and body inside
+`with in_language_of(person):` (tests/accounts/test_notices_speak_the_readers_language.py checks
+every call in the apps), and email and SMS go out in that language too.
+
 Channels per kind: 站内 (the inbox and the bell) always; email and SMS as the person chose on the
 preferences page, else `DEFAULTS` (email on, SMS off: a text costs money and interrupts).
 """
@@ -18,6 +23,8 @@ preferences page, else `DEFAULTS` (email on, SMS off: a text costs money and int
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +56,30 @@ class Channels:
 
 # What a person gets before they choose: every kind by email (when they gave an address), no SMS.
 DEFAULTS: dict[str, Channels] = {kind: Channels(email=True, sms=False) for kind in NoticeKind.values}
+
+
+def language_of(person: User | None) -> str:
+    """The language `person` reads: the one they chose, else (or for no account) the platform's."""
+    if person is not None and person.language in {code for code, _name in settings.LANGUAGES}:
+        return person.language
+    return settings.LANGUAGE_CODE
+
+
+@contextmanager
+def in_language_of(person: User | None) -> Iterator[None]:
+    """Build a message for `person` inside this block: gettext answers in their language (for
+    someone without an account yet, in the platform's, not in the sender's)."""
+    with translation.override(language_of(person)):
+        yield
+
+
+def set_language(person: User, language: str) -> None:
+    """Store the person's own choice of language (no audit: like notice preferences, theirs alone)."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValueError(f"unknown language {language!r}")
+    if person.language != language:
+        person.language = language
+        User.objects.filter(pk=person.pk).update(language=language)
 
 
 def notify(
@@ -138,7 +169,7 @@ def deliver(notice_id: int) -> None:
     if notice is None or not notice.person.is_active:
         return
     chosen = channels_for(notice.person, notice.kind)
-    with translation.override(settings.LANGUAGE_CODE):
+    with in_language_of(notice.person):
         if chosen.email and notice.person.email and _claim(notice, "emailed_at"):
             try:
                 send_mail(

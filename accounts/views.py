@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
 from django.views.decorators.http import require_POST
 
 from accounts import actions, login_throttle, selectors
@@ -101,11 +103,54 @@ def register(request: HttpRequest) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
-    """The one login page. Throttling and lockout happen inside `authenticate` (django-axes)."""
+    """The one login page. Throttling and lockout happen inside `authenticate` (django-axes).
+
+    The language follows the person: one chosen on this device before signing in becomes theirs
+    (the latest choice); otherwise the one they chose elsewhere is set on this device.
+    """
 
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        person = form.get_user()
+        here = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if here in dict(settings.LANGUAGES):
+            actions.set_language(person, here)
+        elif person.language:
+            _set_language_cookie(response, person.language)
+        return response
+
+
+def _set_language_cookie(response: HttpResponse, language: str) -> None:
+    # As django.views.i18n.set_language sets it.
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch (Django's view), remembered for a signed-in person: their
+    notices are then written in it."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get(i18n_views.LANGUAGE_QUERY_PARAMETER, "")
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and language in dict(settings.LANGUAGES)
+        and response.cookies.get(settings.LANGUAGE_COOKIE_NAME) is not None
+    ):
+        actions.set_language(signed_in_user(request), language)
+    return response
 
 
 def login_elsewhere(request: HttpRequest) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit, notify
+from accounts.actions import audit, in_language_of, notify
 from accounts.choices import NoticeKind, NoticeLevel
 from accounts.models import User
 from competitions.models import (
@@ -152,26 +152,28 @@ def review_registration(registration: Registration, *, actor: User, approve: boo
     )
     contest = locked.contest
     if approve:
-        notify(
-            locked.person,
-            NoticeKind.REGISTRATION,
-            title=_("报名已通过：%(contest)s") % {"contest": contest.title},
-            body=_("您的报名已审核通过。"),
-            url=reverse("competitions:detail", args=[contest.slug]),
-            dedupe_key=f"{locked.pk}:{decision.pk}",
-            level=NoticeLevel.SUCCESS,
-        )
+        with in_language_of(locked.person):
+            notify(
+                locked.person,
+                NoticeKind.REGISTRATION,
+                title=_("报名已通过：%(contest)s") % {"contest": contest.title},
+                body=_("您的报名已审核通过。"),
+                url=reverse("competitions:detail", args=[contest.slug]),
+                dedupe_key=f"{locked.pk}:{decision.pk}",
+                level=NoticeLevel.SUCCESS,
+            )
         issue_ticket(locked, actor=actor)
     else:
-        notify(
-            locked.person,
-            NoticeKind.REGISTRATION,
-            title=_("报名被退回：%(contest)s") % {"contest": contest.title},
-            body=_("退回理由：%(reason)s。修改后可重新提交。") % {"reason": locked.review_reason},
-            url=reverse("competitions:detail", args=[contest.slug]),
-            dedupe_key=f"{locked.pk}:{decision.pk}",
-            level=NoticeLevel.WARNING,
-        )
+        with in_language_of(locked.person):
+            notify(
+                locked.person,
+                NoticeKind.REGISTRATION,
+                title=_("报名被退回：%(contest)s") % {"contest": contest.title},
+                body=_("退回理由：%(reason)s。修改后可重新提交。") % {"reason": locked.review_reason},
+                url=reverse("competitions:detail", args=[contest.slug]),
+                dedupe_key=f"{locked.pk}:{decision.pk}",
+                level=NoticeLevel.WARNING,
+            )
     registration.__dict__.update({k: v for k, v in locked.__dict__.items() if not k.startswith("_")})
     return locked
 
@@ -201,15 +203,16 @@ def issue_ticket(registration: Registration, *, actor: User | None = None) -> Ti
                 return existing
             continue
         audit(actor, "contest.ticket.issue", ticket, after={"number": number, "registration": registration.pk})
-        notify(
-            registration.person,
-            NoticeKind.TICKET,
-            title=_("准考证已生成：%(contest)s") % {"contest": contest.title},
-            body=_("准考证号 %(number)s。请在考前打印或保存准考证，并核对考试时间和地点。") % {"number": number},
-            url=reverse("competitions:ticket", args=[contest.slug]),
-            dedupe_key=str(ticket.pk),
-            level=NoticeLevel.SUCCESS,
-        )
+        with in_language_of(registration.person):
+            notify(
+                registration.person,
+                NoticeKind.TICKET,
+                title=_("准考证已生成：%(contest)s") % {"contest": contest.title},
+                body=_("准考证号 %(number)s。请在考前打印或保存准考证，并核对考试时间和地点。") % {"number": number},
+                url=reverse("competitions:ticket", args=[contest.slug]),
+                dedupe_key=str(ticket.pk),
+                level=NoticeLevel.SUCCESS,
+            )
         return ticket
     raise ValidationError(_("准考证号生成冲突，请稍后重试。"))
 

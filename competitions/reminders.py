@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actions import in_language_of
 from accounts.reminders import Reminder
 from competitions.models import Contest, ContestRules, ContestStatus, Registration, RegistrationStatus
 from competitions.selectors.registration import appeal_deadline
@@ -34,14 +35,16 @@ def registration_closing(now: dt.datetime, lead: dt.timedelta) -> Iterator[Remin
             "person"
         )
         for registration in returned:
-            yield Reminder(
-                person=registration.person,
-                subject=f"registration:{contest.pk}",
-                deadline=contest.registration_closes,
-                title=_("报名即将截止：%(contest)s") % {"contest": contest.title},
-                body=_("您的报名被退回，请在 %(t)s 前修改并重新提交。") % {"t": _at(contest.registration_closes)},
-                url=reverse("competitions:register", args=[contest.slug]),
-            )
+            with in_language_of(registration.person):
+                reminder = Reminder(
+                    person=registration.person,
+                    subject=f"registration:{contest.pk}",
+                    deadline=contest.registration_closes,
+                    title=_("报名即将截止：%(contest)s") % {"contest": contest.title},
+                    body=_("您的报名被退回，请在 %(t)s 前修改并重新提交。") % {"t": _at(contest.registration_closes)},
+                    url=reverse("competitions:register", args=[contest.slug]),
+                )
+            yield reminder
 
 
 def appeal_window_closing(now: dt.datetime, lead: dt.timedelta) -> Iterator[Reminder]:
@@ -58,11 +61,13 @@ def appeal_window_closing(now: dt.datetime, lead: dt.timedelta) -> Iterator[Remi
             "person"
         )
         for registration in entrants:
-            yield Reminder(
-                person=registration.person,
-                subject=f"appeal:{contest.pk}",
-                deadline=ends,
-                title=_("申诉期即将结束：%(contest)s") % {"contest": contest.title},
-                body=_("成绩已公布；如对成绩有异议，请在 %(t)s 前提出申诉。") % {"t": _at(ends)},
-                url=reverse("competitions:results", args=[contest.slug]),
-            )
+            with in_language_of(registration.person):
+                reminder = Reminder(
+                    person=registration.person,
+                    subject=f"appeal:{contest.pk}",
+                    deadline=ends,
+                    title=_("申诉期即将结束：%(contest)s") % {"contest": contest.title},
+                    body=_("成绩已公布；如对成绩有异议，请在 %(t)s 前提出申诉。") % {"t": _at(ends)},
+                    url=reverse("competitions:results", args=[contest.slug]),
+                )
+            yield reminder

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import pii, sms
-from accounts.actions import audit, notify, register_user, send_sms_code, verify_sms_code
+from accounts.actions import audit, in_language_of, notify, register_user, send_sms_code, verify_sms_code
 from accounts.choices import NoticeKind
 from accounts.models import SmsPurpose, User
 from accounts.ratelimits import count_event
@@ -88,14 +88,15 @@ def _throttle(actor: User, mobile: str) -> None:
 def _send(invitation: StaffInvitation, token: str) -> tuple[str, str]:
     """Text the link to the invited number; returns (link, '' or why sending failed)."""
     url = invitation_url(token)
-    inviter = invitation.invited_by.real_name if invitation.invited_by else _("组织者")
-    message = _("【数智英才】%(p)s 邀请您担任“%(c)s”的%(r)s，请在 %(d)s 天内打开链接确认：%(u)s") % {
-        "p": inviter,
-        "c": invitation.contest.title,
-        "r": invitation.get_role_display(),
-        "d": INVITATION_DAYS,
-        "u": url,
-    }
+    with in_language_of(User.objects.filter(mobile=invitation.mobile).first()):
+        inviter = invitation.invited_by.real_name if invitation.invited_by else _("组织者")
+        message = _("【数智英才】%(p)s 邀请您担任“%(c)s”的%(r)s，请在 %(d)s 天内打开链接确认：%(u)s") % {
+            "p": inviter,
+            "c": invitation.contest.title,
+            "r": invitation.get_role_display(),
+            "d": INVITATION_DAYS,
+            "u": url,
+        }
     try:
         sms.send(invitation.mobile, message)
     except sms.SmsError as exc:
@@ -181,15 +182,16 @@ def invite_staff(
     )
     if existing is not None:
         # Someone with an account also finds it in the inbox (the secret link goes by SMS only).
-        notify(
-            existing,
-            NoticeKind.INVITATION,
-            title=_("竞赛工作邀请：%(contest)s · %(role)s")
-            % {"contest": contest.title, "role": invitation.get_role_display()},
-            body=_("%(by)s 邀请您参与本竞赛的工作，请在 7 天内接受或谢绝。") % {"by": actor.real_name},
-            url=reverse("competitions:invitations"),
-            dedupe_key=str(invitation.pk),
-        )
+        with in_language_of(existing):
+            notify(
+                existing,
+                NoticeKind.INVITATION,
+                title=_("竞赛工作邀请：%(contest)s · %(role)s")
+                % {"contest": contest.title, "role": invitation.get_role_display()},
+                body=_("%(by)s 邀请您参与本竞赛的工作，请在 7 天内接受或谢绝。") % {"by": actor.real_name},
+                url=reverse("competitions:invitations"),
+                dedupe_key=str(invitation.pk),
+            )
     return SentInvitation(invitation, url, sms_error)
 
 

@@ -11,7 +11,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from accounts.views import login_elsewhere
+from accounts.views import login_elsewhere, set_language
 from config import health
 from config.api import api
 
@@ -30,7 +30,8 @@ urlpatterns = [
     path("cms-admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's language switch, remembered for a signed-in person (their notices' language).
+    path("i18n/setlang/", set_language, name="set_language"),
     # The JavaScript pages' strings in the reader's language (frontend/static/js/i18n.js): our
     # catalogs only (locale/, LOCALE_PATHS), not every app's.
     path(

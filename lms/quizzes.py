@@ -22,7 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit, audit_many, notify
+from accounts.actions import audit, audit_many, in_language_of, notify
 from accounts.choices import NoticeKind, NoticeLevel, Role
 from accounts.models import User
 from accounts.selectors import people_visible_to
@@ -598,12 +598,13 @@ def _notify_graded(attempt: Attempt) -> None:
     from django.urls import reverse
 
     values = {"quiz": attempt.quiz.title, "score": attempt.score, "max": attempt.max_score}
-    notify(
-        attempt.learner,
-        NoticeKind.GRADING,
-        title=(_("阅卷完成：%(quiz)s 已通过") if attempt.passed else _("阅卷完成：%(quiz)s 未通过")) % values,
-        body=_("得分 %(score)s / %(max)s。可查看每道题的得分和评语。") % values,
-        url=reverse("lms:attempt_review", args=[attempt.pk]),
-        dedupe_key=f"attempt:{attempt.pk}",
-        level=NoticeLevel.SUCCESS if attempt.passed else NoticeLevel.WARNING,
-    )
+    with in_language_of(attempt.learner):
+        notify(
+            attempt.learner,
+            NoticeKind.GRADING,
+            title=(_("阅卷完成：%(quiz)s 已通过") if attempt.passed else _("阅卷完成：%(quiz)s 未通过")) % values,
+            body=_("得分 %(score)s / %(max)s。可查看每道题的得分和评语。") % values,
+            url=reverse("lms:attempt_review", args=[attempt.pk]),
+            dedupe_key=f"attempt:{attempt.pk}",
+            level=NoticeLevel.SUCCESS if attempt.passed else NoticeLevel.WARNING,
+        )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.actions import in_language_of
 from accounts.reminders import Reminder
 from lms.models import Attempt, AttemptStatus, Enrollment, Quiz
 
@@ -32,11 +33,13 @@ def exams_closing(now: dt.datetime, lead: dt.timedelta) -> Iterator[Reminder]:
         )
         closes = timezone.localtime(quiz.closes_at).strftime("%Y-%m-%d %H:%M")
         for enrollment in learners:
-            yield Reminder(
-                person=enrollment.learner,
-                subject=f"quiz:{quiz.pk}",
-                deadline=quiz.closes_at,
-                title=_("%(kind)s即将截止：%(quiz)s") % {"kind": quiz.get_kind_display(), "quiz": quiz.title},
-                body=_("将于 %(t)s 关闭，您还没有提交。") % {"t": closes},
-                url=reverse("lms:quiz", args=[quiz.pk]),
-            )
+            with in_language_of(enrollment.learner):
+                reminder = Reminder(
+                    person=enrollment.learner,
+                    subject=f"quiz:{quiz.pk}",
+                    deadline=quiz.closes_at,
+                    title=_("%(kind)s即将截止：%(quiz)s") % {"kind": quiz.get_kind_display(), "quiz": quiz.title},
+                    body=_("将于 %(t)s 关闭，您还没有提交。") % {"t": closes},
+                    url=reverse("lms:quiz", args=[quiz.pk]),
+                )
+            yield reminder

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from accounts.actions import audit, notify
+from accounts.actions import audit, in_language_of, notify
 from accounts.choices import NoticeKind, NoticeLevel, Role
 from accounts.models import User
 from accounts.selectors import enterprise_admin_org_ids, mentor_org_ids
@@ -212,16 +212,17 @@ def review_log(log: WorkLog, *, mentor: User, approve: bool, comment: str = "") 
     )
     enrollment = locked.enrollment
     values = {"task": locked.task.title, "date": locked.date.isoformat(), "comment": locked.mentor_comment}
-    notify(
-        enrollment.learner,
-        NoticeKind.WORKLOG,
-        title=(_("工学日志已通过：%(task)s（%(date)s）") if approve else _("工学日志被退回：%(task)s（%(date)s）"))
-        % values,
-        body=(_("导师意见：%(comment)s") % values) if locked.mentor_comment else "",
-        url=reverse("lms:workstudy", args=[enrollment.course_id]),
-        dedupe_key=f"{locked.pk}:{decision.pk}",
-        level=NoticeLevel.SUCCESS if approve else NoticeLevel.WARNING,
-    )
+    with in_language_of(enrollment.learner):
+        notify(
+            enrollment.learner,
+            NoticeKind.WORKLOG,
+            title=(_("工学日志已通过：%(task)s（%(date)s）") if approve else _("工学日志被退回：%(task)s（%(date)s）"))
+            % values,
+            body=(_("导师意见：%(comment)s") % values) if locked.mentor_comment else "",
+            url=reverse("lms:workstudy", args=[enrollment.course_id]),
+            dedupe_key=f"{locked.pk}:{decision.pk}",
+            level=NoticeLevel.SUCCESS if approve else NoticeLevel.WARNING,
+        )
     if approve:
         record_achievement(
             person=enrollment.learner,

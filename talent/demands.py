@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit, notify
+from accounts.actions import audit, in_language_of, notify
 from accounts.choices import NoticeKind, NoticeLevel, Role, SkillDomain
 from accounts.models import Organization, Region, User
 from accounts.selectors import scope_for
@@ -94,14 +94,15 @@ def invite_match(demand: Demand, person: User, *, actor: User) -> Match:
     )
     if created:
         audit(actor, "talent.match_invite", match, after={"score": score})
-        notify(
-            person,
-            NoticeKind.MATCH,
-            title=_("企业邀请：%(org)s · %(title)s") % {"org": demand.organization.name, "title": demand.title},
-            body=_("该企业根据您的人才档案向您发出岗位对接邀请。接受后对方可以看到您的联系方式。"),
-            url=reverse("talent:me"),
-            dedupe_key=f"invite:{match.pk}",
-        )
+        with in_language_of(person):
+            notify(
+                person,
+                NoticeKind.MATCH,
+                title=_("企业邀请：%(org)s · %(title)s") % {"org": demand.organization.name, "title": demand.title},
+                body=_("该企业根据您的人才档案向您发出岗位对接邀请。接受后对方可以看到您的联系方式。"),
+                url=reverse("talent:me"),
+                dedupe_key=f"invite:{match.pk}",
+            )
     return match
 
 
@@ -119,20 +120,21 @@ def answer_match(match: Match, *, person: User, accept: bool) -> Match:
     audit(person, "talent.match_answer", locked, after={"status": locked.status})
     if locked.invited_by is not None:
         values = {"person": person.real_name, "title": locked.demand.title}
-        notify(
-            locked.invited_by,
-            NoticeKind.MATCH,
-            title=(
-                _("%(person)s 接受了岗位对接邀请：%(title)s")
-                if accept
-                else _("%(person)s 婉拒了岗位对接邀请：%(title)s")
+        with in_language_of(locked.invited_by):
+            notify(
+                locked.invited_by,
+                NoticeKind.MATCH,
+                title=(
+                    _("%(person)s 接受了岗位对接邀请：%(title)s")
+                    if accept
+                    else _("%(person)s 婉拒了岗位对接邀请：%(title)s")
+                )
+                % values,
+                body=_("接受后可在需求详情中查看联系方式。") if accept else "",
+                url=reverse("talent:demand", args=[locked.demand_id]),
+                dedupe_key=f"answer:{locked.pk}",
+                level=NoticeLevel.SUCCESS if accept else NoticeLevel.INFO,
             )
-            % values,
-            body=_("接受后可在需求详情中查看联系方式。") if accept else "",
-            url=reverse("talent:demand", args=[locked.demand_id]),
-            dedupe_key=f"answer:{locked.pk}",
-            level=NoticeLevel.SUCCESS if accept else NoticeLevel.INFO,
-        )
     return locked
 
 

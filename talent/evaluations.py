@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit, notify
+from accounts.actions import audit, in_language_of, notify
 from accounts.choices import NoticeKind, NoticeLevel, Role, SkillDomain
 from accounts.models import User
 from accounts.selectors import people_visible_to
@@ -176,17 +176,18 @@ def approve_evaluation(evaluation: Evaluation, *, actor: User, reason: str = "")
 
 def _notify_evaluation(evaluation: Evaluation) -> None:
     """Tell the person their evaluation was decided (approved with its certificate, or rejected with the reason)."""
-    values = {"subject": evaluation.subject_display, "no": evaluation.certificate_no, "reason": evaluation.reason}
     approved = evaluation.status == EvaluationStatus.APPROVED
-    notify(
-        evaluation.person,
-        NoticeKind.EVALUATION,
-        title=(_("认定通过：%(subject)s") if approved else _("认定未通过：%(subject)s")) % values,
-        body=(_("证书编号 %(no)s，可在人才档案中查看和核验。") if approved else _("理由：%(reason)s")) % values,
-        url=reverse("talent:me"),
-        dedupe_key=f"{evaluation.pk}:{evaluation.status}",
-        level=NoticeLevel.SUCCESS if approved else NoticeLevel.WARNING,
-    )
+    with in_language_of(evaluation.person):
+        values = {"subject": evaluation.subject_display, "no": evaluation.certificate_no, "reason": evaluation.reason}
+        notify(
+            evaluation.person,
+            NoticeKind.EVALUATION,
+            title=(_("认定通过：%(subject)s") if approved else _("认定未通过：%(subject)s")) % values,
+            body=(_("证书编号 %(no)s，可在人才档案中查看和核验。") if approved else _("理由：%(reason)s")) % values,
+            url=reverse("talent:me"),
+            dedupe_key=f"{evaluation.pk}:{evaluation.status}",
+            level=NoticeLevel.SUCCESS if approved else NoticeLevel.WARNING,
+        )
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit, notify
+from accounts.actions import audit, in_language_of, notify
 from accounts.choices import NoticeKind, NoticeLevel, Role
 from accounts.models import User
 from accounts.selectors import scope_for
@@ -204,20 +204,21 @@ def review_candidate(candidate: Candidate, *, actor: User, approve: bool, reason
     locked.save(update_fields=["status", "province_reason", "updated_at"])
     audit(actor, "shortlist.review", locked, before={"status": before}, after={"status": locked.status}, reason=reason)
     values = {"round": locked.round.name, "reason": locked.province_reason}
-    notify(
-        locked.person,
-        NoticeKind.SHORTLIST,
-        title=(
-            _("领军人才遴选：您已通过省级审核（%(round)s）")
-            if approve
-            else _("领军人才遴选：未通过省级审核（%(round)s）")
+    with in_language_of(locked.person):
+        notify(
+            locked.person,
+            NoticeKind.SHORTLIST,
+            title=(
+                _("领军人才遴选：您已通过省级审核（%(round)s）")
+                if approve
+                else _("领军人才遴选：未通过省级审核（%(round)s）")
+            )
+            % values,
+            body=_("名单将进入公示，公示期满后确定。") if approve else (_("理由：%(reason)s") % values),
+            url=reverse("talent:me"),
+            dedupe_key=f"{locked.pk}:{locked.status}",
+            level=NoticeLevel.SUCCESS if approve else NoticeLevel.WARNING,
         )
-        % values,
-        body=_("名单将进入公示，公示期满后确定。") if approve else (_("理由：%(reason)s") % values),
-        url=reverse("talent:me"),
-        dedupe_key=f"{locked.pk}:{locked.status}",
-        level=NoticeLevel.SUCCESS if approve else NoticeLevel.WARNING,
-    )
     return locked
 
 

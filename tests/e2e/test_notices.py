@@ -94,3 +94,37 @@ def test_the_inbox_and_preferences_read_well_on_a_phone(demo, new_page, shot) ->
     assert page.get_by_label("准考证：短信").is_checked()
     assert_fits(page)
     shot(page, "notices-preferences-phone")
+
+
+def test_a_learner_reading_in_english_gets_her_notices_in_english(demo, new_page, shot) -> None:
+    """She picks English in the header; the organizer, working in Chinese, approves her."""
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    _pending_registration()
+    learner = new_page(PHONE)
+    login(learner, NEW_LEARNER, DEMO_PASSWORD)
+    learner.goto("/accounts/notices/preferences/")
+    learner.locator("#lang-select").select_option("en")
+    learner.wait_for_url("**/accounts/notices/preferences/")
+    learner.get_by_text("written in: English").wait_for()
+    shot(learner, "notices-preferences-english-phone")
+    assert_fits(learner)
+
+    organizer = new_page(DESKTOP)
+    login(organizer, ORGANIZER, DEMO_PASSWORD)
+    organizer.goto(f"/contests/manage/{SLUG}/")
+    organizer.locator("tr", has=organizer.get_by_text("韩雪")).get_by_role("button", name="通过").click()
+    assert organizer.get_by_text("已通过并生成准考证").is_visible()  # the organizer still reads Chinese
+
+    with translation.override("en"):
+        approved = _("报名已通过：%(contest)s") % {"contest": "2026 年山东省中小企业数字技能大赛"}
+    learner.goto("/accounts/notices/")
+    learner.get_by_role("link", name=approved).wait_for()
+    assert "报名已通过" not in learner.locator("main").inner_text()
+    shot(learner, "notices-inbox-english-phone")
+    desktop = new_page(DESKTOP)
+    login(desktop, NEW_LEARNER, DEMO_PASSWORD)  # another device: her language comes with her
+    desktop.goto("/accounts/notices/")
+    desktop.get_by_role("link", name=approved).wait_for()
+    shot(desktop, "notices-inbox-english-desktop")
