@@ -37,10 +37,12 @@ from accounts.models import (
     User,
     new_feed_token,
 )
+from accounts.notifications import Message as Message
 from accounts.notifications import in_language_of as in_language_of
 from accounts.notifications import mark_all_read as mark_all_read
 from accounts.notifications import mark_read as mark_read
 from accounts.notifications import notify as notify  # every app notifies through accounts.actions
+from accounts.notifications import notify_many as notify_many
 from accounts.notifications import set_language as set_language
 from accounts.notifications import set_preferences as set_preferences
 from accounts.ratelimits import count_event

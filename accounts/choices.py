@@ -113,6 +113,7 @@ class NoticeKind(models.TextChoices):
     INVITATION = "invitation", _("工作邀请")
     MATCH = "match", _("企业需求匹配")
     SHORTLIST = "shortlist", _("领军人才遴选")
+    RESULTS = "results", _("竞赛成绩与申诉")
     DEADLINE = "deadline", _("截止提醒")
     SYSTEM = "system", _("平台通知")
 

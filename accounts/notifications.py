@@ -23,7 +23,7 @@ preferences page, else `DEFAULTS` (email on, SMS off: a text costs money and int
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +33,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -46,6 +46,7 @@ logger = logging.getLogger("shuzhi.notices")
 
 TITLE_MAX = 200
 URL_MAX = 300
+DELIVERY_BATCH = 500  # notices per delivery task from notify_many
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,79 @@ def notify(
     return notice
 
 
+@dataclass(frozen=True)
+class Message:
+    """One person's notice for `notify_many` (built, like notify's, in the person's language)."""
+
+    person: User
+    title: str
+    body: str = ""
+    url: str = ""
+    dedupe_key: str | None = None
+    level: str = NoticeLevel.INFO
+
+
+def notify_many(kind: str, messages: Iterable[Message]) -> list[Notice]:
+    """`notify` for many people at once (a contest's results to every contestant): the same
+    rules (a path on this site, one notice per person and key), in a bounded number of queries:
+    one for the keys already sent, one INSERT; after commit one pass of pushes and a delivery
+    task per DELIVERY_BATCH notices. If a concurrent sender inserts one of the same keys first,
+    the batch falls back to `notify` one by one (which skips what is already there).
+    Returns the notices stored."""
+    if kind not in NoticeKind.values:
+        raise ValueError(f"unknown notice kind {kind!r}")
+    wanted: list[tuple[Message, str | None]] = []
+    for message in messages:
+        if message.url and not message.url.startswith("/"):
+            raise ValueError("a notice links to a path on this site")
+        key = f"{kind}:{message.dedupe_key}"[:200] if message.dedupe_key is not None else None
+        wanted.append((message, key))
+    keys = [key for _message, key in wanted if key is not None]
+    taken = set(Notice.objects.filter(dedupe_key__in=keys).values_list("person_id", "dedupe_key")) if keys else set()
+    fresh: list[Notice] = []
+    for message, key in wanted:
+        if key is not None:
+            if (message.person.pk, key) in taken:
+                continue
+            taken.add((message.person.pk, key))
+        fresh.append(
+            Notice(
+                person=message.person,
+                kind=kind,
+                level=message.level,
+                title=message.title[:TITLE_MAX],
+                body=message.body,
+                url=message.url[:URL_MAX],
+                dedupe_key=key,
+            )
+        )
+    if not fresh:
+        return []
+    try:
+        with transaction.atomic():
+            notices = Notice.objects.bulk_create(fresh)
+    except IntegrityError:
+        one_by_one = (
+            notify(m.person, kind, title=m.title, body=m.body, url=m.url, dedupe_key=m.dedupe_key, level=m.level)
+            for m, _key in wanted
+        )
+        return [notice for notice in one_by_one if notice is not None]
+    ids = [notice.pk for notice in notices]
+    transaction.on_commit(lambda: _after_commit_many(ids))
+    return notices
+
+
+def _after_commit_many(ids: list[int]) -> None:
+    notices = list(Notice.objects.filter(pk__in=ids).select_related("person"))
+    push_many(notices)
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        batch = ids[start : start + DELIVERY_BATCH]
+        try:
+            deliver_notices.using(backend=settings.NOTICE_TASK_BACKEND, queue_name="notices").enqueue(batch)
+        except Exception:  # stored and shown; a failed queue must not fail the action
+            logger.exception("could not queue delivery of %s notices", len(batch))
+
+
 def _after_commit(notice_id: int) -> None:
     notice = Notice.objects.filter(pk=notice_id).select_related("person").first()
     if notice is None:
@@ -137,31 +211,64 @@ def _after_commit(notice_id: int) -> None:
 
 def push(notice: Notice) -> None:
     """Send the notice and the new unread count to the person's open pages (a hint: the inbox is the truth)."""
+    push_many([notice])
+
+
+def push_many(notices: list[Notice]) -> None:
+    """`push` for many notices: the unread counts in one query, the sends in one event-loop pass."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not notices:
         return
-    message = events.Notice(
-        id=notice.pk,
-        kind=notice.kind,
-        level=notice.level,  # type: ignore[arg-type]
-        text=notice.title,
-        url=notice.url,
-        unread=unread_count(notice.person),
-    )
     from accounts.consumers import user_group
 
-    try:
-        async_to_sync(layer.group_send)(
-            user_group(notice.person_id), {"type": "notify", "notice": message.model_dump()}
+    unread = dict(
+        Notice.objects.filter(person_id__in={n.person_id for n in notices}, read_at__isnull=True)
+        .values("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
+    frames = [
+        (
+            user_group(notice.person_id),
+            {
+                "type": "notify",
+                "notice": events.Notice(
+                    id=notice.pk,
+                    kind=notice.kind,
+                    level=notice.level,  # type: ignore[arg-type]
+                    text=notice.title,
+                    url=notice.url,
+                    unread=unread.get(notice.person_id, 0),
+                ).model_dump(),
+            },
         )
-    except Exception:  # Redis down: the person sees it on the next page load
-        logger.warning("could not push notice %s", notice.pk, exc_info=True)
+        for notice in notices
+    ]
+
+    async def send_all() -> None:
+        for group, frame in frames:
+            await layer.group_send(group, frame)
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:  # Redis down: the people see them on the next page load
+        logger.warning("could not push %s notices", len(notices), exc_info=True)
 
 
 @task(backend="exchange", queue_name="notices")
 def deliver_notice(notice_id: int) -> None:
     """Send a notice's email and SMS as its person chose; each at most once, whoever runs this."""
     deliver(notice_id)
+
+
+@task(backend="exchange", queue_name="notices")
+def deliver_notices(notice_ids: list[int]) -> None:
+    """`deliver_notice` for a batch from notify_many; one failure does not stop the rest."""
+    for notice_id in notice_ids:
+        try:
+            deliver(notice_id)
+        except Exception:
+            logger.exception("delivery of notice %s failed", notice_id)
 
 
 def deliver(notice_id: int) -> None:

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.actions import audit
+from accounts.actions import audit, in_language_of, notify
+from accounts.choices import NoticeKind, NoticeLevel
 from accounts.models import User
 from accounts.validators import check_length
 from competitions.models import (
@@ -172,8 +174,26 @@ def decide_appeal(
         after={"status": appeal.status},
         reason=decision,
     )
-    if uphold and (rescores or theory is not None):
-        contest = registration.contest
+    rescored = uphold and (rescores or theory is not None)
+    contest = registration.contest
+    with in_language_of(registration.person):
+        values = {"contest": contest.title, "decision": appeal.decision}
+        if rescored:
+            body = _("仲裁意见：%(decision)s 申诉成立，成绩已按复核结果更新。") % values
+        elif uphold:
+            body = _("仲裁意见：%(decision)s 申诉成立。") % values
+        else:
+            body = _("仲裁意见：%(decision)s 维持原成绩。") % values
+        notify(
+            registration.person,
+            NoticeKind.RESULTS,
+            title=_("申诉已处理：%(contest)s") % values,
+            body=body,
+            url=reverse("competitions:appeal", args=[contest.slug]),
+            dedupe_key=f"appeal:{appeal.pk}",
+            level=NoticeLevel.SUCCESS if uphold else NoticeLevel.INFO,
+        )
+    if rescored:
         store_results(compute_results(contest))
         audit(actor, "contest.results.republish", contest, after={"appeal": appeal.pk})
         follow_results(contest, actor)

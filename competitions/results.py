@@ -11,12 +11,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.actions import audit
-from accounts.models import User
+from accounts.actions import Message, audit, in_language_of, notify_many
+from accounts.choices import NoticeKind, NoticeLevel
+from accounts.models import Notice, User
 from competitions.models import Contest, ContestStatus, Promotion, Result
 from competitions.promotions import follow_promotion, issuer_name, withdraw_promotion
 from competitions.selectors import (
@@ -166,7 +168,52 @@ def follow_results(contest: Contest, actor: User | None) -> list[Result]:
             continue
         _feed_talent(result, actor)
         follow_promotion(result, actor, promotion_rules, promotions.get(result.registration_id))
+    _tell_contestants(contest, results)
     return results
+
+
+def _tell_contestants(contest: Contest, results: list[Result]) -> None:
+    """Each contestant hears of their published result once per figure: the first publication
+    says 成绩已公布; a later one that changes their figures (an appeal, a correction) says
+    成绩已更新; one that changes nothing for them sends them nothing (the key is the figures)."""
+    prefix = f"{NoticeKind.RESULTS}:results:{contest.pk}:"
+    told = set(
+        Notice.objects.filter(kind=NoticeKind.RESULTS, dedupe_key__startswith=prefix).values_list(
+            "person_id", flat=True
+        )
+    )
+    url = reverse("competitions:results", args=[contest.slug])
+    messages = []
+    for result in results:
+        person = result.registration.person
+        with in_language_of(person):
+            values = {
+                "contest": contest.title,
+                "final": result.final,
+                "rank": result.rank,
+                "award": result.get_award_display(),
+            }
+            if result.absent:
+                body = _("您未参加本次竞赛的任何一部分，记为缺考，不排名、不评奖。")
+            elif result.award:
+                body = _("总成绩 %(final)s，第 %(rank)s 名，%(award)s。") % values
+            else:
+                body = _("总成绩 %(final)s，第 %(rank)s 名。") % values
+            messages.append(
+                Message(
+                    person=person,
+                    title=(_("成绩已更新：%(contest)s") if person.pk in told else _("成绩已公布：%(contest)s"))
+                    % values,
+                    body=body + (_("如有异议，可在申诉期内提出申诉。") if not result.absent else ""),
+                    url=url,
+                    dedupe_key=(
+                        f"results:{contest.pk}:{result.registration_id}:"
+                        f"{result.final}:{result.rank}:{result.award}:{int(result.absent)}"
+                    ),
+                    level=NoticeLevel.SUCCESS if result.award else NoticeLevel.INFO,
+                )
+            )
+    notify_many(NoticeKind.RESULTS, messages)
 
 
 def _withdraw_absent(result: Result, actor: User | None, promotion: Promotion | None) -> None:

@@ -99,8 +99,8 @@ def test_an_invitation_texted_to_a_new_number_is_in_the_platforms_language(conte
 
 
 def _unwrapped(path: Path) -> list[int]:
-    """Lines where a notice's text is built outside `with in_language_of(...)`: notify() calls
-    and Reminder(...) made by the apps' reminder sources."""
+    """Lines where a notice's text is built outside `with in_language_of(...)`: notify() calls,
+    Message(...) for notify_many, and Reminder(...) made by the apps' reminder sources."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     covered: set[int] = set()
     for node in ast.walk(tree):
@@ -113,7 +113,7 @@ def _unwrapped(path: Path) -> list[int]:
         node.lineno
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
-        and ast.unparse(node.func).split(".")[-1] in {"notify", "Reminder"}
+        and ast.unparse(node.func).split(".")[-1] in {"notify", "Reminder", "Message"}
         and node.lineno not in covered
     ]
 
