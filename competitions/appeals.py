@@ -179,11 +179,11 @@ def decide_appeal(
     with in_language_of(registration.person):
         values = {"contest": contest.title, "decision": appeal.decision}
         if rescored:
-            body = _("仲裁意见：%(decision)s 申诉成立，成绩已按复核结果更新。") % values
+            body = _("申诉成立，成绩已按复核结果更新。仲裁意见：%(decision)s") % values
         elif uphold:
-            body = _("仲裁意见：%(decision)s 申诉成立。") % values
+            body = _("申诉成立。仲裁意见：%(decision)s") % values
         else:
-            body = _("仲裁意见：%(decision)s 维持原成绩。") % values
+            body = _("申诉未获支持，维持原成绩。仲裁意见：%(decision)s") % values
         notify(
             registration.person,
             NoticeKind.RESULTS,

@@ -226,6 +226,11 @@ def test_an_organizer_runs_a_contest_from_a_blank_page_to_certificates(demo, new
     organizer.get_by_text("申诉已处理").wait_for()
     phones[2].reload()
     assert "维持原成绩" in phones[2].locator("main").inner_text()
+    # Her inbox has her result and the decision, newest first.
+    phones[2].goto("/accounts/notices/")
+    titles = phones[2].locator(".notice-title").all_inner_texts()
+    assert titles[:2] == [f"申诉已处理：{TITLE}", f"成绩已公布：{TITLE}"], titles
+    shot(phones[2], "whole-notices-375")
 
     # --- the winner's certificate verifies publicly; the talent index moved -----------------------
     from lms.models import Certificate
