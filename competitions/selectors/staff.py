@@ -198,6 +198,7 @@ def staff_recusals(contest: Contest) -> list[Recusal]:
     assignments = (
         JudgeAssignment.objects.filter(event_group__contest=contest)
         .select_related("judge", "event_group")
+        .prefetch_related("judge__role_grants")  # is_recused reads them: one query, not one per judge
         .order_by("event_group_id", "id")
     )
     registrations: dict[int, list[tuple[str, int | None, str]]] = {}

@@ -267,3 +267,21 @@ def test_activation_creates_the_account_and_accepts_in_one_step(contest, group, 
     assert JudgeAssignment.objects.filter(event_group=group, judge=user).exists()
     with pytest.raises(ValidationError, match="已有账户"):
         actions.send_activation_code(sent.invitation, ip="127.0.0.1")
+
+
+def test_the_recusal_list_reads_every_judges_grants_in_one_query(
+    contest, group, organizer, make_person, make_org, approved
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    approved(make_person(Role.LEARNER, org=make_org("参赛单位")))
+
+    def judges(n: int) -> int:
+        for _ in range(n):
+            actions.assign_judge(group, make_person(Role.JUDGE, org=make_org()), actor=organizer)
+        with CaptureQueriesContext(connection) as queries:
+            selectors.staff_recusals(contest)
+        return len(queries)
+
+    assert judges(1) == judges(4)
