@@ -166,10 +166,32 @@ def nominate_candidate(candidate: Candidate, *, actor: User, reason: str) -> Can
     before = locked.status
     locked.status, locked.city_reason = CandidateStatus.NOMINATED, reason.strip()
     locked.save(update_fields=["status", "city_reason", "updated_at"])
-    audit(
+    decision = audit(
         actor, "shortlist.nominate", locked, before={"status": before}, after={"status": locked.status}, reason=reason
     )
+    _tell_candidate(locked, decision.pk)
     return locked
+
+
+def _tell_candidate(candidate: Candidate, decision_id: int) -> None:
+    """The city's decision reaches the person it is about (the province's does in review_candidate)."""
+    with in_language_of(candidate.person):
+        values = {"round": candidate.round.name, "reason": candidate.city_reason}
+        nominated = candidate.status == CandidateStatus.NOMINATED
+        notify(
+            candidate.person,
+            NoticeKind.SHORTLIST,
+            title=(
+                _("领军人才遴选：您已获市级推荐（%(round)s）")
+                if nominated
+                else _("领军人才遴选：未获市级推荐（%(round)s）")
+            )
+            % values,
+            body=_("推荐将报省级审核，审核结果会另行通知。") if nominated else (_("理由：%(reason)s") % values),
+            url=reverse("talent:me"),
+            dedupe_key=f"{candidate.pk}:{decision_id}",
+            level=NoticeLevel.SUCCESS if nominated else NoticeLevel.INFO,
+        )
 
 
 @transaction.atomic
@@ -185,7 +207,10 @@ def decline_candidate(candidate: Candidate, *, actor: User, reason: str) -> Cand
     before = locked.status
     locked.status, locked.city_reason = CandidateStatus.DECLINED, reason.strip()
     locked.save(update_fields=["status", "city_reason", "updated_at"])
-    audit(actor, "shortlist.decline", locked, before={"status": before}, after={"status": locked.status}, reason=reason)
+    decision = audit(
+        actor, "shortlist.decline", locked, before={"status": before}, after={"status": locked.status}, reason=reason
+    )
+    _tell_candidate(locked, decision.pk)
     return locked
 
 

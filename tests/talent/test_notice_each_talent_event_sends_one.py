@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from accounts.choices import NoticeKind, Role
+from accounts.models import Notice
 from talent import actions
 from talent.models import ConsentKind, SkillLevel
 from tests.notice_helpers import exactly_one_after_commit, notices_of
@@ -102,6 +103,8 @@ def test_a_province_shortlist_decision_sends_one_notice_to_the_candidate(
     actions.generate_candidates(selection, actor=province_admin)
     candidate = selection.candidates.get()
     actions.nominate_candidate(candidate, actor=city_admin, reason="推荐")
+    # The city's nomination told her first (test_shortlist.py); this is about the province's word.
+    Notice.objects.filter(person=person, kind=NoticeKind.SHORTLIST).delete()
     notice = exactly_one_after_commit(
         django_capture_on_commit_callbacks,
         person,

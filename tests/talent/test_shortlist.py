@@ -106,3 +106,18 @@ def test_an_upheld_objection_withdraws_the_candidate(selection, province_admin, 
     actions.resolve_objection(objection, actor=province_admin, upheld=True, resolution="查实")
     first.refresh_from_db()
     assert first.status == CandidateStatus.WITHDRAWN
+
+
+def test_the_person_hears_the_citys_decision_once_each(selection, province_admin, city_admin) -> None:
+    from accounts.choices import NoticeKind
+    from accounts.models import Notice
+
+    actions.generate_candidates(selection, actor=province_admin)
+    first, second, _third = selection.candidates.all()
+    actions.nominate_candidate(first, actor=city_admin, reason="省赛一等奖")
+    actions.decline_candidate(second, actor=city_admin, reason="名额有限，下批次推荐")
+    (nominated,) = Notice.objects.filter(person=first.person, kind=NoticeKind.SHORTLIST)
+    assert nominated.title == "领军人才遴选：您已获市级推荐（2026 年度领军人才遴选）" and "省级审核" in nominated.body
+    (declined,) = Notice.objects.filter(person=second.person, kind=NoticeKind.SHORTLIST)
+    assert declined.title.startswith("领军人才遴选：未获市级推荐") and declined.body == "理由：名额有限，下批次推荐"
+    assert not Notice.objects.filter(person=_third.person, kind=NoticeKind.SHORTLIST).exists()
