@@ -13,8 +13,8 @@ and sends nothing. Email and SMS are each claimed by one conditional UPDATE of `
 
 Language: a notice is written once, when it is sent, so its text is built in the language of the
 person it is for, not of whoever's action sent it: every caller builds title and body inside
-`with in_language_of(person):` (tests/accounts/test_notices_speak_the_readers_language.py checks
-every call in the apps), and email and SMS go out in that language too.
+`with in_language_of(person):`, and email and SMS go out in that language too
+(tests/competitions/test_notices_are_written_in_the_readers_language.py checks every call).
 
 Channels per kind: 站内 (the inbox and the bell) always; email and SMS as the person chose on the
 preferences page, else `DEFAULTS` (email on, SMS off: a text costs money and interrupts).
@@ -188,8 +188,7 @@ def notify_many(kind: str, messages: Iterable[Message]) -> list[Notice]:
 
 
 def _after_commit_many(ids: list[int]) -> None:
-    notices = list(Notice.objects.filter(pk__in=ids).select_related("person"))
-    push_many(notices)
+    push_many(list(Notice.objects.filter(pk__in=ids)))
     for start in range(0, len(ids), DELIVERY_BATCH):
         batch = ids[start : start + DELIVERY_BATCH]
         try:
