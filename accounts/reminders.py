@@ -1,7 +1,7 @@
 """Deadline reminders: apps register sources, the worker sends what is due every few minutes.
 
 An app registers a source with `register(name)` from its AppConfig.ready() (accounts knows it by
-name only: lms' exam windows, competitions' registration and appeal deadlines). A source takes
+name only: lms' exam windows, competitions' registration, review and appeal deadlines). A source takes
 `(now, lead)` and yields a `Reminder` for every person with a deadline between now and now + lead.
 `run()` sends each through `notify` with the key "<source>:<subject>:<deadline>", so each person
 is reminded once per deadline however often the job runs (and again if the deadline moves).

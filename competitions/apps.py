@@ -18,7 +18,8 @@ class CompetitionsConfig(AppConfig):
 
         # Registration and appeal deadlines: the worker's reminder job asks these sources.
         from accounts import reminders
-        from competitions.reminders import appeal_window_closing, registration_closing
+        from competitions.reminders import appeal_window_closing, registration_closing, reviews_pending
 
         reminders.register("competitions.registration_closing")(registration_closing)
         reminders.register("competitions.appeal_closing")(appeal_window_closing)
+        reminders.register("competitions.reviews_pending")(reviews_pending)

@@ -4,6 +4,9 @@ Registration closing: a contest's registration closes within the lead time; peop
 registration was returned (and must be corrected and resubmitted) are reminded once.
 Appeal window closing: results are published and the appeal window ends within the lead time;
 every approved entrant is reminded once.
+Reviews pending: a contest's registration closes within the lead time with registrations still
+waiting for review; the contest's organizers (its creator while an organizer, its co-organizers)
+are reminded once, with the count.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +22,7 @@ from django.utils.translation import gettext as _
 from accounts.actions import in_language_of
 from accounts.reminders import Reminder
 from competitions.models import Contest, ContestRules, ContestStatus, Registration, RegistrationStatus
+from competitions.selectors.access import can_manage
 from competitions.selectors.registration import appeal_deadline
 
 
@@ -69,5 +74,33 @@ def appeal_window_closing(now: dt.datetime, lead: dt.timedelta) -> Iterator[Remi
                     title=_("申诉期即将结束：%(contest)s") % {"contest": contest.title},
                     body=_("成绩已公布；如对成绩有异议，请在 %(t)s 前提出申诉。") % {"t": _at(ends)},
                     url=reverse("competitions:results", args=[contest.slug]),
+                )
+            yield reminder
+
+
+def reviews_pending(now: dt.datetime, lead: dt.timedelta) -> Iterator[Reminder]:
+    contests = (
+        Contest.objects.exclude(status=ContestStatus.DRAFT)
+        .filter(registration_closes__gt=now, registration_closes__lte=now + lead)
+        .annotate(pending=Count("registrations", filter=Q(registrations__status=RegistrationStatus.PENDING)))
+        .filter(pending__gt=0)
+        .select_related("created_by")
+        .prefetch_related("organizers")
+    )
+    for contest in contests:
+        assert contest.registration_closes is not None
+        people = {p.pk: p for p in [contest.created_by, *contest.organizers.all()] if p is not None and p.is_active}
+        for person in people.values():
+            if not can_manage(person, contest):  # a creator who no longer holds the organizer role
+                continue
+            with in_language_of(person):
+                reminder = Reminder(
+                    person=person,
+                    subject=f"reviews:{contest.pk}",
+                    deadline=contest.registration_closes,
+                    title=_("报名待审核：%(contest)s") % {"contest": contest.title},
+                    body=_("还有 %(n)s 份报名待审核，报名将于 %(t)s 截止。")
+                    % {"n": contest.pending, "t": _at(contest.registration_closes)},
+                    url=reverse("competitions:console", args=[contest.slug]),
                 )
             yield reminder

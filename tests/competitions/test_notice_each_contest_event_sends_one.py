@@ -89,3 +89,32 @@ def test_entrants_are_reminded_once_before_the_appeal_window_closes(contest, app
     assert reminders.run()["competitions.appeal_closing"] == 2
     assert reminders.run()["competitions.appeal_closing"] == 0
     assert Notice.objects.filter(kind=NoticeKind.DEADLINE, title__contains="申诉期").count() == 2
+
+
+def test_organizers_are_reminded_once_of_registrations_still_waiting_for_review(
+    contest, group, organizer, learner, make_person
+) -> None:
+    from accounts.choices import Role
+
+    co_organizer = make_person(Role.LEARNER, name="协办者")
+    contest.organizers.add(co_organizer)
+    for person in (learner, make_person(org=learner.organization)):
+        actions.register(person=person, contest=contest, event_group=group, actor=person)
+    assert reminders.run()["competitions.reviews_pending"] == 0  # registration closes in 7 days
+    contest.registration_closes = timezone.now() + dt.timedelta(hours=5)
+    contest.save(update_fields=["registration_closes"])
+    assert reminders.run()["competitions.reviews_pending"] == 2  # the creator and the co-organizer
+    assert reminders.run()["competitions.reviews_pending"] == 0
+    for person in (organizer, co_organizer):
+        notice = Notice.objects.get(person=person, kind=NoticeKind.DEADLINE)
+        assert notice.title == f"报名待审核：{contest.title}" and "还有 2 份报名待审核" in notice.body
+        assert notice.url == f"/contests/manage/{contest.slug}/"
+    assert not Notice.objects.filter(person=learner, kind=NoticeKind.DEADLINE).exists()
+
+
+def test_no_review_reminder_when_every_registration_is_decided(contest, group, organizer, learner) -> None:
+    registration = actions.register(person=learner, contest=contest, event_group=group, actor=learner)
+    actions.review_registration(registration, actor=organizer, approve=True)
+    contest.registration_closes = timezone.now() + dt.timedelta(hours=5)
+    contest.save(update_fields=["registration_closes"])
+    assert reminders.run()["competitions.reviews_pending"] == 0
