@@ -17,7 +17,7 @@ learner, a long time limit; N learners with signed-in sessions. No attempt exist
 the paper is measured. Then --procs daphne processes (learners spread over them round-robin,
 each one's log in var/benchmark-lms-server-<i>.log) and `manage.py worker` (closes expired
 attempts every 2 s; var/benchmark-lms-worker.log). The learners are split over --clients client
-processes (benchmarks/lms_client.py, one asyncio loop each) that act on a shared wall clock.
+processes (benchmarks/lms_client.py, one uvloop event loop each) that act on a shared wall clock.
 
 Phases and what each measures:
 

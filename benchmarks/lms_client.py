@@ -318,5 +318,9 @@ async def _main(pipe: Connection, spec: dict[str, Any]) -> None:
 
 
 def run(pipe: Connection, spec: dict[str, Any]) -> None:
-    """Entry point of a client process (multiprocessing, spawn)."""
-    asyncio.run(_main(pipe, spec))
+    """Entry point of a client process (multiprocessing, spawn). On uvloop, as contest_load's
+    load generator (benchmarks/contest_load.py `phones`): the examinees share the machine's cores
+    with the servers they measure, and uvloop's transports spend less of them."""
+    import uvloop
+
+    uvloop.run(_main(pipe, spec))
