@@ -39,6 +39,7 @@ from accounts.models import (
 )
 from accounts.notifications import Message as Message
 from accounts.notifications import in_language_of as in_language_of
+from accounts.notifications import is_offered as is_offered
 from accounts.notifications import mark_all_read as mark_all_read
 from accounts.notifications import mark_read as mark_read
 from accounts.notifications import notify as notify  # every app notifies through accounts.actions

@@ -59,9 +59,14 @@ class Channels:
 DEFAULTS: dict[str, Channels] = {kind: Channels(email=True, sms=False) for kind in NoticeKind.values}
 
 
+def is_offered(language: str) -> bool:
+    """Whether the site offers `language` (a code of settings.LANGUAGES)."""
+    return language in dict(settings.LANGUAGES)
+
+
 def language_of(person: User | None) -> str:
     """The language `person` reads: the one they chose, else (or for no account) the platform's."""
-    if person is not None and person.language in {code for code, _name in settings.LANGUAGES}:
+    if person is not None and is_offered(person.language):
         return person.language
     return settings.LANGUAGE_CODE
 
@@ -76,7 +81,7 @@ def in_language_of(person: User | None) -> Iterator[None]:
 
 def set_language(person: User, language: str) -> None:
     """Store the person's own choice of language (no audit: like notice preferences, theirs alone)."""
-    if language not in {code for code, _name in settings.LANGUAGES}:
+    if not is_offered(language):
         raise ValueError(f"unknown language {language!r}")
     if person.language != language:
         person.language = language
@@ -100,11 +105,7 @@ def notify(
     the same kind and key for the same person returns None and sends nothing. Without a key every
     call stores a new notice. Safe inside `transaction.atomic` (a savepoint guards the insert).
     """
-    if kind not in NoticeKind.values:
-        raise ValueError(f"unknown notice kind {kind!r}")
-    if url and not url.startswith("/"):
-        raise ValueError("a notice links to a path on this site")
-    key = f"{kind}:{dedupe_key}"[:200] if dedupe_key is not None else None
+    key = _checked_key(kind, url, dedupe_key)
     if key is not None and Notice.objects.filter(person=person, dedupe_key=key).exists():
         return None
     try:
@@ -144,14 +145,7 @@ def notify_many(kind: str, messages: Iterable[Message]) -> list[Notice]:
     task per DELIVERY_BATCH notices. If a concurrent sender inserts one of the same keys first,
     the batch falls back to `notify` one by one (which skips what is already there).
     Returns the notices stored."""
-    if kind not in NoticeKind.values:
-        raise ValueError(f"unknown notice kind {kind!r}")
-    wanted: list[tuple[Message, str | None]] = []
-    for message in messages:
-        if message.url and not message.url.startswith("/"):
-            raise ValueError("a notice links to a path on this site")
-        key = f"{kind}:{message.dedupe_key}"[:200] if message.dedupe_key is not None else None
-        wanted.append((message, key))
+    wanted = [(message, _checked_key(kind, message.url, message.dedupe_key)) for message in messages]
     keys = [key for _message, key in wanted if key is not None]
     taken = set(Notice.objects.filter(dedupe_key__in=keys).values_list("person_id", "dedupe_key")) if keys else set()
     fresh: list[Notice] = []
@@ -185,6 +179,16 @@ def notify_many(kind: str, messages: Iterable[Message]) -> list[Notice]:
     ids = [notice.pk for notice in notices]
     transaction.on_commit(lambda: _after_commit_many(ids))
     return notices
+
+
+def _checked_key(kind: str, url: str, dedupe_key: str | None) -> str | None:
+    """The stored dedupe key of a notice ("<kind>:<subject>", None without a subject), once its
+    kind is known and its link is a path on this site."""
+    if kind not in NoticeKind.values:
+        raise ValueError(f"unknown notice kind {kind!r}")
+    if url and not url.startswith("/"):
+        raise ValueError("a notice links to a path on this site")
+    return f"{kind}:{dedupe_key}"[:200] if dedupe_key is not None else None
 
 
 def _after_commit_many(ids: list[int]) -> None:

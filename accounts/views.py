@@ -117,7 +117,7 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         person = form.get_user()
         here = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if here in dict(settings.LANGUAGES):
+        if actions.is_offered(here):
             actions.set_language(person, here)
         elif person.language:
             _set_language_cookie(response, person.language)
@@ -143,12 +143,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     notices are then written in it."""
     response = i18n_views.set_language(request)
     language = request.POST.get(i18n_views.LANGUAGE_QUERY_PARAMETER, "")
-    if (
-        request.method == "POST"
-        and request.user.is_authenticated
-        and language in dict(settings.LANGUAGES)
-        and response.cookies.get(settings.LANGUAGE_COOKIE_NAME) is not None
-    ):
+    if request.method == "POST" and request.user.is_authenticated and actions.is_offered(language):
         actions.set_language(signed_in_user(request), language)
     return response
 

@@ -89,10 +89,12 @@ def reviews_pending(now: dt.datetime, lead: dt.timedelta) -> Iterator[Reminder]:
     )
     for contest in contests:
         assert contest.registration_closes is not None
-        people = {p.pk: p for p in [contest.created_by, *contest.organizers.all()] if p is not None and p.is_active}
+        # Co-organizers manage by membership (read with the contest); the creator while an organizer.
+        people = {p.pk: p for p in contest.organizers.all() if p.is_active and p.pk != contest.created_by_id}
+        creator = contest.created_by
+        if creator is not None and creator.is_active and can_manage(creator, contest):
+            people[creator.pk] = creator
         for person in people.values():
-            if not can_manage(person, contest):  # a creator who no longer holds the organizer role
-                continue
             with in_language_of(person):
                 reminder = Reminder(
                     person=person,

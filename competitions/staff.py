@@ -85,10 +85,11 @@ def _throttle(actor: User, mobile: str) -> None:
             raise ValidationError(_("邀请发送过于频繁，请稍后再试。"))
 
 
-def _send(invitation: StaffInvitation, token: str) -> tuple[str, str]:
-    """Text the link to the invited number; returns (link, '' or why sending failed)."""
+def _send(invitation: StaffInvitation, token: str, reader: User | None) -> tuple[str, str]:
+    """Text the link to the invited number, in the language of `reader` (the account behind the
+    number, if any); returns (link, '' or why sending failed)."""
     url = invitation_url(token)
-    with in_language_of(User.objects.filter(mobile=invitation.mobile).first()):
+    with in_language_of(reader):
         inviter = invitation.invited_by.real_name if invitation.invited_by else _("组织者")
         message = _("【数智英才】%(p)s 邀请您担任“%(c)s”的%(r)s，请在 %(d)s 天内打开链接确认：%(u)s") % {
             "p": inviter,
@@ -168,7 +169,7 @@ def invite_staff(
     token = _issue_token(invitation)
     invitation.save()
     invitation.event_groups.set(groups)
-    url, sms_error = _send(invitation, token)
+    url, sms_error = _send(invitation, token, existing)
     audit(
         actor,
         "contest.staff.invite",
@@ -267,7 +268,7 @@ def resend_invitation(invitation: StaffInvitation, *, actor: User) -> SentInvita
     token = _issue_token(invitation)
     invitation.status, invitation.decided_at = InvitationStatus.PENDING, None
     invitation.save(update_fields=["token_hash", "expires_at", "status", "decided_at"])
-    url, sms_error = _send(invitation, token)
+    url, sms_error = _send(invitation, token, User.objects.filter(mobile=invitation.mobile).first())
     audit(actor, "contest.staff.resend", invitation, before={"status": before}, after={"status": "pending"})
     return SentInvitation(invitation, url, sms_error)
 

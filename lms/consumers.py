@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pydantic import ValidationError as SchemaError
 
+from accounts.actions import is_offered
 from config.db_threads import db_call
 from config.group_commit import GroupCommit
 from config.pacing import pacer
@@ -111,8 +112,7 @@ class ExamConsumer(AsyncWebsocketConsumer):
 
     def _language(self) -> str:
         wanted = (self.scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME, "")
-        codes = {code for code, _name in settings.LANGUAGES}
-        return wanted if wanted in codes else settings.LANGUAGE_CODE
+        return wanted if is_offered(wanted) else settings.LANGUAGE_CODE
 
     def _hold(self, attempt_id: int, paper: list[dict[str, Any]]) -> None:
         self.attempt_id = attempt_id

@@ -121,3 +121,34 @@ def test_a_batch_that_meets_a_concurrent_sender_falls_back_to_one_by_one(make_pe
     stored = notify_many(NoticeKind.SYSTEM, [Message(person=p, title="维护通知", dedupe_key="race") for p in people])
     assert sorted(n.person_id for n in stored) == sorted(p.pk for p in people[1:])
     assert Notice.objects.filter(dedupe_key="system:race").count() == 3
+
+
+def test_a_batch_is_delivered_in_tasks_of_a_bounded_size_and_pushed_with_each_readers_count(
+    make_person, acme, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from accounts.consumers import user_group
+
+    people = [make_person(org=acme) for _ in range(5)]
+    notifications.notify(people[0], NoticeKind.SYSTEM, title="早先的通知")  # one unread already
+    batches: list[list[int]] = []
+    pushed: list[tuple[str, int]] = []
+
+    class Queue:
+        def using(self, **options):
+            return self
+
+        def enqueue(self, ids):
+            batches.append(list(ids))
+
+    class Layer:
+        async def group_send(self, group, frame):
+            pushed.append((group, frame["notice"]["unread"]))
+
+    monkeypatch.setattr(notifications, "DELIVERY_BATCH", 2)
+    monkeypatch.setattr(notifications, "deliver_notices", Queue())
+    monkeypatch.setattr(notifications, "get_channel_layer", Layer)
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = notify_many(NoticeKind.SYSTEM, [Message(person=p, title="维护通知") for p in people])
+    assert [len(batch) for batch in batches] == [2, 2, 1]
+    assert sorted(pk for batch in batches for pk in batch) == sorted(n.pk for n in stored)
+    assert sorted(pushed) == sorted((user_group(p.pk), 2 if p == people[0] else 1) for p in people)

@@ -112,6 +112,17 @@ def test_organizers_are_reminded_once_of_registrations_still_waiting_for_review(
     assert not Notice.objects.filter(person=learner, kind=NoticeKind.DEADLINE).exists()
 
 
+def test_a_creator_who_no_longer_organizes_is_not_reminded(contest, group, organizer, learner) -> None:
+    from accounts.models import RoleGrant
+
+    contest.organizers.add(organizer)  # a member too: membership is not what lets a creator manage
+    actions.register(person=learner, contest=contest, event_group=group, actor=learner)
+    RoleGrant.objects.filter(user=organizer).delete()
+    contest.registration_closes = timezone.now() + dt.timedelta(hours=5)
+    contest.save(update_fields=["registration_closes"])
+    assert reminders.run()["competitions.reviews_pending"] == 0
+
+
 def test_no_review_reminder_when_every_registration_is_decided(contest, group, organizer, learner) -> None:
     registration = actions.register(person=learner, contest=contest, event_group=group, actor=learner)
     actions.review_registration(registration, actor=organizer, approve=True)
